@@ -1,0 +1,1 @@
+//! goro-macros: the proc macros behind goro's `go!`, `#[goro::main]`, `#[goro::test]`.

@@ -1,0 +1,1 @@
+//! trybuild cases for goro's macros live in `tests/`.
