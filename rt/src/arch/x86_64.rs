@@ -1,0 +1,125 @@
+//! x86_64 (System V) context switch.
+//!
+//! A suspended context's stack, top (high addresses) down, as `switch` leaves it:
+//!
+//! ```text
+//!   [sp + 56]  return address   (into the caller of `switch`; for a fresh stack: trampoline)
+//!   [sp + 48]  rbp              (fresh: 0, ends frame-pointer walks)
+//!   [sp + 40]  rbx              (fresh: entry function)
+//!   [sp + 32]  r12              (fresh: entry argument)
+//!   [sp + 24]  r13
+//!   [sp + 16]  r14
+//!   [sp +  8]  r15
+//!   [sp +  4]  x87 control word (fresh: 0x037F, the ABI default)
+//!   [sp +  0]  MXCSR            (fresh: 0x1F80, the ABI default)   <- Context.sp
+//! ```
+//!
+//! MXCSR and the x87 control word are callee-saved "control bits" in the ABI: a goroutine
+//! that changes rounding mode must not leak it into the next goroutine on that thread.
+
+use super::Entry;
+use core::arch::global_asm;
+
+/// Saved stack pointer of a suspended context; 0 while the context runs.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub(crate) struct Context {
+    pub(crate) sp: usize,
+}
+
+// switch(from: *mut Context [rdi], to: *const Context [rsi])
+global_asm!(
+    ".text",
+    ".global goro_switch",
+    ".type goro_switch,@function",
+    ".p2align 4",
+    "goro_switch:",
+    ".cfi_startproc",
+    // rsp: return address on top. Save callee-saved integer registers.
+    "push rbp",
+    "push rbx",
+    "push r12",
+    "push r13",
+    "push r14",
+    "push r15",
+    // 8 bytes for MXCSR (low 4) and the x87 control word (next 2).
+    "sub rsp, 8",
+    "stmxcsr [rsp]",
+    "fnstcw [rsp + 4]",
+    // Publish our sp into *from, adopt the target's.
+    "mov [rdi], rsp",
+    "mov rsp, [rsi]",
+    // Now on the target stack: undo its save sequence.
+    "ldmxcsr [rsp]",
+    "fldcw [rsp + 4]",
+    "add rsp, 8",
+    "pop r15",
+    "pop r14",
+    "pop r13",
+    "pop r12",
+    "pop rbx",
+    "pop rbp",
+    "ret",
+    ".cfi_endproc",
+    ".size goro_switch, .-goro_switch",
+);
+
+// First code a fresh context runs: `ret` from `goro_switch` lands here with rsp 16-aligned,
+// rbx = entry function, r12 = its argument. Return address undefined: unwinders and
+// backtraces stop here instead of walking off the top of the goroutine stack.
+global_asm!(
+    ".text",
+    ".global goro_trampoline",
+    ".type goro_trampoline,@function",
+    ".p2align 4",
+    "goro_trampoline:",
+    ".cfi_startproc",
+    ".cfi_undefined rip",
+    "mov rdi, r12",
+    "call rbx",
+    "ud2",
+    ".cfi_endproc",
+    ".size goro_trampoline, .-goro_trampoline",
+);
+
+unsafe extern "C" {
+    fn goro_switch(from: *mut Context, to: *const Context);
+    fn goro_trampoline();
+}
+
+/// Suspends the running context into `from` and resumes `to`.
+///
+/// # Safety
+/// `from` must be valid for writes and not be resumed by anyone until this call has stored
+/// into it (the scheduler guarantees this by publishing a G only after its switch-out);
+/// `to` must hold a context saved by `switch` or made by `init_stack` whose stack is live
+/// and not running anywhere else.
+#[inline(always)]
+pub(crate) unsafe fn switch(from: *mut Context, to: *const Context) {
+    // SAFETY: the caller upholds the contract above; `goro_switch` follows the C ABI.
+    unsafe { goro_switch(from, to) }
+}
+
+/// Prepares a fresh stack whose top is `top` so that a `switch` to the result calls
+/// `entry(arg)` on it.
+///
+/// # Safety
+/// `top` must be 16-byte aligned and the 64 bytes below it writable stack memory owned by
+/// the caller.
+pub(crate) unsafe fn init_stack(top: usize, entry: Entry, arg: usize) -> Context {
+    debug_assert_eq!(top % 16, 0);
+    let sp = top - 64;
+    let words: [usize; 8] = [
+        0x037F_usize << 32 | 0x1F80, // x87 CW : MXCSR
+        0,                           // r15
+        0,                           // r14
+        0,                           // r13
+        arg,                         // r12
+        entry as *const () as usize, // rbx
+        0,                           // rbp
+        goro_trampoline as *const () as usize, // return address
+    ];
+    // SAFETY: the caller gives us [top-64, top) as writable stack memory; `sp` is 8-aligned.
+    unsafe { core::ptr::copy_nonoverlapping(words.as_ptr(), sp as *mut usize, words.len()) };
+    Context { sp }
+}

@@ -1,0 +1,174 @@
+//! Entry points: `run`, `spawn`, and the lazily started global runtime. Go: runtime.main,
+//! newproc.
+//!
+//! `run(f)` makes a runtime, runs `f` as goroutine 1 with the calling thread as the first
+//! M (M0), and returns `f`'s value once goroutine 1 has returned and every goroutine still
+//! alive has been unwound (`shutdown.rs`). Because `run` does not return before goroutine 1
+//! is finished, `f` may borrow from the caller, as with `std::thread::scope`.
+
+use crate::g::GRef;
+use crate::join::{JoinHandle, Packet};
+use crate::loom::StdArc as Arc;
+use crate::loom::atomic::Ordering;
+use crate::panic::PanicMode;
+use crate::proc::{M, Sched, getm};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::OnceLock;
+
+/// The number of Ps a new runtime starts with: `GOMAXPROCS` from the environment, else the
+/// CPUs this process may use. Go: schedinit.
+pub(crate) fn default_procs() -> usize {
+    std::env::var("GOMAXPROCS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(crate::runtime::num_cpu)
+}
+
+static GLOBAL: OnceLock<Arc<Sched>> = OnceLock::new();
+
+/// The process-wide runtime `go!`/`spawn` use outside any runtime. Its Ms start on demand.
+pub(crate) fn global() -> &'static Arc<Sched> {
+    GLOBAL.get_or_init(|| Sched::new(PanicMode::Exit, default_procs()))
+}
+
+/// Starts `body` as a new goroutine of the caller's runtime (or the global one).
+pub(crate) fn newproc(body: Box<dyn FnOnce() + Send>) -> GRef {
+    let m = getm();
+    if m.is_null() {
+        global().newproc(body)
+    } else {
+        // SAFETY: a non-null TLS M is this thread's live M.
+        let sched = unsafe { &(*m).sched };
+        sched.newproc(body)
+    }
+}
+
+/// Starts a goroutine running `f` and returns a handle to join it. Go: the `go` statement,
+/// plus a way to get the result back.
+///
+/// Inside a runtime the goroutine belongs to that runtime; elsewhere to a process-wide
+/// runtime started on first use. Goroutines move between OS threads whenever they block or
+/// yield, so a `thread_local!` read before and after such a point may belong to different
+/// threads: use `runtime::lock_os_thread` for code that needs a fixed thread.
+///
+/// # Examples
+/// ```
+/// goro_rt::run(|| {
+///     let handles: Vec<_> = (0..10u64).map(|i| goro_rt::spawn(move || i * i)).collect();
+///     let sum: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+///     assert_eq!(sum, 285);
+/// });
+/// ```
+pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let packet = Packet::new();
+    let p2 = packet.clone();
+    let gp = newproc(Box::new(move || p2.finish(catch_unwind(AssertUnwindSafe(f)))));
+    JoinHandle::new(packet, gp.goid())
+}
+
+/// Runs `f` as goroutine 1 of a new runtime and returns its result. Go: runtime.main.
+///
+/// Goroutines still alive when `f` returns are unwound (their destructors run) before
+/// `run` returns. If any goroutine panics without recovering, the runtime stops and the
+/// panic resumes here.
+///
+/// # Examples
+/// ```
+/// let local = vec![1, 2, 3];
+/// let total = goro_rt::run(|| {
+///     let h = goro_rt::spawn(|| 10);
+///     local.iter().sum::<i32>() + h.join().unwrap()
+/// });
+/// assert_eq!(total, 16);
+/// ```
+pub fn run<F, R>(f: F) -> R
+where
+    F: FnOnce() -> R + Send,
+    R: Send,
+{
+    run_with(PanicMode::Propagate, f)
+}
+
+#[doc(hidden)]
+pub fn run_with<F, R>(mode: PanicMode, f: F) -> R
+where
+    F: FnOnce() -> R + Send,
+    R: Send,
+{
+    let sched = Sched::new(mode, default_procs());
+    let mut result: Option<R> = None;
+    let slot = SendPtr((&raw mut result).cast::<()>());
+    let body: Box<dyn FnOnce() + Send + '_> = Box::new(move || {
+        let slot = slot;
+        let r = f();
+        // SAFETY: `result` lives in `run_with`'s frame, which does not return before this
+        // goroutine has finished (see below); only this goroutine writes it.
+        unsafe { *slot.0.cast::<Option<R>>() = Some(r) };
+    });
+    // SAFETY: lifetime erasure. `run_with` returns only after goroutine 1 is dead: M0 runs
+    // the scheduler until shutdown, `unwind_leftovers` finishes every G of this runtime,
+    // and if goroutine 1 still could not be finished we abort (`throw`) rather than return.
+    // A panic on this thread between here and there would also break that, so the section
+    // runs under an abort-on-unwind guard.
+    let body: Box<dyn FnOnce() + Send + 'static> = unsafe { core::mem::transmute(body) };
+    let guard = AbortOnUnwind;
+    let saved = crate::proc::save_tls();
+    let gp = crate::gfree::get(None);
+    sched.init_g(gp, 1, body);
+    sched.bump_goidgen(1);
+    sched.main_g.store(gp.as_ptr(), Ordering::Relaxed);
+    sched.global.put(gp);
+    let m0 = M::new(sched.clone());
+    if !m0.acquire_idle_p() {
+        crate::panic::throw("run: no P for M0");
+    }
+    m0.mstart();
+    sched.join_ms();
+    crate::shutdown::unwind_leftovers(&sched);
+    crate::proc::restore_tls(saved);
+    core::mem::forget(guard);
+    let panicked = sched.panicked.lock().unwrap_or_else(|e| e.into_inner()).take();
+    sched.release();
+    if let Some(payload) = panicked {
+        std::panic::resume_unwind(payload);
+    }
+    match result {
+        Some(r) => r,
+        None => panic!("no goroutines (main called runtime.Goexit) - deadlock!"),
+    }
+}
+
+struct SendPtr(*mut ());
+// SAFETY: the pointee (`Option<R>` with `R: Send`) is written by exactly one goroutine and
+// read by `run_with` after that goroutine is finished.
+unsafe impl Send for SendPtr {}
+
+struct AbortOnUnwind;
+impl Drop for AbortOnUnwind {
+    fn drop(&mut self) {
+        crate::panic::throw("goro::run unwound while goroutine 1 could still run");
+    }
+}
+
+/// `go!`: starts a goroutine, result discarded; its panics are unrecovered. Macro support.
+#[doc(hidden)]
+pub fn go<F: FnOnce() + Send + 'static>(f: F) {
+    newproc(Box::new(f));
+}
+
+/// `#[goro::main]`: an unrecovered goroutine panic prints Go's report and exits 2.
+#[doc(hidden)]
+pub fn run_main<F: FnOnce() -> R + Send, R: Send>(f: F) -> R {
+    run_with(PanicMode::Exit, f)
+}
+
+/// `#[goro::test]`: a runtime per test; goroutine panics fail the test.
+#[doc(hidden)]
+pub fn run_test<F: FnOnce() -> R + Send, R: Send>(f: F) -> R {
+    run_with(PanicMode::Propagate, f)
+}

@@ -1,0 +1,107 @@
+//! Free Gs, with their stacks: the goroutine and stack pool. Go: gfget / gfput (proc.go)
+//! and allgs.
+//!
+//! A G keeps its stack for life, so the free-G lists *are* the stack pool: spawning reuses a
+//! G whose stack pages are likely still committed. Each P caches up to `LOCAL_MAX` free Gs;
+//! beyond that half move to the process-wide list (shared by all runtimes). Gs beyond
+//! `HIGH_WATER` on that list give their stack pages back to the kernel (`MADV_DONTNEED`), so
+//! a burst of a million goroutines does not pin its peak memory forever.
+//!
+//! `ALLGS` lists every goroutine G ever made (Go: allgs), for shutdown and dumps.
+
+use crate::g::GRef;
+use crate::proc::P;
+use std::sync::Mutex;
+
+const LOCAL_MAX: usize = 64;
+const HIGH_WATER: usize = 1024;
+
+static GFREE: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
+static ALLGS: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A free G with a stack: from `p`'s cache, the global list, or newly made.
+pub(crate) fn get(p: Option<&P>) -> GRef {
+    if let Some(p) = p {
+        // SAFETY: the caller holds `p`, so its free list is ours.
+        let local = unsafe { &mut *p.gfree.get() };
+        if let Some(gp) = local.pop() {
+            return gp;
+        }
+        {
+            let mut global = lock(&GFREE);
+            let n = global.len().min(LOCAL_MAX / 2);
+            let at = global.len() - n;
+            local.extend(global.drain(at..));
+        }
+        if let Some(gp) = local.pop() {
+            return gp;
+        }
+    } else if let Some(gp) = lock(&GFREE).pop() {
+        return gp;
+    }
+    let gp = GRef::alloc(Some(crate::stack::alloc()));
+    lock(&ALLGS).push(gp);
+    gp
+}
+
+/// Returns a dead G to the pool.
+pub(crate) fn put(p: Option<&P>, gp: GRef) {
+    match p {
+        Some(p) => {
+            // SAFETY: the caller holds `p`, so its free list is ours.
+            let local = unsafe { &mut *p.gfree.get() };
+            local.push(gp);
+            if local.len() >= LOCAL_MAX {
+                let at = local.len() - LOCAL_MAX / 2;
+                put_global(local.drain(at..));
+            }
+        }
+        None => put_global(std::iter::once(gp)),
+    }
+}
+
+/// Moves dead Gs to the process-wide list. Those past the high-water mark first give their
+/// stack pages back (outside the lock, as madvise is a syscall; and before they are listed,
+/// since a listed G may be reused at once).
+pub(crate) fn put_global(gs: impl Iterator<Item = GRef>) {
+    let mut release = Vec::new();
+    {
+        let mut global = lock(&GFREE);
+        for gp in gs {
+            if global.len() + release.len() >= HIGH_WATER {
+                release.push(gp);
+            } else {
+                global.push(gp);
+            }
+        }
+    }
+    if release.is_empty() {
+        return;
+    }
+    for gp in &release {
+        if let Some(stack) = &gp.stack {
+            stack.release_pages();
+        }
+    }
+    lock(&GFREE).extend(release);
+}
+
+/// A snapshot of every goroutine G ever made.
+pub(crate) fn all_gs() -> Vec<GRef> {
+    lock(&ALLGS).clone()
+}
+
+static THREAD_GFREE: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
+
+/// A G for a plain OS thread (no stack), reused after its thread exits.
+pub(crate) fn get_thread_g() -> GRef {
+    lock(&THREAD_GFREE).pop().unwrap_or_else(|| GRef::alloc(None))
+}
+
+pub(crate) fn put_thread_g(gp: GRef) {
+    lock(&THREAD_GFREE).push(gp);
+}

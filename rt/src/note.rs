@@ -1,0 +1,90 @@
+//! One-shot sleep/wakeup for an OS thread: an idle M, or a plain thread blocked on a goro
+//! primitive. Go: runtime.note (lock_futex.go: notesleep / notewakeup / noteclear).
+//!
+//! Invariant: between two `clear`s, `wakeup` is called at most once; `sleep` returns only
+//! after it. A wakeup that comes before the sleep is not lost: the key stays set.
+
+use crate::loom::atomic::{AtomicU32, Ordering};
+
+pub(crate) struct Note {
+    key: AtomicU32,
+    #[cfg(goro_loom)]
+    lock: crate::loom::Mutex<()>,
+    #[cfg(goro_loom)]
+    cv: crate::loom::Condvar,
+}
+
+impl Note {
+    pub(crate) fn new() -> Note {
+        Note {
+            key: AtomicU32::new(0),
+            #[cfg(goro_loom)]
+            lock: crate::loom::Mutex::new(()),
+            #[cfg(goro_loom)]
+            cv: crate::loom::Condvar::new(),
+        }
+    }
+
+    /// Re-arms the note. Only the sleeper calls this, before publishing itself.
+    pub(crate) fn clear(&self) {
+        self.key.store(0, Ordering::Relaxed);
+    }
+
+    /// Blocks the calling thread until `wakeup`.
+    pub(crate) fn sleep(&self) {
+        #[cfg(not(goro_loom))]
+        while self.key.load(Ordering::Acquire) == 0 {
+            futex_wait(&self.key, 0);
+        }
+        #[cfg(goro_loom)]
+        {
+            let mut guard = self.lock.lock().unwrap();
+            while self.key.load(Ordering::Acquire) == 0 {
+                guard = self.cv.wait(guard).unwrap();
+            }
+        }
+    }
+
+    /// Wakes the sleeper (now or when it comes to sleep).
+    pub(crate) fn wakeup(&self) {
+        let old = self.key.swap(1, Ordering::Release);
+        if old != 0 {
+            crate::panic::throw("notewakeup - double wakeup");
+        }
+        #[cfg(not(goro_loom))]
+        futex_wake(&self.key);
+        #[cfg(goro_loom)]
+        {
+            let _guard = self.lock.lock().unwrap();
+            self.cv.notify_one();
+        }
+    }
+}
+
+#[cfg(not(goro_loom))]
+fn futex_wait(key: &AtomicU32, expected: u32) {
+    // SAFETY: FUTEX_WAIT_PRIVATE reads the 4 bytes at `key`, a live AtomicU32; a null
+    // timeout means wait indefinitely. EINTR/EAGAIN are handled by the caller's loop.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            key.as_ptr(),
+            libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+            expected,
+            core::ptr::null::<libc::timespec>(),
+        );
+    }
+}
+
+#[cfg(not(goro_loom))]
+fn futex_wake(key: &AtomicU32) {
+    // SAFETY: FUTEX_WAKE_PRIVATE only uses `key`'s address to find waiters.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            key.as_ptr(),
+            libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
+            1,
+        );
+    }
+}

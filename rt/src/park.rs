@@ -1,0 +1,157 @@
+//! `gopark` / `goready`: the one way anything in goro blocks and wakes. Go: runtime.gopark,
+//! runtime.goready (proc.go).
+//!
+//! Protocol (the same for goroutines and plain threads):
+//! 1. The blocker registers itself somewhere a waker will find it (a sudog on a channel's
+//!    queue, a join packet, …) while holding that structure's lock, then calls
+//!    `gopark(unlock, reason)`.
+//! 2. `gopark` marks the G waiting *before* running `unlock`; `unlock` releases the lock.
+//!    For a goroutine, this happens on g0, after its registers are saved (`proc.rs`), so
+//!    the G is fully parked before any waker can see it.
+//! 3. A waker that finds the G (under the same lock) calls `goready(gp)`, which moves it
+//!    waiting → runnable with one CAS — so a G is readied once — and queues it (goroutine)
+//!    or wakes its thread's note (plain thread).
+//! `unlock` may return false to cancel the park (then it must not have published the G).
+//!
+//! Plain threads (`std::thread`s, `main` before any runtime) get a *thread G* on first
+//! use: a G with no stack whose "run queue" is its note. So channels and sync types work
+//! the same from threads and goroutines.
+//!
+//! A goroutine resumed after its runtime began shutting down (`killed`) unwinds from here
+//! with a private payload, so its destructors run (`entry.rs`).
+
+use crate::g::{G_RUNNABLE, G_RUNNING, G_WAITING, GRef, WaitReason};
+use crate::loom::atomic::Ordering;
+use crate::panic::throw;
+use crate::proc::{After, curg, getm, mcall};
+
+/// The calling goroutine's G, or this plain thread's G. Go: getg.
+///
+/// # Examples
+/// ```
+/// let a = goro_rt::park::getg();
+/// assert_eq!(a, goro_rt::park::getg()); // the same thread has the same G
+/// ```
+pub fn getg() -> GRef {
+    curg().unwrap_or_else(thread_g)
+}
+
+/// Parks the caller until someone passes its G to [`goready`]. `unlock(gp)` runs once the
+/// G is parked; it must release whatever lock guards the place the G registered itself in,
+/// and return true — or false to resume at once (having published nothing).
+///
+/// # Examples
+/// A one-shot gate: the closure releases the lock only after the G is parked, so the
+/// waker can never miss it.
+/// ```
+/// use goro_rt::park::{getg, gopark, goready, GRef, WaitReason};
+/// use std::sync::{Arc, Mutex};
+/// let waiter: Arc<Mutex<Option<GRef>>> = Arc::default();
+/// let w2 = waiter.clone();
+/// let t = std::thread::spawn(move || loop {
+///     if let Some(gp) = w2.lock().unwrap().take() { goready(gp); break; }
+///     std::thread::yield_now();
+/// });
+/// let mut slot = waiter.lock().unwrap();
+/// *slot = Some(getg());
+/// gopark(move |_| { drop(slot); true }, WaitReason::Preempted);
+/// t.join().unwrap();
+/// ```
+pub fn gopark<F: FnOnce(GRef) -> bool>(unlock: F, reason: WaitReason) {
+    let gp = getg();
+    gp.waitreason.store(reason as u8, Ordering::Relaxed);
+    if gp.is_thread() {
+        park_thread(gp, unlock);
+    } else {
+        if getm().is_null() {
+            throw("gopark: goroutine without an M");
+        }
+        let mut slot = Some(unlock);
+        mcall(gp, After::Park { data: (&raw mut slot).cast(), unlock: call_unlock::<F> });
+        check_killed(gp);
+    }
+    gp.waitreason.store(WaitReason::Zero as u8, Ordering::Relaxed);
+}
+
+/// Runs the unlock closure stored by `gopark`.
+///
+/// # Safety
+/// `data` points to the `Option<F>` in the frame of a `gopark` whose G is parked and has
+/// not been resumed, and this is the only call for it.
+unsafe fn call_unlock<F: FnOnce(GRef) -> bool>(data: *mut (), gp: GRef) -> bool {
+    // SAFETY: see the function's contract; the frame is frozen while its G is parked.
+    let f = unsafe { (*data.cast::<Option<F>>()).take() };
+    match f {
+        Some(f) => f(gp),
+        None => throw("gopark: unlock callback ran twice"),
+    }
+}
+
+fn park_thread<F: FnOnce(GRef) -> bool>(gp: GRef, unlock: F) {
+    gp.note.clear();
+    gp.status.store(G_WAITING, Ordering::SeqCst);
+    if unlock(gp) {
+        gp.note.sleep();
+    }
+    gp.status.store(G_RUNNING, Ordering::Release);
+}
+
+/// Makes a G parked by [`gopark`] runnable. Go: goready.
+///
+/// # Panics
+/// Throws (fatal error) if `gp` is not parked: readying a G twice is a runtime bug.
+pub fn goready(gp: GRef) {
+    if gp.status.compare_exchange(G_WAITING, G_RUNNABLE, Ordering::AcqRel, Ordering::Acquire).is_err() {
+        if gp.killed.load(Ordering::Acquire) {
+            return; // its runtime already resumed it to unwind; the wake-up is moot
+        }
+        throw("goready: G is not waiting");
+    }
+    if gp.is_thread() {
+        gp.note.wakeup();
+        return;
+    }
+    let s = gp.sched.load(Ordering::Acquire);
+    if s.is_null() {
+        throw("goready: goroutine of no runtime");
+    }
+    // SAFETY: a waiting goroutine's runtime outlives it (`run` waits for every G).
+    unsafe { (*s).ready(gp) };
+}
+
+/// Yields the processor: the goroutine goes to the back of its P's run queue. Go:
+/// runtime.Gosched (Go uses the global queue; the local tail keeps a yielding pair on one
+/// P and is otherwise the same order). On a plain thread: `std::thread::yield_now`.
+pub fn gosched() {
+    match curg() {
+        Some(gp) => {
+            mcall(gp, After::Gosched);
+            check_killed(gp);
+        }
+        None => crate::loom::thread::yield_now(),
+    }
+}
+
+/// Unwinds a goroutine whose runtime is shutting down (once).
+pub(crate) fn check_killed(gp: GRef) {
+    if gp.killed.load(Ordering::Acquire) && !gp.unwinding.swap(true, Ordering::AcqRel) {
+        std::panic::resume_unwind(Box::new(crate::panic::Killed));
+    }
+}
+
+struct ThreadG(GRef);
+
+impl Drop for ThreadG {
+    fn drop(&mut self) {
+        crate::gfree::put_thread_g(self.0);
+    }
+}
+
+std::thread_local! {
+    static THREAD_G: ThreadG = ThreadG(crate::gfree::get_thread_g());
+}
+
+#[inline(never)]
+fn thread_g() -> GRef {
+    THREAD_G.with(|t| t.0)
+}

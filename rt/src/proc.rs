@@ -1,0 +1,809 @@
+//! The scheduler: Ps, Ms, and the loop that runs Gs. Go: runtime/proc.go (schedule,
+//! findRunnable, execute, newproc, wakep, startm, stopm, park_m, gosched_m, goexit0).
+//!
+//! Model (as Go's G-M-P):
+//! - a **P** is the right to run Go code: a local run queue (`runq.rs`), a schedule tick, a
+//!   cache of free Gs. There are `gomaxprocs` of them (at most `MAX_PROCS`).
+//! - an **M** is an OS thread. It holds at most one P; while it has one it runs Gs on their
+//!   own stacks and comes back to its native stack ("g0") between two Gs. An M with nothing to
+//!   do first *spins* (looks for work to steal), then gives its P back and sleeps on its note.
+//! - a **G** (`g.rs`) is a goroutine.
+//!
+//! Every switch goes G → g0 → G: a G that parks, yields or exits records what it wants in
+//! `M::after` and switches to g0, which does it once the G's registers are saved. That
+//! order is the heart of the park/ready handshake: the unlock callback of `gopark` runs only
+//! after the G is fully off its stack, so a waker that finds the G through that lock can
+//! never run it twice or while it is still running (model: `tests/loom_park.rs`).
+//!
+//! Lost-wakeup rule (Go's): a producer makes a G runnable and *then* calls `wakep`, which
+//! starts an M only if there is an idle P and no spinning M; an M gives its P back and stops
+//! spinning *before* its last look at every queue. Both sides use SeqCst so at least one
+//! sees the other.
+//!
+//! Lock order: `Sched::lock` is a leaf except that `startm` wakes an M's note after
+//! releasing it.
+
+use crate::arch::{self, Context};
+use crate::g::{G, G_DEAD, G_RUNNABLE, G_RUNNING, G_WAITING, GRef};
+use crate::gfree;
+use crate::loom::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicU64, AtomicUsize, Ordering, fence};
+use crate::loom::{Mutex, MutexGuard, StdArc as Arc};
+use crate::note::Note;
+use crate::panic::{PanicMode, throw};
+use crate::runq::{GlobalQ, LocalQ};
+use core::cell::{Cell, UnsafeCell};
+use core::ptr;
+use std::any::Any;
+
+/// Most Ps a runtime can have (Go: _MaxGomaxprocs is larger; 256 is plenty for 2 cores).
+pub(crate) const MAX_PROCS: usize = 256;
+/// Every this many schedule ticks the global queue is checked first (Go: 61).
+const GLOBAL_TICK: u32 = 61;
+
+/// A processor: the right, and the local state, to run goroutines. Go: runtime.p.
+pub(crate) struct P {
+    pub(crate) id: usize,
+    pub(crate) runq: LocalQ,
+    /// Held by an M (or being retired); Ps ≥ gomaxprocs are retired when released.
+    held: AtomicBool,
+    /// Owner only: schedule tick, free Gs, goid cache.
+    schedtick: UnsafeCell<u32>,
+    pub(crate) gfree: UnsafeCell<Vec<GRef>>,
+    goidcache: UnsafeCell<(u64, u64)>,
+}
+
+// SAFETY: the UnsafeCell fields are touched only by the M holding the P (`held` and the
+// sched lock hand a P from one M to another with acquire/release ordering).
+unsafe impl Sync for P {}
+
+/// What a G asked g0 to do when it switched away. Go: the function passed to mcall.
+#[derive(Clone, Copy)]
+pub(crate) enum After {
+    None,
+    /// Go: gosched_m — back to a run queue.
+    Gosched,
+    /// Go: park_m — call `unlock(data, gp)`; if it says false, resume the G at once.
+    Park { data: *mut (), unlock: unsafe fn(*mut (), GRef) -> bool },
+    /// Go: goexit0 — the G is finished.
+    Exit,
+}
+
+/// An OS thread running goroutines. Go: runtime.m.
+pub(crate) struct M {
+    pub(crate) sched: Arc<Sched>,
+    /// The M's own context (its native stack) while a G runs.
+    g0: UnsafeCell<Context>,
+    /// The P this M holds (owner thread only).
+    p: Cell<*const P>,
+    /// Handed over by `startm` before `park.wakeup()`.
+    nextp: AtomicPtr<P>,
+    spinning: AtomicBool,
+    park: Note,
+    after: Cell<After>,
+}
+
+// SAFETY: `g0`, `p`, `after` are used only by the M's own thread; `nextp`/`spinning` are
+// atomics written by `startm` before the note wakeup that publishes them.
+unsafe impl Sync for M {}
+// SAFETY: as above; an M moves to its thread once, at creation.
+unsafe impl Send for M {}
+
+/// State guarded by `Sched::lock`.
+struct Locked {
+    pidle: Vec<usize>,
+    midle: Vec<Arc<M>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// One runtime: its Ps, queues, idle lists. Go: runtime.schedt plus allp.
+pub(crate) struct Sched {
+    ps: Box<[P]>,
+    gomaxprocs: AtomicUsize,
+    pub(crate) global: GlobalQ,
+    lock: Mutex<Locked>,
+    npidle: AtomicUsize,
+    nmspinning: AtomicUsize,
+    /// Live goroutines (Go: gcount).
+    pub(crate) ngoroutine: AtomicIsize,
+    goidgen: AtomicU64,
+    pub(crate) shutdown: AtomicBool,
+    /// Set while `run` unwinds leftover goroutines on its own thread.
+    pub(crate) killing: AtomicBool,
+    pub(crate) mode: PanicMode,
+    pub(crate) main_g: AtomicPtr<G>,
+    /// The main goroutine called `goexit`: the runtime ends when the last G does.
+    pub(crate) main_goexited: AtomicBool,
+    /// Goroutine 1 has finished (normally, by panic, goexit or unwinding).
+    pub(crate) main_done: AtomicBool,
+    /// First unrecovered panic, for `PanicMode::Propagate`.
+    pub(crate) panicked: Mutex<Option<Box<dyn Any + Send>>>,
+    mnext: AtomicU64,
+}
+
+// ---- thread-local current M and G -------------------------------------------------------
+
+struct Tls {
+    m: Cell<*const M>,
+    g: Cell<*mut G>,
+}
+
+std::thread_local! {
+    static TLS: Tls = const { Tls { m: Cell::new(ptr::null()), g: Cell::new(ptr::null_mut()) } };
+}
+
+// Never inlined: a G may resume on another thread, and LLVM must not reuse a TLS address
+// computed before a switch.
+#[inline(never)]
+pub(crate) fn getm() -> *const M {
+    TLS.with(|t| t.m.get())
+}
+
+#[inline(never)]
+fn setm(m: *const M) {
+    TLS.with(|t| t.m.set(m));
+}
+
+/// The goroutine running on this thread, if any (None on g0 and on plain threads).
+#[inline(never)]
+pub(crate) fn curg() -> Option<GRef> {
+    let g = TLS.with(|t| t.g.get());
+    // SAFETY: only `execute` stores here, a pointer from GRef::as_ptr.
+    (!g.is_null()).then(|| unsafe { GRef::from_ptr(g) })
+}
+
+#[inline(never)]
+fn setg(g: *mut G) {
+    TLS.with(|t| t.g.set(g));
+}
+
+/// The thread's current M and G, saved by a nested `run` (a goroutine that starts a
+/// runtime of its own becomes that runtime's M0 until it returns).
+pub(crate) struct SavedTls(*const M, *mut G);
+
+pub(crate) fn save_tls() -> SavedTls {
+    let s = SavedTls(getm(), TLS.with(|t| t.g.get()));
+    setm(ptr::null());
+    setg(ptr::null_mut());
+    s
+}
+
+pub(crate) fn restore_tls(s: SavedTls) {
+    setm(s.0);
+    setg(s.1);
+}
+
+/// Goroutine id for the stack-overflow message; 0 outside goroutines. Signal-safe.
+pub(crate) fn current_goid() -> u64 {
+    TLS.try_with(|t| t.g.get()).ok().filter(|g| !g.is_null()).map_or(0, |g| {
+        // SAFETY: G structs are never freed.
+        unsafe { (*g).goid() }
+    })
+}
+
+/// The runtime of the calling goroutine or M, if any.
+pub(crate) fn current_sched() -> Option<&'static Sched> {
+    let m = getm();
+    // SAFETY: a non-null TLS M pointer is the live M of this thread; its `sched` Arc keeps
+    // the Sched alive at least as long as code runs on this M. We extend to 'static only for
+    // the duration of calls made by the current goroutine, which runs on this runtime.
+    (!m.is_null()).then(|| unsafe { &*Arc::as_ptr(&(*m).sched) })
+}
+
+// ---- Sched ------------------------------------------------------------------------------
+
+impl Sched {
+    pub(crate) fn new(mode: PanicMode, nprocs: usize) -> Arc<Sched> {
+        crate::signal::install();
+        crate::panic::install_hook();
+        let nprocs = nprocs.clamp(1, MAX_PROCS);
+        let ps: Box<[P]> = (0..MAX_PROCS)
+            .map(|id| P {
+                id,
+                runq: LocalQ::new(),
+                held: AtomicBool::new(false),
+                schedtick: UnsafeCell::new(0),
+                gfree: UnsafeCell::new(Vec::new()),
+                goidcache: UnsafeCell::new((0, 0)),
+            })
+            .collect();
+        Arc::new(Sched {
+            ps,
+            gomaxprocs: AtomicUsize::new(nprocs),
+            global: GlobalQ::new(),
+            lock: Mutex::new(Locked { pidle: (0..nprocs).rev().collect(), midle: Vec::new(), threads: Vec::new() }),
+            npidle: AtomicUsize::new(nprocs),
+            nmspinning: AtomicUsize::new(0),
+            ngoroutine: AtomicIsize::new(0),
+            goidgen: AtomicU64::new(0),
+            shutdown: AtomicBool::new(false),
+            killing: AtomicBool::new(false),
+            mode,
+            main_g: AtomicPtr::new(ptr::null_mut()),
+            main_goexited: AtomicBool::new(false),
+            main_done: AtomicBool::new(false),
+            panicked: Mutex::new(None),
+            mnext: AtomicU64::new(0),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Locked> {
+        self.lock.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn gomaxprocs(&self) -> usize {
+        self.gomaxprocs.load(Ordering::SeqCst)
+    }
+
+    fn pidleget(&self, l: &mut Locked) -> Option<&P> {
+        let id = l.pidle.pop()?;
+        self.npidle.fetch_sub(1, Ordering::SeqCst);
+        let p = &self.ps[id];
+        p.held.store(true, Ordering::SeqCst);
+        Some(p)
+    }
+
+    fn pidleput(&self, l: &mut Locked, p: &P) {
+        p.held.store(false, Ordering::SeqCst);
+        if p.id < self.gomaxprocs() {
+            l.pidle.push(p.id);
+            self.npidle.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Next goroutine id, from the P's batch when there is one. Go: newproc1's goidcache.
+    fn next_goid(&self, p: Option<&P>) -> u64 {
+        const BATCH: u64 = 16;
+        match p {
+            Some(p) => {
+                // SAFETY: the caller holds `p`.
+                let cache = unsafe { &mut *p.goidcache.get() };
+                if cache.0 == cache.1 {
+                    let base = self.goidgen.fetch_add(BATCH, Ordering::Relaxed);
+                    *cache = (base + 1, base + 1 + BATCH);
+                }
+                let id = cache.0;
+                cache.0 += 1;
+                id
+            }
+            None => self.goidgen.fetch_add(1, Ordering::Relaxed) + 1,
+        }
+    }
+
+    /// Creates a goroutine running `f` and makes it runnable. Go: newproc.
+    pub(crate) fn newproc(self: &Arc<Self>, f: Box<dyn FnOnce() + Send>) -> GRef {
+        let m = getm();
+        // SAFETY: a non-null TLS M is live on this thread.
+        let mine = (!m.is_null() && ptr::eq(Arc::as_ptr(unsafe { &(*m).sched }), Arc::as_ptr(self)))
+            .then(|| {
+                // SAFETY: as above; `p` is this thread's own P (null on a P-less M).
+                unsafe { (*m).p.get().as_ref() }
+            })
+            .flatten();
+        let gp = gfree::get(mine);
+        let goid = self.next_goid(mine);
+        self.init_g(gp, goid, f);
+        match mine {
+            // SAFETY: `p` is held by this thread's M.
+            Some(p) => unsafe { p.runq.put(gp, true, &self.global) },
+            None => self.global.put(gp),
+        }
+        self.wakep();
+        gp
+    }
+
+    /// Prepares a G from the free list to run `f` as goroutine `goid` of this runtime.
+    pub(crate) fn init_g(self: &Arc<Self>, gp: GRef, goid: u64, f: Box<dyn FnOnce() + Send>) {
+        let stack = gp.stack.as_ref().expect("goroutine G without a stack");
+        gp.goid.store(goid, Ordering::Relaxed);
+        gp.killed.store(false, Ordering::Relaxed);
+        gp.unwinding.store(false, Ordering::Relaxed);
+        gp.sched.store(Arc::as_ptr(self).cast_mut(), Ordering::Relaxed);
+        // SAFETY: gp is fresh from the free list: we are its only owner (status idle/dead).
+        unsafe {
+            *gp.entry.get() = Some(f);
+            *gp.ctx.get() = arch::init_stack(stack.hi, gentry, gp.as_ptr() as usize);
+        }
+        self.ngoroutine.fetch_add(1, Ordering::Relaxed);
+        gp.status.store(G_RUNNABLE, Ordering::Release);
+    }
+
+    /// Makes a parked G runnable on this runtime. Go: ready.
+    pub(crate) fn ready(&self, gp: GRef) {
+        let m = getm();
+        // SAFETY: a non-null TLS M is live on this thread; its P is its own.
+        let p = (!m.is_null() && ptr::eq(unsafe { Arc::as_ptr(&(*m).sched) }, self))
+            .then(|| unsafe { (*m).p.get().as_ref() })
+            .flatten();
+        match p {
+            // SAFETY: `p` is held by this thread's M.
+            Some(p) => unsafe { p.runq.put(gp, true, &self.global) },
+            None => self.global.put(gp),
+        }
+        self.wakep();
+    }
+
+    /// Starts an M to run Gs if there is an idle P and nobody is already looking. Go: wakep.
+    pub(crate) fn wakep(&self) {
+        fence(Ordering::SeqCst);
+        if self.npidle.load(Ordering::SeqCst) == 0 || self.killing.load(Ordering::Relaxed) {
+            return;
+        }
+        if self.nmspinning.load(Ordering::SeqCst) != 0
+            || self.nmspinning.compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst).is_err()
+        {
+            return;
+        }
+        self.startm(true);
+    }
+
+    /// Gives an idle P to an idle (or new) M and wakes it. Go: startm.
+    fn startm(&self, spinning: bool) {
+        let mut l = self.lock();
+        let p = if self.shutdown.load(Ordering::SeqCst) { None } else { self.pidleget(&mut l) };
+        let Some(p) = p else {
+            drop(l);
+            if spinning {
+                self.nmspinning.fetch_sub(1, Ordering::SeqCst);
+            }
+            return;
+        };
+        match l.midle.pop() {
+            Some(m) => {
+                drop(l);
+                m.nextp.store((p as *const P).cast_mut(), Ordering::Release);
+                m.spinning.store(spinning, Ordering::Release);
+                m.park.wakeup();
+            }
+            None => {
+                // SAFETY: `self` lives in an Arc (all Scheds do), so we can take another ref.
+                let sched = unsafe {
+                    Arc::increment_strong_count(self);
+                    Arc::from_raw(self)
+                };
+                let id = self.mnext.fetch_add(1, Ordering::Relaxed) + 1;
+                let pp = p as *const P as usize;
+                let t = std::thread::Builder::new()
+                    .name(format!("goro-m{id}"))
+                    .spawn(move || {
+                        let m = M::new(sched);
+                        m.nextp.store(pp as *mut P, Ordering::Relaxed);
+                        m.spinning.store(spinning, Ordering::Relaxed);
+                        m.mstart();
+                    });
+                match t {
+                    Ok(t) => l.threads.push(t),
+                    Err(e) => throw(&format!("newm: cannot create an OS thread: {e}")),
+                }
+            }
+        }
+    }
+
+    /// Ends the runtime: Ms stop at their next schedule point. Go: exit after main returns.
+    pub(crate) fn begin_shutdown(&self) {
+        let idle = {
+            let mut l = self.lock();
+            self.shutdown.store(true, Ordering::SeqCst);
+            std::mem::take(&mut l.midle)
+        };
+        for m in idle {
+            m.park.wakeup();
+        }
+    }
+
+    /// Joins every M thread this runtime started (after `begin_shutdown`).
+    pub(crate) fn join_ms(&self) {
+        loop {
+            let threads = std::mem::take(&mut self.lock().threads);
+            if threads.is_empty() {
+                return;
+            }
+            for t in threads {
+                let _ = t.join();
+            }
+        }
+    }
+
+    /// Moves every P's local queue to the global queue. Only when no M holds those Ps, or
+    /// the caller is the only M left (shutdown).
+    pub(crate) fn drain_all_local(&self) {
+        for p in self.ps.iter() {
+            // SAFETY: no other M runs (the caller's contract), so no one else uses the
+            // workers; the caller's own P is drained by itself.
+            unsafe { p.runq.drain_to(&self.global) };
+        }
+    }
+
+    /// Skips `n` goroutine ids (goroutine 1 is numbered by `run` itself).
+    pub(crate) fn bump_goidgen(&self, n: u64) {
+        self.goidgen.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Returns the Ps' cached free Gs to the global pool; called when the runtime ends.
+    pub(crate) fn release(&self) {
+        for p in self.ps.iter() {
+            // SAFETY: the runtime has ended: no M holds any P.
+            let local = unsafe { &mut *p.gfree.get() };
+            gfree::put_global(local.drain(..));
+        }
+    }
+
+    /// Sets the number of Ps; returns the previous value. Go: GOMAXPROCS + procresize.
+    ///
+    /// Shrinking waits until every P at or above `n` has been given back, so once this
+    /// returns no goroutine of this runtime runs on more than `n` threads at once.
+    pub(crate) fn set_gomaxprocs(&self, n: usize) -> usize {
+        let n = n.clamp(1, MAX_PROCS);
+        let old = {
+            let mut l = self.lock();
+            let old = self.gomaxprocs.swap(n, Ordering::SeqCst);
+            if n > old {
+                for id in old..n {
+                    if !self.ps[id].held.load(Ordering::SeqCst) && !l.pidle.contains(&id) {
+                        l.pidle.push(id);
+                        self.npidle.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            } else {
+                let before = l.pidle.len();
+                l.pidle.retain(|&id| id < n);
+                self.npidle.fetch_sub(before - l.pidle.len(), Ordering::SeqCst);
+            }
+            old
+        };
+        if n > old {
+            for _ in old..n {
+                self.wakep();
+            }
+        } else {
+            while self.ps[n..old].iter().any(|p| p.held.load(Ordering::SeqCst)) {
+                crate::park::gosched();
+            }
+        }
+        old
+    }
+}
+
+// ---- M: the scheduler loop --------------------------------------------------------------
+
+impl M {
+    pub(crate) fn new(sched: Arc<Sched>) -> M {
+        M {
+            sched,
+            g0: UnsafeCell::new(Context::default()),
+            p: Cell::new(ptr::null()),
+            nextp: AtomicPtr::new(ptr::null_mut()),
+            spinning: AtomicBool::new(false),
+            park: Note::new(),
+            after: Cell::new(After::None),
+        }
+    }
+
+    fn p(&self) -> &P {
+        // SAFETY: called only while the M holds a P (checked by callers' control flow).
+        unsafe { &*self.p.get() }
+    }
+
+    /// Runs Gs until the runtime shuts down. Go: mstart + schedule.
+    pub(crate) fn mstart(self) {
+        let m = Arc::new(self);
+        crate::signal::minit_signal_stack();
+        setm(Arc::as_ptr(&m));
+        let p = m.nextp.swap(ptr::null_mut(), Ordering::Acquire);
+        m.p.set(p);
+        m.schedule(&m);
+        if !m.p.get().is_null() {
+            let mut l = m.sched.lock();
+            m.sched.pidleput(&mut l, m.p());
+            m.p.set(ptr::null());
+        }
+        setm(ptr::null());
+    }
+
+    /// Takes an idle P for the thread that called `run` (M0). Go: the first acquirep.
+    pub(crate) fn acquire_idle_p(&self) -> bool {
+        let mut l = self.sched.lock();
+        match self.sched.pidleget(&mut l) {
+            Some(p) => {
+                self.nextp.store((p as *const P).cast_mut(), Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Go: schedule — find a G, run it, repeat.
+    fn schedule(&self, me: &Arc<M>) {
+        while let Some(gp) = self.find_runnable(me) {
+            if self.spinning.load(Ordering::Relaxed) {
+                self.resetspinning();
+            }
+            self.execute(gp);
+        }
+    }
+
+    /// The M found work while spinning: stop spinning and, if it was the last spinner, start
+    /// another, since there may be more work. Go: resetspinning.
+    fn resetspinning(&self) {
+        self.spinning.store(false, Ordering::Relaxed);
+        let s = &self.sched;
+        if s.nmspinning.fetch_sub(1, Ordering::SeqCst) == 1 {
+            s.wakep();
+        }
+    }
+
+    /// Returns a runnable G, sleeping as long as there is none; `None` on shutdown.
+    /// Go: findRunnable.
+    fn find_runnable(&self, me: &Arc<M>) -> Option<GRef> {
+        let s = &*self.sched;
+        'top: loop {
+            if s.shutdown.load(Ordering::SeqCst) {
+                return None;
+            }
+            let p = self.p();
+            let nprocs = s.gomaxprocs();
+            if p.id >= nprocs {
+                self.retire_p();
+                if !self.stopm(me) {
+                    return None;
+                }
+                continue 'top;
+            }
+            // SAFETY: we hold `p`; the tick and queues are ours.
+            unsafe {
+                let tick = &mut *p.schedtick.get();
+                *tick = tick.wrapping_add(1);
+                if *tick % GLOBAL_TICK == 0 && s.global.len() > 0 {
+                    if let Some(gp) = s.global.get_one() {
+                        return Some(gp);
+                    }
+                }
+                if let Some(gp) = p.runq.get() {
+                    return Some(gp);
+                }
+                if let Some(gp) = p.runq.get_global(&s.global, nprocs) {
+                    return Some(gp);
+                }
+            }
+            // Steal, unless enough Ms already spin (Go: 2*nmspinning >= busy Ps).
+            let spinning = self.spinning.load(Ordering::Relaxed);
+            let busy = nprocs.saturating_sub(s.npidle.load(Ordering::SeqCst));
+            if spinning || 2 * s.nmspinning.load(Ordering::SeqCst) < busy {
+                if !spinning {
+                    self.spinning.store(true, Ordering::Relaxed);
+                    s.nmspinning.fetch_add(1, Ordering::SeqCst);
+                }
+                if let Some(gp) = self.steal_work(p, nprocs) {
+                    return Some(gp);
+                }
+            }
+            // Nothing: give the P back, stop spinning, then look once more.
+            {
+                let mut l = s.lock();
+                if s.shutdown.load(Ordering::SeqCst) {
+                    return None;
+                }
+                if s.global.len() > 0 {
+                    drop(l);
+                    // SAFETY: we still hold `p`.
+                    if let Some(gp) = unsafe { p.runq.get_global(&s.global, nprocs) } {
+                        return Some(gp);
+                    }
+                    continue 'top;
+                }
+                s.pidleput(&mut l, p);
+                self.p.set(ptr::null());
+            }
+            if self.spinning.swap(false, Ordering::Relaxed) {
+                s.nmspinning.fetch_sub(1, Ordering::SeqCst);
+            }
+            fence(Ordering::SeqCst);
+            let work = s.global.len() > 0 || s.ps[..nprocs].iter().any(|p| !p.runq.is_empty());
+            if work {
+                let mut l = s.lock();
+                if let Some(p) = s.pidleget(&mut l) {
+                    drop(l);
+                    self.p.set(p);
+                    self.spinning.store(true, Ordering::Relaxed);
+                    s.nmspinning.fetch_add(1, Ordering::SeqCst);
+                    continue 'top;
+                }
+            }
+            if !self.stopm(me) {
+                return None;
+            }
+        }
+    }
+
+    /// Tries to steal from the other Ps, in random order, four rounds; the last round may take
+    /// a victim's runnext. Go: stealWork.
+    fn steal_work(&self, p: &P, nprocs: usize) -> Option<GRef> {
+        let s = &*self.sched;
+        for round in 0..4 {
+            let start = fastrand(nprocs);
+            for i in 0..nprocs {
+                let victim = &s.ps[(start + i) % nprocs];
+                if victim.id == p.id || victim.runq.is_empty() {
+                    continue;
+                }
+                // SAFETY: we hold `p`.
+                if let Some(gp) = unsafe { p.runq.steal_from(&victim.runq, round == 3) } {
+                    return Some(gp);
+                }
+            }
+        }
+        None
+    }
+
+    /// Hands a P that is no longer within gomaxprocs back: its Gs go to the global queue.
+    fn retire_p(&self) {
+        let p = self.p();
+        let s = &*self.sched;
+        // SAFETY: we hold `p`.
+        unsafe { p.runq.drain_to(&s.global) };
+        {
+            let mut l = s.lock();
+            s.pidleput(&mut l, p); // not re-listed: p.id >= gomaxprocs
+        }
+        self.p.set(ptr::null());
+        if self.spinning.swap(false, Ordering::Relaxed) {
+            s.nmspinning.fetch_sub(1, Ordering::SeqCst);
+        }
+        s.wakep();
+    }
+
+    /// Sleeps until `startm` hands this M a P; false on shutdown. Go: stopm.
+    fn stopm(&self, me: &Arc<M>) -> bool {
+        let s = &*self.sched;
+        {
+            let mut l = s.lock();
+            if s.shutdown.load(Ordering::SeqCst) {
+                return false;
+            }
+            self.park.clear();
+            l.midle.push(me.clone());
+        }
+        self.park.sleep();
+        let p = self.nextp.swap(ptr::null_mut(), Ordering::Acquire);
+        if p.is_null() {
+            return false; // woken by begin_shutdown
+        }
+        self.p.set(p);
+        true
+    }
+
+    /// Runs `gp` until it switches back, then does what it asked. Go: execute + the mcall
+    /// targets (park_m, gosched_m, goexit0).
+    pub(crate) fn execute(&self, gp: GRef) {
+        loop {
+            gp.status.store(G_RUNNING, Ordering::Release);
+            setg(gp.as_ptr());
+            // SAFETY: gp was taken from a run queue (or just failed to park), so this M owns
+            // it; its context was saved by `switch` or made by `init_stack`; g0 is ours.
+            unsafe { arch::switch(self.g0.get(), gp.ctx.get()) };
+            setg(ptr::null_mut());
+            match self.after.replace(After::None) {
+                After::None => throw("execute: G switched to g0 without a reason"),
+                After::Gosched => {
+                    gp.status.store(G_RUNNABLE, Ordering::Release);
+                    let p = self.p();
+                    // SAFETY: we hold `p`.
+                    unsafe { p.runq.put(gp, false, &self.sched.global) };
+                    return;
+                }
+                After::Park { data, unlock } => {
+                    gp.status.store(G_WAITING, Ordering::SeqCst);
+                    // SAFETY: `data`/`unlock` were built by `gopark` for exactly this call,
+                    // and gp's frame holding `data` is frozen until it is resumed.
+                    let parked = unsafe { unlock(data, gp) };
+                    if parked {
+                        return;
+                    }
+                    // Go: park_m's "unlockf returned false": resume at once.
+                }
+                After::Exit => {
+                    self.goexit0(gp);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Bookkeeping after a G's body returned. Go: goexit0.
+    fn goexit0(&self, gp: GRef) {
+        self.retire_dead(gp);
+    }
+
+    /// Marks `gp` dead, returns it to the free pool and ends the runtime if it was the last
+    /// one that mattered.
+    pub(crate) fn retire_dead(&self, gp: GRef) {
+        let s = &*self.sched;
+        let is_main = ptr::eq(s.main_g.load(Ordering::Relaxed), gp.as_ptr());
+        gp.status.store(G_DEAD, Ordering::Release);
+        gp.sched.store(ptr::null_mut(), Ordering::Relaxed);
+        gfree::put(self.p.get_ref(), gp);
+        if is_main {
+            s.main_done.store(true, Ordering::SeqCst);
+        }
+        let left = s.ngoroutine.fetch_sub(1, Ordering::SeqCst) - 1;
+        if (is_main && !s.main_goexited.load(Ordering::SeqCst))
+            || (left == 0 && s.main_goexited.load(Ordering::SeqCst))
+        {
+            s.begin_shutdown();
+        }
+    }
+
+    /// Runs `f` with this M installed on the calling thread and holding a P, for the
+    /// shutdown sequence (`shutdown.rs`), after every other M has exited.
+    pub(crate) fn run_killing(self, f: impl FnOnce(&M)) {
+        let m = Arc::new(self);
+        setm(Arc::as_ptr(&m));
+        {
+            let mut l = m.sched.lock();
+            let p = m.sched.pidleget(&mut l).unwrap_or(&m.sched.ps[0]);
+            p.held.store(true, Ordering::SeqCst);
+            m.p.set(p);
+        }
+        f(&m);
+        {
+            let mut l = m.sched.lock();
+            m.sched.pidleput(&mut l, m.p());
+        }
+        m.p.set(ptr::null());
+        setm(ptr::null());
+    }
+}
+
+trait CellPtrExt {
+    fn get_ref(&self) -> Option<&P>;
+}
+impl CellPtrExt for Cell<*const P> {
+    fn get_ref(&self) -> Option<&P> {
+        // SAFETY: a non-null P pointer in an M is a P of its runtime that it holds.
+        unsafe { self.get().as_ref() }
+    }
+}
+
+/// Switches from the running G to its M's g0, asking for `after`. Returns when the G is
+/// resumed — possibly on another thread. Go: mcall.
+pub(crate) fn mcall(gp: GRef, after: After) {
+    let m = getm();
+    // SAFETY: a goroutine always runs on an M (TLS set by mstart/execute).
+    let m = unsafe { &*m };
+    m.after.set(after);
+    // SAFETY: gp is the running G (owned by this M); g0's context was saved by `execute`'s
+    // switch. gp is published (to queues or wakers) only after this switch completes.
+    unsafe { arch::switch(gp.ctx.get(), m.g0.get()) };
+}
+
+/// First function on every goroutine stack: runs the body, then exits. Go: goexit1.
+unsafe extern "C" fn gentry(arg: usize) -> ! {
+    // SAFETY: `init_g` passes the G's own pointer as the argument.
+    let gp = unsafe { GRef::from_ptr(arg as *mut G) };
+    // SAFETY: the running G owns its entry.
+    let f = unsafe { (*gp.entry.get()).take() };
+    if let Some(f) = f {
+        if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+            crate::panic::unrecovered(gp, payload);
+        }
+    }
+    // SAFETY: the running G owns its panic record.
+    unsafe { *gp.panic.get() = None };
+    mcall(gp, After::Exit);
+    throw("gentry: a dead goroutine was resumed")
+}
+
+/// Small xorshift RNG for steal order (Go: cheaprand).
+pub(crate) fn fastrand(n: usize) -> usize {
+    std::thread_local!(static STATE: Cell<u64> = const { Cell::new(0) });
+    STATE.with(|s| {
+        let mut x = s.get();
+        if x == 0 {
+            x = (s as *const _ as u64) | 1;
+        }
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.set(x);
+        (x % n.max(1) as u64) as usize
+    })
+}

@@ -1,0 +1,80 @@
+//! Go's `runtime` package: queries and controls of the current runtime.
+//!
+//! Called outside any runtime (from a plain thread), these act on the process-wide runtime
+//! that `go!` starts on first use.
+
+use crate::loom::atomic::Ordering;
+use crate::proc::{Sched, curg, current_sched};
+
+pub use crate::park::gosched;
+
+fn sched() -> &'static Sched {
+    current_sched().unwrap_or_else(|| crate::entry::global())
+}
+
+/// The number of goroutines that currently exist (including the main one). Go:
+/// runtime.NumGoroutine.
+///
+/// # Examples
+/// ```
+/// goro_rt::run(|| assert_eq!(goro_rt::runtime::num_goroutine(), 1));
+/// ```
+pub fn num_goroutine() -> usize {
+    sched().ngoroutine.load(Ordering::SeqCst).max(0) as usize
+}
+
+/// Sets the number of Ps (threads running goroutines at once) and returns the previous
+/// value; `n == 0` only reads it. Go: runtime.GOMAXPROCS.
+///
+/// # Examples
+/// ```
+/// goro_rt::run(|| {
+///     let before = goro_rt::runtime::gomaxprocs(1);
+///     assert_eq!(goro_rt::runtime::gomaxprocs(0), 1);
+///     goro_rt::runtime::gomaxprocs(before);
+/// });
+/// ```
+pub fn gomaxprocs(n: usize) -> usize {
+    let s = sched();
+    if n == 0 { s.gomaxprocs() } else { s.set_gomaxprocs(n) }
+}
+
+/// The number of CPUs this process may use. Go: runtime.NumCPU.
+///
+/// # Examples
+/// ```
+/// assert!(goro_rt::runtime::num_cpu() >= 1);
+/// ```
+pub fn num_cpu() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Ends the calling goroutine after running its destructors; other goroutines are not
+/// affected, and its [`JoinHandle::join`](crate::JoinHandle::join) returns `Err` with a
+/// [`Goexit`](crate::panic::Goexit) payload. Go: runtime.Goexit.
+///
+/// Implemented as an unwind with a private payload, so it must not be caught by a
+/// `catch_unwind` of your own that swallows it.
+///
+/// # Examples
+/// ```
+/// goro_rt::run(|| {
+///     let h = goro_rt::spawn(|| -> i32 { goro_rt::runtime::goexit() });
+///     assert!(h.join().unwrap_err().is::<goro_rt::panic::Goexit>());
+/// });
+/// ```
+pub fn goexit() -> ! {
+    std::panic::resume_unwind(Box::new(crate::panic::Goexit))
+}
+
+/// The calling goroutine's id (1 for the main goroutine of a runtime); 0 on a plain
+/// thread. Go has no public goid; it prints it in panics and stack dumps.
+///
+/// # Examples
+/// ```
+/// goro_rt::run(|| assert_eq!(goro_rt::runtime::goid(), 1));
+/// assert_eq!(goro_rt::runtime::goid(), 0);
+/// ```
+pub fn goid() -> u64 {
+    curg().map_or(0, |g| g.goid())
+}
