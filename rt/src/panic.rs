@@ -139,31 +139,38 @@ fn report(goid: u64, payload: &(dyn Any + Send), rec: Option<PanicRecord>) {
     let _ = std::io::stderr().lock().write_all(out.as_bytes());
 }
 
-/// Drops the frames of the panic machinery itself, so the trace starts at the code that
-/// panicked, as Go's does.
+/// Keeps the frames between the panic machinery (on top) and goro's goroutine entry (at the
+/// bottom), so the trace starts at the code that panicked and ends at the goroutine's body,
+/// as Go's does.
 fn trim_backtrace(bt: &str) -> String {
-    let lines: Vec<&str> = bt.lines().collect();
-    let is_frame = |l: &str| l.trim_start().split(':').next().is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty());
-    let machinery = |l: &str| {
-        ["std::panicking::", "core::panicking::", "std::backtrace", "rust_begin_unwind", "__rustc::", "std::panic::", "std::sys::backtrace"]
-            .iter()
-            .any(|m| l.contains(m))
-    };
-    let mut start = 0;
-    for (i, l) in lines.iter().enumerate() {
-        if is_frame(l) && machinery(l) {
-            start = i + 1;
+    // Frames look like "  12: path::to::fn" followed by "             at file:line" lines.
+    let mut frames: Vec<(String, String)> = Vec::new();
+    for line in bt.lines() {
+        let head = line.trim_start();
+        let is_frame = head.split_once(": ").is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if is_frame {
+            frames.push((head.split_once(": ").map_or("", |(_, f)| f).to_owned(), format!("{line}\n")));
+        } else if let Some(last) = frames.last_mut() {
+            last.1.push_str(line);
+            last.1.push('\n');
         }
     }
-    while start < lines.len() && !is_frame(lines[start]) {
-        start += 1;
-    }
-    let mut out = String::new();
-    for l in &lines[start..] {
-        out.push_str(l);
-        out.push('\n');
-    }
-    out
+    const MACHINERY: [&str; 8] = [
+        "std::backtrace",
+        "std::panicking::",
+        "core::panicking::",
+        "__rustc::",
+        "rust_begin_unwind",
+        "std::sys::backtrace",
+        "goro_rt::panic::",
+        "core::ops::function::Fn",
+    ];
+    let start = frames.iter().position(|(f, _)| !MACHINERY.iter().any(|m| f.contains(m))).unwrap_or(0);
+    let end = frames[start..]
+        .iter()
+        .position(|(f, _)| f.contains("catch_unwind") || f.starts_with("goro_rt::"))
+        .map_or(frames.len(), |n| start + n);
+    frames[start..end].iter().map(|(_, text)| text.as_str()).collect()
 }
 
 /// A runtime invariant broke: print `fatal error: <msg>` and exit 2. Go: runtime.throw.

@@ -1,0 +1,116 @@
+//! How goroutines end: goexit, runtime shutdown, panics, stack overflow.
+mod support;
+
+use goro_rt::{run, spawn};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use support::{DropCount, is_child, park_forever, run_child, wait_until};
+
+#[test]
+fn goexit_ends_only_the_calling_goroutine_after_its_destructors() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let d2 = drops.clone();
+    let (err, after) = run(move || {
+        let h = spawn(move || -> u32 {
+            let _guard = DropCount(d2);
+            goro_rt::runtime::goexit();
+        });
+        let err = h.join().unwrap_err();
+        // The caller goes on; so does the runtime.
+        (err, spawn(|| 5).join().unwrap())
+    });
+    assert!(err.is::<goro_rt::panic::Goexit>());
+    assert_eq!(after, 5);
+    assert_eq!(drops.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn goroutines_left_parked_when_run_returns_are_unwound_once() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let started = Arc::new(AtomicUsize::new(0));
+    let (d, s) = (drops.clone(), started.clone());
+    run(move || {
+        for _ in 0..100 {
+            let (d, s) = (d.clone(), s.clone());
+            spawn(move || {
+                let _guard = DropCount(d);
+                s.fetch_add(1, Ordering::SeqCst);
+                park_forever();
+            });
+        }
+        wait_until("100 goroutines parked", || s.load(Ordering::SeqCst) == 100);
+    });
+    assert_eq!(started.load(Ordering::SeqCst), 100);
+    assert_eq!(drops.load(Ordering::SeqCst), 100);
+}
+
+#[test]
+fn goroutines_that_never_ran_drop_their_captures_once() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let d = drops.clone();
+    run(move || {
+        goro_rt::runtime::gomaxprocs(1);
+        for _ in 0..50 {
+            let guard = DropCount(d.clone());
+            spawn(move || drop(guard));
+        }
+        // main returns at once: with one P none of them has run.
+    });
+    assert_eq!(drops.load(Ordering::SeqCst), 50);
+}
+
+#[test]
+fn a_goroutine_panic_fails_run_with_its_message() {
+    let err = std::panic::catch_unwind(|| {
+        run(|| {
+            goro_rt::entry::go(|| panic!("boom in a goroutine"));
+            park_forever();
+        })
+    })
+    .unwrap_err();
+    assert_eq!(goro_rt::panic::payload_str(&*err), "boom in a goroutine");
+}
+
+#[test]
+fn a_panicking_test_runtime_does_not_disturb_the_next_one() {
+    let first = std::panic::catch_unwind(|| goro_rt::entry::run_test(|| panic!("first")));
+    assert!(first.is_err());
+    assert_eq!(goro_rt::entry::run_test(|| spawn(|| 1).join().unwrap()), 1);
+}
+
+#[test]
+fn unrecovered_panic_under_main_prints_gos_report_and_exits_2() {
+    if is_child() {
+        goro_rt::entry::run_main(|| {
+            spawn(|| 0).join().unwrap();
+            goro_rt::entry::go(|| panic!("something went wrong"));
+            park_forever();
+        });
+        unreachable!();
+    }
+    let (code, stderr) = run_child("unrecovered_panic_under_main_prints_gos_report_and_exits_2");
+    assert_eq!(code, 2, "stderr: {stderr}");
+    assert!(stderr.contains("panic: something went wrong\n\ngoroutine 3 [running]:\n"), "stderr: {stderr}");
+    assert!(stderr.contains("lifecycle::"), "backtrace names the panicking code: {stderr}");
+}
+
+#[test]
+fn stack_overflow_prints_a_clear_message_and_aborts() {
+    if is_child() {
+        #[inline(never)]
+        #[allow(unconditional_recursion, reason = "the point of the test")]
+        fn down(n: u64) -> u64 {
+            let pad = std::hint::black_box([n; 64]);
+            down(n + 1) + pad[3]
+        }
+        goro_rt::entry::run_main(|| spawn(|| down(0)).join().ok());
+        unreachable!();
+    }
+    let (code, stderr) = run_child("stack_overflow_prints_a_clear_message_and_aborts");
+    assert_eq!(code, -libc_sigabrt(), "stderr: {stderr}");
+    assert!(stderr.contains("goroutine 2: stack overflow (stack size 262144)"), "stderr: {stderr}");
+}
+
+fn libc_sigabrt() -> i32 {
+    6
+}

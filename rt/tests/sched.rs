@@ -1,0 +1,157 @@
+//! Scheduling order and placement: runnext, gosched, parallelism, migration.
+mod support;
+
+use goro_rt::runtime::{gomaxprocs, gosched};
+use goro_rt::{run, spawn};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+fn thread_id() -> std::thread::ThreadId {
+    std::thread::current().id()
+}
+
+#[test]
+fn one_p_runs_the_last_spawned_first_then_fifo_as_go() {
+    let order = run(|| {
+        gomaxprocs(1);
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let handles: Vec<_> = (0..10)
+            .map(|i| {
+                let log = log.clone();
+                spawn(move || log.lock().unwrap().push(i))
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap(); // blocks main
+        }
+        let v = log.lock().unwrap().clone();
+        v
+    });
+    assert_eq!(order, [9, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+}
+
+#[test]
+fn gosched_interleaves_two_goroutines_on_one_p() {
+    let log = run(|| {
+        gomaxprocs(1);
+        let log = Arc::new(Mutex::new(String::new()));
+        let hs: Vec<_> = ['a', 'b']
+            .into_iter()
+            .map(|c| {
+                let log = log.clone();
+                spawn(move || {
+                    for _ in 0..5 {
+                        log.lock().unwrap().push(c);
+                        gosched();
+                    }
+                })
+            })
+            .collect();
+        hs.into_iter().for_each(|h| h.join().unwrap());
+        let s = log.lock().unwrap().clone();
+        s
+    });
+    assert_eq!(log, "bababababa");
+}
+
+#[test]
+fn two_cpu_bound_goroutines_run_on_two_threads_at_once() {
+    let (a, b) = run(|| {
+        gomaxprocs(2);
+        let arrived = Arc::new(AtomicUsize::new(0));
+        let spin = |arrived: Arc<AtomicUsize>| {
+            move || {
+                arrived.fetch_add(1, Ordering::SeqCst);
+                // Never yields: only a second thread can bring the count to 2.
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+                while arrived.load(Ordering::SeqCst) < 2 {
+                    assert!(std::time::Instant::now() < deadline, "the other goroutine never ran alongside");
+                    std::hint::spin_loop();
+                }
+                thread_id()
+            }
+        };
+        let h1 = spawn(spin(arrived.clone()));
+        let h2 = spawn(spin(arrived.clone()));
+        (h1.join().unwrap(), h2.join().unwrap())
+    });
+    assert_ne!(a, b);
+}
+
+#[test]
+fn a_goroutine_keeps_its_locals_when_it_moves_to_another_thread() {
+    run(|| {
+        gomaxprocs(2);
+        spawn(|| {
+            let data: Vec<u64> = (0..1000).map(|i| i * i).collect();
+            let (x, y) = (std::hint::black_box(1.5f64), std::hint::black_box(0xDEAD_BEEF_u64));
+            let start = thread_id();
+            support::wait_until("the goroutine ran on another thread", || {
+                // Block on a goroutine that may be stolen by the other M; its wake-up then
+                // resumes us there.
+                spawn(|| std::hint::black_box(7)).join().unwrap();
+                thread_id() != start
+            });
+            assert_eq!(data.iter().sum::<u64>(), (0..1000u64).map(|i| i * i).sum());
+            assert_eq!((x * 2.0, y), (3.0, 0xDEAD_BEEF));
+        })
+        .join()
+        .unwrap();
+    });
+}
+
+#[test]
+fn gomaxprocs_reports_and_changes_the_number_of_ps() {
+    run(|| {
+        let n = gomaxprocs(0);
+        assert!(n >= 1);
+        assert_eq!(gomaxprocs(3), n);
+        assert_eq!(gomaxprocs(0), 3);
+        // Work still completes on the new count.
+        let s: u64 = (0..100u64).map(|i| spawn(move || i)).map(|h| h.join().unwrap()).sum();
+        assert_eq!(s, 4950);
+        assert_eq!(gomaxprocs(1), 3);
+        assert_eq!(gomaxprocs(0), 1);
+    });
+}
+
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn floating_point_control_state_is_per_goroutine() {
+    fn mxcsr() -> u32 {
+        let mut v = 0u32;
+        // SAFETY: stmxcsr writes 4 bytes to the given address.
+        unsafe { core::arch::asm!("stmxcsr [{}]", in(reg) &mut v) };
+        v & !0x3F // ignore the sticky exception flags
+
+    }
+    fn set_mxcsr(v: u32) {
+        // SAFETY: ldmxcsr reads 4 bytes; the value only changes rounding/exception masks.
+        unsafe { core::arch::asm!("ldmxcsr [{}]", in(reg) &v) };
+    }
+    const DEFAULT: u32 = 0x1F80;
+    const ROUND_DOWN: u32 = DEFAULT | (1 << 13);
+    const ROUND_UP: u32 = DEFAULT | (2 << 13);
+    let (a_saw, c_saw) = run(|| {
+        gomaxprocs(1); // every goroutine below shares one thread
+        spawn(|| {
+            set_mxcsr(ROUND_DOWN);
+            let c = spawn(|| {
+                let fresh = mxcsr(); // a new goroutine starts from the ABI default
+                set_mxcsr(ROUND_UP);
+                gosched(); // back to `a`, whose mode must come back
+                let mine = mxcsr();
+                set_mxcsr(DEFAULT);
+                (fresh, mine)
+            });
+            gosched(); // `c` (in runnext) runs on this thread now
+            let mine = mxcsr();
+            set_mxcsr(DEFAULT);
+            (mine, c.join().unwrap())
+        })
+        .join()
+        .unwrap()
+    });
+    assert_eq!(a_saw, ROUND_DOWN);
+    assert_eq!(c_saw, (DEFAULT, ROUND_UP));
+}
