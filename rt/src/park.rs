@@ -87,13 +87,32 @@ unsafe fn call_unlock<F: FnOnce(GRef) -> bool>(data: *mut (), gp: GRef) -> bool 
     }
 }
 
-fn park_thread<F: FnOnce(GRef) -> bool>(gp: GRef, unlock: F) {
-    gp.note.clear();
+/// The committing half of a park, run once the G can no longer be running anywhere (on g0
+/// for a goroutine, on the thread itself for a thread G): publish "waiting", *then* let the
+/// caller release the lock wakers find the G through. Returns whether the G stays parked;
+/// if not, it is running again. Go: park_m.
+pub(crate) fn park_commit<F: FnOnce(GRef) -> bool>(gp: GRef, unlock: F) -> bool {
     gp.status.store(G_WAITING, Ordering::SeqCst);
     if unlock(gp) {
-        gp.note.sleep();
+        return true;
     }
     gp.status.store(G_RUNNING, Ordering::Release);
+    false
+}
+
+/// The claiming half of a wake-up: waiting → runnable, exactly once. Whoever wins owns the
+/// G and must queue it; a loser must not touch it.
+pub(crate) fn ready_cas(gp: GRef) -> bool {
+    gp.status.compare_exchange(G_WAITING, G_RUNNABLE, Ordering::AcqRel, Ordering::Acquire).is_ok()
+}
+
+/// Parks a plain thread: its "run queue" is its note.
+pub(crate) fn park_thread<F: FnOnce(GRef) -> bool>(gp: GRef, unlock: F) {
+    gp.note.clear();
+    if park_commit(gp, unlock) {
+        gp.note.sleep();
+        gp.status.store(G_RUNNING, Ordering::Release);
+    }
 }
 
 /// Makes a G parked by [`gopark`] runnable. Go: goready.
@@ -101,7 +120,7 @@ fn park_thread<F: FnOnce(GRef) -> bool>(gp: GRef, unlock: F) {
 /// # Panics
 /// Throws (fatal error) if `gp` is not parked: readying a G twice is a runtime bug.
 pub fn goready(gp: GRef) {
-    if gp.status.compare_exchange(G_WAITING, G_RUNNABLE, Ordering::AcqRel, Ordering::Acquire).is_err() {
+    if !ready_cas(gp) {
         if gp.killed.load(Ordering::Acquire) {
             return; // its runtime already resumed it to unwind; the wake-up is moot
         }

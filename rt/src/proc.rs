@@ -24,7 +24,7 @@
 //! releasing it.
 
 use crate::arch::{self, Context};
-use crate::g::{G, G_DEAD, G_RUNNABLE, G_RUNNING, G_WAITING, GRef};
+use crate::g::{G, G_DEAD, G_RUNNABLE, G_RUNNING, GRef};
 use crate::gfree;
 use crate::loom::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicU64, AtomicUsize, Ordering, fence};
 use crate::loom::{Mutex, MutexGuard, StdArc as Arc};
@@ -691,11 +691,9 @@ impl M {
                     return;
                 }
                 After::Park { data, unlock } => {
-                    gp.status.store(G_WAITING, Ordering::SeqCst);
                     // SAFETY: `data`/`unlock` were built by `gopark` for exactly this call,
                     // and gp's frame holding `data` is frozen until it is resumed.
-                    let parked = unsafe { unlock(data, gp) };
-                    if parked {
+                    if crate::park::park_commit(gp, |gp| unsafe { unlock(data, gp) }) {
                         return;
                     }
                     // Go: park_m's "unlockf returned false": resume at once.

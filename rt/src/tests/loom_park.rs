@@ -1,0 +1,144 @@
+//! Model of the park/ready handshake (`park.rs`, `proc.rs` execute/park_m): a `goready`
+//! racing a `gopark` — including the unlock callback and its "don't park after all" answer —
+//! never loses the wake-up and never makes a G runnable twice.
+//!
+//! The model plays a tiny channel: a waker delivers one value; if a waiter is registered it
+//! hands over and readies it, else it leaves the value pending. The parker checks for the
+//! value, registers, and commits the park holding the lock; its unlock callback releases it,
+//! or — if a third thread asked it to give up — unregisters and answers "not parked".
+//! (Releasing the lock *before* `park_commit` is the bug this protocol exists to prevent;
+//! the first version of this model did that and loom found the double ready at once.) A model run queue records every
+//! ready; a scheduler thread runs what it finds with Runnable → Running, which must succeed.
+
+use crate::g::{G_RUNNABLE, G_RUNNING, G_WAITING, GRef};
+use crate::loom::atomic::Ordering;
+use crate::loom::{Arc, Mutex, thread};
+use crate::park::{park_commit, park_thread, ready_cas};
+use std::collections::VecDeque;
+
+struct Chan {
+    state: Mutex<(Option<GRef>, bool)>, // (parked waiter, value pending)
+    runq: Mutex<VecDeque<GRef>>,
+}
+
+fn goroutine_g() -> GRef {
+    let gp = GRef::alloc(None);
+    gp.status.store(G_RUNNING, Ordering::Relaxed);
+    gp
+}
+
+fn waker(c: &Chan) {
+    let mut st = c.state.lock().unwrap();
+    match st.0.take() {
+        Some(gp) => {
+            drop(st);
+            assert!(ready_cas(gp), "a registered waiter was readied twice or was not parked");
+            c.runq.lock().unwrap().push_back(gp);
+        }
+        None => st.1 = true,
+    }
+}
+
+#[test]
+fn loom_goready_racing_gopark_is_never_lost_nor_doubled() {
+    loom::model(|| {
+        let c = Arc::new(Chan { state: Mutex::new((None, false)), runq: Mutex::new(VecDeque::new()) });
+        let gp = goroutine_g();
+        let w = thread::spawn({
+            let c = c.clone();
+            move || waker(&c)
+        });
+        // A third party may ask the parker to give up (as a select whose other case fired).
+        let cancel = Arc::new(crate::loom::atomic::AtomicBool::new(false));
+        let canceller = thread::spawn({
+            let cancel = cancel.clone();
+            move || cancel.store(true, Ordering::SeqCst)
+        });
+        // The goroutine (then g0 of its M): register under the lock and commit the park;
+        // the lock is released only inside the unlock callback (the protocol's rule).
+        let mut st = c.state.lock().unwrap();
+        let parked = if st.1 {
+            drop(st);
+            false
+        } else {
+            st.0 = Some(gp);
+            park_commit(gp, move |gp| {
+                if cancel.load(Ordering::SeqCst) {
+                    assert_eq!(st.0.take(), Some(gp)); // unpublish before saying "not parked"
+                    drop(st);
+                    false
+                } else {
+                    drop(st);
+                    true
+                }
+            })
+        };
+        canceller.join().unwrap();
+        w.join().unwrap();
+        let runq: Vec<GRef> = c.runq.lock().unwrap().drain(..).collect();
+        if parked {
+            // Parked for real: the waker must have readied it, exactly once.
+            assert_eq!(runq, vec![gp], "wake-up lost");
+            assert!(gp.status.compare_exchange(G_RUNNABLE, G_RUNNING, Ordering::AcqRel, Ordering::Acquire).is_ok());
+        } else {
+            assert!(runq.is_empty(), "a G that did not park was queued");
+            assert_eq!(gp.status.load(Ordering::Acquire), G_RUNNING);
+        }
+    });
+}
+
+#[test]
+fn loom_ready_before_the_unlock_returns_is_seen_by_the_scheduler_once() {
+    // Two wakers race for one parked G: exactly one wins the CAS.
+    loom::model(|| {
+        let gp = goroutine_g();
+        let lock = Arc::new(Mutex::new(Some(gp)));
+        assert!(park_commit(gp, |_| true));
+        let wins = Arc::new(crate::loom::atomic::AtomicUsize::new(0));
+        let hs: Vec<_> = (0..2)
+            .map(|_| {
+                let (lock, wins) = (lock.clone(), wins.clone());
+                thread::spawn(move || {
+                    let found = lock.lock().unwrap().take();
+                    if let Some(gp) = found {
+                        if ready_cas(gp) {
+                            wins.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                })
+            })
+            .collect();
+        hs.into_iter().for_each(|h| h.join().unwrap());
+        assert_eq!(wins.load(Ordering::SeqCst), 1);
+        assert_eq!(gp.status.load(Ordering::Acquire), G_RUNNABLE);
+    });
+}
+
+#[test]
+fn loom_thread_park_racing_goready_never_sleeps_forever() {
+    loom::model(|| {
+        let gp = GRef::alloc(None); // a thread G
+        let slot = Arc::new(Mutex::new(None::<GRef>));
+        let w = thread::spawn({
+            let slot = slot.clone();
+            move || loop {
+                let found = slot.lock().unwrap().take();
+                if let Some(gp) = found {
+                    assert!(ready_cas(gp));
+                    gp.note.wakeup();
+                    break;
+                }
+                thread::yield_now();
+            }
+        });
+        let mut guard = slot.lock().unwrap();
+        *guard = Some(gp);
+        park_thread(gp, move |_| {
+            drop(guard);
+            true
+        });
+        assert_eq!(gp.status.load(Ordering::Acquire), G_RUNNING);
+        w.join().unwrap();
+        let _ = G_WAITING;
+    });
+}

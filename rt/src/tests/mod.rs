@@ -1,0 +1,2 @@
+//! Loom models of crate-private protocols (`--cfg goro_loom`; see STYLE H5).
+mod loom_park;
