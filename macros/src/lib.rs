@@ -1,1 +1,112 @@
-//! goro-macros: the proc macros behind goro's `go!`, `#[goro::main]`, `#[goro::test]`.
+//! goro-macros: the proc macros behind goro's `go!`, `#[goro::main]` and `#[goro::test]`.
+//!
+//! Use them through the facade (`goro::go!`, `#[goro::main]`, `#[goro::test]`): every
+//! expansion names only paths under `::goro::__private`. This file holds the entry points; each
+//! macro lives in a folder with `ast.rs` (parse), `valid.rs` (check) and `expand.rs` (quote),
+//! and `errors.rs` collects every error of one input.
+#![warn(missing_docs)]
+
+use proc_macro::TokenStream;
+use syn::parse_macro_input;
+
+mod entry;
+mod errors;
+mod go;
+
+/// Starts a goroutine: Go's `go` statement, in its three shapes.
+///
+/// - **Call**: `go!(f(a, b))`, `go!(path::f(x))`, `go!(obj.method(a))`. As in Go, the
+///   function value, the receiver and every argument are evaluated *now*, in the caller, in
+///   source order; only the call runs in the new goroutine. They are moved into it: a
+///   channel or `Arc` passed as `go!(worker(ch))` is the goroutine's now, so write
+///   `go!(worker(ch.clone()))` to keep one (or the block form, below). A method call's
+///   receiver is moved too (Go's method value): `go!(server.clone().serve())`.
+/// - **Closure**: `go!(move || ...)`, `go!(task)`: spawns the closure as is.
+/// - **Block**: `go!({ ... })` or `go! { ...; }`: Go's `go func() { ... }()`. Every variable of
+///   the caller that the block names (also inside `println!`-style macros and as `{x}` in
+///   their format strings) is handed to the goroutine by its type: a `goro::Share` handle
+///   (`Chan`, `Sender`, `Receiver`, `Arc<T>`), or a shared reference to one, is *cloned*, so
+///   the caller keeps using it; a `Copy` value is copied; anything else is a compile error
+///   that names the fix (`go!(move || ...)` to move it, or an `Arc` to share it). Inside the
+///   block the copies are mutable, as Go's captured variables are. `self` is not a variable
+///   here: it is moved as by `move ||`.
+///
+/// A macro can't see its brackets, so `go! { f(x) }` (one call, no `;`) is the call form;
+/// `go!({ f(x) })` and `go! { f(x); }` are blocks. `go!` evaluates to `()`; the goroutine's
+/// closure must be `Send + 'static` and return `()`.
+///
+/// Goroutines migrate between OS threads whenever they block or yield, so a `thread_local!`
+/// is per thread, not per goroutine; `goro::runtime::lock_os_thread()` pins one that needs
+/// thread identity.
+///
+/// # Examples
+/// ```
+/// use std::sync::{Arc, Mutex, mpsc};
+///
+/// let (tx, rx) = mpsc::channel();
+/// let out = Arc::new(Mutex::new(tx.clone())); // an Arc is `Share`: blocks clone it
+/// for i in 1..=3 {
+///     goro::go!({ out.lock().unwrap().send(i * 10).unwrap() }); // `i` is copied
+/// }
+/// fn double(x: i32, out: mpsc::Sender<i32>) {
+///     out.send(2 * x).unwrap();
+/// }
+/// goro::go!(double(21, tx)); // `21` and `tx` are evaluated here; `tx` moves in
+/// let mut got: Vec<i32> = rx.iter().take(4).collect();
+/// got.sort();
+/// assert_eq!(got, [10, 20, 30, 42]);
+/// drop(out); // the caller still had its `out`
+/// ```
+#[proc_macro]
+pub fn go(input: TokenStream) -> TokenStream {
+    let ast = parse_macro_input!(input as go::ast::GoInput);
+    let out = go::valid::check(&ast).map(|()| go::expand::expand(&ast));
+    out.unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// Runs `fn main` as goroutine 1 of a new goro runtime, as Go runs `main.main`.
+///
+/// The body runs inside the runtime; when it returns, goroutines still alive are unwound and
+/// the program exits. An unrecovered panic in any goroutine prints Go's report (`panic: …`,
+/// `goroutine N [running]:`, the backtrace) and exits with status 2. `main` may return
+/// anything std's `main` may (`Result<(), E>`, `ExitCode`): the value is reported inside
+/// goroutine 1 (`Error: …` on stderr) and only the exit code crosses back, so `E` need not be
+/// `Send` (the fn is then declared to return `ExitCode`).
+///
+/// A plain fn without parameters or generics and without attribute arguments: `async`,
+/// parameters, generics and `#[goro::main(args)]` are compile errors naming the fix.
+///
+/// # Examples
+/// ```
+/// #[goro::main]
+/// fn main() {
+///     let (tx, rx) = std::sync::mpsc::channel();
+///     goro::go!(move || tx.send(1 + 1).unwrap());
+///     assert_eq!(rx.recv(), Ok(2));
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::entry(entry::Kind::Main, args.into(), item.into()).into()
+}
+
+/// Makes a test that runs its body as goroutine 1 of a runtime of its own.
+///
+/// Adds `#[test]` (don't write it too) and keeps the fn's other attributes, such as
+/// `#[should_panic(expected = "...")]`. Tests run in parallel, each with its own runtime; a
+/// panic in any goroutine of the test fails that test with the panic's message. Like
+/// `#[test]`, the fn may return `Result<(), E>`. The rules of [`macro@main`] apply.
+///
+/// # Examples
+/// ```
+/// #[goro::test]
+/// fn sum_in_a_goroutine() {
+///     let (tx, rx) = std::sync::mpsc::channel();
+///     goro::go!(move || tx.send((1..=10).sum::<i32>()).unwrap());
+///     assert_eq!(rx.recv(), Ok(55));
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::entry(entry::Kind::Test, args.into(), item.into()).into()
+}

@@ -125,10 +125,17 @@ impl ShareOrCopy for Never {
 mod tests {
     use super::*; // the glob brings the Capture* traits into scope, as the expansion does
 
+    /// What `go!({ .. })` expands to for each free variable `$x`.
+    macro_rules! capture {
+        ($x:ident) => {
+            (&&&&Capture(&$x)).__goro_capture()
+        };
+    }
+
     #[test]
     fn share_handles_are_cloned_not_moved() {
         let a = Arc::new(7);
-        let b: Arc<i32> = (&&&&Capture(&a)).__goro_capture();
+        let b: Arc<i32> = capture!(a);
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(Arc::strong_count(&a), 2);
     }
@@ -137,17 +144,17 @@ mod tests {
     fn references_to_share_handles_clone_the_handle() {
         let a = Arc::new(String::from("x"));
         let r = &a;
-        let b: Arc<String> = (&&&&Capture(&r)).__goro_capture();
+        let b: Arc<String> = capture!(r);
         assert!(Arc::ptr_eq(&a, &b));
     }
 
     #[test]
     fn copy_values_are_copied() {
         let n = 41_u64;
-        let m: u64 = (&&&&Capture(&n)).__goro_capture();
+        let m: u64 = capture!(n);
         assert_eq!(m + 1, 42);
         let s: &'static str = "go";
-        let t: &str = (&&&&Capture(&s)).__goro_capture();
+        let t: &str = capture!(s);
         assert_eq!(t, "go");
     }
 }

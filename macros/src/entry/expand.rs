@@ -1,0 +1,86 @@
+//! The `quote!` of `#[goro::main]` / `#[goro::test]`. Cannot fail; names only
+//! `::goro::__private::…` (and std's `test` attribute and `Termination`).
+//!
+//! ```text
+//! #[goro::main] fn main() { body }           fn main() { run_main(move || { body }) }
+//! #[goro::main] fn main() -> R { body }      fn main() -> ExitCode {
+//!                                                run_main(move || Termination::report(
+//!                                                    (move || -> R { body })())) }
+//! #[goro::test] #[attrs] fn t() { body }     #[test] #[attrs] fn t() { run_test(move || { body }) }
+//! ```
+//! A return value crosses from goroutine 1 back to the caller's thread, so it must be
+//! `Send`; `Result<(), Box<dyn Error>>` is not. So a fn that returns something reports it
+//! (`Error: …` on stderr, as std's `main` and test harness do) inside goroutine 1 and returns
+//! only the `ExitCode`, which std's `main` and the test harness accept as well.
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::visit::Visit;
+use syn::{AttrStyle, ReturnType, Signature, Type, TypeImplTrait, parse_quote};
+
+use super::Kind;
+use super::ast::Entry;
+
+/// The expansion of a checked entry fn.
+pub(crate) fn expand(entry: &Entry) -> TokenStream {
+    let func = &entry.func;
+    let (inner, outer): (Vec<_>, Vec<_>) = func
+        .attrs
+        .iter()
+        .partition(|a| matches!(a.style, AttrStyle::Inner(_)));
+    let vis = &func.vis;
+    let stmts = &func.block.stmts;
+    let runner = match entry.kind {
+        Kind::Main => quote!(::goro::__private::run_main),
+        Kind::Test => quote!(::goro::__private::run_test),
+    };
+    let test = match entry.kind {
+        Kind::Main => quote!(),
+        Kind::Test => quote!(#[::core::prelude::v1::test]),
+    };
+    let (sig, body) = match returned(&func.sig) {
+        None => (func.sig.clone(), quote!(#runner(move || { #(#stmts)* }))),
+        Some(ty) => {
+            let mut sig = func.sig.clone();
+            sig.output = parse_quote!(-> ::std::process::ExitCode);
+            // `impl Trait` is not allowed in a closure's return type: leave it inferred.
+            let annotation = (!has_impl_trait(ty)).then(|| quote!(-> #ty));
+            let body = quote! {
+                #runner(move || ::std::process::Termination::report(
+                    (move || #annotation { #(#stmts)* })()
+                ))
+            };
+            (sig, body)
+        }
+    };
+    quote! {
+        #test
+        #(#outer)*
+        #vis #sig {
+            #(#inner)*
+            #body
+        }
+    }
+}
+
+/// The return type, unless the fn returns `()`.
+fn returned(sig: &Signature) -> Option<&Type> {
+    match &sig.output {
+        ReturnType::Type(_, ty) if !matches!(&**ty, Type::Tuple(t) if t.elems.is_empty()) => {
+            Some(ty)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `ty` mentions `impl Trait` anywhere.
+fn has_impl_trait(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl Visit<'_> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_type(ty);
+    finder.0
+}

@@ -1,0 +1,243 @@
+//! The free variables of a `go!` block: the caller's locals that the block names, which the
+//! expansion rebinds (Share → clone, Copy → copy) before moving them into the goroutine.
+//!
+//! A proc macro sees tokens, not names, so "variable" is decided by syntax:
+//! - a *use* is a lone identifier in expression position (`x`, `x.f`, `x.m()`, `&x`,
+//!   `S { x }`), or an implicit `{x}` / `{:w$}` argument of a std format string;
+//! - it is a *variable* when its first letter (after leading `_`) is not upper case (so no
+//!   constants, statics in `UPPER_CASE`, unit structs, enum variants), it is not `self`, and it
+//!   is not a path with `::` or generic arguments;
+//! - the callee of a call `f(x)` is a function name, never a variable;
+//! - it is *free* when no enclosing binding of the block shadows it: `let`, closure parameters,
+//!   `match` arms, `if let` / `while let` / `let` chains, `for` patterns, and items declared
+//!   in a block (visible in the whole block); bodies of nested items see no locals, so they
+//!   are skipped, as are types and inline `const { }` blocks.
+//!
+//! Macro bodies are opaque token trees; `mac.rs` parses those it can (see there). A use the
+//! analysis misses is not unsound: the `move` closure then moves that variable, as
+//! `go!(move || ...)` would.
+use std::collections::HashSet;
+
+use proc_macro2::Ident;
+use syn::ext::IdentExt;
+use syn::visit::Visit;
+use syn::{
+    Arm, Block, Expr, ExprCall, ExprClosure, ExprConst, ExprForLoop, ExprIf, ExprLet, ExprPath,
+    ExprWhile, Item, Local, Macro, Pat, Stmt, Type, UseTree,
+};
+
+/// The free variables of the block `stmts`, each once, in order of first use, each carrying
+/// the span of its first use.
+pub(crate) fn free_variables(stmts: &[Stmt]) -> Vec<Ident> {
+    let mut vars = FreeVars::default();
+    vars.block(stmts);
+    vars.found
+}
+
+/// The walk: a stack of scopes of bound names, and the free uses found so far.
+#[derive(Default)]
+pub(crate) struct FreeVars {
+    /// Names bound by the block so far, innermost scope last.
+    scopes: Vec<Vec<String>>,
+    /// Free variables in order of first use.
+    found: Vec<Ident>,
+    /// Names in `found`, for the "each once" rule.
+    seen: HashSet<String>,
+}
+
+impl FreeVars {
+    /// Opens a scope.
+    pub(crate) fn push(&mut self) {
+        self.scopes.push(Vec::new());
+    }
+
+    /// Closes the innermost scope.
+    pub(crate) fn pop(&mut self) {
+        self.scopes.pop();
+    }
+
+    /// Binds `ident` in the innermost scope.
+    pub(crate) fn bind(&mut self, ident: &Ident) {
+        let name = ident.unraw().to_string();
+        match self.scopes.last_mut() {
+            Some(scope) => scope.push(name),
+            None => self.scopes.push(vec![name]),
+        }
+    }
+
+    /// Binds every identifier the pattern `pat` introduces.
+    pub(crate) fn bind_pat(&mut self, pat: &Pat) {
+        match pat {
+            Pat::Ident(p) => {
+                self.bind(&p.ident);
+                if let Some((_, sub)) = &p.subpat {
+                    self.bind_pat(sub);
+                }
+            }
+            Pat::Or(p) => p.cases.iter().for_each(|case| self.bind_pat(case)),
+            Pat::Paren(p) => self.bind_pat(&p.pat),
+            Pat::Reference(p) => self.bind_pat(&p.pat),
+            Pat::Slice(p) => p.elems.iter().for_each(|elem| self.bind_pat(elem)),
+            Pat::Struct(p) => p.fields.iter().for_each(|field| self.bind_pat(&field.pat)),
+            Pat::Tuple(p) => p.elems.iter().for_each(|elem| self.bind_pat(elem)),
+            Pat::TupleStruct(p) => p.elems.iter().for_each(|elem| self.bind_pat(elem)),
+            Pat::Type(p) => self.bind_pat(&p.pat),
+            _ => {}
+        }
+    }
+
+    /// Records a use of `ident` if it is a variable not bound by the block.
+    pub(crate) fn use_ident(&mut self, ident: &Ident) {
+        let name = ident.unraw().to_string();
+        if !is_variable_name(&name)
+            || self.seen.contains(&name)
+            || self.scopes.iter().flatten().any(|bound| *bound == name)
+        {
+            return;
+        }
+        self.seen.insert(name);
+        self.found.push(ident.clone());
+    }
+
+    /// Walks the statements of a block in a scope of their own; items declared anywhere in
+    /// the block are visible in all of it.
+    pub(crate) fn block(&mut self, stmts: &[Stmt]) {
+        self.push();
+        for stmt in stmts {
+            if let Stmt::Item(item) = stmt {
+                self.bind_item(item);
+            }
+        }
+        for stmt in stmts {
+            self.visit_stmt(stmt);
+        }
+        self.pop();
+    }
+
+    /// Binds the value names an item declares (functions, constants, statics, imports).
+    fn bind_item(&mut self, item: &Item) {
+        match item {
+            Item::Fn(f) => self.bind(&f.sig.ident),
+            Item::Const(c) => self.bind(&c.ident),
+            Item::Static(s) => self.bind(&s.ident),
+            Item::Use(u) => self.bind_use(&u.tree),
+            _ => {}
+        }
+    }
+
+    /// Binds the names a `use` tree imports (globs import names we can't know).
+    fn bind_use(&mut self, tree: &UseTree) {
+        match tree {
+            UseTree::Path(p) => self.bind_use(&p.tree),
+            UseTree::Name(n) => self.bind(&n.ident),
+            UseTree::Rename(r) => self.bind(&r.rename),
+            UseTree::Group(g) => g.items.iter().for_each(|t| self.bind_use(t)),
+            UseTree::Glob(_) => {}
+        }
+    }
+}
+
+/// Whether `name` (unraw) may name a local variable: not `self`, and its first letter after
+/// leading underscores is not upper case (`x`, `_tx`, `_1`; not `MAX`, `None`, `_`).
+fn is_variable_name(name: &str) -> bool {
+    let rest = name.trim_start_matches('_');
+    name != "self" && rest.chars().next().is_some_and(|c| !c.is_uppercase())
+}
+
+impl<'ast> Visit<'ast> for FreeVars {
+    fn visit_block(&mut self, block: &'ast Block) {
+        self.block(&block.stmts);
+    }
+
+    fn visit_local(&mut self, local: &'ast Local) {
+        // The initialiser sees the bindings before this `let`, not the new ones.
+        if let Some(init) = &local.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+        }
+        self.bind_pat(&local.pat);
+    }
+
+    fn visit_item(&mut self, _: &'ast Item) {
+        // Items see no locals; their names were bound by `block`.
+    }
+
+    fn visit_type(&mut self, _: &'ast Type) {}
+
+    fn visit_expr_const(&mut self, _: &'ast ExprConst) {}
+
+    fn visit_expr_path(&mut self, expr: &'ast ExprPath) {
+        // `get_ident`: one segment, no `::` in front, no generic arguments.
+        if expr.qself.is_none()
+            && let Some(ident) = expr.path.get_ident()
+        {
+            self.use_ident(ident);
+        }
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast ExprCall) {
+        // `f(x)`: a path callee is a function name; any other callee is an expression.
+        if !matches!(*call.func, Expr::Path(_)) {
+            self.visit_expr(&call.func);
+        }
+        for arg in &call.args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_expr_closure(&mut self, closure: &'ast ExprClosure) {
+        self.push();
+        for input in &closure.inputs {
+            self.bind_pat(input);
+        }
+        self.visit_expr(&closure.body);
+        self.pop();
+    }
+
+    fn visit_arm(&mut self, arm: &'ast Arm) {
+        self.push();
+        self.bind_pat(&arm.pat);
+        if let Some((_, guard)) = &arm.guard {
+            self.visit_expr(guard);
+        }
+        self.visit_expr(&arm.body);
+        self.pop();
+    }
+
+    fn visit_expr_let(&mut self, expr: &'ast ExprLet) {
+        // Binds into the scope its `if`/`while`/arm opened, after its scrutinee.
+        self.visit_expr(&expr.expr);
+        self.bind_pat(&expr.pat);
+    }
+
+    fn visit_expr_if(&mut self, expr: &'ast ExprIf) {
+        self.push();
+        self.visit_expr(&expr.cond);
+        self.visit_block(&expr.then_branch);
+        self.pop();
+        if let Some((_, otherwise)) = &expr.else_branch {
+            self.visit_expr(otherwise);
+        }
+    }
+
+    fn visit_expr_while(&mut self, expr: &'ast ExprWhile) {
+        self.push();
+        self.visit_expr(&expr.cond);
+        self.visit_block(&expr.body);
+        self.pop();
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast ExprForLoop) {
+        self.visit_expr(&expr.expr);
+        self.push();
+        self.bind_pat(&expr.pat);
+        self.visit_block(&expr.body);
+        self.pop();
+    }
+
+    fn visit_macro(&mut self, mac: &'ast Macro) {
+        self.macro_body(mac);
+    }
+}

@@ -1,0 +1,393 @@
+//! Uses of variables inside macro invocations of a `go!` block (`println!("{x}")`,
+//! `select! { v = <-rx => .. }`, `vec![x; n]`), for `free.rs`.
+//!
+//! A macro body is a token tree that only the macro knows how to read, so this parses the
+//! shapes it can and skips the rest (a skipped use is moved by the closure, never unsound):
+//! - std format macros (`println!`, `format!`, `write!`, `panic!`, `assert!`, `assert_eq!`, …):
+//!   their arguments, and the implicit arguments `{x}`, `{x:?}`, `{:w$}`, `{:.p$}` of their
+//!   format string (not names given as `x = ..`);
+//! - `matches!(e, pat if guard)`: `e` and the guard (which sees the pattern's bindings);
+//! - goro's `select!` arms (`case`? `pat (= | :=) <-rx`, `<-rx`, `tx <- v`, `default`, each
+//!   `=> body`) and `chan![T; n]`;
+//! - macros that only read tokens (`stringify!`, `concat!`, `env!`, `cfg!`, …): nothing;
+//! - any other macro: comma-separated expressions (`name = e` counts `e` only), or
+//!   `e; n` (`vec![e; n]`), or statements (`go! { .. }`, `defer! { .. }`); else nothing.
+use proc_macro2::{Ident, Spacing, TokenStream, TokenTree};
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::visit::Visit;
+use syn::{Block, Expr, ExprLit, Lit, LitStr, Macro, Pat, Token, Type};
+
+use super::free::FreeVars;
+
+/// Macros whose bodies name no variables.
+const OPAQUE: &[&str] = &[
+    "asm",
+    "cfg",
+    "column",
+    "compile_error",
+    "concat",
+    "concat_idents",
+    "env",
+    "file",
+    "global_asm",
+    "include",
+    "include_bytes",
+    "include_str",
+    "line",
+    "module_path",
+    "naked_asm",
+    "option_env",
+    "stringify",
+];
+
+/// The index of the format string among the arguments of a std format macro.
+fn format_string_index(name: &str) -> Option<usize> {
+    match name {
+        "print" | "println" | "eprint" | "eprintln" | "format" | "format_args" | "panic"
+        | "unreachable" | "todo" | "unimplemented" => Some(0),
+        "write" | "writeln" | "assert" | "debug_assert" => Some(1),
+        "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => Some(2),
+        _ => None,
+    }
+}
+
+/// One argument of a macro call: `e` or `name = e`.
+struct Arg {
+    name: Option<Ident>,
+    value: Expr,
+}
+
+fn parse_arg(input: ParseStream) -> syn::Result<Arg> {
+    let named = input.peek(syn::Ident) && input.peek2(Token![=]) && !input.peek2(Token![==]);
+    let name = if named {
+        let name = input.parse()?;
+        input.parse::<Token![=]>()?;
+        Some(name)
+    } else {
+        None
+    };
+    Ok(Arg {
+        name,
+        value: input.parse()?,
+    })
+}
+
+fn parse_args(input: ParseStream) -> syn::Result<Vec<Arg>> {
+    let args = Punctuated::<Arg, Token![,]>::parse_terminated_with(input, parse_arg)?;
+    Ok(args.into_iter().collect())
+}
+
+/// `vec![e; n]`.
+fn parse_repeat(input: ParseStream) -> syn::Result<(Expr, Expr)> {
+    let elem = input.parse()?;
+    input.parse::<Token![;]>()?;
+    Ok((elem, input.parse()?))
+}
+
+/// `matches!(e, pat if guard)`.
+struct Matches {
+    scrutinee: Expr,
+    pat: Pat,
+    guard: Option<Expr>,
+}
+
+fn parse_matches(input: ParseStream) -> syn::Result<Matches> {
+    let scrutinee = input.parse()?;
+    input.parse::<Token![,]>()?;
+    let pat = Pat::parse_multi_with_leading_vert(input)?;
+    let guard = match input.parse::<Option<Token![if]>>()? {
+        Some(_) => Some(input.parse()?),
+        None => None,
+    };
+    input.parse::<Option<Token![,]>>()?;
+    Ok(Matches {
+        scrutinee,
+        pat,
+        guard,
+    })
+}
+
+/// `chan![T]`, `chan![T; n]`: the capacity.
+fn parse_chan(input: ParseStream) -> syn::Result<Option<Expr>> {
+    input.parse::<Type>()?;
+    match input.parse::<Option<Token![;]>>()? {
+        Some(_) => Ok(Some(input.parse()?)),
+        None => Ok(None),
+    }
+}
+
+/// One `select!` arm.
+enum SelectArm {
+    /// `pat = <-rx => body` (`pat` absent in `<-rx => body`).
+    Recv {
+        pats: Vec<Pat>,
+        chan: Expr,
+        body: Expr,
+    },
+    /// `tx <- v => body`.
+    Send { chan: Expr, value: Expr, body: Expr },
+    /// `default => body`.
+    Default { body: Expr },
+}
+
+fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectArm>> {
+    let mut arms = Vec::new();
+    while !input.is_empty() {
+        arms.push(parse_select_arm(input)?);
+    }
+    Ok(arms)
+}
+
+fn parse_select_arm(input: ParseStream) -> syn::Result<SelectArm> {
+    // `case` is Go's keyword here, never a variable.
+    if input.peek(syn::Ident) && input.fork().parse::<Ident>()? == "case" {
+        input.parse::<Ident>()?;
+    }
+    if input.peek(Token![default]) && input.peek2(Token![=>]) {
+        input.parse::<Token![default]>()?;
+        input.parse::<Token![=>]>()?;
+        return Ok(SelectArm::Default {
+            body: parse_arm_body(input)?,
+        });
+    }
+    let head = input.step(|cursor| {
+        let mut head = Vec::new();
+        let mut rest = *cursor;
+        while let Some((tt, next)) = rest.token_tree() {
+            if let TokenTree::Punct(p) = &tt
+                && p.as_char() == '='
+                && p.spacing() == Spacing::Joint
+                && next.punct().is_some_and(|(q, _)| q.as_char() == '>')
+            {
+                return Ok((head, rest));
+            }
+            head.push(tt);
+            rest = next;
+        }
+        Err(cursor.error("expected `=>`"))
+    })?;
+    input.parse::<Token![=>]>()?;
+    let body = parse_arm_body(input)?;
+    let is_punct = |tt: &TokenTree, c: char| matches!(tt, TokenTree::Punct(p) if p.as_char() == c);
+    let arrow = head
+        .windows(2)
+        .position(|w| is_punct(&w[0], '<') && is_punct(&w[1], '-'))
+        .ok_or_else(|| input.error("expected `<-`"))?;
+    let after: TokenStream = head[arrow + 2..].iter().cloned().collect();
+    match arrow.checked_sub(1).map(|i| &head[i]) {
+        None => Ok(SelectArm::Recv {
+            pats: Vec::new(),
+            chan: syn::parse2(after)?,
+            body,
+        }),
+        Some(eq) if is_punct(eq, '=') => {
+            let mut end = arrow - 1;
+            if end > 0 && is_punct(&head[end - 1], ':') {
+                end -= 1; // `:=`
+            }
+            let pats: TokenStream = head[..end].iter().cloned().collect();
+            let parse_pats = |input: ParseStream| {
+                Punctuated::<Pat, Token![,]>::parse_separated_nonempty_with(
+                    input,
+                    Pat::parse_multi_with_leading_vert,
+                )
+            };
+            let pats = parse_pats.parse2(pats)?.into_iter().collect();
+            Ok(SelectArm::Recv {
+                pats,
+                chan: syn::parse2(after)?,
+                body,
+            })
+        }
+        Some(_) => {
+            let chan: TokenStream = head[..arrow].iter().cloned().collect();
+            Ok(SelectArm::Send {
+                chan: syn::parse2(chan)?,
+                value: syn::parse2(after)?,
+                body,
+            })
+        }
+    }
+}
+
+/// An arm body as in `match`: a block (comma optional) or an expression (then `,` or end).
+fn parse_arm_body(input: ParseStream) -> syn::Result<Expr> {
+    let body = if input.peek(syn::token::Brace) {
+        let block: Block = input.parse()?;
+        Expr::Block(syn::ExprBlock {
+            attrs: Vec::new(),
+            label: None,
+            block,
+        })
+    } else {
+        input.parse()?
+    };
+    if !input.is_empty() {
+        input.parse::<Token![,]>()?;
+    }
+    Ok(body)
+}
+
+/// The implicit arguments of a format string: `{x}`, `{x:?}`, and `w` in `{:w$}` / `{:.w$}`.
+fn format_string_names(format: &str) -> Vec<String> {
+    fn ident_end(s: &str) -> usize {
+        s.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(s.len())
+    }
+    fn is_ident(s: &str) -> bool {
+        s.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && ident_end(s) == s.len()
+    }
+    let mut names = Vec::new();
+    let mut rest = format;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(escaped) = rest.strip_prefix('{') {
+            rest = escaped;
+            continue;
+        }
+        let Some(close) = rest.find('}') else { break };
+        let (arg, spec) = rest[..close]
+            .split_once(':')
+            .unwrap_or((&rest[..close], ""));
+        if is_ident(arg.trim()) {
+            names.push(arg.trim().to_owned());
+        }
+        // `w$` in the spec: the identifier just before each `$`.
+        for (dollar, _) in spec.match_indices('$') {
+            let before = &spec[..dollar];
+            let start = before
+                .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .map_or(0, |i| i + 1);
+            if is_ident(&before[start..]) {
+                names.push(before[start..].to_owned());
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    names
+}
+
+impl FreeVars {
+    /// Records the uses inside the body of `mac` (see the module docs for which macros).
+    pub(crate) fn macro_body(&mut self, mac: &Macro) {
+        let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
+        if OPAQUE.contains(&name.as_str()) {
+            return;
+        }
+        if let Some(index) = format_string_index(&name) {
+            if let Ok(args) = mac.parse_body_with(parse_args) {
+                self.format_args(&args, index);
+            }
+            return;
+        }
+        match name.as_str() {
+            "matches" | "assert_matches" | "debug_assert_matches" => {
+                if let Ok(m) = mac.parse_body_with(parse_matches) {
+                    self.visit_expr(&m.scrutinee);
+                    self.push();
+                    self.bind_pat(&m.pat);
+                    if let Some(guard) = &m.guard {
+                        self.visit_expr(guard);
+                    }
+                    self.pop();
+                }
+            }
+            "select" => {
+                if let Ok(arms) = mac.parse_body_with(parse_select) {
+                    arms.iter().for_each(|arm| self.select_arm(arm));
+                }
+            }
+            "chan" => {
+                if let Ok(Some(cap)) = mac.parse_body_with(parse_chan) {
+                    self.visit_expr(&cap);
+                }
+            }
+            _ => self.any_macro(mac),
+        }
+    }
+
+    /// The arguments of a format macro, and the implicit ones of its format string.
+    fn format_args(&mut self, args: &[Arg], index: usize) {
+        for arg in args {
+            self.visit_expr(&arg.value);
+        }
+        let Some(Expr::Lit(ExprLit {
+            lit: Lit::Str(format),
+            ..
+        })) = args
+            .get(index)
+            .filter(|arg| arg.name.is_none())
+            .map(|arg| &arg.value)
+        else {
+            return;
+        };
+        let named: Vec<String> = args
+            .iter()
+            .filter_map(|a| a.name.as_ref().map(Ident::to_string))
+            .collect();
+        for name in format_string_names(&format.value()) {
+            if !named.contains(&name) {
+                self.format_use(&name, format);
+            }
+        }
+    }
+
+    /// A use of `name` inside the format string `format`, spanned at the string.
+    fn format_use(&mut self, name: &str, format: &LitStr) {
+        if let Ok(mut ident) = syn::parse_str::<Ident>(name) {
+            ident.set_span(format.span());
+            self.use_ident(&ident);
+        }
+    }
+
+    fn select_arm(&mut self, arm: &SelectArm) {
+        match arm {
+            SelectArm::Recv { pats, chan, body } => {
+                self.visit_expr(chan);
+                self.push();
+                pats.iter().for_each(|pat| self.bind_pat(pat));
+                self.visit_expr(body);
+                self.pop();
+            }
+            SelectArm::Send { chan, value, body } => {
+                self.visit_expr(chan);
+                self.visit_expr(value);
+                self.visit_expr(body);
+            }
+            SelectArm::Default { body } => self.visit_expr(body),
+        }
+    }
+
+    /// A macro we know nothing about: the first of its readings that parses.
+    fn any_macro(&mut self, mac: &Macro) {
+        if let Ok(args) = mac.parse_body_with(parse_args) {
+            args.iter().for_each(|arg| self.visit_expr(&arg.value));
+        } else if let Ok((elem, count)) = mac.parse_body_with(parse_repeat) {
+            self.visit_expr(&elem);
+            self.visit_expr(&count);
+        } else if let Ok(stmts) = mac.parse_body_with(Block::parse_within) {
+            self.block(&stmts);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_string_names;
+
+    #[test]
+    fn format_strings_name_their_implicit_arguments() {
+        assert_eq!(
+            format_string_names("{x} {y:?} {{z}} {0} {} {:>w$.p$}"),
+            ["x", "y", "w", "p"]
+        );
+        assert_eq!(format_string_names("{a:#?}{b:08.3}}}"), ["a", "b"]);
+        assert!(format_string_names("{ unclosed").is_empty());
+    }
+}

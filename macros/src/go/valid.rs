@@ -1,0 +1,40 @@
+//! The rules of `go!` a grammar can't say, each reported at its own token.
+use proc_macro2::Span;
+use syn::Expr;
+
+use super::ast::GoInput;
+use crate::errors::Errors;
+
+/// Reports every broken rule of `input`.
+pub(crate) fn check(input: &GoInput) -> syn::Result<()> {
+    let mut errors = Errors::default();
+    match input {
+        GoInput::Empty => errors.push(syn::Error::new(
+            Span::call_site(),
+            "`go!` needs something to run: a call `go!(f(x))`, a closure `go!(move || ...)` \
+             or a block `go!({ ... })`",
+        )),
+        GoInput::Async(block) => errors.spanned(
+            block.async_token,
+            "goroutines are stackful and block without `.await`: remove `async` and write \
+             `go!({ ... })`",
+        ),
+        GoInput::Closure(Expr::Closure(closure)) => {
+            if let Some(token) = closure.asyncness {
+                errors.spanned(
+                    token,
+                    "goroutines are stackful and block without `.await`: remove `async`",
+                );
+            }
+            if !closure.inputs.is_empty() {
+                errors.spanned(
+                    &closure.inputs,
+                    "a goroutine's closure takes no parameters: capture the values instead, \
+                     or pass them with the call form `go!(f(x))`",
+                );
+            }
+        }
+        GoInput::Closure(_) | GoInput::Call(_) | GoInput::Method(_) | GoInput::Block(_) => {}
+    }
+    errors.finish()
+}

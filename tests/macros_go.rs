@@ -1,0 +1,230 @@
+//! Behaviour of `go!`'s three forms and of `#[goro::test]`: what runs where, what is
+//! evaluated when, and what the caller still owns afterwards. Waits are on std `mpsc`
+//! channels (goro's own channels are tested in goro-chan), never on time.
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+use goro::go;
+
+/// A log of events in the order they happened, shared by the caller and its goroutines.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<&'static str>>>);
+
+impl Log {
+    /// Appends `event` and returns `value`: an argument expression with a visible side effect.
+    fn at<T>(&self, event: &'static str, value: T) -> T {
+        self.0.lock().unwrap().push(event);
+        value
+    }
+    fn events(&self) -> Vec<&'static str> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+fn send_goid(out: mpsc::Sender<u64>) {
+    out.send(goro::runtime::goid()).unwrap();
+}
+
+#[goro::test]
+fn call_form_runs_the_call_in_another_goroutine() {
+    let (tx, rx) = mpsc::channel();
+    go!(send_goid(tx));
+    assert_ne!(rx.recv().unwrap(), goro::runtime::goid());
+}
+
+/// The goroutine logs "call" only once the caller opens `gate`, after logging "after go!".
+fn gated(log: Log, a: i32, b: i32, gate: mpsc::Receiver<()>, done: mpsc::Sender<i32>) {
+    gate.recv().unwrap();
+    log.at("call", ());
+    done.send(a + b).unwrap();
+}
+
+#[goro::test]
+fn call_form_evaluates_arguments_in_the_caller_in_source_order() {
+    let log = Log::default();
+    let (gate_tx, gate_rx) = mpsc::channel();
+    let (done_tx, done_rx) = mpsc::channel();
+    go!(gated(
+        log.clone(),
+        log.at("arg a", 1),
+        log.at("arg b", 2),
+        gate_rx,
+        done_tx
+    ));
+    log.at("after go!", ());
+    gate_tx.send(()).unwrap();
+    assert_eq!(done_rx.recv(), Ok(3));
+    assert_eq!(log.events(), ["arg a", "arg b", "after go!", "call"]);
+}
+
+#[goro::test]
+fn call_form_evaluates_the_function_value_in_the_caller() {
+    let log = Log::default();
+    let (gate_tx, gate_rx) = mpsc::channel();
+    let (done_tx, done_rx) = mpsc::channel();
+    let pick = |log: &Log| log.at("function value", gated as fn(_, _, _, _, _));
+    go!(pick(&log)(
+        log.clone(),
+        log.at("arg a", 20),
+        22,
+        gate_rx,
+        done_tx
+    ));
+    log.at("after go!", ());
+    gate_tx.send(()).unwrap();
+    assert_eq!(done_rx.recv(), Ok(42));
+    assert_eq!(
+        log.events(),
+        ["function value", "arg a", "after go!", "call"]
+    );
+}
+
+struct Worker {
+    log: Log,
+    gate: mpsc::Receiver<()>,
+}
+
+impl Worker {
+    fn run(&mut self, n: usize, done: mpsc::Sender<usize>) {
+        self.gate.recv().unwrap();
+        self.log.at("call", ());
+        done.send(n * 2).unwrap();
+    }
+}
+
+#[goro::test]
+fn method_form_evaluates_receiver_and_arguments_in_the_caller() {
+    let log = Log::default();
+    let (gate_tx, gate) = mpsc::channel();
+    let (done_tx, done_rx) = mpsc::channel();
+    let make = |log: &Log, gate| {
+        log.at(
+            "receiver",
+            Worker {
+                log: log.clone(),
+                gate,
+            },
+        )
+    };
+    go!(make(&log, gate).run(log.at("arg", 21), done_tx));
+    log.at("after go!", ());
+    gate_tx.send(()).unwrap();
+    assert_eq!(done_rx.recv(), Ok(42));
+    assert_eq!(log.events(), ["receiver", "arg", "after go!", "call"]);
+}
+
+#[goro::test]
+fn closure_form_spawns_the_closure_as_is() {
+    let (tx, rx) = mpsc::channel();
+    let tx2 = tx.clone();
+    go!(move || tx.send("literal").unwrap());
+    let task = move || tx2.send("value").unwrap();
+    go!(task);
+    let mut got = [rx.recv().unwrap(), rx.recv().unwrap()];
+    got.sort();
+    assert_eq!(got, ["literal", "value"]);
+}
+
+#[goro::test]
+fn block_form_clones_arcs_so_the_caller_keeps_them() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let (tx, rx) = mpsc::channel();
+    let done = Arc::new(tx);
+    for _ in 0..3 {
+        go!({
+            hits.fetch_add(1, Ordering::SeqCst);
+            done.send(()).unwrap();
+        });
+    }
+    for _ in 0..3 {
+        rx.recv().unwrap();
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 3); // the caller's `hits` is the same counter
+}
+
+#[goro::test]
+fn block_form_copies_copy_values_and_the_copy_is_the_goroutines_own() {
+    let n = 1;
+    let label = "n";
+    let (tx, rx) = mpsc::channel();
+    let done = Arc::new(tx);
+    go!({
+        n += 10; // a copy, mutable as Go's captured variables are
+        done.send((label, n)).unwrap();
+    });
+    assert_eq!(rx.recv(), Ok(("n", 11)));
+    assert_eq!(n, 1);
+}
+
+#[goro::test]
+fn block_form_sees_variables_inside_format_strings() {
+    let name = Arc::new(String::from("gopher"));
+    let width = 8;
+    let (tx, rx) = mpsc::channel();
+    let done = Arc::new(tx);
+    go!({ done.send(format!("hi {name:>width$}!")).unwrap() });
+    assert_eq!(rx.recv().unwrap(), "hi   gopher!");
+    assert_eq!(*name, "gopher");
+}
+
+/// A `&Arc` parameter: the block clones the `Arc` behind it, so the goroutine owns a handle.
+fn spawn_adder(hits: &Arc<AtomicUsize>, done: &Arc<mpsc::Sender<usize>>) {
+    go!({ done.send(hits.fetch_add(5, Ordering::SeqCst) + 5).unwrap() });
+}
+
+#[goro::test]
+fn block_form_clones_share_handles_behind_references() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let (tx, rx) = mpsc::channel();
+    let done = Arc::new(tx);
+    spawn_adder(&hits, &done);
+    assert_eq!(rx.recv(), Ok(5));
+    assert_eq!(hits.load(Ordering::SeqCst), 5);
+}
+
+#[goro::test]
+fn block_form_nests() {
+    let (tx, rx) = mpsc::channel();
+    let done = Arc::new(tx);
+    let base = 40;
+    go!({
+        let two = 2;
+        go!({ done.send(base + two).unwrap() });
+    });
+    assert_eq!(rx.recv(), Ok(42));
+}
+
+#[goro::test]
+fn brace_form_without_parentheses_is_a_block() {
+    let (tx, rx) = mpsc::channel();
+    let done = Arc::new(tx);
+    let v = 7;
+    go! {
+        let doubled = v * 2;
+        done.send(doubled).unwrap();
+    }
+    assert_eq!(rx.recv(), Ok(14));
+}
+
+#[goro::test]
+fn a_test_may_return_a_result() -> Result<(), std::num::ParseIntError> {
+    let n: i32 = "42".parse()?;
+    assert_eq!(n, 42);
+    Ok(())
+}
+
+#[goro::test]
+#[should_panic(expected = "boom")]
+fn a_panic_in_the_test_goroutine_fails_the_test() {
+    panic!("boom");
+}
+
+#[goro::test]
+#[should_panic(expected = "boom in a goroutine")]
+fn a_panic_in_another_goroutine_fails_the_test() {
+    go!(move || panic!("boom in a goroutine"));
+    // Goroutine 1 yields until the panic stops the runtime, which then unwinds it.
+    loop {
+        goro::runtime::gosched();
+    }
+}

@@ -1,0 +1,4 @@
+// The error must point at `async` and say to remove it.
+fn main() {
+    goro::go!(async { println!("hi") });
+}

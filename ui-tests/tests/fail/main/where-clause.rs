@@ -1,0 +1,7 @@
+// The error must point at the `where` clause.
+#[goro::main]
+fn main()
+where
+    u8: Copy,
+{
+}
