@@ -194,6 +194,20 @@ fn block_form_nests() {
     assert_eq!(rx.recv(), Ok(42));
 }
 
+fn send_strong_count(done: Arc<mpsc::Sender<usize>>) {
+    done.send(Arc::strong_count(&done)).unwrap();
+}
+
+#[goro::test]
+fn braces_make_even_a_single_call_a_block() {
+    let (tx, rx) = mpsc::channel();
+    let done = Arc::new(tx);
+    go! { send_strong_count(done) } // a block: `done` is cloned, not moved
+    assert_eq!(rx.recv(), Ok(2)); // the caller's and the goroutine's
+    go!(send_strong_count(done)); // the call form moves it
+    assert_eq!(rx.recv(), Ok(1));
+}
+
 #[goro::test]
 fn brace_form_without_parentheses_is_a_block() {
     let (tx, rx) = mpsc::channel();

@@ -31,9 +31,10 @@ mod go;
 ///   block the copies are mutable, as Go's captured variables are. `self` is not a variable
 ///   here: it is moved as by `move ||`.
 ///
-/// A macro can't see its brackets, so `go! { f(x) }` (one call, no `;`) is the call form;
-/// `go!({ f(x) })` and `go! { f(x); }` are blocks. `go!` evaluates to `()`; the goroutine's
-/// closure must be `Send + 'static` and return `()`.
+/// The brackets decide: `go! { f(x) }` is a block, like `go!({ f(x) })`, while `go!(f(x))`
+/// and `go![f(x)]` are calls. (A `go!` call that another proc macro generates has no source
+/// text to tell its brackets by; there `go! { f(x) }` is a call too.) `go!` evaluates to `()`;
+/// the goroutine's closure must be `Send + 'static` and return `()`.
 ///
 /// Goroutines migrate between OS threads whenever they block or yield, so a `thread_local!`
 /// is per thread, not per goroutine; `goro::runtime::lock_os_thread()` pins one that needs
@@ -59,7 +60,8 @@ mod go;
 /// ```
 #[proc_macro]
 pub fn go(input: TokenStream) -> TokenStream {
-    let ast = parse_macro_input!(input as go::ast::GoInput);
+    let parser = go::ast::GoInput::parser(go::ast::invoked_with_braces());
+    let ast = parse_macro_input!(input with parser);
     let out = go::valid::check(&ast).map(|()| go::expand::expand(&ast));
     out.unwrap_or_else(syn::Error::into_compile_error).into()
 }

@@ -1,8 +1,10 @@
 //! The syntax of `go!`: which of its three forms the input is (syntax only; rules a grammar
 //! can't say live in `valid.rs`).
 //!
-//! A proc macro never sees the brackets it was called with, so the form is decided by the
-//! tokens alone:
+//! `go! { ... }` (braces) is always the block form, Go's `go func() { ... }()`, even when it
+//! holds one call. A proc macro's tokens don't say which brackets it was called with; the
+//! source text of the call site does, whenever the call comes from source (directly or
+//! through `macro_rules!`). Otherwise the form is decided by the tokens:
 //! 1. nothing                                   -> `Empty` (an error in `valid.rs`)
 //! 2. one expression, which is
 //!    - a call `f(a, b)` / `path::f(a)`         -> `Call`
@@ -12,13 +14,14 @@
 //!    - an `async` block                        -> `Async` (an error in `valid.rs`)
 //!    - a `{ ... }` block                       -> `Block` with its statements
 //!    - anything else (`println!(..)`, `if ..`) -> `Block` of that one expression
-//! 3. statements (`go! { a(); b() }`)           -> `Block`
+//! 3. statements (`go!(a(); b())`)              -> `Block`
 //!
-//! So `go! { f(x) }` is the call form, like `go!(f(x))`; `go!({ f(x) })` and `go! { f(x); }`
-//! are blocks.
-use syn::parse::{Parse, ParseStream};
+//! With braces, step 2's call, method call and closure become a `Block` of that expression.
+//! (Only if a proc macro generated the `go!` call is its source unknown: then `go! { f(x) }`
+//! is the call form, as `go!(f(x))`.)
+use proc_macro2::Span;
+use syn::parse::{ParseStream, Parser};
 use syn::{Block, Expr, ExprAsync, ExprCall, ExprMethodCall, Stmt};
-
 /// One `go!` input.
 pub(crate) enum GoInput {
     /// `go!()`.
@@ -35,8 +38,24 @@ pub(crate) enum GoInput {
     Block(Vec<Stmt>),
 }
 
-impl Parse for GoInput {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
+/// Whether the call site reads `go! { ... }`; `false` when its source is unknown.
+pub(crate) fn invoked_with_braces() -> bool {
+    let Some(text) = Span::call_site().source_text() else {
+        return false;
+    };
+    let after_bang = text.split_once('!').map_or("", |(_, rest)| rest);
+    after_bang
+        .find(['(', '[', '{'])
+        .is_some_and(|i| after_bang[i..].starts_with('{'))
+}
+
+impl GoInput {
+    /// The parser of a `go!` input; `braced`: the call was `go! { ... }`.
+    pub(crate) fn parser(braced: bool) -> impl Parser<Output = GoInput> {
+        move |input: ParseStream| GoInput::parse(input, braced)
+    }
+
+    fn parse(input: ParseStream, braced: bool) -> syn::Result<GoInput> {
         if input.is_empty() {
             return Ok(GoInput::Empty);
         }
@@ -45,19 +64,17 @@ impl Parse for GoInput {
             && fork.is_empty()
         {
             input.parse::<Expr>()?;
-            return Ok(GoInput::classify(expr));
+            return Ok(GoInput::classify(expr, braced));
         }
         Block::parse_within(input).map(GoInput::Block)
     }
-}
 
-impl GoInput {
     /// The form of a single-expression input (step 2 of the module docs).
-    fn classify(expr: Expr) -> GoInput {
+    fn classify(expr: Expr, braced: bool) -> GoInput {
         match expr {
-            Expr::Call(call) => GoInput::Call(call),
-            Expr::MethodCall(call) => GoInput::Method(call),
-            Expr::Closure(_) | Expr::Path(_) | Expr::Field(_) | Expr::Paren(_) => {
+            Expr::Call(call) if !braced => GoInput::Call(call),
+            Expr::MethodCall(call) if !braced => GoInput::Method(call),
+            Expr::Closure(_) | Expr::Path(_) | Expr::Field(_) | Expr::Paren(_) if !braced => {
                 GoInput::Closure(expr)
             }
             Expr::Async(block) => GoInput::Async(block),

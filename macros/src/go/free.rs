@@ -241,3 +241,110 @@ impl<'ast> Visit<'ast> for FreeVars {
         self.macro_body(mac);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::free_variables;
+
+    /// The free variables of the block `src`, by name.
+    fn free(src: &str) -> Vec<String> {
+        let block: syn::Block = syn::parse_str(src).expect("test input is a block");
+        free_variables(&block.stmts)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn lone_lower_case_identifiers_in_expressions_are_variables() {
+        assert_eq!(
+            free("{ a.f(b, &c, S { d, e: e2 }); x.y }"),
+            ["a", "b", "c", "d", "e2", "x"]
+        );
+    }
+
+    #[test]
+    fn functions_paths_constants_variants_and_self_are_not() {
+        assert!(free("{ f(MAX, Some(None), Shape::Dot, m::g, self.v, Self::K, r#T) }").is_empty());
+    }
+
+    #[test]
+    fn each_variable_is_reported_once_in_order_of_first_use() {
+        assert_eq!(free("{ b; a; b; a }"), ["b", "a"]);
+    }
+
+    #[test]
+    fn bindings_of_the_block_shadow_from_their_binding_on() {
+        assert_eq!(
+            free("{ x; let x = y; x; let (p, Q { q, .. }) = x; p + q }"),
+            ["x", "y"]
+        );
+        assert_eq!(free("{ let v = v + 1; v }"), ["v"]); // the initialiser sees the outer `v`
+        assert_eq!(free("{ { let inner = 1; } inner }"), ["inner"]);
+    }
+
+    #[test]
+    fn closures_arms_conditions_and_loops_bind_their_patterns() {
+        assert!(free("{ |a, (b, c)| a + b + c; }").is_empty());
+        assert_eq!(
+            free("{ match m { Some(v) if v > lo => v, w @ _ => w } }"),
+            ["m", "lo"]
+        );
+        assert_eq!(
+            free("{ if let Some(v) = o && v > 0 { v } else { v } }"),
+            ["o", "v"]
+        );
+        assert_eq!(free("{ while let Some(j) = rx.next() { j; } }"), ["rx"]);
+        assert_eq!(
+            free("{ for (i, x) in xs.iter().enumerate() { i + x + k; } }"),
+            ["xs", "k"]
+        );
+    }
+
+    #[test]
+    fn items_bind_their_names_in_the_whole_block_and_hide_their_bodies() {
+        assert!(free("{ helper(); let h = helper; fn helper() { outer } }").is_empty());
+        assert!(free("{ use m::{lower, other as renamed}; lower; renamed }").is_empty());
+        assert!(free("{ let a: [u8; n] = const { n }; }").is_empty());
+    }
+
+    #[test]
+    fn format_macros_count_arguments_and_inline_names_but_not_named_arguments() {
+        assert_eq!(
+            free(r#"{ println!("{a} {b:?} {:w$} {named}", c, named = d); }"#),
+            ["c", "d", "a", "b", "w"]
+        );
+        assert_eq!(
+            free(r#"{ write!(out, "{x}"); assert_eq!(l, r, "{m}"); }"#),
+            ["out", "x", "l", "r", "m"]
+        );
+        assert_eq!(
+            free(r#"{ let x = 1; format!("{x}{{y}}") }"#),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn other_macros_are_read_as_expressions_repeats_or_blocks() {
+        assert_eq!(
+            free("{ vec![a; n]; dbg!(b, c); go! { let d = e; d } }"),
+            ["a", "n", "b", "c", "e"]
+        );
+        assert_eq!(free("{ matches!(x, Some(v) if v > lim) }"), ["x", "lim"]);
+        assert!(free("{ stringify!(a); cfg!(unix); concat!(\"b\") }").is_empty());
+        assert!(free("{ custom!(@ weird tokens ~ a) }").is_empty());
+    }
+
+    #[test]
+    fn select_arms_bind_received_values() {
+        let src = "{ select! {
+            case v = <-rx => use_it(v, a),
+            (w, ok) := <-rx2 => { w; ok }
+            case <-done => return,
+            case tx <- val => {}
+            default => b,
+        } }";
+        assert_eq!(free(src), ["rx", "a", "rx2", "done", "tx", "val", "b"]);
+        assert_eq!(free("{ chan![i32; cap] }"), ["cap"]);
+    }
+}

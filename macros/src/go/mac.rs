@@ -213,16 +213,17 @@ fn parse_select_arm(input: ParseStream) -> syn::Result<SelectArm> {
 
 /// An arm body as in `match`: a block (comma optional) or an expression (then `,` or end).
 fn parse_arm_body(input: ParseStream) -> syn::Result<Expr> {
-    let body = if input.peek(syn::token::Brace) {
+    if input.peek(syn::token::Brace) {
         let block: Block = input.parse()?;
-        Expr::Block(syn::ExprBlock {
-            attrs: Vec::new(),
-            label: None,
+        input.parse::<Option<Token![,]>>()?;
+        let (attrs, label) = (Vec::new(), None);
+        return Ok(Expr::Block(syn::ExprBlock {
+            attrs,
+            label,
             block,
-        })
-    } else {
-        input.parse()?
-    };
+        }));
+    }
+    let body = input.parse()?;
     if !input.is_empty() {
         input.parse::<Token![,]>()?;
     }
