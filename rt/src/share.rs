@@ -18,7 +18,9 @@
 //! Method lookup tries the receiver `&&&&Capture` first, then derefs one `&` at a time, so the
 //! first impl whose bounds hold wins. The helpers are public only for the expansion to reach
 //! them through `::goro::__private`; they are no API.
-use std::sync::Arc;
+
+// std's Arc even under loom: `Share` is about the user's handles, which are never modelled.
+use crate::loom::StdArc as Arc;
 
 /// A cheap handle that `go!({ ... })` clones into the new goroutine (Go's reference types).
 ///

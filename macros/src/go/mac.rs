@@ -261,8 +261,10 @@ fn format_string_names(format: &str) -> Vec<String> {
         for (dollar, _) in spec.match_indices('$') {
             let before = &spec[..dollar];
             let start = before
-                .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+                .map_or(0, |(i, c)| i + c.len_utf8());
             if is_ident(&before[start..]) {
                 names.push(before[start..].to_owned());
             }
@@ -390,5 +392,7 @@ mod tests {
         );
         assert_eq!(format_string_names("{a:#?}{b:08.3}}}"), ["a", "b"]);
         assert!(format_string_names("{ unclosed").is_empty());
+        // Not valid format specs, but any string literal must be read without panicking.
+        assert_eq!(format_string_names("{:…w$} {é:€}"), ["w", "é"]);
     }
 }
