@@ -67,7 +67,9 @@ where
 {
     let packet = Packet::new();
     let p2 = packet.clone();
-    let gp = newproc(Box::new(move || p2.finish(catch_unwind(AssertUnwindSafe(f)))));
+    let gp = newproc(Box::new(move || {
+        p2.finish(catch_unwind(AssertUnwindSafe(f)))
+    }));
     JoinHandle::new(packet, gp.goid())
 }
 
@@ -132,7 +134,11 @@ where
     crate::shutdown::unwind_leftovers(&sched);
     crate::proc::restore_tls(saved);
     core::mem::forget(guard);
-    let panicked = sched.panicked.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let panicked = sched
+        .panicked
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
     sched.release();
     if let Some(payload) = panicked {
         std::panic::resume_unwind(payload);

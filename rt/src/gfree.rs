@@ -5,7 +5,10 @@
 //! G whose stack pages are likely still committed. Each P caches up to `LOCAL_MAX` free Gs;
 //! beyond that half move to the process-wide list (shared by all runtimes). Gs beyond
 //! `HIGH_WATER` on that list give their stack pages back to the kernel (`MADV_DONTNEED`), so
-//! a burst of a million goroutines does not pin its peak memory forever.
+//! a burst of a million goroutines does not pin its peak memory forever. They wait in
+//! `RELEASING` until a batch is full, then go back in address order with one `madvise` per
+//! run of adjacent stacks (a syscall per stack, with its TLB shootdown, would cost more than
+//! the goroutine itself).
 //!
 //! `ALLGS` lists every goroutine G ever made (Go: allgs), for shutdown and dumps.
 
@@ -14,7 +17,10 @@ use crate::proc::P;
 use std::sync::Mutex;
 
 const LOCAL_MAX: usize = 64;
-const HIGH_WATER: usize = 1024;
+const HIGH_WATER: usize = 16 * 1024;
+/// Gs past the high-water mark are released in batches this big, sorted by address so
+/// neighbouring stacks go back to the kernel in one `madvise` each run.
+const RELEASE_BATCH: usize = 1024;
 
 static GFREE: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
 static ALLGS: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
@@ -64,31 +70,49 @@ pub(crate) fn put(p: Option<&P>, gp: GRef) {
     }
 }
 
-/// Moves dead Gs to the process-wide list. Those past the high-water mark first give their
-/// stack pages back (outside the lock, as madvise is a syscall; and before they are listed,
-/// since a listed G may be reused at once).
+/// Moves dead Gs to the process-wide list, sending those past the high-water mark through
+/// `RELEASING` first (they become reusable only after their pages are released, since a
+/// listed G may be reused at once).
 pub(crate) fn put_global(gs: impl Iterator<Item = GRef>) {
-    let mut release = Vec::new();
+    let mut batch = Vec::new();
     {
         let mut global = lock(&GFREE);
+        let mut releasing = None;
         for gp in gs {
-            if global.len() + release.len() >= HIGH_WATER {
-                release.push(gp);
-            } else {
+            if global.len() < HIGH_WATER {
                 global.push(gp);
+                continue;
+            }
+            let r = releasing.get_or_insert_with(|| lock(&RELEASING));
+            r.push(gp);
+            if r.len() >= RELEASE_BATCH {
+                batch.append(r);
             }
         }
     }
-    if release.is_empty() {
+    if batch.is_empty() {
         return;
     }
-    for gp in &release {
-        if let Some(stack) = &gp.stack {
-            stack.release_pages();
-        }
+    batch.sort_unstable_by_key(|gp| gp.stack.as_ref().map_or(0, |s| s.lo));
+    let mut run: Option<(usize, usize)> = None;
+    for gp in &batch {
+        let Some(st) = &gp.stack else { continue };
+        run = match run {
+            Some((lo, hi)) if crate::stack::adjacent(hi, st.lo) => Some((lo, st.hi)),
+            Some((lo, hi)) => {
+                crate::stack::release_range(lo, hi);
+                Some((st.lo, st.hi))
+            }
+            None => Some((st.lo, st.hi)),
+        };
     }
-    lock(&GFREE).extend(release);
+    if let Some((lo, hi)) = run {
+        crate::stack::release_range(lo, hi);
+    }
+    lock(&GFREE).extend(batch);
 }
+
+static RELEASING: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
 
 /// A snapshot of every goroutine G ever made.
 pub(crate) fn all_gs() -> Vec<GRef> {
@@ -99,7 +123,9 @@ static THREAD_GFREE: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
 
 /// A G for a plain OS thread (no stack), reused after its thread exits.
 pub(crate) fn get_thread_g() -> GRef {
-    lock(&THREAD_GFREE).pop().unwrap_or_else(|| GRef::alloc(None))
+    lock(&THREAD_GFREE)
+        .pop()
+        .unwrap_or_else(|| GRef::alloc(None))
 }
 
 pub(crate) fn put_thread_g(gp: GRef) {

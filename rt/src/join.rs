@@ -26,7 +26,13 @@ pub(crate) struct Packet<T> {
 
 impl<T> Packet<T> {
     pub(crate) fn new() -> Arc<Packet<T>> {
-        Arc::new(Packet { state: Mutex::new(State { result: None, waiter: None, detached: false }) })
+        Arc::new(Packet {
+            state: Mutex::new(State {
+                result: None,
+                waiter: None,
+                detached: false,
+            }),
+        })
     }
 
     /// Called by the goroutine with its body's outcome.
@@ -34,10 +40,10 @@ impl<T> Packet<T> {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if st.detached {
             drop(st);
-            if let Err(payload) = outcome {
-                if !is_quiet(&*payload) {
-                    std::panic::resume_unwind(payload);
-                }
+            if let Err(payload) = outcome
+                && !is_quiet(&*payload)
+            {
+                std::panic::resume_unwind(payload);
             }
             return;
         }
@@ -72,7 +78,12 @@ impl<T> JoinHandle<T> {
 
     /// Whether the goroutine has finished (so `join` would not wait).
     pub fn is_finished(&self) -> bool {
-        self.packet.state.lock().unwrap_or_else(|e| e.into_inner()).result.is_some()
+        self.packet
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .result
+            .is_some()
     }
 
     /// Waits for the goroutine to finish, parking the caller (goroutine or thread), and
@@ -94,10 +105,13 @@ impl<T> JoinHandle<T> {
         let mut st = self.packet.state.lock().unwrap_or_else(|e| e.into_inner());
         if st.result.is_none() {
             st.waiter = Some(getg());
-            gopark(move |_| {
-                drop(st);
-                true
-            }, WaitReason::Join);
+            gopark(
+                move |_| {
+                    drop(st);
+                    true
+                },
+                WaitReason::Join,
+            );
             st = self.packet.state.lock().unwrap_or_else(|e| e.into_inner());
         }
         match st.result.take() {
@@ -116,6 +130,8 @@ impl<T> Drop for JoinHandle<T> {
 
 impl<T> core::fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("JoinHandle").field("goid", &self.goid).finish()
+        f.debug_struct("JoinHandle")
+            .field("goid", &self.goid)
+            .finish()
     }
 }

@@ -122,16 +122,18 @@ pub(crate) fn unrecovered(gp: GRef, payload: Box<dyn Any + Send>) {
 fn mark_main_goexit(gp: GRef) {
     let s = gp.sched.load(std::sync::atomic::Ordering::Acquire);
     // SAFETY: a running goroutine's runtime is alive.
-    if let Some(s) = unsafe { s.as_ref() } {
-        if core::ptr::eq(s.main_g.load(std::sync::atomic::Ordering::Relaxed), gp.as_ptr()) {
-            s.main_goexited.store(true, std::sync::atomic::Ordering::SeqCst);
-        }
+    if let Some(s) = unsafe { s.as_ref() }
+        && core::ptr::eq(s.main_g.load(std::sync::atomic::Ordering::Relaxed), gp.as_ptr())
+    {
+        s.main_goexited.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
 /// Go's report for an unrecovered panic.
 fn report(goid: u64, payload: &(dyn Any + Send), rec: Option<PanicRecord>) {
-    let msg = rec.as_ref().map_or_else(|| payload_str(payload).to_owned(), |r| r.msg.clone());
+    let msg = rec
+        .as_ref()
+        .map_or_else(|| payload_str(payload).to_owned(), |r| r.msg.clone());
     let mut out = format!("panic: {msg}\n\ngoroutine {goid} [running]:\n");
     if let Some(r) = rec {
         out.push_str(&trim_backtrace(&r.backtrace.to_string()));
@@ -147,9 +149,14 @@ fn trim_backtrace(bt: &str) -> String {
     let mut frames: Vec<(String, String)> = Vec::new();
     for line in bt.lines() {
         let head = line.trim_start();
-        let is_frame = head.split_once(": ").is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let is_frame = head
+            .split_once(": ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
         if is_frame {
-            frames.push((head.split_once(": ").map_or("", |(_, f)| f).to_owned(), format!("{line}\n")));
+            frames.push((
+                head.split_once(": ").map_or("", |(_, f)| f).to_owned(),
+                format!("{line}\n"),
+            ));
         } else if let Some(last) = frames.last_mut() {
             last.1.push_str(line);
             last.1.push('\n');
@@ -165,18 +172,27 @@ fn trim_backtrace(bt: &str) -> String {
         "goro_rt::panic::",
         "core::ops::function::Fn",
     ];
-    let start = frames.iter().position(|(f, _)| !MACHINERY.iter().any(|m| f.contains(m))).unwrap_or(0);
+    let start = frames
+        .iter()
+        .position(|(f, _)| !MACHINERY.iter().any(|m| f.contains(m)))
+        .unwrap_or(0);
     let end = frames[start..]
         .iter()
         .position(|(f, _)| f.contains("catch_unwind") || f.starts_with("goro_rt::"))
         .map_or(frames.len(), |n| start + n);
-    frames[start..end].iter().map(|(_, text)| text.as_str()).collect()
+    frames[start..end]
+        .iter()
+        .map(|(_, text)| text.as_str())
+        .collect()
 }
 
 /// A runtime invariant broke: print `fatal error: <msg>` and exit 2. Go: runtime.throw.
 pub(crate) fn throw(msg: &str) -> ! {
     let goid = crate::proc::current_goid();
-    let _ = writeln!(std::io::stderr().lock(), "fatal error: {msg}\n\ngoroutine {goid} [running]:");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "fatal error: {msg}\n\ngoroutine {goid} [running]:"
+    );
     exit(2)
 }
 

@@ -20,7 +20,8 @@
 //! A goroutine resumed after its runtime began shutting down (`killed`) unwinds from here
 //! with a private payload, so its destructors run (`entry.rs`).
 
-use crate::g::{G_RUNNABLE, G_RUNNING, G_WAITING, GRef, WaitReason};
+use crate::g::{G_RUNNABLE, G_RUNNING, G_WAITING};
+pub use crate::g::{GRef, WaitReason};
 use crate::loom::atomic::Ordering;
 use crate::panic::throw;
 use crate::proc::{After, curg, getm, mcall};
@@ -67,10 +68,17 @@ pub fn gopark<F: FnOnce(GRef) -> bool>(unlock: F, reason: WaitReason) {
             throw("gopark: goroutine without an M");
         }
         let mut slot = Some(unlock);
-        mcall(gp, After::Park { data: (&raw mut slot).cast(), unlock: call_unlock::<F> });
+        mcall(
+            gp,
+            After::Park {
+                data: (&raw mut slot).cast(),
+                unlock: call_unlock::<F>,
+            },
+        );
         check_killed(gp);
     }
-    gp.waitreason.store(WaitReason::Zero as u8, Ordering::Relaxed);
+    gp.waitreason
+        .store(WaitReason::Zero as u8, Ordering::Relaxed);
 }
 
 /// Runs the unlock closure stored by `gopark`.
@@ -103,7 +111,9 @@ pub(crate) fn park_commit<F: FnOnce(GRef) -> bool>(gp: GRef, unlock: F) -> bool 
 /// The claiming half of a wake-up: waiting → runnable, exactly once. Whoever wins owns the
 /// G and must queue it; a loser must not touch it.
 pub(crate) fn ready_cas(gp: GRef) -> bool {
-    gp.status.compare_exchange(G_WAITING, G_RUNNABLE, Ordering::AcqRel, Ordering::Acquire).is_ok()
+    gp.status
+        .compare_exchange(G_WAITING, G_RUNNABLE, Ordering::AcqRel, Ordering::Acquire)
+        .is_ok()
 }
 
 /// Parks a plain thread: its "run queue" is its note.

@@ -26,7 +26,9 @@
 use crate::arch::{self, Context};
 use crate::g::{G, G_DEAD, G_RUNNABLE, G_RUNNING, GRef};
 use crate::gfree;
-use crate::loom::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicU64, AtomicUsize, Ordering, fence};
+use crate::loom::atomic::{
+    AtomicBool, AtomicIsize, AtomicPtr, AtomicU64, AtomicUsize, Ordering, fence,
+};
 use crate::loom::{Mutex, MutexGuard, StdArc as Arc};
 use crate::note::Note;
 use crate::panic::{PanicMode, throw};
@@ -63,7 +65,10 @@ pub(crate) enum After {
     /// Go: gosched_m — back to a run queue.
     Gosched,
     /// Go: park_m — call `unlock(data, gp)`; if it says false, resume the G at once.
-    Park { data: *mut (), unlock: unsafe fn(*mut (), GRef) -> bool },
+    Park {
+        data: *mut (),
+        unlock: unsafe fn(*mut (), GRef) -> bool,
+    },
     /// Go: goexit0 — the G is finished.
     Exit,
 }
@@ -174,10 +179,13 @@ pub(crate) fn restore_tls(s: SavedTls) {
 
 /// Goroutine id for the stack-overflow message; 0 outside goroutines. Signal-safe.
 pub(crate) fn current_goid() -> u64 {
-    TLS.try_with(|t| t.g.get()).ok().filter(|g| !g.is_null()).map_or(0, |g| {
-        // SAFETY: G structs are never freed.
-        unsafe { (*g).goid() }
-    })
+    TLS.try_with(|t| t.g.get())
+        .ok()
+        .filter(|g| !g.is_null())
+        .map_or(0, |g| {
+            // SAFETY: G structs are never freed.
+            unsafe { (*g).goid() }
+        })
 }
 
 /// The runtime of the calling goroutine or M, if any.
@@ -210,7 +218,11 @@ impl Sched {
             ps,
             gomaxprocs: AtomicUsize::new(nprocs),
             global: GlobalQ::new(),
-            lock: Mutex::new(Locked { pidle: (0..nprocs).rev().collect(), midle: Vec::new(), threads: Vec::new() }),
+            lock: Mutex::new(Locked {
+                pidle: (0..nprocs).rev().collect(),
+                midle: Vec::new(),
+                threads: Vec::new(),
+            }),
             npidle: AtomicUsize::new(nprocs),
             nmspinning: AtomicUsize::new(0),
             ngoroutine: AtomicIsize::new(0),
@@ -273,12 +285,13 @@ impl Sched {
     pub(crate) fn newproc(self: &Arc<Self>, f: Box<dyn FnOnce() + Send>) -> GRef {
         let m = getm();
         // SAFETY: a non-null TLS M is live on this thread.
-        let mine = (!m.is_null() && ptr::eq(Arc::as_ptr(unsafe { &(*m).sched }), Arc::as_ptr(self)))
-            .then(|| {
-                // SAFETY: as above; `p` is this thread's own P (null on a P-less M).
-                unsafe { (*m).p.get().as_ref() }
-            })
-            .flatten();
+        let mine = (!m.is_null()
+            && ptr::eq(Arc::as_ptr(unsafe { &(*m).sched }), Arc::as_ptr(self)))
+        .then(|| {
+            // SAFETY: as above; `p` is this thread's own P (null on a P-less M).
+            unsafe { (*m).p.get().as_ref() }
+        })
+        .flatten();
         let gp = gfree::get(mine);
         let goid = self.next_goid(mine);
         self.init_g(gp, goid, f);
@@ -297,7 +310,8 @@ impl Sched {
         gp.goid.store(goid, Ordering::Relaxed);
         gp.killed.store(false, Ordering::Relaxed);
         gp.unwinding.store(false, Ordering::Relaxed);
-        gp.sched.store(Arc::as_ptr(self).cast_mut(), Ordering::Relaxed);
+        gp.sched
+            .store(Arc::as_ptr(self).cast_mut(), Ordering::Relaxed);
         // SAFETY: gp is fresh from the free list: we are its only owner (status idle/dead).
         unsafe {
             *gp.entry.get() = Some(f);
@@ -329,7 +343,10 @@ impl Sched {
             return;
         }
         if self.nmspinning.load(Ordering::SeqCst) != 0
-            || self.nmspinning.compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst).is_err()
+            || self
+                .nmspinning
+                .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst)
+                .is_err()
         {
             return;
         }
@@ -339,7 +356,11 @@ impl Sched {
     /// Gives an idle P to an idle (or new) M and wakes it. Go: startm.
     fn startm(&self, spinning: bool) {
         let mut l = self.lock();
-        let p = if self.shutdown.load(Ordering::SeqCst) { None } else { self.pidleget(&mut l) };
+        let p = if self.shutdown.load(Ordering::SeqCst) {
+            None
+        } else {
+            self.pidleget(&mut l)
+        };
         let Some(p) = p else {
             drop(l);
             if spinning {
@@ -446,7 +467,8 @@ impl Sched {
             } else {
                 let before = l.pidle.len();
                 l.pidle.retain(|&id| id < n);
-                self.npidle.fetch_sub(before - l.pidle.len(), Ordering::SeqCst);
+                self.npidle
+                    .fetch_sub(before - l.pidle.len(), Ordering::SeqCst);
             }
             old
         };
@@ -455,7 +477,10 @@ impl Sched {
                 self.wakep();
             }
         } else {
-            while self.ps[n..old].iter().any(|p| p.held.load(Ordering::SeqCst)) {
+            while self.ps[n..old]
+                .iter()
+                .any(|p| p.held.load(Ordering::SeqCst))
+            {
                 crate::park::gosched();
             }
         }
@@ -504,7 +529,8 @@ impl M {
         let mut l = self.sched.lock();
         match self.sched.pidleget(&mut l) {
             Some(p) => {
-                self.nextp.store((p as *const P).cast_mut(), Ordering::Relaxed);
+                self.nextp
+                    .store((p as *const P).cast_mut(), Ordering::Relaxed);
                 true
             }
             None => false,
@@ -552,10 +578,11 @@ impl M {
             unsafe {
                 let tick = &mut *p.schedtick.get();
                 *tick = tick.wrapping_add(1);
-                if *tick % GLOBAL_TICK == 0 && s.global.len() > 0 {
-                    if let Some(gp) = s.global.get_one() {
-                        return Some(gp);
-                    }
+                if tick.is_multiple_of(GLOBAL_TICK)
+                    && s.global.len() > 0
+                    && let Some(gp) = s.global.get_one()
+                {
+                    return Some(gp);
                 }
                 if let Some(gp) = p.runq.get() {
                     return Some(gp);
@@ -779,10 +806,10 @@ unsafe extern "C" fn gentry(arg: usize) -> ! {
     let gp = unsafe { GRef::from_ptr(arg as *mut G) };
     // SAFETY: the running G owns its entry.
     let f = unsafe { (*gp.entry.get()).take() };
-    if let Some(f) = f {
-        if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-            crate::panic::unrecovered(gp, payload);
-        }
+    if let Some(f) = f
+        && let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+    {
+        crate::panic::unrecovered(gp, payload);
     }
     // SAFETY: the running G owns its panic record.
     unsafe { *gp.panic.get() = None };

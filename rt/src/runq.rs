@@ -39,7 +39,10 @@ pub(crate) struct GlobalQ {
 
 impl GlobalQ {
     pub(crate) fn new() -> GlobalQ {
-        GlobalQ { inj: Injector::new(), size: AtomicUsize::new(0) }
+        GlobalQ {
+            inj: Injector::new(),
+            size: AtomicUsize::new(0),
+        }
     }
 
     /// Go: globrunqput.
@@ -72,7 +75,11 @@ impl LocalQ {
     pub(crate) fn new() -> LocalQ {
         let worker = Worker::new_fifo();
         let stealer = worker.stealer();
-        LocalQ { worker: UnsafeCell::new(worker), stealer, runnext: AtomicPtr::new(ptr::null_mut()) }
+        LocalQ {
+            worker: UnsafeCell::new(worker),
+            stealer,
+            runnext: AtomicPtr::new(ptr::null_mut()),
+        }
     }
 
     /// # Safety
@@ -117,10 +124,14 @@ impl LocalQ {
     /// # Safety
     /// The caller holds the P that owns this queue.
     pub(crate) unsafe fn get(&self) -> Option<GRef> {
-        let next = self.runnext.swap(ptr::null_mut(), Ordering::AcqRel);
-        if !next.is_null() {
-            // SAFETY: non-null pointers in runnext come from GRef::as_ptr.
-            return Some(unsafe { GRef::from_ptr(next) });
+        // Look before swapping: an empty runnext is the common case in a busy queue, and
+        // the swap is a locked instruction.
+        if !self.runnext.load(Ordering::Relaxed).is_null() {
+            let next = self.runnext.swap(ptr::null_mut(), Ordering::AcqRel);
+            if !next.is_null() {
+                // SAFETY: non-null pointers in runnext come from GRef::as_ptr.
+                return Some(unsafe { GRef::from_ptr(next) });
+            }
         }
         // SAFETY: forwarded contract.
         unsafe { self.worker() }.pop()
@@ -140,7 +151,10 @@ impl LocalQ {
         // SAFETY: forwarded contract.
         let w = unsafe { self.worker() };
         loop {
-            match victim.stealer.steal_batch_with_limit_and_pop(w, RUNQ_CAP / 2) {
+            match victim
+                .stealer
+                .steal_batch_with_limit_and_pop(w, RUNQ_CAP / 2)
+            {
                 Steal::Success(gp) => return Some(gp),
                 Steal::Retry => crate::loom::hint::spin_loop(),
                 Steal::Empty => break,

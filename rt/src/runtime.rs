@@ -36,7 +36,11 @@ pub fn num_goroutine() -> usize {
 /// ```
 pub fn gomaxprocs(n: usize) -> usize {
     let s = sched();
-    if n == 0 { s.gomaxprocs() } else { s.set_gomaxprocs(n) }
+    if n == 0 {
+        s.gomaxprocs()
+    } else {
+        s.set_gomaxprocs(n)
+    }
 }
 
 /// The number of CPUs this process may use. Go: runtime.NumCPU.

@@ -8,6 +8,7 @@
 //! 3. run the queue: a G that never started just drops its body; any other resumes inside
 //!    `gopark`/`gosched`, sees `killed`, and unwinds to its entry (`park::check_killed`);
 //! 4. repeat while that unwinding readied or spawned more Gs.
+//!
 //! A G that parks again while unwinding and is never readied stays parked (leaked, like a
 //! goroutine blocked forever in Go); if that is goroutine 1, whose body may borrow from
 //! `run`'s caller, the process aborts instead.
@@ -28,7 +29,15 @@ pub(crate) fn unwind_leftovers(sched: &Arc<Sched>) {
                 if gp.sched.load(Ordering::Acquire) == me
                     && gp.status.load(Ordering::Acquire) == G_WAITING
                     && !gp.killed.swap(true, Ordering::AcqRel)
-                    && gp.status.compare_exchange(G_WAITING, G_RUNNABLE, Ordering::AcqRel, Ordering::Acquire).is_ok()
+                    && gp
+                        .status
+                        .compare_exchange(
+                            G_WAITING,
+                            G_RUNNABLE,
+                            Ordering::AcqRel,
+                            Ordering::Acquire,
+                        )
+                        .is_ok()
                 {
                     sched.global.put(gp);
                 }
@@ -41,7 +50,9 @@ pub(crate) fn unwind_leftovers(sched: &Arc<Sched>) {
                 let fresh = unsafe { (*gp.entry.get()).take() };
                 match fresh {
                     Some(body) => {
-                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(body)));
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                            drop(body)
+                        }));
                         m.retire_dead(gp);
                     }
                     None => m.execute(gp),
@@ -54,7 +65,9 @@ pub(crate) fn unwind_leftovers(sched: &Arc<Sched>) {
         }
     });
     if !sched.main_done.load(Ordering::SeqCst) {
-        crate::panic::throw("goroutine 1 is still blocked after its runtime ended; cannot return from run");
+        crate::panic::throw(
+            "goroutine 1 is still blocked after its runtime ended; cannot return from run",
+        );
     }
     // Leaked goroutines still point at this runtime: keep it alive for them, so a late
     // `goready` on one finds a runtime (that will never run it) instead of freed memory.

@@ -18,7 +18,10 @@ struct OldActions(UnsafeCell<[MaybeUninit<libc::sigaction>; 2]>);
 // SAFETY: written once in `install` before the handler can run (the handler is installed
 // after the write), then only read.
 unsafe impl Sync for OldActions {}
-static OLD: OldActions = OldActions(UnsafeCell::new([MaybeUninit::zeroed(), MaybeUninit::zeroed()]));
+static OLD: OldActions = OldActions(UnsafeCell::new([
+    MaybeUninit::zeroed(),
+    MaybeUninit::zeroed(),
+]));
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// Installs the SIGSEGV/SIGBUS handler once per process.
@@ -53,7 +56,11 @@ pub(crate) fn minit_signal_stack() {
         return;
     }
     let mem = Box::leak(vec![0u8; ALTSTACK_SIZE].into_boxed_slice());
-    let ss = libc::stack_t { ss_sp: mem.as_mut_ptr().cast(), ss_flags: 0, ss_size: mem.len() };
+    let ss = libc::stack_t {
+        ss_sp: mem.as_mut_ptr().cast(),
+        ss_flags: 0,
+        ss_size: mem.len(),
+    };
     // SAFETY: `mem` is leaked, so it outlives the thread.
     unsafe { libc::sigaltstack(&ss, core::ptr::null_mut()) };
 }
@@ -63,7 +70,10 @@ extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut l
     let addr = unsafe { (*info).si_addr() } as usize;
     if crate::stack::guard_hit(addr) {
         let mut buf = [0u8; 128];
-        let mut w = Buf { buf: &mut buf, len: 0 };
+        let mut w = Buf {
+            buf: &mut buf,
+            len: 0,
+        };
         w.put(b"goroutine ");
         w.num(crate::proc::current_goid());
         w.put(b": stack overflow (stack size ");

@@ -43,12 +43,25 @@ pub(crate) struct Stack {
 
 impl Stack {
     /// Gives the committed pages back to the kernel (they read as zero when touched again).
-    /// The guard stays: `MADV_DONTNEED` keeps guard markers and `PROT_NONE`.
+    #[cfg(test)]
     pub(crate) fn release_pages(&self) {
-        // SAFETY: [lo, hi) is part of a private anonymous mapping we own; no frame lives on
-        // this stack while its G is free (caller's contract: only free Gs call this).
-        unsafe { libc::madvise(self.lo as *mut libc::c_void, self.hi - self.lo, libc::MADV_DONTNEED) };
+        release_range(self.lo, self.hi);
     }
+}
+
+/// Whether a stack ending at `hi` and one starting at `lo` are neighbours in a reservation
+/// (only a guard page between them).
+pub(crate) fn adjacent(hi: usize, lo: usize) -> bool {
+    lo == hi + GUARD
+}
+
+/// Returns `[lo, hi)` — usable pages of one or more neighbouring free stacks, and the guard
+/// pages between them — to the kernel. Guards survive: `MADV_DONTNEED` keeps guard markers
+/// and `PROT_NONE`. Caller's contract: no frame lives on these stacks (their Gs are free).
+pub(crate) fn release_range(lo: usize, hi: usize) {
+    // SAFETY: [lo, hi) lies in a private anonymous reservation of ours whose stacks are
+    // unused (caller's contract); DONTNEED only drops their contents.
+    unsafe { libc::madvise(lo as *mut libc::c_void, hi - lo, libc::MADV_DONTNEED) };
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -63,7 +76,11 @@ struct Carver {
     mode: Option<GuardMode>,
 }
 
-static CARVER: Mutex<Carver> = Mutex::new(Carver { next: 0, end: 0, mode: None });
+static CARVER: Mutex<Carver> = Mutex::new(Carver {
+    next: 0,
+    end: 0,
+    mode: None,
+});
 /// `[start, end)` of each reservation, published for the signal handler.
 static REGIONS: [(AtomicUsize, AtomicUsize); MAX_REGIONS] =
     [const { (AtomicUsize::new(0), AtomicUsize::new(0)) }; MAX_REGIONS];
@@ -77,8 +94,13 @@ pub(crate) fn stack_size() -> usize {
     if s != 0 {
         return s;
     }
-    let parsed = std::env::var("GORO_STACK_SIZE").ok().and_then(|v| parse_size(&v));
-    let s = parsed.unwrap_or(DEFAULT_STACK_SIZE).max(MIN_STACK_SIZE).next_multiple_of(PAGE);
+    let parsed = std::env::var("GORO_STACK_SIZE")
+        .ok()
+        .and_then(|v| parse_size(&v));
+    let s = parsed
+        .unwrap_or(DEFAULT_STACK_SIZE)
+        .max(MIN_STACK_SIZE)
+        .next_multiple_of(PAGE);
     STACK_SIZE.store(s, Ordering::Relaxed);
     s
 }
@@ -106,7 +128,10 @@ pub(crate) fn alloc() -> Stack {
     let mode = c.mode.unwrap_or(GuardMode::Mprotect);
     drop(c);
     install_guard(base, mode);
-    Stack { lo: base + GUARD, hi: base + slot }
+    Stack {
+        lo: base + GUARD,
+        hi: base + slot,
+    }
 }
 
 fn install_guard(base: usize, mode: GuardMode) {
@@ -119,7 +144,9 @@ fn install_guard(base: usize, mode: GuardMode) {
     };
     if rc != 0 {
         let err = std::io::Error::last_os_error();
-        crate::panic::throw(&format!("cannot install a goroutine stack guard page ({mode:?}): {err}"));
+        crate::panic::throw(&format!(
+            "cannot install a goroutine stack guard page ({mode:?}): {err}"
+        ));
     }
 }
 
@@ -156,7 +183,11 @@ fn reserve(c: &mut Carver, slot: usize) {
         // Probe the kernel once: MADV_GUARD_INSTALL fails with EINVAL before 6.13.
         // SAFETY: the first page of the mapping we just made; it becomes slot 0's guard.
         let rc = unsafe { libc::madvise(base as *mut libc::c_void, GUARD, MADV_GUARD_INSTALL) };
-        c.mode = Some(if rc == 0 { GuardMode::Madvise } else { GuardMode::Mprotect });
+        c.mode = Some(if rc == 0 {
+            GuardMode::Madvise
+        } else {
+            GuardMode::Mprotect
+        });
     }
     REGIONS[n].0.store(base, Ordering::Relaxed);
     REGIONS[n].1.store(base + len, Ordering::Relaxed);
@@ -185,6 +216,18 @@ pub(crate) fn guard_uses_madvise() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn kernel_at_least(major: u32, minor: u32) -> bool {
+        let rel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+        let mut it = rel.trim().split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0));
+        (it.next().unwrap_or(0), it.next().unwrap_or(0)) >= (major, minor)
+    }
+
+    #[test]
+    fn guard_pages_use_madvise_guard_install_on_linux_6_13_and_later() {
+        let _stack = alloc();
+        assert_eq!(guard_uses_madvise(), kernel_at_least(6, 13));
+    }
 
     #[test]
     fn parse_size_accepts_suffixes() {

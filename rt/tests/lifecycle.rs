@@ -90,8 +90,14 @@ fn unrecovered_panic_under_main_prints_gos_report_and_exits_2() {
     }
     let (code, stderr) = run_child("unrecovered_panic_under_main_prints_gos_report_and_exits_2");
     assert_eq!(code, 2, "stderr: {stderr}");
-    assert!(stderr.contains("panic: something went wrong\n\ngoroutine 3 [running]:\n"), "stderr: {stderr}");
-    assert!(stderr.contains("lifecycle::"), "backtrace names the panicking code: {stderr}");
+    assert!(
+        stderr.contains("panic: something went wrong\n\ngoroutine 3 [running]:\n"),
+        "stderr: {stderr}"
+    );
+    assert!(
+        stderr.contains("lifecycle::"),
+        "backtrace names the panicking code: {stderr}"
+    );
 }
 
 #[test]
@@ -108,7 +114,10 @@ fn stack_overflow_prints_a_clear_message_and_aborts() {
     }
     let (code, stderr) = run_child("stack_overflow_prints_a_clear_message_and_aborts");
     assert_eq!(code, -libc_sigabrt(), "stderr: {stderr}");
-    assert!(stderr.contains("goroutine 2: stack overflow (stack size 262144)"), "stderr: {stderr}");
+    assert!(
+        stderr.contains("goroutine 2: stack overflow (stack size 262144)"),
+        "stderr: {stderr}"
+    );
 }
 
 fn libc_sigabrt() -> i32 {

@@ -24,8 +24,7 @@ fn one_p_runs_the_last_spawned_first_then_fifo_as_go() {
         for h in handles {
             h.join().unwrap(); // blocks main
         }
-        let v = log.lock().unwrap().clone();
-        v
+        log.lock().unwrap().clone()
     });
     assert_eq!(order, [9, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
 }
@@ -48,8 +47,7 @@ fn gosched_interleaves_two_goroutines_on_one_p() {
             })
             .collect();
         hs.into_iter().for_each(|h| h.join().unwrap());
-        let s = log.lock().unwrap().clone();
-        s
+        log.lock().unwrap().clone()
     });
     assert_eq!(log, "bababababa");
 }
@@ -65,7 +63,10 @@ fn two_cpu_bound_goroutines_run_on_two_threads_at_once() {
                 // Never yields: only a second thread can bring the count to 2.
                 let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
                 while arrived.load(Ordering::SeqCst) < 2 {
-                    assert!(std::time::Instant::now() < deadline, "the other goroutine never ran alongside");
+                    assert!(
+                        std::time::Instant::now() < deadline,
+                        "the other goroutine never ran alongside"
+                    );
                     std::hint::spin_loop();
                 }
                 thread_id()
@@ -84,7 +85,10 @@ fn a_goroutine_keeps_its_locals_when_it_moves_to_another_thread() {
         gomaxprocs(2);
         spawn(|| {
             let data: Vec<u64> = (0..1000).map(|i| i * i).collect();
-            let (x, y) = (std::hint::black_box(1.5f64), std::hint::black_box(0xDEAD_BEEF_u64));
+            let (x, y) = (
+                std::hint::black_box(1.5f64),
+                std::hint::black_box(0xDEAD_BEEF_u64),
+            );
             let start = thread_id();
             support::wait_until("the goroutine ran on another thread", || {
                 // Block on a goroutine that may be stolen by the other M; its wake-up then
@@ -108,7 +112,10 @@ fn gomaxprocs_reports_and_changes_the_number_of_ps() {
         assert_eq!(gomaxprocs(3), n);
         assert_eq!(gomaxprocs(0), 3);
         // Work still completes on the new count.
-        let s: u64 = (0..100u64).map(|i| spawn(move || i)).map(|h| h.join().unwrap()).sum();
+        let s: u64 = (0..100u64)
+            .map(|i| spawn(move || i))
+            .map(|h| h.join().unwrap())
+            .sum();
         assert_eq!(s, 4950);
         assert_eq!(gomaxprocs(1), 3);
         assert_eq!(gomaxprocs(0), 1);
@@ -123,7 +130,6 @@ fn floating_point_control_state_is_per_goroutine() {
         // SAFETY: stmxcsr writes 4 bytes to the given address.
         unsafe { core::arch::asm!("stmxcsr [{}]", in(reg) &mut v) };
         v & !0x3F // ignore the sticky exception flags
-
     }
     fn set_mxcsr(v: u32) {
         // SAFETY: ldmxcsr reads 4 bytes; the value only changes rounding/exception masks.

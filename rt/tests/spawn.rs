@@ -30,14 +30,19 @@ fn nested_spawns_five_levels_deep() {
 
 #[test]
 fn run_returns_the_main_goroutines_value_and_borrows_from_the_caller() {
-    let words = vec!["go", "ro"];
+    let words = [String::from("go"), String::from("ro")];
     let joined = run(|| words.concat());
     assert_eq!(joined, "goro");
 }
 
 #[test]
 fn main_goroutine_is_goroutine_one_and_children_count_up() {
-    let (main, kid) = run(|| (goro_rt::runtime::goid(), spawn(goro_rt::runtime::goid).join().unwrap()));
+    let (main, kid) = run(|| {
+        (
+            goro_rt::runtime::goid(),
+            spawn(goro_rt::runtime::goid).join().unwrap(),
+        )
+    });
     assert_eq!(main, 1);
     assert!(kid > 1);
 }
@@ -54,7 +59,9 @@ fn num_goroutine_counts_live_goroutines() {
                 support::park_forever();
             });
         }
-        support::wait_until("5 goroutines started", || parked.load(Ordering::SeqCst) == 5);
+        support::wait_until("5 goroutines started", || {
+            parked.load(Ordering::SeqCst) == 5
+        });
         assert_eq!(goro_rt::runtime::num_goroutine(), 6);
     });
 }
@@ -72,7 +79,12 @@ fn several_runtimes_run_at_once_on_different_threads() {
     let threads: Vec<_> = (0..4u64)
         .map(|t| {
             std::thread::spawn(move || {
-                run(move || (0..1000u64).map(|i| spawn(move || i + t)).map(|h| h.join().unwrap()).sum::<u64>())
+                run(move || {
+                    (0..1000u64)
+                        .map(|i| spawn(move || i + t))
+                        .map(|h| h.join().unwrap())
+                        .sum::<u64>()
+                })
             })
         })
         .collect();

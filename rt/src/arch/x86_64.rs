@@ -46,12 +46,23 @@ global_asm!(
     "sub rsp, 8",
     "stmxcsr [rsp]",
     "fnstcw [rsp + 4]",
+    // Keep our control words in caller-saved eax/ecx for the comparison below.
+    "mov eax, [rsp]",
+    "movzx ecx, word ptr [rsp + 4]",
     // Publish our sp into *from, adopt the target's.
     "mov [rdi], rsp",
     "mov rsp, [rsi]",
-    // Now on the target stack: undo its save sequence.
+    // Now on the target stack: undo its save sequence. ldmxcsr and fldcw are slow
+    // (microcoded, partly serialising), and nearly every switch finds the same values, so
+    // each is loaded only when it differs.
+    "cmp eax, [rsp]",
+    "je 2f",
     "ldmxcsr [rsp]",
+    "2:",
+    "cmp cx, word ptr [rsp + 4]",
+    "je 3f",
     "fldcw [rsp + 4]",
+    "3:",
     "add rsp, 8",
     "pop r15",
     "pop r14",
@@ -110,13 +121,13 @@ pub(crate) unsafe fn init_stack(top: usize, entry: Entry, arg: usize) -> Context
     debug_assert_eq!(top % 16, 0);
     let sp = top - 64;
     let words: [usize; 8] = [
-        0x037F_usize << 32 | 0x1F80, // x87 CW : MXCSR
-        0,                           // r15
-        0,                           // r14
-        0,                           // r13
-        arg,                         // r12
-        entry as *const () as usize, // rbx
-        0,                           // rbp
+        0x037F_usize << 32 | 0x1F80,           // x87 CW : MXCSR
+        0,                                     // r15
+        0,                                     // r14
+        0,                                     // r13
+        arg,                                   // r12
+        entry as *const () as usize,           // rbx
+        0,                                     // rbp
         goro_trampoline as *const () as usize, // return address
     ];
     // SAFETY: the caller gives us [top-64, top) as writable stack memory; `sp` is 8-aligned.

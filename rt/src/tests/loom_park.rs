@@ -32,7 +32,10 @@ fn waker(c: &Chan) {
     match st.0.take() {
         Some(gp) => {
             drop(st);
-            assert!(ready_cas(gp), "a registered waiter was readied twice or was not parked");
+            assert!(
+                ready_cas(gp),
+                "a registered waiter was readied twice or was not parked"
+            );
             c.runq.lock().unwrap().push_back(gp);
         }
         None => st.1 = true,
@@ -42,7 +45,10 @@ fn waker(c: &Chan) {
 #[test]
 fn loom_goready_racing_gopark_is_never_lost_nor_doubled() {
     loom::model(|| {
-        let c = Arc::new(Chan { state: Mutex::new((None, false)), runq: Mutex::new(VecDeque::new()) });
+        let c = Arc::new(Chan {
+            state: Mutex::new((None, false)),
+            runq: Mutex::new(VecDeque::new()),
+        });
         let gp = goroutine_g();
         let w = thread::spawn({
             let c = c.clone();
@@ -79,7 +85,11 @@ fn loom_goready_racing_gopark_is_never_lost_nor_doubled() {
         if parked {
             // Parked for real: the waker must have readied it, exactly once.
             assert_eq!(runq, vec![gp], "wake-up lost");
-            assert!(gp.status.compare_exchange(G_RUNNABLE, G_RUNNING, Ordering::AcqRel, Ordering::Acquire).is_ok());
+            assert!(
+                gp.status
+                    .compare_exchange(G_RUNNABLE, G_RUNNING, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            );
         } else {
             assert!(runq.is_empty(), "a G that did not park was queued");
             assert_eq!(gp.status.load(Ordering::Acquire), G_RUNNING);

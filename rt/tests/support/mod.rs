@@ -38,7 +38,10 @@ pub fn run_child(test: &str) -> (i32, String) {
         .env("GORO_CHILD", "1")
         .output()
         .expect("spawn child test process");
-    let code = out.status.code().unwrap_or_else(|| -out.status.signal().unwrap_or(0));
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| -out.status.signal().unwrap_or(0));
     (code, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
