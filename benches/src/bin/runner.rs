@@ -1,0 +1,470 @@
+//! runner: runs every workload for goro, its Go twin and the peers, several times each, and
+//! prints the medians side by side with the goro/Go ratio.
+//!
+//! `cargo run --release -p goro-benches --bin runner [-- [--runs N] [--timeout S]
+//! [--impls goro,go,may,tokio] [workload...]]`
+//!
+//! Steps:
+//! 1. The workload binaries are the ones cargo built beside this one (same directory as
+//!    `current_exe`); the runner builds no Rust itself.
+//! 2. The Go twins are built once with `go build` into `target/go-bench/<workload>` (`go run`
+//!    would count its compile in every run). Without `go`, it tries `apt-get install golang-go`;
+//!    failing that the Go column reads `go: unavailable`.
+//! 3. Runs are interleaved (run 1 of every impl, then run 2, …) so drift hits all columns alike.
+//!    A run that exits non-zero, prints no `name value unit` line for its case, or outlives
+//!    `--timeout` makes its cell FAIL (or TIMEOUT); the reason is listed under the table.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// One row of the table: a workload binary, its arguments, and the name its line carries.
+struct Case {
+    workload: &'static str,
+    args: &'static [&'static str],
+    name: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        workload: "spawn_join",
+        args: &[],
+        name: "spawn_join",
+    },
+    Case {
+        workload: "gosched_pingpong",
+        args: &[],
+        name: "gosched_pingpong",
+    },
+    // 20,000: a round N at which may still fits vm.max_map_count (2 maps per coroutine).
+    Case {
+        workload: "rss_parked",
+        args: &["--n", "20000"],
+        name: "rss_parked_20000",
+    },
+    Case {
+        workload: "rss_parked",
+        args: &["--n", "100000"],
+        name: "rss_parked_100000",
+    },
+    Case {
+        workload: "rss_parked",
+        args: &["--n", "1000000"],
+        name: "rss_parked_1000000",
+    },
+];
+
+/// The columns: goro, Go, then the peers.
+const IMPLS: &[&str] = &["goro", "go", "may", "tokio"];
+
+/// What one cell of the table shows.
+enum Cell {
+    /// Median of the runs and the unit the workload printed.
+    Value(f64, String),
+    /// A run failed; the note says why.
+    Fail(&'static str),
+    /// Go could not be installed.
+    Unavailable,
+}
+
+struct Options {
+    runs: usize,
+    timeout: Duration,
+    impls: Vec<String>,
+    workloads: Vec<String>,
+}
+
+fn main() {
+    let opts = parse_options();
+    let exe = std::env::current_exe().expect("current_exe");
+    let bin_dir = exe
+        .parent()
+        .expect("the runner lives in a directory")
+        .to_path_buf();
+    let target_dir = bin_dir.parent().unwrap_or(&bin_dir).to_path_buf();
+    let cases: Vec<&Case> = CASES
+        .iter()
+        .filter(|c| opts.workloads.is_empty() || opts.workloads.iter().any(|w| w == c.workload))
+        .collect();
+    if cases.is_empty() {
+        eprintln!("runner: no such workload: {}", opts.workloads.join(" "));
+        std::process::exit(2);
+    }
+
+    let go_version = if opts.impls.iter().any(|i| i == "go") {
+        ensure_go()
+    } else {
+        None
+    };
+    let go_bin_dir = target_dir.join("go-bench");
+    let mut go_built: Vec<&str> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    if go_version.is_some() {
+        let mut workloads: Vec<&str> = cases.iter().map(|c| c.workload).collect();
+        workloads.dedup();
+        for w in workloads {
+            match build_go(w, &go_bin_dir) {
+                Ok(()) => go_built.push(w),
+                Err(e) => notes.push(format!("{w}/go: go build failed: {e}")),
+            }
+        }
+    }
+
+    let mut rows: Vec<(&Case, Vec<Cell>)> = Vec::new();
+    for case in &cases {
+        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); opts.impls.len()];
+        let mut units: Vec<String> = vec![String::new(); opts.impls.len()];
+        let mut failed: Vec<Option<&'static str>> = vec![None; opts.impls.len()];
+        for (k, imp) in opts.impls.iter().enumerate() {
+            if imp == "go" && go_version.is_none() {
+                failed[k] = Some("unavailable");
+            } else if imp == "go" && !go_built.contains(&case.workload) {
+                failed[k] = Some("FAIL");
+            }
+        }
+        for run in 1..=opts.runs {
+            for (k, imp) in opts.impls.iter().enumerate() {
+                if failed[k].is_some() {
+                    continue;
+                }
+                let (program, args) = command_for(case, imp, &bin_dir, &go_bin_dir);
+                eprint!("{} {imp} run {run}/{}: ", case.name, opts.runs);
+                match run_once(&program, &args, case.name, opts.timeout) {
+                    Ok((v, unit)) => {
+                        eprintln!("{v} {unit}");
+                        samples[k].push(v);
+                        units[k] = unit;
+                    }
+                    Err((label, why)) => {
+                        eprintln!("{label}: {why}");
+                        notes.push(format!("{}/{imp}: {label}: {why}", case.name));
+                        failed[k] = Some(label);
+                    }
+                }
+            }
+        }
+        let cells = (0..opts.impls.len())
+            .map(|k| match failed[k] {
+                Some("unavailable") => Cell::Unavailable,
+                Some(label) => Cell::Fail(label),
+                None => Cell::Value(median(&mut samples[k]), std::mem::take(&mut units[k])),
+            })
+            .collect();
+        rows.push((case, cells));
+    }
+
+    print_header(&opts, go_version.as_deref());
+    print_table(&opts.impls, &rows);
+    if !notes.is_empty() {
+        println!();
+        for n in &notes {
+            println!("note: {n}");
+        }
+    }
+}
+
+fn parse_options() -> Options {
+    let mut opts = Options {
+        runs: 5,
+        timeout: Duration::from_secs(300),
+        impls: IMPLS.iter().map(|s| s.to_string()).collect(),
+        workloads: Vec::new(),
+    };
+    let usage = |msg: &str| -> ! {
+        eprintln!(
+            "{msg}\nusage: runner [--runs N] [--timeout SECONDS] [--impls goro,go,may,tokio] \
+             [workload...]\nworkloads: spawn_join gosched_pingpong rss_parked"
+        );
+        std::process::exit(2)
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_string(), Some(v.to_string())),
+            None => (arg.clone(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .unwrap_or_else(|| usage(&format!("{flag} needs a value")))
+        };
+        match flag.as_str() {
+            "--runs" => {
+                opts.runs = value()
+                    .parse()
+                    .unwrap_or_else(|_| usage("--runs takes a count"));
+                opts.runs = opts.runs.max(1);
+            }
+            "--timeout" => {
+                let s = value()
+                    .parse()
+                    .unwrap_or_else(|_| usage("--timeout takes seconds"));
+                opts.timeout = Duration::from_secs(s);
+            }
+            "--impls" => {
+                opts.impls = value().split(',').map(str::to_string).collect();
+                if let Some(bad) = opts.impls.iter().find(|i| !IMPLS.contains(&i.as_str())) {
+                    usage(&format!("unknown impl {bad:?}"));
+                }
+            }
+            "-h" | "--help" => usage("runner: runs the benchmarks and prints a table"),
+            f if f.starts_with('-') => usage(&format!("unknown flag {f}")),
+            _ => opts.workloads.push(arg),
+        }
+    }
+    opts
+}
+
+/// The program and arguments of one run of `case` for `imp`.
+fn command_for(case: &Case, imp: &str, bin_dir: &Path, go_dir: &Path) -> (PathBuf, Vec<String>) {
+    let mut args: Vec<String> = case.args.iter().map(|s| s.to_string()).collect();
+    if imp == "go" {
+        (go_dir.join(case.workload), args)
+    } else {
+        args.extend(["--impl".to_string(), imp.to_string()]);
+        (bin_dir.join(case.workload), args)
+    }
+}
+
+/// Runs the program once; returns the value and unit of its `name` line, or a cell label
+/// (FAIL, TIMEOUT) and the reason.
+fn run_once(
+    program: &Path,
+    args: &[String],
+    name: &str,
+    timeout: Duration,
+) -> Result<(f64, String), (&'static str, String)> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| ("FAIL", format!("cannot start {}: {e}", program.display())))?;
+    // Drain both pipes on their own threads: a chatty child must never block on a full pipe.
+    let drain = |mut r: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut s = String::new();
+            let _ = r.read_to_string(&mut s);
+            s
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("piped stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("piped stderr")));
+    let deadline = Instant::now() + timeout;
+    let status: Option<ExitStatus> = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(20)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let (stdout, stderr) = (
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default(),
+    );
+    let last_err = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    let last_err = last_err.chars().take(200).collect::<String>();
+    let Some(status) = status else {
+        return Err(("TIMEOUT", format!("killed after {} s", timeout.as_secs())));
+    };
+    if !status.success() {
+        // A panic's message sits above its backtrace: prefer the line that names the panic.
+        let why = stderr
+            .lines()
+            .skip_while(|l| !l.contains("panicked at"))
+            .nth(1)
+            .map(|l| l.trim().chars().take(200).collect())
+            .unwrap_or(last_err);
+        return Err(("FAIL", format!("{status}: {why}")));
+    }
+    let line = stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name));
+    let parsed = line.and_then(|l| {
+        let mut f = l.split_whitespace().skip(1);
+        Some((f.next()?.parse::<f64>().ok()?, f.next()?.to_string()))
+    });
+    parsed.ok_or_else(|| ("FAIL", format!("no `{name} value unit` line in {stdout:?}")))
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
+}
+
+/// `go version`, installing Go through apt-get if it is missing; `None` if that fails.
+fn ensure_go() -> Option<String> {
+    let version = || {
+        let out = Command::new("go")
+            .arg("version")
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    if let Some(v) = version() {
+        return Some(v);
+    }
+    eprintln!("runner: go not found; trying apt-get install golang-go");
+    let installed = Command::new("sh")
+        .args([
+            "-c",
+            "apt-get update -qq && apt-get install -y -qq golang-go",
+        ])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !installed {
+        eprintln!("runner: could not install Go; its column reads `go: unavailable`");
+    }
+    version()
+}
+
+/// `go build -o <out_dir>/<workload> ./<workload>` in `benches/go`.
+fn build_go(workload: &str, out_dir: &Path) -> Result<(), String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("go");
+    let out = Command::new("go")
+        .current_dir(&src)
+        .args(["build", "-o"])
+        .arg(out_dir.join(workload))
+        .arg(format!("./{workload}"))
+        .env("GOTOOLCHAIN", "local") // never download a toolchain
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+/// The first line of `cmd args…`'s stdout, or "unknown".
+fn first_line(cmd: &str, args: &[&str]) -> String {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn print_header(opts: &Options, go_version: Option<&str>) {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')))
+        .map_or("unknown", |(_, m)| m.trim());
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    println!("goro benchmarks: median of {} runs per cell", opts.runs);
+    println!("cpu: {cpu}");
+    println!("nproc: {}", first_line("nproc", &[]));
+    println!("rustc: {}", first_line(&rustc, &["--version"]));
+    println!("go: {}", go_version.unwrap_or("unavailable"));
+    println!();
+}
+
+fn fmt_value(v: f64) -> String {
+    if v >= 1000.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn print_table(impls: &[String], rows: &[(&Case, Vec<Cell>)]) {
+    let col = |name: &str| impls.iter().position(|i| i == name);
+    let (goro, go) = (col("goro"), col("go"));
+    let mut header = vec!["workload".to_string()];
+    let mut table: Vec<Vec<String>> = Vec::new();
+    for imp in impls {
+        header.push(imp.clone());
+        if imp == "go" && goro.is_some() {
+            header.push("goro/go".into());
+        }
+    }
+    for (case, cells) in rows {
+        let unit = cells.iter().find_map(|c| match c {
+            Cell::Value(_, u) => Some(u.as_str()),
+            _ => None,
+        });
+        let mut row = vec![match unit {
+            Some(u) => format!("{} ({u})", case.name),
+            None => case.name.to_string(),
+        }];
+        for (k, cell) in cells.iter().enumerate() {
+            row.push(match cell {
+                Cell::Value(v, _) => fmt_value(*v),
+                Cell::Fail(label) => label.to_string(),
+                Cell::Unavailable => "go: unavailable".into(),
+            });
+            if Some(k) == go && goro.is_some() {
+                let ratio = match (goro.map(|g| &cells[g]), cell) {
+                    (Some(Cell::Value(a, _)), Cell::Value(b, _)) if *b > 0.0 => {
+                        format!("{:.2}", a / b)
+                    }
+                    _ => "-".into(),
+                };
+                row.push(ratio);
+            }
+        }
+        table.push(row);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            table
+                .iter()
+                .map(|r| r[c].len())
+                .chain([header[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let print_row = |r: &[String]| {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, s)| {
+                if c == 0 {
+                    format!("{s:<w$}", w = widths[c])
+                } else {
+                    format!("{s:>w$}", w = widths[c])
+                }
+            })
+            .collect();
+        println!("| {} |", cells.join(" | "));
+    };
+    print_row(&header);
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    println!("|-{}-|", rule.join("-|-"));
+    for r in &table {
+        print_row(r);
+    }
+}
