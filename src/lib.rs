@@ -1,4 +1,31 @@
-//! goro: Go's concurrency runtime in Rust.
+//! goro: Go's concurrency runtime in Rust — stackful goroutines on Go's G-M-P scheduler.
+//!
+//! Port Go programs almost line by line: `go!` is Go's `go` statement, `#[goro::main]`
+//! runs `main` as goroutine 1 of a runtime with `GOMAXPROCS` threads, and blocking
+//! operations park the goroutine, not the thread.
+//!
+//! ```
+//! use goro::prelude::*;
+//! use std::sync::Arc;
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//!
+//! goro::run(|| {
+//!     let hits = Arc::new(AtomicU32::new(0));
+//!     let handles: Vec<_> = (0..8)
+//!         .map(|_| {
+//!             let hits = hits.clone();
+//!             goro::spawn(move || hits.fetch_add(1, Ordering::SeqCst))
+//!         })
+//!         .collect();
+//!     for h in handles {
+//!         h.join().unwrap();
+//!     }
+//!     assert_eq!(hits.load(Ordering::SeqCst), 8);
+//! });
+//! ```
+//!
+//! Goroutines move between OS threads whenever they block or yield, so `thread_local!`
+//! values are per thread, not per goroutine.
 #![warn(missing_docs)]
 
 pub use goro_macros::{go, main, test};
@@ -9,9 +36,15 @@ pub mod runtime {
     pub use goro_rt::runtime::*;
 }
 
+/// Panic payloads and helpers: `Goexit`, `payload_str`.
+pub mod panic {
+    pub use goro_rt::panic::{Goexit, payload_str};
+}
+
 /// Everything a Go port usually needs: `use goro::prelude::*;`.
 pub mod prelude {
     pub use goro_macros::go;
+    pub use std::time::Duration;
 }
 
 #[doc(hidden)]
