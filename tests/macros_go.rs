@@ -242,3 +242,13 @@ fn a_panic_in_another_goroutine_fails_the_test() {
         goro::runtime::gosched();
     }
 }
+
+/// Outside any runtime (a plain `#[test]`), `go!` starts the process-wide runtime.
+#[test]
+fn go_outside_any_runtime_uses_the_global_runtime() {
+    let (tx, rx) = mpsc::channel();
+    go!(send_goid(tx));
+    let goid = rx.recv().unwrap();
+    assert!(goid >= 1, "ran as a goroutine, got goid {goid}");
+    assert_eq!(goro::runtime::goid(), 0, "the test thread itself is no goroutine");
+}
