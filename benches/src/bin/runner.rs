@@ -383,7 +383,13 @@ fn print_header(opts: &Options, go_version: Option<&str>) {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     println!("goro benchmarks: median of {} runs per cell", opts.runs);
     println!("cpu: {cpu}");
-    println!("nproc: {}", first_line("nproc", &[]));
+    let nproc = first_line("nproc", &[]);
+    let nproc = if nproc == "unknown" {
+        std::thread::available_parallelism().map_or(nproc, |n| n.to_string())
+    } else {
+        nproc
+    };
+    println!("nproc: {nproc}");
     println!("rustc: {}", first_line(&rustc, &["--version"]));
     println!("go: {}", go_version.unwrap_or("unavailable"));
     println!();
