@@ -47,14 +47,19 @@ global_asm!(
     "stp d14, d15, [sp, #144]",
     "mrs x9, fpcr",
     "str x9, [sp, #160]",
-    // Publish our sp into *from, adopt the target's.
-    "mov x9, sp",
-    "str x9, [x0]",
-    "ldr x9, [x1]",
-    "mov sp, x9",
-    // Now on the target stack: undo its save sequence.
-    "ldr x9, [sp, #160]",
-    "msr fpcr, x9",
+    // Publish our sp into *from, adopt the target's (x10: scratch; x9 keeps our FPCR).
+    "mov x10, sp",
+    "str x10, [x0]",
+    "ldr x10, [x1]",
+    "mov sp, x10",
+    // Now on the target stack: undo its save sequence. Writing FPCR is slow on many
+    // cores and nearly every switch finds the same value, so it is written only if it
+    // differs.
+    "ldr x10, [sp, #160]",
+    "cmp x9, x10",
+    "b.eq 2f",
+    "msr fpcr, x10",
+    "2:",
     "ldp x19, x20, [sp, #0]",
     "ldp x21, x22, [sp, #16]",
     "ldp x23, x24, [sp, #32]",

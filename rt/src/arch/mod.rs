@@ -23,6 +23,11 @@ pub(crate) use aarch64::{Context, init_stack, switch};
 #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
 compile_error!("goro's context switch exists for x86_64 and aarch64 only");
 
+// The assembly uses ELF directives (`.type`, `.size`) and the rest of the runtime Linux
+// system calls (futex, madvise guard pages, epoll): say so plainly elsewhere.
+#[cfg(not(target_os = "linux"))]
+compile_error!("goro runs on Linux only (ELF assembly, futex, MADV_GUARD_INSTALL)");
+
 /// The function a fresh context starts in: it receives `init_stack`'s `arg` and must never
 /// return (it switches away for the last time instead).
 pub(crate) type Entry = unsafe extern "C" fn(arg: usize) -> !;
