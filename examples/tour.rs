@@ -15,7 +15,11 @@ fn square_into(total: Arc<AtomicU64>, n: u64) {
 
 #[goro::main]
 fn main() {
-    println!("goro tour — {} CPUs, GOMAXPROCS={}", runtime::num_cpu(), runtime::gomaxprocs(0));
+    println!(
+        "goro tour — {} CPUs, GOMAXPROCS={}",
+        runtime::num_cpu(),
+        runtime::gomaxprocs(0)
+    );
     println!("main runs as goroutine {}", runtime::goid());
 
     // 1. spawn + join: a goroutine's value comes back through its JoinHandle.
@@ -37,7 +41,10 @@ fn main() {
     while total.load(Ordering::SeqCst) != 30 || seen.load(Ordering::SeqCst) != 1 {
         runtime::gosched();
     }
-    println!("2. go!(square_into(..)) x4 -> total {}, go!{{..}} ran once, caller still owns `seen`", 30);
+    println!(
+        "2. go!(square_into(..)) x4 -> total {}, go!{{..}} ran once, caller still owns `seen`",
+        30
+    );
 
     // 3. Go's scheduling order: with one P a new goroutine goes to `runnext`, kicking the
     //    previous one to the back: spawning 0..9 then blocking runs 9, 0, 1, ..., 8.
@@ -80,7 +87,10 @@ fn main() {
     let hs: Vec<_> = (0..n).map(|i| goro::spawn(move || i)).collect();
     let s: u64 = hs.into_iter().map(|h| h.join().unwrap()).sum();
     assert_eq!(s, n * (n - 1) / 2);
-    println!("5. spawned and joined {n} goroutines in {:?}", start.elapsed());
+    println!(
+        "5. spawned and joined {n} goroutines in {:?}",
+        start.elapsed()
+    );
 
     // 6. goexit ends only the calling goroutine, after its destructors; panics come back
     //    through join (an unjoined panic would end the program as in Go, exit status 2).
@@ -88,6 +98,9 @@ fn main() {
     assert!(h.join().unwrap_err().is::<goro::panic::Goexit>());
     let h = goro::spawn(|| -> u8 { panic!("caught by join") });
     let err = h.join().unwrap_err();
-    println!("6. goexit ended its goroutine; a panic came back as {:?}", goro::panic::payload_str(&*err));
+    println!(
+        "6. goexit ended its goroutine; a panic came back as {:?}",
+        goro::panic::payload_str(&*err)
+    );
     println!("tour done: {} goroutine(s) left", runtime::num_goroutine());
 }

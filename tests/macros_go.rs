@@ -250,5 +250,9 @@ fn go_outside_any_runtime_uses_the_global_runtime() {
     go!(send_goid(tx));
     let goid = rx.recv().unwrap();
     assert!(goid >= 1, "ran as a goroutine, got goid {goid}");
-    assert_eq!(goro::runtime::goid(), 0, "the test thread itself is no goroutine");
+    assert_eq!(
+        goro::runtime::goid(),
+        0,
+        "the test thread itself is no goroutine"
+    );
 }

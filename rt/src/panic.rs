@@ -123,9 +123,13 @@ fn mark_main_goexit(gp: GRef) {
     let s = gp.sched.load(std::sync::atomic::Ordering::Acquire);
     // SAFETY: a running goroutine's runtime is alive.
     if let Some(s) = unsafe { s.as_ref() }
-        && core::ptr::eq(s.main_g.load(std::sync::atomic::Ordering::Relaxed), gp.as_ptr())
+        && core::ptr::eq(
+            s.main_g.load(std::sync::atomic::Ordering::Relaxed),
+            gp.as_ptr(),
+        )
     {
-        s.main_goexited.store(true, std::sync::atomic::Ordering::SeqCst);
+        s.main_goexited
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

@@ -89,9 +89,13 @@ pub fn gopark<F: FnOnce(GRef) -> bool>(unlock: F, reason: WaitReason) {
 unsafe fn call_unlock<F: FnOnce(GRef) -> bool>(data: *mut (), gp: GRef) -> bool {
     // SAFETY: see the function's contract; the frame is frozen while its G is parked.
     let f = unsafe { (*data.cast::<Option<F>>()).take() };
-    match f {
-        Some(f) => f(gp),
-        None => throw("gopark: unlock callback ran twice"),
+    let Some(f) = f else {
+        throw("gopark: unlock callback ran twice")
+    };
+    // This runs on g0: a panic must not unwind through the scheduler's frames.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(gp))) {
+        Ok(parked) => parked,
+        Err(_) => throw("gopark: the unlock callback panicked"),
     }
 }
 

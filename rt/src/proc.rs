@@ -718,16 +718,10 @@ impl M {
                     return;
                 }
                 After::Park { data, unlock } => {
-                    // A panic must not unwind through g0's scheduler frames.
-                    let commit = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        // SAFETY: `data`/`unlock` were built by `gopark` for exactly this
-                        // call, and gp's frame holding `data` is frozen until it resumes.
-                        crate::park::park_commit(gp, |gp| unsafe { unlock(data, gp) })
-                    }));
-                    match commit {
-                        Ok(true) => return,
-                        Ok(false) => {}
-                        Err(_) => throw("gopark: the unlock callback panicked"),
+                    // SAFETY: `data`/`unlock` were built by `gopark` for exactly this call,
+                    // and gp's frame holding `data` is frozen until it is resumed.
+                    if crate::park::park_commit(gp, |gp| unsafe { unlock(data, gp) }) {
+                        return;
                     }
                     // Go: park_m's "unlockf returned false": resume at once.
                 }

@@ -219,7 +219,10 @@ mod tests {
 
     fn kernel_at_least(major: u32, minor: u32) -> bool {
         let rel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-        let mut it = rel.trim().split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0));
+        let mut it = rel
+            .trim()
+            .split(['.', '-'])
+            .map(|p| p.parse::<u32>().unwrap_or(0));
         (it.next().unwrap_or(0), it.next().unwrap_or(0)) >= (major, minor)
     }
 
