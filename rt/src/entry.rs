@@ -33,7 +33,7 @@ pub(crate) fn global() -> &'static Arc<Sched> {
 }
 
 /// Starts `body` as a new goroutine of the caller's runtime (or the global one).
-pub(crate) fn newproc(body: Box<dyn FnOnce() + Send>) -> GRef {
+pub(crate) fn newproc<F: FnOnce() + Send + 'static>(body: F) -> GRef {
     let m = getm();
     if m.is_null() {
         global().newproc(body)
@@ -67,9 +67,7 @@ where
 {
     let packet = Packet::new();
     let p2 = packet.clone();
-    let gp = newproc(Box::new(move || {
-        p2.finish(catch_unwind(AssertUnwindSafe(f)))
-    }));
+    let gp = newproc(move || p2.finish(catch_unwind(AssertUnwindSafe(f))));
     JoinHandle::new(packet, gp.goid())
 }
 
@@ -105,23 +103,23 @@ where
     let sched = Sched::new(mode, default_procs());
     let mut result: Option<R> = None;
     let slot = SendPtr((&raw mut result).cast::<()>());
-    let body: Box<dyn FnOnce() + Send + '_> = Box::new(move || {
+    let body = move || {
         let slot = slot;
         let r = f();
         // SAFETY: `result` lives in `run_with`'s frame, which does not return before this
         // goroutine has finished (see below); only this goroutine writes it.
         unsafe { *slot.0.cast::<Option<R>>() = Some(r) };
-    });
-    // SAFETY: lifetime erasure. `run_with` returns only after goroutine 1 is dead: M0 runs
-    // the scheduler until shutdown, `unwind_leftovers` finishes every G of this runtime,
-    // and if goroutine 1 still could not be finished we abort (`throw`) rather than return.
-    // A panic on this thread between here and there would also break that, so the section
-    // runs under an abort-on-unwind guard.
-    let body: Box<dyn FnOnce() + Send + 'static> = unsafe { core::mem::transmute(body) };
+    };
     let guard = AbortOnUnwind;
     let saved = crate::proc::save_tls();
     let gp = crate::gfree::get(None);
-    sched.init_g(gp, 1, body);
+    // SAFETY: gp is fresh from the free list. `body` borrows from our caller: `run_with`
+    // returns only after goroutine 1 is dead — M0 runs the scheduler until shutdown,
+    // `unwind_leftovers` finishes every G of this runtime, and if goroutine 1 still could
+    // not be finished we abort (`throw`) rather than return. A panic on this thread between
+    // here and there would also break that, so the section runs under an abort-on-unwind
+    // guard.
+    unsafe { sched.init_g(gp, 1, body) };
     sched.bump_goidgen(1);
     sched.main_g.store(gp.as_ptr(), Ordering::Relaxed);
     sched.global.put(gp);
@@ -164,7 +162,7 @@ impl Drop for AbortOnUnwind {
 /// `go!`: starts a goroutine, result discarded; its panics are unrecovered. Macro support.
 #[doc(hidden)]
 pub fn go<F: FnOnce() + Send + 'static>(f: F) {
-    newproc(Box::new(f));
+    newproc(f);
 }
 
 /// `#[goro::main]`: an unrecovered goroutine panic prints Go's report and exits 2.

@@ -131,7 +131,7 @@ pub struct G {
     /// Saved registers while not running (owner only).
     pub(crate) ctx: UnsafeCell<Context>,
     /// The body, until the G first runs (owner only).
-    pub(crate) entry: UnsafeCell<Option<Box<dyn FnOnce() + Send>>>,
+    pub(crate) entry: crate::funcval::FuncVal,
     /// Message and backtrace of a panic in flight, recorded by the panic hook (owner only).
     pub(crate) panic: UnsafeCell<Option<crate::panic::PanicRecord>>,
     /// `None` for a thread G.
@@ -150,7 +150,7 @@ impl G {
             unwinding: AtomicBool::new(false),
             sched: AtomicPtr::new(core::ptr::null_mut()),
             ctx: UnsafeCell::new(Context::default()),
-            entry: UnsafeCell::new(None),
+            entry: crate::funcval::FuncVal::new(),
             panic: UnsafeCell::new(None),
             stack,
             note: Note::new(),

@@ -9,6 +9,7 @@
 mod arch;
 #[doc(hidden)]
 pub mod entry;
+mod funcval;
 mod g;
 mod gfree;
 mod join;

@@ -282,7 +282,7 @@ impl Sched {
     }
 
     /// Creates a goroutine running `f` and makes it runnable. Go: newproc.
-    pub(crate) fn newproc(self: &Arc<Self>, f: Box<dyn FnOnce() + Send>) -> GRef {
+    pub(crate) fn newproc<F: FnOnce() + Send + 'static>(self: &Arc<Self>, f: F) -> GRef {
         let m = getm();
         // SAFETY: a non-null TLS M is live on this thread.
         let mine = (!m.is_null()
@@ -294,7 +294,8 @@ impl Sched {
         .flatten();
         let gp = gfree::get(mine);
         let goid = self.next_goid(mine);
-        self.init_g(gp, goid, f);
+        // SAFETY: gp is fresh from the free list; `f` is 'static.
+        unsafe { self.init_g(gp, goid, f) };
         match mine {
             // SAFETY: `p` is held by this thread's M.
             Some(p) => unsafe { p.runq.put(gp, true, &self.global) },
@@ -305,18 +306,22 @@ impl Sched {
     }
 
     /// Prepares a G from the free list to run `f` as goroutine `goid` of this runtime.
-    pub(crate) fn init_g(self: &Arc<Self>, gp: GRef, goid: u64, f: Box<dyn FnOnce() + Send>) {
+    ///
+    /// # Safety
+    /// `gp` comes from the free list (so we own it), and whatever `f` borrows outlives the
+    /// goroutine's run (see `FuncVal::set`).
+    pub(crate) unsafe fn init_g<F: FnOnce() + Send>(self: &Arc<Self>, gp: GRef, goid: u64, f: F) {
         let stack = gp.stack.as_ref().expect("goroutine G without a stack");
         gp.goid.store(goid, Ordering::Relaxed);
         gp.killed.store(false, Ordering::Relaxed);
         gp.unwinding.store(false, Ordering::Relaxed);
         gp.sched
             .store(Arc::as_ptr(self).cast_mut(), Ordering::Relaxed);
-        // SAFETY: gp is fresh from the free list: we are its only owner (status idle/dead).
-        unsafe {
-            *gp.entry.get() = Some(f);
-            *gp.ctx.get() = arch::init_stack(stack.hi, gentry, gp.as_ptr() as usize);
-        }
+        // SAFETY: gp is fresh from the free list: we are its only owner (status idle/dead),
+        // its entry slot is empty, and the caller vouches for `f`'s borrows.
+        unsafe { gp.entry.set(f) };
+        // SAFETY: the stack is this G's own and unused; its top is page-aligned.
+        unsafe { *gp.ctx.get() = arch::init_stack(stack.hi, gentry, gp.as_ptr() as usize) };
         self.ngoroutine.fetch_add(1, Ordering::Relaxed);
         gp.status.store(G_RUNNABLE, Ordering::Release);
     }
@@ -805,10 +810,8 @@ unsafe extern "C" fn gentry(arg: usize) -> ! {
     // SAFETY: `init_g` passes the G's own pointer as the argument.
     let gp = unsafe { GRef::from_ptr(arg as *mut G) };
     // SAFETY: the running G owns its entry.
-    let f = unsafe { (*gp.entry.get()).take() };
-    if let Some(f) = f
-        && let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-    {
+    let body = std::panic::AssertUnwindSafe(|| unsafe { gp.entry.call() });
+    if let Err(payload) = std::panic::catch_unwind(body) {
         crate::panic::unrecovered(gp, payload);
     }
     // SAFETY: the running G owns its panic record.

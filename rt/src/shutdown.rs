@@ -46,16 +46,12 @@ pub(crate) fn unwind_leftovers(sched: &Arc<Sched>) {
             while let Some(gp) = sched.global.get_one() {
                 ran = true;
                 gp.killed.store(true, Ordering::Release);
-                // SAFETY: taken from the run queue, so this thread owns the G.
-                let fresh = unsafe { (*gp.entry.get()).take() };
-                match fresh {
-                    Some(body) => {
-                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-                            drop(body)
-                        }));
-                        m.retire_dead(gp);
-                    }
-                    None => m.execute(gp),
+                // SAFETY: taken from the run queue, so this thread owns the G; a G that
+                // never ran still has its body, which we drop instead of running.
+                let drop_body = std::panic::AssertUnwindSafe(|| unsafe { gp.entry.drop_unrun() });
+                match std::panic::catch_unwind(drop_body) {
+                    Ok(false) => m.execute(gp),
+                    Ok(true) | Err(_) => m.retire_dead(gp),
                 }
                 sched.drain_all_local();
             }
