@@ -181,8 +181,14 @@ fn reserve(c: &mut Carver, slot: usize) {
     };
     if c.mode.is_none() {
         // Probe the kernel once: MADV_GUARD_INSTALL fails with EINVAL before 6.13.
-        // SAFETY: the first page of the mapping we just made; it becomes slot 0's guard.
-        let rc = unsafe { libc::madvise(base as *mut libc::c_void, GUARD, MADV_GUARD_INSTALL) };
+        // `GORO_STACK_GUARD=mprotect` forces the fallback (to test it on new kernels).
+        let forced = std::env::var("GORO_STACK_GUARD").is_ok_and(|v| v == "mprotect");
+        let rc = if forced {
+            -1
+        } else {
+            // SAFETY: the first page of the mapping we just made; it becomes slot 0's guard.
+            unsafe { libc::madvise(base as *mut libc::c_void, GUARD, MADV_GUARD_INSTALL) }
+        };
         c.mode = Some(if rc == 0 {
             GuardMode::Madvise
         } else {

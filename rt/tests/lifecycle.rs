@@ -100,15 +100,16 @@ fn unrecovered_panic_under_main_prints_gos_report_and_exits_2() {
     );
 }
 
+#[inline(never)]
+#[allow(unconditional_recursion, reason = "overflowing the stack is the point")]
+fn down(n: u64) -> u64 {
+    let pad = std::hint::black_box([n; 64]);
+    down(n + 1) + pad[3]
+}
+
 #[test]
 fn stack_overflow_prints_a_clear_message_and_aborts() {
     if is_child() {
-        #[inline(never)]
-        #[allow(unconditional_recursion, reason = "the point of the test")]
-        fn down(n: u64) -> u64 {
-            let pad = std::hint::black_box([n; 64]);
-            down(n + 1) + pad[3]
-        }
         goro_rt::entry::run_main(|| spawn(|| down(0)).join().ok());
         unreachable!();
     }
@@ -116,6 +117,67 @@ fn stack_overflow_prints_a_clear_message_and_aborts() {
     assert_eq!(code, -libc_sigabrt(), "stderr: {stderr}");
     assert!(
         stderr.contains("goroutine 2: stack overflow (stack size 262144)"),
+        "stderr: {stderr}"
+    );
+}
+
+#[test]
+fn stack_size_comes_from_goro_stack_size_and_mprotect_guards_also_catch_overflow() {
+    if is_child() {
+        goro_rt::entry::run_main(|| {
+            // 48 KiB of frames fit a 64 KiB stack; unbounded recursion does not.
+            spawn(|| {
+                #[inline(never)]
+                fn eat(top: usize) -> usize {
+                    let probe = std::hint::black_box([0u8; 512]);
+                    let here = &probe as *const _ as usize;
+                    if top - here > 48 * 1024 {
+                        top - here
+                    } else {
+                        eat(top) + probe[0] as usize
+                    }
+                }
+                let start = 0u8;
+                eat(&start as *const u8 as usize)
+            })
+            .join()
+            .unwrap();
+            // The fallback really is in use: this goroutine's stack is a VMA of its own,
+            // exactly 64 KiB, right above a 4 KiB PROT_NONE guard (with MADV_GUARD_INSTALL
+            // it would lie inside one big reservation).
+            let local = 0u8;
+            let addr = &local as *const u8 as usize;
+            let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+            let vmas: Vec<(usize, usize, bool)> = maps
+                .lines()
+                .map(|l| {
+                    let (range, rest) = l.split_once(' ').unwrap();
+                    let (lo, hi) = range.split_once('-').unwrap();
+                    let hex = |h| usize::from_str_radix(h, 16).unwrap();
+                    (hex(lo), hex(hi), rest.starts_with("---p"))
+                })
+                .collect();
+            let k = vmas
+                .iter()
+                .position(|&(lo, hi, _)| lo <= addr && addr < hi)
+                .unwrap();
+            assert_eq!(vmas[k].1 - vmas[k].0, 65536, "stack VMA: {:x?}", vmas[k]);
+            assert!(
+                vmas[k - 1].2
+                    && vmas[k - 1].1 == vmas[k].0
+                    && vmas[k - 1].1 - vmas[k - 1].0 == 4096
+            );
+            spawn(|| down(0)).join().ok()
+        });
+        unreachable!();
+    }
+    let (code, stderr) = support::run_child_with(
+        "stack_size_comes_from_goro_stack_size_and_mprotect_guards_also_catch_overflow",
+        &[("GORO_STACK_SIZE", "64K"), ("GORO_STACK_GUARD", "mprotect")],
+    );
+    assert_eq!(code, -libc_sigabrt(), "stderr: {stderr}");
+    assert!(
+        stderr.contains("goroutine 3: stack overflow (stack size 65536)"),
         "stderr: {stderr}"
     );
 }

@@ -32,10 +32,16 @@ impl Drop for DropCount {
 /// Runs the current test binary again with only `test` selected and `GORO_CHILD=1`, and
 /// returns (exit code or -signal, stderr).
 pub fn run_child(test: &str) -> (i32, String) {
+    run_child_with(test, &[])
+}
+
+/// As `run_child`, with extra environment variables for the child.
+pub fn run_child_with(test: &str, env: &[(&str, &str)]) -> (i32, String) {
     use std::os::unix::process::ExitStatusExt;
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", test, "--nocapture", "--test-threads=1"])
         .env("GORO_CHILD", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("spawn child test process");
     let code = out
