@@ -126,6 +126,11 @@ pub struct G {
     pub(crate) killed: AtomicBool,
     /// The kill unwind has started (so a second resume does not start another).
     pub(crate) unwinding: AtomicBool,
+    /// The M this G is wired to (`lock_os_thread`, or parked while unwinding); null if none.
+    pub(crate) lockedm: AtomicPtr<crate::proc::M>,
+    /// `lock_os_thread` nesting (Go: lockedExt) and the runtime's own wiring (Go: lockedInt).
+    pub(crate) lockedext: AtomicU32,
+    pub(crate) lockedint: AtomicU32,
     /// The runtime this G belongs to while it is alive (`*const Sched`).
     pub(crate) sched: AtomicPtr<crate::proc::Sched>,
     /// Saved registers while not running (owner only).
@@ -148,6 +153,9 @@ impl G {
             waitreason: AtomicU8::new(0),
             killed: AtomicBool::new(false),
             unwinding: AtomicBool::new(false),
+            lockedm: AtomicPtr::new(core::ptr::null_mut()),
+            lockedext: AtomicU32::new(0),
+            lockedint: AtomicU32::new(0),
             sched: AtomicPtr::new(core::ptr::null_mut()),
             ctx: UnsafeCell::new(Context::default()),
             entry: crate::funcval::FuncVal::new(),

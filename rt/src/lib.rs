@@ -13,6 +13,7 @@ mod funcval;
 mod g;
 mod gfree;
 mod join;
+mod lockosthread;
 mod loom;
 mod note;
 /// Go's panic, goexit and fatal-error texts and mechanisms.

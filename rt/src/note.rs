@@ -51,6 +51,17 @@ impl Note {
         if old != 0 {
             crate::panic::throw("notewakeup - double wakeup");
         }
+        self.wake_sleeper();
+    }
+
+    /// Like `wakeup`, for notes that two parties may legitimately wake (a locked M is
+    /// woken by the M handing it a P, or by shutdown); the sleeper re-checks why.
+    pub(crate) fn wakeup_shared(&self) {
+        self.key.swap(1, Ordering::Release);
+        self.wake_sleeper();
+    }
+
+    fn wake_sleeper(&self) {
         #[cfg(not(goro_loom))]
         futex_wake(&self.key);
         #[cfg(goro_loom)]

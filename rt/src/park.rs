@@ -67,6 +67,7 @@ pub fn gopark<F: FnOnce(GRef) -> bool>(unlock: F, reason: WaitReason) {
         if getm().is_null() {
             throw("gopark: goroutine without an M");
         }
+        crate::lockosthread::before_switch(gp);
         let mut slot = Some(unlock);
         mcall(
             gp,
@@ -158,6 +159,7 @@ pub fn goready(gp: GRef) {
 pub fn gosched() {
     match curg() {
         Some(gp) => {
+            crate::lockosthread::before_switch(gp);
             mcall(gp, After::Gosched);
             check_killed(gp);
         }

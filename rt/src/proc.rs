@@ -79,12 +79,14 @@ pub(crate) struct M {
     /// The M's own context (its native stack) while a G runs.
     g0: UnsafeCell<Context>,
     /// The P this M holds (owner thread only).
-    p: Cell<*const P>,
+    pub(crate) p: Cell<*const P>,
     /// Handed over by `startm` before `park.wakeup()`.
-    nextp: AtomicPtr<P>,
+    pub(crate) nextp: AtomicPtr<P>,
     spinning: AtomicBool,
-    park: Note,
+    pub(crate) park: Note,
     after: Cell<After>,
+    /// The G wired to this M (Go: m.lockedg); owner thread only.
+    pub(crate) lockedg: Cell<*mut G>,
 }
 
 // SAFETY: `g0`, `p`, `after` are used only by the M's own thread; `nextp`/`spinning` are
@@ -94,9 +96,11 @@ unsafe impl Sync for M {}
 unsafe impl Send for M {}
 
 /// State guarded by `Sched::lock`.
-struct Locked {
+pub(crate) struct Locked {
     pidle: Vec<usize>,
     midle: Vec<Arc<M>>,
+    /// Ms sleeping until their wired G is runnable (for shutdown to wake).
+    pub(crate) mlocked: Vec<Arc<M>>,
     threads: Vec<std::thread::JoinHandle<()>>,
 }
 
@@ -106,8 +110,8 @@ pub(crate) struct Sched {
     gomaxprocs: AtomicUsize,
     pub(crate) global: GlobalQ,
     lock: Mutex<Locked>,
-    npidle: AtomicUsize,
-    nmspinning: AtomicUsize,
+    pub(crate) npidle: AtomicUsize,
+    pub(crate) nmspinning: AtomicUsize,
     /// Live goroutines (Go: gcount).
     pub(crate) ngoroutine: AtomicIsize,
     goidgen: AtomicU64,
@@ -221,6 +225,7 @@ impl Sched {
             lock: Mutex::new(Locked {
                 pidle: (0..nprocs).rev().collect(),
                 midle: Vec::new(),
+                mlocked: Vec::new(),
                 threads: Vec::new(),
             }),
             npidle: AtomicUsize::new(nprocs),
@@ -238,7 +243,7 @@ impl Sched {
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Locked> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Locked> {
         self.lock.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -254,7 +259,7 @@ impl Sched {
         Some(p)
     }
 
-    fn pidleput(&self, l: &mut Locked, p: &P) {
+    pub(crate) fn pidleput(&self, l: &mut Locked, p: &P) {
         p.held.store(false, Ordering::SeqCst);
         if p.id < self.gomaxprocs() {
             l.pidle.push(p.id);
@@ -355,16 +360,20 @@ impl Sched {
         {
             return;
         }
-        self.startm(true);
+        self.startm(None, true);
     }
 
-    /// Gives an idle P to an idle (or new) M and wakes it. Go: startm.
-    fn startm(&self, spinning: bool) {
+    /// Gives `p` (or an idle P) to an idle (or new) M and wakes it. Go: startm.
+    pub(crate) fn startm(&self, p: Option<&P>, spinning: bool) {
         let mut l = self.lock();
-        let p = if self.shutdown.load(Ordering::SeqCst) {
-            None
-        } else {
-            self.pidleget(&mut l)
+        let p = match p {
+            Some(p) if self.shutdown.load(Ordering::SeqCst) => {
+                self.pidleput(&mut l, p);
+                None
+            }
+            Some(p) => Some(p),
+            None if self.shutdown.load(Ordering::SeqCst) => None,
+            None => self.pidleget(&mut l),
         };
         let Some(p) = p else {
             drop(l);
@@ -406,13 +415,16 @@ impl Sched {
 
     /// Ends the runtime: Ms stop at their next schedule point. Go: exit after main returns.
     pub(crate) fn begin_shutdown(&self) {
-        let idle = {
+        let (idle, locked) = {
             let mut l = self.lock();
             self.shutdown.store(true, Ordering::SeqCst);
-            std::mem::take(&mut l.midle)
+            (std::mem::take(&mut l.midle), l.mlocked.clone())
         };
         for m in idle {
             m.park.wakeup();
+        }
+        for m in locked {
+            m.park.wakeup_shared();
         }
     }
 
@@ -505,6 +517,7 @@ impl M {
             spinning: AtomicBool::new(false),
             park: Note::new(),
             after: Cell::new(After::None),
+            lockedg: Cell::new(ptr::null_mut()),
         }
     }
 
@@ -543,10 +556,33 @@ impl M {
     }
 
     /// Go: schedule — find a G, run it, repeat.
+    ///
+    /// An M with a wired G (`lockedg`) runs nothing else: it sleeps until that G is
+    /// runnable again and some M hands it a P (`lockosthread.rs`). A wired G found in a run
+    /// queue is handed, with the finder's P, to its own M.
     fn schedule(&self, me: &Arc<M>) {
-        while let Some(gp) = self.find_runnable(me) {
+        loop {
+            let lg = self.lockedg.get();
+            if !lg.is_null() {
+                if !self.stoplockedm(me) {
+                    return;
+                }
+                // SAFETY: lockedg holds a pointer from GRef::as_ptr.
+                self.execute(unsafe { GRef::from_ptr(lg) });
+                continue;
+            }
+            let Some(gp) = self.find_runnable(me) else {
+                return;
+            };
             if self.spinning.load(Ordering::Relaxed) {
                 self.resetspinning();
+            }
+            let lm = gp.lockedm.load(Ordering::Acquire);
+            if !lm.is_null() && !ptr::eq(lm, self) {
+                if !self.startlockedm(me, gp, lm) {
+                    return;
+                }
+                continue;
             }
             self.execute(gp);
         }
@@ -684,17 +720,17 @@ impl M {
     }
 
     /// Sleeps until `startm` hands this M a P; false on shutdown. Go: stopm.
-    fn stopm(&self, me: &Arc<M>) -> bool {
+    pub(crate) fn stopm(&self, me: &Arc<M>) -> bool {
         let s = &*self.sched;
         {
             let mut l = s.lock();
             if s.shutdown.load(Ordering::SeqCst) {
                 return false;
             }
-            self.park.clear();
             l.midle.push(me.clone());
         }
         self.park.sleep();
+        self.park.clear();
         let p = self.nextp.swap(ptr::null_mut(), Ordering::Acquire);
         if p.is_null() {
             return false; // woken by begin_shutdown
@@ -740,6 +776,7 @@ impl M {
 
     /// Bookkeeping after a G's body returned. Go: goexit0.
     fn goexit0(&self, gp: GRef) {
+        crate::lockosthread::unwire_at_exit(self, gp);
         self.retire_dead(gp);
     }
 

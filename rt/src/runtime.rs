@@ -6,6 +6,7 @@
 use crate::loom::atomic::Ordering;
 use crate::proc::{Sched, curg, current_sched};
 
+pub use crate::lockosthread::{lock_os_thread, unlock_os_thread};
 pub use crate::park::gosched;
 
 fn sched() -> &'static Sched {

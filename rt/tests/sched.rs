@@ -161,3 +161,68 @@ fn floating_point_control_state_is_per_goroutine() {
     assert_eq!(a_saw, ROUND_DOWN);
     assert_eq!(c_saw, (DEFAULT, ROUND_UP));
 }
+
+#[test]
+fn a_locked_goroutine_keeps_its_thread_and_shares_it_with_no_one() {
+    run(|| {
+        gomaxprocs(2);
+        let (locked_thread, others) = spawn(|| {
+            goro_rt::runtime::lock_os_thread();
+            let me = thread_id();
+            let mut others = Vec::new();
+            for i in 0..200u64 {
+                // Park (join) while other goroutines run; they must run elsewhere.
+                others.push(spawn(move || (thread_id(), i)).join().unwrap().0);
+                gosched();
+                assert_eq!(thread_id(), me, "a locked goroutine moved");
+            }
+            goro_rt::runtime::unlock_os_thread();
+            (me, others)
+        })
+        .join()
+        .unwrap();
+        assert!(
+            others.iter().all(|t| *t != locked_thread),
+            "a goroutine ran on a locked thread"
+        );
+    });
+}
+
+#[test]
+fn a_goroutine_that_parks_while_unwinding_stays_on_its_thread() {
+    struct ParkOnDrop(Arc<Mutex<Vec<(std::thread::ThreadId, bool)>>>);
+    impl Drop for ParkOnDrop {
+        fn drop(&mut self) {
+            let before = thread_id();
+            // Blocks mid-unwind; the child must not run on this (panicking) thread.
+            let child_saw_panicking = spawn(std::thread::panicking).join().unwrap();
+            assert_eq!(thread_id(), before, "moved threads while unwinding");
+            self.0.lock().unwrap().push((before, child_saw_panicking));
+        }
+    }
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let l2 = log.clone();
+    run(move || {
+        gomaxprocs(2);
+        let hs: Vec<_> = (0..20)
+            .map(|_| {
+                let l = l2.clone();
+                spawn(move || {
+                    let _guard = ParkOnDrop(l);
+                    panic!("unwinding through a parking destructor");
+                })
+            })
+            .collect();
+        for h in hs {
+            assert!(h.join().is_err());
+        }
+        // After those unwinds, this thread's panic count is sane: a new panic is caught.
+        assert!(spawn(|| panic!("again")).join().is_err());
+    });
+    let log = log.lock().unwrap();
+    assert_eq!(log.len(), 20);
+    assert!(
+        log.iter().all(|(_, saw)| !saw),
+        "a goroutine observed another's unwind: {log:?}"
+    );
+}
