@@ -10,8 +10,10 @@ use crate::g::GRef;
 use crate::join::{JoinHandle, Packet};
 use crate::loom::StdArc as Arc;
 use crate::loom::atomic::Ordering;
+use crate::m::M;
 use crate::panic::PanicMode;
-use crate::proc::{M, Sched, getm};
+use crate::proc::Sched;
+use crate::tls::getm;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
 
@@ -111,7 +113,7 @@ where
         unsafe { *slot.0.cast::<Option<R>>() = Some(r) };
     };
     let guard = AbortOnUnwind;
-    let saved = crate::proc::save_tls();
+    let saved = crate::tls::save_tls();
     let gp = crate::gfree::get(None);
     // SAFETY: gp is fresh from the free list. `body` borrows from our caller: `run_with`
     // returns only after goroutine 1 is dead — M0 runs the scheduler until shutdown,
@@ -130,7 +132,7 @@ where
     m0.mstart();
     sched.join_ms();
     crate::shutdown::unwind_leftovers(&sched);
-    crate::proc::restore_tls(saved);
+    crate::tls::restore_tls(saved);
     core::mem::forget(guard);
     let panicked = sched
         .panicked

@@ -127,7 +127,7 @@ pub struct G {
     /// The kill unwind has started (so a second resume does not start another).
     pub(crate) unwinding: AtomicBool,
     /// The M this G is wired to (`lock_os_thread`, or parked while unwinding); null if none.
-    pub(crate) lockedm: AtomicPtr<crate::proc::M>,
+    pub(crate) lockedm: AtomicPtr<crate::m::M>,
     /// `lock_os_thread` nesting (Go: lockedExt) and the runtime's own wiring (Go: lockedInt).
     pub(crate) lockedext: AtomicU32,
     pub(crate) lockedint: AtomicU32,

@@ -1,9 +1,9 @@
 //! goro-rt: the runtime under goro — stackful goroutines on Go's G-M-P scheduler, and the
 //! `gopark`/`goready` protocol every blocking primitive is built on.
 //!
-//! Modules, one Go runtime concept each: `arch` (context switch), `stack`, `g`, `proc`
-//! (the scheduler), `runq`, `park`, `note`, `gfree`, `signal`, `panic`, `join`, `entry`,
-//! `shutdown`, [`runtime`].
+//! Modules, one Go runtime concept each: `arch` (context switch), `stack`, `g`, `funcval`,
+//! `proc` (the scheduler loop), `m` (threads), `procresize`, `lockosthread`, `tls`, `runq`,
+//! `park`, `note`, `gfree`, `signal`, `panic`, `join`, `entry`, `shutdown`, [`runtime`].
 #![warn(missing_docs)]
 
 mod arch;
@@ -15,18 +15,21 @@ mod gfree;
 mod join;
 mod lockosthread;
 mod loom;
+mod m;
 mod note;
 /// Go's panic, goexit and fatal-error texts and mechanisms.
 pub mod panic;
 /// gopark / goready: the block/wake API channels and sync types build on.
 pub mod park;
 mod proc;
+mod procresize;
 mod runq;
 pub mod runtime;
 pub mod share;
 mod shutdown;
 mod signal;
 mod stack;
+mod tls;
 
 pub use entry::{run, spawn};
 pub use g::{GRef, WaitReason};

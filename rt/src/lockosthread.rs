@@ -17,7 +17,9 @@
 use crate::g::GRef;
 use crate::loom::StdArc as Arc;
 use crate::loom::atomic::Ordering;
-use crate::proc::{M, P, curg, getm};
+use crate::m::M;
+use crate::proc::P;
+use crate::tls::{curg, getm};
 use core::ptr;
 
 /// Wires the calling goroutine to its current OS thread until a matching

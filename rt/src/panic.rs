@@ -70,7 +70,7 @@ pub(crate) fn install_hook() {
     }
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if let Some(gp) = crate::proc::curg() {
+        if let Some(gp) = crate::tls::curg() {
             let s = gp.sched.load(std::sync::atomic::Ordering::Acquire);
             // SAFETY: a running goroutine's runtime is alive.
             if !s.is_null() && unsafe { (*s).mode } == PanicMode::Exit {
@@ -192,7 +192,7 @@ fn trim_backtrace(bt: &str) -> String {
 
 /// A runtime invariant broke: print `fatal error: <msg>` and exit 2. Go: runtime.throw.
 pub(crate) fn throw(msg: &str) -> ! {
-    let goid = crate::proc::current_goid();
+    let goid = crate::tls::current_goid();
     let _ = writeln!(
         std::io::stderr().lock(),
         "fatal error: {msg}\n\ngoroutine {goid} [running]:"

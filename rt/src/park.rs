@@ -24,7 +24,8 @@ use crate::g::{G_RUNNABLE, G_RUNNING, G_WAITING};
 pub use crate::g::{GRef, WaitReason};
 use crate::loom::atomic::Ordering;
 use crate::panic::throw;
-use crate::proc::{After, curg, getm, mcall};
+use crate::proc::{After, mcall};
+use crate::tls::{curg, getm};
 
 /// The calling goroutine's G, or this plain thread's G. Go: getg.
 ///

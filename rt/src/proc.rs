@@ -1,5 +1,7 @@
-//! The scheduler: Ps, Ms, and the loop that runs Gs. Go: runtime/proc.go (schedule,
-//! findRunnable, execute, newproc, wakep, startm, stopm, park_m, gosched_m, goexit0).
+//! The scheduler: Ps and the loop that runs Gs. Go: runtime/proc.go (schedule,
+//! findRunnable, execute, newproc, park_m, gosched_m, goexit0). Ms and their
+//! start/stop/wake live in `m.rs`, resizing in `procresize.rs`, wiring in
+//! `lockosthread.rs`, the thread-local current M/G in `tls.rs`.
 //!
 //! Model (as Go's G-M-P):
 //! - a **P** is the right to run Go code: a local run queue (`runq.rs`), a schedule tick, a
@@ -23,16 +25,17 @@
 //! Lock order: `Sched::lock` is a leaf except that `startm` wakes an M's note after
 //! releasing it.
 
-use crate::arch::{self, Context};
+use crate::arch;
 use crate::g::{G, G_DEAD, G_RUNNABLE, G_RUNNING, GRef};
 use crate::gfree;
 use crate::loom::atomic::{
     AtomicBool, AtomicIsize, AtomicPtr, AtomicU64, AtomicUsize, Ordering, fence,
 };
 use crate::loom::{Mutex, MutexGuard, StdArc as Arc};
-use crate::note::Note;
+use crate::m::M;
 use crate::panic::{PanicMode, throw};
 use crate::runq::{GlobalQ, LocalQ};
+use crate::tls::{getm, setg};
 use core::cell::{Cell, UnsafeCell};
 use core::ptr;
 use std::any::Any;
@@ -47,11 +50,11 @@ pub(crate) struct P {
     pub(crate) id: usize,
     pub(crate) runq: LocalQ,
     /// Held by an M (or being retired); Ps ≥ gomaxprocs are retired when released.
-    held: AtomicBool,
+    pub(crate) held: AtomicBool,
     /// Owner only: schedule tick, free Gs, goid cache.
-    schedtick: UnsafeCell<u32>,
+    pub(crate) schedtick: UnsafeCell<u32>,
     pub(crate) gfree: UnsafeCell<Vec<GRef>>,
-    goidcache: UnsafeCell<(u64, u64)>,
+    pub(crate) goidcache: UnsafeCell<(u64, u64)>,
 }
 
 // SAFETY: the UnsafeCell fields are touched only by the M holding the P (`held` and the
@@ -73,48 +76,26 @@ pub(crate) enum After {
     Exit,
 }
 
-/// An OS thread running goroutines. Go: runtime.m.
-pub(crate) struct M {
-    pub(crate) sched: Arc<Sched>,
-    /// The M's own context (its native stack) while a G runs.
-    g0: UnsafeCell<Context>,
-    /// The P this M holds (owner thread only).
-    pub(crate) p: Cell<*const P>,
-    /// Handed over by `startm` before `park.wakeup()`.
-    pub(crate) nextp: AtomicPtr<P>,
-    spinning: AtomicBool,
-    pub(crate) park: Note,
-    after: Cell<After>,
-    /// The G wired to this M (Go: m.lockedg); owner thread only.
-    pub(crate) lockedg: Cell<*mut G>,
-}
-
-// SAFETY: `g0`, `p`, `after` are used only by the M's own thread; `nextp`/`spinning` are
-// atomics written by `startm` before the note wakeup that publishes them.
-unsafe impl Sync for M {}
-// SAFETY: as above; an M moves to its thread once, at creation.
-unsafe impl Send for M {}
-
 /// State guarded by `Sched::lock`.
 pub(crate) struct Locked {
-    pidle: Vec<usize>,
-    midle: Vec<Arc<M>>,
+    pub(crate) pidle: Vec<usize>,
+    pub(crate) midle: Vec<Arc<M>>,
     /// Ms sleeping until their wired G is runnable (for shutdown to wake).
     pub(crate) mlocked: Vec<Arc<M>>,
-    threads: Vec<std::thread::JoinHandle<()>>,
+    pub(crate) threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 /// One runtime: its Ps, queues, idle lists. Go: runtime.schedt plus allp.
 pub(crate) struct Sched {
-    ps: Box<[P]>,
-    gomaxprocs: AtomicUsize,
+    pub(crate) ps: Box<[P]>,
+    pub(crate) gomaxprocs: AtomicUsize,
     pub(crate) global: GlobalQ,
-    lock: Mutex<Locked>,
+    pub(crate) lock: Mutex<Locked>,
     pub(crate) npidle: AtomicUsize,
     pub(crate) nmspinning: AtomicUsize,
     /// Live goroutines (Go: gcount).
     pub(crate) ngoroutine: AtomicIsize,
-    goidgen: AtomicU64,
+    pub(crate) goidgen: AtomicU64,
     pub(crate) shutdown: AtomicBool,
     /// Set while `run` unwinds leftover goroutines on its own thread.
     pub(crate) killing: AtomicBool,
@@ -126,79 +107,7 @@ pub(crate) struct Sched {
     pub(crate) main_done: AtomicBool,
     /// First unrecovered panic, for `PanicMode::Propagate`.
     pub(crate) panicked: Mutex<Option<Box<dyn Any + Send>>>,
-    mnext: AtomicU64,
-}
-
-// ---- thread-local current M and G -------------------------------------------------------
-
-struct Tls {
-    m: Cell<*const M>,
-    g: Cell<*mut G>,
-}
-
-std::thread_local! {
-    static TLS: Tls = const { Tls { m: Cell::new(ptr::null()), g: Cell::new(ptr::null_mut()) } };
-}
-
-// Never inlined: a G may resume on another thread, and LLVM must not reuse a TLS address
-// computed before a switch.
-#[inline(never)]
-pub(crate) fn getm() -> *const M {
-    TLS.with(|t| t.m.get())
-}
-
-#[inline(never)]
-fn setm(m: *const M) {
-    TLS.with(|t| t.m.set(m));
-}
-
-/// The goroutine running on this thread, if any (None on g0 and on plain threads).
-#[inline(never)]
-pub(crate) fn curg() -> Option<GRef> {
-    let g = TLS.with(|t| t.g.get());
-    // SAFETY: only `execute` stores here, a pointer from GRef::as_ptr.
-    (!g.is_null()).then(|| unsafe { GRef::from_ptr(g) })
-}
-
-#[inline(never)]
-fn setg(g: *mut G) {
-    TLS.with(|t| t.g.set(g));
-}
-
-/// The thread's current M and G, saved by a nested `run` (a goroutine that starts a
-/// runtime of its own becomes that runtime's M0 until it returns).
-pub(crate) struct SavedTls(*const M, *mut G);
-
-pub(crate) fn save_tls() -> SavedTls {
-    let s = SavedTls(getm(), TLS.with(|t| t.g.get()));
-    setm(ptr::null());
-    setg(ptr::null_mut());
-    s
-}
-
-pub(crate) fn restore_tls(s: SavedTls) {
-    setm(s.0);
-    setg(s.1);
-}
-
-/// Goroutine id for the stack-overflow message; 0 outside goroutines. Signal-safe.
-pub(crate) fn current_goid() -> u64 {
-    TLS.try_with(|t| t.g.get())
-        .ok()
-        .filter(|g| !g.is_null())
-        .map_or(0, |g| {
-            // SAFETY: G structs are never freed.
-            unsafe { (*g).goid() }
-        })
-}
-
-/// The runtime of the calling goroutine or M, if any.
-pub(crate) fn current_sched() -> Option<&'static Sched> {
-    let m = getm();
-    // SAFETY: a non-null TLS M pointer is the live M of this thread; its `sched` Arc keeps
-    // the Sched alive at least as long as code runs on this M. We extend to 'static only for
-    // the duration of calls made by the current goroutine, which runs on this runtime.
-    (!m.is_null()).then(|| unsafe { &*Arc::as_ptr(&(*m).sched) })
+    pub(crate) mnext: AtomicU64,
 }
 
 // ---- Sched ------------------------------------------------------------------------------
@@ -251,7 +160,7 @@ impl Sched {
         self.gomaxprocs.load(Ordering::SeqCst)
     }
 
-    fn pidleget(&self, l: &mut Locked) -> Option<&P> {
+    pub(crate) fn pidleget(&self, l: &mut Locked) -> Option<&P> {
         let id = l.pidle.pop()?;
         self.npidle.fetch_sub(1, Ordering::SeqCst);
         let p = &self.ps[id];
@@ -346,101 +255,6 @@ impl Sched {
         self.wakep();
     }
 
-    /// Starts an M to run Gs if there is an idle P and nobody is already looking. Go: wakep.
-    pub(crate) fn wakep(&self) {
-        fence(Ordering::SeqCst);
-        if self.npidle.load(Ordering::SeqCst) == 0 || self.killing.load(Ordering::Relaxed) {
-            return;
-        }
-        if self.nmspinning.load(Ordering::SeqCst) != 0
-            || self
-                .nmspinning
-                .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst)
-                .is_err()
-        {
-            return;
-        }
-        self.startm(None, true);
-    }
-
-    /// Gives `p` (or an idle P) to an idle (or new) M and wakes it. Go: startm.
-    pub(crate) fn startm(&self, p: Option<&P>, spinning: bool) {
-        let mut l = self.lock();
-        let p = match p {
-            Some(p) if self.shutdown.load(Ordering::SeqCst) => {
-                self.pidleput(&mut l, p);
-                None
-            }
-            Some(p) => Some(p),
-            None if self.shutdown.load(Ordering::SeqCst) => None,
-            None => self.pidleget(&mut l),
-        };
-        let Some(p) = p else {
-            drop(l);
-            if spinning {
-                self.nmspinning.fetch_sub(1, Ordering::SeqCst);
-            }
-            return;
-        };
-        match l.midle.pop() {
-            Some(m) => {
-                drop(l);
-                m.nextp.store((p as *const P).cast_mut(), Ordering::Release);
-                m.spinning.store(spinning, Ordering::Release);
-                m.park.wakeup();
-            }
-            None => {
-                // SAFETY: `self` lives in an Arc (all Scheds do), so we can take another ref.
-                let sched = unsafe {
-                    Arc::increment_strong_count(self);
-                    Arc::from_raw(self)
-                };
-                let id = self.mnext.fetch_add(1, Ordering::Relaxed) + 1;
-                let pp = p as *const P as usize;
-                let t = std::thread::Builder::new()
-                    .name(format!("goro-m{id}"))
-                    .spawn(move || {
-                        let m = M::new(sched);
-                        m.nextp.store(pp as *mut P, Ordering::Relaxed);
-                        m.spinning.store(spinning, Ordering::Relaxed);
-                        m.mstart();
-                    });
-                match t {
-                    Ok(t) => l.threads.push(t),
-                    Err(e) => throw(&format!("newm: cannot create an OS thread: {e}")),
-                }
-            }
-        }
-    }
-
-    /// Ends the runtime: Ms stop at their next schedule point. Go: exit after main returns.
-    pub(crate) fn begin_shutdown(&self) {
-        let (idle, locked) = {
-            let mut l = self.lock();
-            self.shutdown.store(true, Ordering::SeqCst);
-            (std::mem::take(&mut l.midle), l.mlocked.clone())
-        };
-        for m in idle {
-            m.park.wakeup();
-        }
-        for m in locked {
-            m.park.wakeup_shared();
-        }
-    }
-
-    /// Joins every M thread this runtime started (after `begin_shutdown`).
-    pub(crate) fn join_ms(&self) {
-        loop {
-            let threads = std::mem::take(&mut self.lock().threads);
-            if threads.is_empty() {
-                return;
-            }
-            for t in threads {
-                let _ = t.join();
-            }
-        }
-    }
-
     /// Moves every P's local queue to the global queue. Only when no M holds those Ps, or
     /// the caller is the only M left (shutdown).
     pub(crate) fn drain_all_local(&self) {
@@ -464,95 +278,14 @@ impl Sched {
             gfree::put_global(local.drain(..));
         }
     }
-
-    /// Sets the number of Ps; returns the previous value. Go: GOMAXPROCS + procresize.
-    ///
-    /// Shrinking waits until every P at or above `n` has been given back, so once this
-    /// returns no goroutine of this runtime runs on more than `n` threads at once.
-    pub(crate) fn set_gomaxprocs(&self, n: usize) -> usize {
-        let n = n.clamp(1, MAX_PROCS);
-        let old = {
-            let mut l = self.lock();
-            let old = self.gomaxprocs.swap(n, Ordering::SeqCst);
-            if n > old {
-                for id in old..n {
-                    if !self.ps[id].held.load(Ordering::SeqCst) && !l.pidle.contains(&id) {
-                        l.pidle.push(id);
-                        self.npidle.fetch_add(1, Ordering::SeqCst);
-                    }
-                }
-            } else {
-                let before = l.pidle.len();
-                l.pidle.retain(|&id| id < n);
-                self.npidle
-                    .fetch_sub(before - l.pidle.len(), Ordering::SeqCst);
-            }
-            old
-        };
-        if n > old {
-            for _ in old..n {
-                self.wakep();
-            }
-        } else {
-            while self.ps[n..old]
-                .iter()
-                .any(|p| p.held.load(Ordering::SeqCst))
-            {
-                crate::park::gosched();
-            }
-        }
-        old
-    }
 }
 
 // ---- M: the scheduler loop --------------------------------------------------------------
 
 impl M {
-    pub(crate) fn new(sched: Arc<Sched>) -> M {
-        M {
-            sched,
-            g0: UnsafeCell::new(Context::default()),
-            p: Cell::new(ptr::null()),
-            nextp: AtomicPtr::new(ptr::null_mut()),
-            spinning: AtomicBool::new(false),
-            park: Note::new(),
-            after: Cell::new(After::None),
-            lockedg: Cell::new(ptr::null_mut()),
-        }
-    }
-
-    fn p(&self) -> &P {
+    pub(crate) fn p(&self) -> &P {
         // SAFETY: called only while the M holds a P (checked by callers' control flow).
         unsafe { &*self.p.get() }
-    }
-
-    /// Runs Gs until the runtime shuts down. Go: mstart + schedule.
-    pub(crate) fn mstart(self) {
-        let m = Arc::new(self);
-        crate::signal::minit_signal_stack();
-        setm(Arc::as_ptr(&m));
-        let p = m.nextp.swap(ptr::null_mut(), Ordering::Acquire);
-        m.p.set(p);
-        m.schedule(&m);
-        if !m.p.get().is_null() {
-            let mut l = m.sched.lock();
-            m.sched.pidleput(&mut l, m.p());
-            m.p.set(ptr::null());
-        }
-        setm(ptr::null());
-    }
-
-    /// Takes an idle P for the thread that called `run` (M0). Go: the first acquirep.
-    pub(crate) fn acquire_idle_p(&self) -> bool {
-        let mut l = self.sched.lock();
-        match self.sched.pidleget(&mut l) {
-            Some(p) => {
-                self.nextp
-                    .store((p as *const P).cast_mut(), Ordering::Relaxed);
-                true
-            }
-            None => false,
-        }
     }
 
     /// Go: schedule — find a G, run it, repeat.
@@ -560,7 +293,7 @@ impl M {
     /// An M with a wired G (`lockedg`) runs nothing else: it sleeps until that G is
     /// runnable again and some M hands it a P (`lockosthread.rs`). A wired G found in a run
     /// queue is handed, with the finder's P, to its own M.
-    fn schedule(&self, me: &Arc<M>) {
+    pub(crate) fn schedule(&self, me: &Arc<M>) {
         loop {
             let lg = self.lockedg.get();
             if !lg.is_null() {
@@ -585,16 +318,6 @@ impl M {
                 continue;
             }
             self.execute(gp);
-        }
-    }
-
-    /// The M found work while spinning: stop spinning and, if it was the last spinner, start
-    /// another, since there may be more work. Go: resetspinning.
-    fn resetspinning(&self) {
-        self.spinning.store(false, Ordering::Relaxed);
-        let s = &self.sched;
-        if s.nmspinning.fetch_sub(1, Ordering::SeqCst) == 1 {
-            s.wakep();
         }
     }
 
@@ -702,43 +425,6 @@ impl M {
         None
     }
 
-    /// Hands a P that is no longer within gomaxprocs back: its Gs go to the global queue.
-    fn retire_p(&self) {
-        let p = self.p();
-        let s = &*self.sched;
-        // SAFETY: we hold `p`.
-        unsafe { p.runq.drain_to(&s.global) };
-        {
-            let mut l = s.lock();
-            s.pidleput(&mut l, p); // not re-listed: p.id >= gomaxprocs
-        }
-        self.p.set(ptr::null());
-        if self.spinning.swap(false, Ordering::Relaxed) {
-            s.nmspinning.fetch_sub(1, Ordering::SeqCst);
-        }
-        s.wakep();
-    }
-
-    /// Sleeps until `startm` hands this M a P; false on shutdown. Go: stopm.
-    pub(crate) fn stopm(&self, me: &Arc<M>) -> bool {
-        let s = &*self.sched;
-        {
-            let mut l = s.lock();
-            if s.shutdown.load(Ordering::SeqCst) {
-                return false;
-            }
-            l.midle.push(me.clone());
-        }
-        self.park.sleep();
-        self.park.clear();
-        let p = self.nextp.swap(ptr::null_mut(), Ordering::Acquire);
-        if p.is_null() {
-            return false; // woken by begin_shutdown
-        }
-        self.p.set(p);
-        true
-    }
-
     /// Runs `gp` until it switches back, then does what it asked. Go: execute + the mcall
     /// targets (park_m, gosched_m, goexit0).
     pub(crate) fn execute(&self, gp: GRef) {
@@ -797,26 +483,6 @@ impl M {
         {
             s.begin_shutdown();
         }
-    }
-
-    /// Runs `f` with this M installed on the calling thread and holding a P, for the
-    /// shutdown sequence (`shutdown.rs`), after every other M has exited.
-    pub(crate) fn run_killing(self, f: impl FnOnce(&M)) {
-        let m = Arc::new(self);
-        setm(Arc::as_ptr(&m));
-        {
-            let mut l = m.sched.lock();
-            let p = m.sched.pidleget(&mut l).unwrap_or(&m.sched.ps[0]);
-            p.held.store(true, Ordering::SeqCst);
-            m.p.set(p);
-        }
-        f(&m);
-        {
-            let mut l = m.sched.lock();
-            m.sched.pidleput(&mut l, m.p());
-        }
-        m.p.set(ptr::null());
-        setm(ptr::null());
     }
 }
 

@@ -4,7 +4,8 @@
 //! that `go!` starts on first use.
 
 use crate::loom::atomic::Ordering;
-use crate::proc::{Sched, curg, current_sched};
+use crate::proc::Sched;
+use crate::tls::{curg, current_sched};
 
 pub use crate::lockosthread::{lock_os_thread, unlock_os_thread};
 pub use crate::park::gosched;

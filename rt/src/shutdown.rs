@@ -16,7 +16,8 @@
 use crate::g::{G_RUNNABLE, G_WAITING};
 use crate::loom::StdArc as Arc;
 use crate::loom::atomic::Ordering;
-use crate::proc::{M, Sched};
+use crate::m::M;
+use crate::proc::Sched;
 
 pub(crate) fn unwind_leftovers(sched: &Arc<Sched>) {
     sched.killing.store(true, Ordering::SeqCst);

@@ -75,7 +75,7 @@ extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut l
             len: 0,
         };
         w.put(b"goroutine ");
-        w.num(crate::proc::current_goid());
+        w.num(crate::tls::current_goid());
         w.put(b": stack overflow (stack size ");
         w.num(crate::stack::stack_size() as u64);
         w.put(b")\n");
