@@ -28,8 +28,14 @@
 //! values are per thread, not per goroutine.
 #![warn(missing_docs)]
 
+pub use goro_chan::{Chan, Receiver, Sender, TryRecvError, TrySendError};
 pub use goro_macros::{go, main, test};
 pub use goro_rt::{JoinHandle, run, share::Share, spawn};
+
+/// Channel internals a port may need: iterators and `select`'s engine.
+pub mod chan {
+    pub use goro_chan::{CLOSE_OF_CLOSED, CLOSE_OF_NIL, Iter, SEND_ON_CLOSED, select};
+}
 
 /// Runtime queries and controls: Go's `runtime` package.
 pub mod runtime {
@@ -43,12 +49,15 @@ pub mod panic {
 
 /// Everything a Go port usually needs: `use goro::prelude::*;`.
 pub mod prelude {
+    pub use crate::{Chan, Receiver, Sender};
     pub use goro_macros::go;
     pub use std::time::Duration;
 }
 
 #[doc(hidden)]
 pub mod __private {
+    pub use goro_chan::Chan;
+    pub use goro_chan::select;
     pub use goro_rt::entry::*;
     pub use goro_rt::share::*;
 }

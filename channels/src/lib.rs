@@ -1,7 +1,21 @@
 //! goro-chan: Go's channels (`hchan`) and `select` (`selectgo`), built on goro-rt's
-//! `gopark`/`goready`.
+//! `gopark`/`goready` and sudogs.
 //!
-//! The channel implementation lands with its own issue; this crate exists now so the
-//! workspace has its final shape and the dependency arrows (macros → goro → goro-chan →
-//! goro-rt) are fixed from the start.
+//! - [`Chan`]: `chan T` — send, recv, close, len/cap, nil channels, `for v in &ch`;
+//! - [`Sender`], [`Receiver`]: `chan<- T`, `<-chan T`;
+//! - [`select`]: the engine behind `select!`;
+//! - [`TrySendError`], [`TryRecvError`] and Go's panic texts.
+//!
+//! Channels work from goroutines and plain threads alike: a blocked thread parks on its own
+//! futex through the same code path.
 #![warn(missing_docs)]
+
+mod chan;
+mod err;
+mod hchan;
+pub mod select;
+mod view;
+
+pub use chan::{Chan, Iter};
+pub use err::{CLOSE_OF_CLOSED, CLOSE_OF_NIL, SEND_ON_CLOSED, TryRecvError, TrySendError};
+pub use view::{Receiver, Sender};

@@ -119,15 +119,18 @@ pub(crate) fn all_gs() -> Vec<GRef> {
     lock(&ALLGS).clone()
 }
 
+#[cfg(not(goro_loom))]
 static THREAD_GFREE: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
 
 /// A G for a plain OS thread (no stack), reused after its thread exits.
+#[cfg(not(goro_loom))]
 pub(crate) fn get_thread_g() -> GRef {
     lock(&THREAD_GFREE)
         .pop()
         .unwrap_or_else(|| GRef::alloc(None))
 }
 
+#[cfg(not(goro_loom))]
 pub(crate) fn put_thread_g(gp: GRef) {
     lock(&THREAD_GFREE).push(gp);
 }

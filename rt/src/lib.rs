@@ -10,9 +10,12 @@ mod arch;
 #[doc(hidden)]
 pub mod entry;
 mod funcval;
+#[cfg(not(goro_loom))]
+mod futex;
 mod g;
 mod gfree;
 mod join;
+pub mod lock;
 mod lockosthread;
 mod loom;
 mod m;
@@ -29,6 +32,7 @@ pub mod share;
 mod shutdown;
 mod signal;
 mod stack;
+pub mod sudog;
 mod tls;
 
 pub use entry::{run, spawn};

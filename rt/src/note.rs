@@ -34,7 +34,7 @@ impl Note {
     pub(crate) fn sleep(&self) {
         #[cfg(not(goro_loom))]
         while self.key.load(Ordering::Acquire) == 0 {
-            futex_wait(&self.key, 0);
+            crate::futex::wait(&self.key, 0);
         }
         #[cfg(goro_loom)]
         {
@@ -63,39 +63,11 @@ impl Note {
 
     fn wake_sleeper(&self) {
         #[cfg(not(goro_loom))]
-        futex_wake(&self.key);
+        crate::futex::wake(&self.key);
         #[cfg(goro_loom)]
         {
             let _guard = self.lock.lock().unwrap();
             self.cv.notify_one();
         }
-    }
-}
-
-#[cfg(not(goro_loom))]
-fn futex_wait(key: &AtomicU32, expected: u32) {
-    // SAFETY: FUTEX_WAIT_PRIVATE reads the 4 bytes at `key`, a live AtomicU32; a null
-    // timeout means wait indefinitely. EINTR/EAGAIN are handled by the caller's loop.
-    unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            key.as_ptr(),
-            libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
-            expected,
-            core::ptr::null::<libc::timespec>(),
-        );
-    }
-}
-
-#[cfg(not(goro_loom))]
-fn futex_wake(key: &AtomicU32) {
-    // SAFETY: FUTEX_WAKE_PRIVATE only uses `key`'s address to find waiters.
-    unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            key.as_ptr(),
-            libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
-            1,
-        );
     }
 }

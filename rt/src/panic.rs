@@ -191,7 +191,8 @@ fn trim_backtrace(bt: &str) -> String {
 }
 
 /// A runtime invariant broke: print `fatal error: <msg>` and exit 2. Go: runtime.throw.
-pub(crate) fn throw(msg: &str) -> ! {
+#[doc(hidden)]
+pub fn throw(msg: &str) -> ! {
     let goid = crate::tls::current_goid();
     let _ = writeln!(
         std::io::stderr().lock(),

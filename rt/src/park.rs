@@ -177,17 +177,33 @@ pub(crate) fn check_killed(gp: GRef) {
 
 struct ThreadG(GRef);
 
+#[cfg(not(goro_loom))]
 impl Drop for ThreadG {
     fn drop(&mut self) {
         crate::gfree::put_thread_g(self.0);
     }
 }
 
+#[cfg(not(goro_loom))]
 std::thread_local! {
     static THREAD_G: ThreadG = ThreadG(crate::gfree::get_thread_g());
+}
+
+// Loom runs its threads as coroutines on one OS thread: each model thread needs loom's own
+// thread-local, and a fresh G per execution (loom objects cannot outlive one).
+#[cfg(goro_loom)]
+loom::thread_local! {
+    static THREAD_G: ThreadG = ThreadG(GRef::alloc(None));
 }
 
 #[inline(never)]
 fn thread_g() -> GRef {
     THREAD_G.with(|t| t.0)
+}
+
+/// A cheap pseudo-random number in `0..n` (per-thread xorshift), for randomised choices
+/// such as `select`'s poll order. Go: runtime.cheaprandn.
+#[doc(hidden)]
+pub fn cheaprand(n: usize) -> usize {
+    crate::proc::fastrand(n)
 }

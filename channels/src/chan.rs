@@ -1,0 +1,381 @@
+//! `Chan<T>`: Go's `chan T`, a cheap handle to a shared `Hchan`. Go: makechan, chansend,
+//! chanrecv, closechan, len/cap (chan.go).
+//!
+//! Blocking follows Go's order: try the locked step (`hchan.rs`); if it must wait, put a
+//! sudog (on this goroutine's stack) on the wait queue, park with the lock released by the
+//! unlock callback, and read the outcome the waker left in the sudog. A goroutine woken
+//! by `close` while sending panics `send on closed channel`, as in Go.
+
+use crate::err::{CLOSE_OF_NIL, TryRecvError, TrySendError};
+use crate::hchan::{Dequeue, Hchan, Step, send_on_closed};
+use goro_rt::WaitReason;
+use goro_rt::park::{getg, gopark, goready};
+use goro_rt::sudog::Sudog;
+use std::fmt;
+use std::sync::Arc;
+
+/// A channel: Go's `chan T`. Cloning gives another handle to the same channel, as copying a
+/// channel value does in Go.
+///
+/// Make one with [`chan!`](../goro/macro.chan.html) (`chan![T]`, `chan![T; n]`) or
+/// [`Chan::new`]; [`Chan::nil`] is Go's nil channel.
+///
+/// # Examples
+/// ```
+/// use goro_chan::Chan;
+/// goro_rt::run(|| {
+///     let ch = Chan::<i32>::new(0); // unbuffered
+///     let tx = ch.clone();
+///     goro_rt::spawn(move || { for i in 0..3 { tx.send(i) } tx.close() });
+///     assert_eq!(ch.iter().collect::<Vec<_>>(), [0, 1, 2]);
+/// });
+/// ```
+pub struct Chan<T> {
+    pub(crate) inner: Option<Arc<Hchan<T>>>,
+}
+
+impl<T> Clone for Chan<T> {
+    fn clone(&self) -> Self {
+        Chan {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<T> goro_rt::share::Share for Chan<T> {}
+
+impl<T> PartialEq for Chan<T> {
+    /// Two handles are equal if they refer to the same channel (or both are nil), as Go's
+    /// channel comparison.
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.inner, &other.inner) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+impl<T> Eq for Chan<T> {}
+
+impl<T> fmt::Debug for Chan<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner {
+            Some(c) => write!(
+                f,
+                "Chan({:p}, len {}, cap {})",
+                Arc::as_ptr(c),
+                c.len(),
+                c.cap()
+            ),
+            None => f.write_str("Chan(nil)"),
+        }
+    }
+}
+
+/// Parks the caller forever: an operation on a nil channel (or `select! {}`).
+pub(crate) fn block_forever(reason: WaitReason) -> ! {
+    gopark(|_| true, reason);
+    // Only a runtime shutdown resumes such a goroutine, and that unwinds out of gopark.
+    unreachable!("a goroutine blocked forever was resumed")
+}
+
+impl<T> Chan<T> {
+    /// Makes a channel with a buffer of `cap` values (0: unbuffered). Go: `make(chan T, cap)`.
+    ///
+    /// # Examples
+    /// ```
+    /// let ch = goro_chan::Chan::<u8>::new(2);
+    /// ch.send(1);
+    /// ch.send(2); // a buffered send waits only when the buffer is full
+    /// assert_eq!((ch.len(), ch.cap()), (2, 2));
+    /// ```
+    pub fn new(cap: usize) -> Chan<T> {
+        Chan {
+            inner: Some(Arc::new(Hchan::new(cap))),
+        }
+    }
+
+    /// Go's nil channel: sends and receives block forever, `select!` never picks it, and
+    /// `close` panics.
+    ///
+    /// # Examples
+    /// ```
+    /// let ch = goro_chan::Chan::<i32>::nil();
+    /// assert!(ch.is_nil());
+    /// assert!(ch.try_send(1).is_err());
+    /// assert_eq!((ch.len(), ch.cap()), (0, 0));
+    /// ```
+    pub const fn nil() -> Chan<T> {
+        Chan { inner: None }
+    }
+
+    /// Whether this is a nil channel.
+    pub fn is_nil(&self) -> bool {
+        self.inner.is_none()
+    }
+
+    /// Values buffered now. Go: `len(ch)`.
+    pub fn len(&self) -> usize {
+        self.inner.as_ref().map_or(0, |c| c.len())
+    }
+
+    /// Whether no value is buffered now.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Buffer size. Go: `cap(ch)`.
+    pub fn cap(&self) -> usize {
+        self.inner.as_ref().map_or(0, |c| c.cap())
+    }
+
+    /// Sends `v`, waiting for a receiver or buffer space. Go: `ch <- v`.
+    ///
+    /// # Panics
+    /// `send on closed channel` if the channel is closed, or closed while waiting.
+    ///
+    /// # Examples
+    /// ```
+    /// let ch = goro_chan::Chan::new(1);
+    /// ch.send("hi");
+    /// assert_eq!(ch.recv(), Some("hi"));
+    /// ```
+    pub fn send(&self, v: T) {
+        let Some(c) = &self.inner else {
+            block_forever(WaitReason::ChanSendNilChan)
+        };
+        let mut slot = Some(v);
+        c.lock.lock();
+        // SAFETY: we hold the lock.
+        match unsafe { c.send_locked(&mut slot) } {
+            Step::Done(peer) => {
+                // SAFETY: taken above.
+                unsafe { c.lock.unlock() };
+                if let Some(g) = peer {
+                    goready(g);
+                }
+                return;
+            }
+            Step::Closed => {
+                // SAFETY: taken above.
+                unsafe { c.lock.unlock() };
+                send_on_closed();
+            }
+            Step::Block => {}
+        }
+        let mut sg = Sudog::new(getg(), (&raw mut slot).cast());
+        let sgp: *mut Sudog = &raw mut sg;
+        // SAFETY: we hold the lock; `sg` lives in this frame until it is dequeued (by a
+        // receiver or close) or removed by `cancel` if this goroutine unwinds while parked.
+        unsafe { c.st().sendq.enqueue(sgp) };
+        let cancel = Dequeue {
+            c,
+            sg: sgp,
+            send: true,
+        };
+        gopark(
+            |_| {
+                // SAFETY: the lock taken above is still ours; releasing it now, after the
+                // G is parked, is what lets a receiver find `sg`.
+                unsafe { c.lock.unlock() };
+                true
+            },
+            WaitReason::ChanSend,
+        );
+        core::mem::forget(cancel); // woken normally: the waker dequeued `sg`
+        // SAFETY: the waker's writes to `sg` happen-before our resumption (goready).
+        if !unsafe { (*sgp).success } {
+            send_on_closed();
+        }
+    }
+
+    /// Receives a value, waiting for one; `None` once the channel is closed and drained.
+    /// Go: `v, ok := <-ch` (`ok` is `is_some()`).
+    ///
+    /// # Examples
+    /// ```
+    /// let ch = goro_chan::Chan::new(2);
+    /// ch.send(7);
+    /// ch.close();
+    /// assert_eq!(ch.recv(), Some(7)); // buffered values outlive close
+    /// assert_eq!(ch.recv(), None);
+    /// ```
+    pub fn recv(&self) -> Option<T> {
+        let Some(c) = &self.inner else {
+            block_forever(WaitReason::ChanReceiveNilChan)
+        };
+        let mut slot = None;
+        c.lock.lock();
+        // SAFETY: we hold the lock.
+        match unsafe { c.recv_locked(&mut slot) } {
+            Step::Done(peer) => {
+                // SAFETY: taken above.
+                unsafe { c.lock.unlock() };
+                if let Some(g) = peer {
+                    goready(g);
+                }
+                return slot;
+            }
+            Step::Closed => {
+                // SAFETY: taken above.
+                unsafe { c.lock.unlock() };
+                return None;
+            }
+            Step::Block => {}
+        }
+        let mut sg = Sudog::new(getg(), (&raw mut slot).cast());
+        let sgp: *mut Sudog = &raw mut sg;
+        // SAFETY: as in `send`.
+        unsafe { c.st().recvq.enqueue(sgp) };
+        let cancel = Dequeue {
+            c,
+            sg: sgp,
+            send: false,
+        };
+        gopark(
+            |_| {
+                // SAFETY: as in `send`: ours since above, released once parked.
+                unsafe { c.lock.unlock() };
+                true
+            },
+            WaitReason::ChanReceive,
+        );
+        core::mem::forget(cancel);
+        // A sender filled `slot`, or close left it None.
+        slot
+    }
+
+    /// Sends `v` only if that needs no waiting. Go: `select { case ch <- v: default: }`.
+    ///
+    /// # Errors
+    /// [`TrySendError::Full`] if no receiver waits and the buffer is full (always, for a
+    /// nil channel); [`TrySendError::Closed`] if the channel is closed.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro_chan::{Chan, TrySendError};
+    /// let ch = Chan::new(1);
+    /// assert!(ch.try_send("a").is_ok());
+    /// assert_eq!(ch.try_send("b"), Err(TrySendError::Full("b")));
+    /// ch.close();
+    /// assert_eq!(ch.try_send("c"), Err(TrySendError::Closed("c")));
+    /// ```
+    pub fn try_send(&self, v: T) -> Result<(), TrySendError<T>> {
+        let Some(c) = &self.inner else {
+            return Err(TrySendError::Full(v));
+        };
+        let mut slot = Some(v);
+        c.lock.lock();
+        // SAFETY: we hold the lock.
+        let step = unsafe { c.send_locked(&mut slot) };
+        // SAFETY: taken above.
+        unsafe { c.lock.unlock() };
+        match step {
+            Step::Done(peer) => {
+                if let Some(g) = peer {
+                    goready(g);
+                }
+                Ok(())
+            }
+            Step::Block => Err(TrySendError::Full(slot.expect("value kept when blocked"))),
+            Step::Closed => Err(TrySendError::Closed(slot.expect("value kept when closed"))),
+        }
+    }
+
+    /// Receives a value only if that needs no waiting. Go: `select { case v := <-ch: default: }`.
+    ///
+    /// # Errors
+    /// [`TryRecvError::Empty`] if nothing is ready (always, for a nil channel);
+    /// [`TryRecvError::Closed`] if the channel is closed and drained.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro_chan::{Chan, TryRecvError};
+    /// let ch = Chan::new(1);
+    /// assert_eq!(ch.try_recv(), Err(TryRecvError::Empty));
+    /// ch.send(5);
+    /// assert_eq!(ch.try_recv(), Ok(5));
+    /// ch.close();
+    /// assert_eq!(ch.try_recv(), Err(TryRecvError::Closed));
+    /// ```
+    pub fn try_recv(&self) -> Result<T, TryRecvError> {
+        let Some(c) = &self.inner else {
+            return Err(TryRecvError::Empty);
+        };
+        let mut slot = None;
+        c.lock.lock();
+        // SAFETY: we hold the lock.
+        let step = unsafe { c.recv_locked(&mut slot) };
+        // SAFETY: taken above.
+        unsafe { c.lock.unlock() };
+        match step {
+            Step::Done(peer) => {
+                if let Some(g) = peer {
+                    goready(g);
+                }
+                slot.ok_or(TryRecvError::Closed)
+            }
+            Step::Block => Err(TryRecvError::Empty),
+            Step::Closed => Err(TryRecvError::Closed),
+        }
+    }
+
+    /// Closes the channel: parked receivers get `None`, parked senders panic, later receives
+    /// drain the buffer then get `None`. Go: `close(ch)`.
+    ///
+    /// # Panics
+    /// `close of closed channel`; `close of nil channel`.
+    ///
+    /// # Examples
+    /// ```should_panic = "close of closed channel"
+    /// let ch = goro_chan::Chan::<()>::new(0);
+    /// ch.close();
+    /// ch.close();
+    /// ```
+    pub fn close(&self) {
+        let Some(c) = &self.inner else {
+            panic!("{CLOSE_OF_NIL}")
+        };
+        for g in c.close() {
+            goready(g);
+        }
+    }
+
+    /// Iterates over received values until the channel is closed and drained. Go:
+    /// `for v := range ch`.
+    pub fn iter(&self) -> Iter<'_, T> {
+        Iter { ch: self }
+    }
+
+    /// A send-only view. Go: `chan<- T`.
+    pub fn sender(&self) -> crate::Sender<T> {
+        crate::Sender(self.clone())
+    }
+
+    /// A receive-only view. Go: `<-chan T`.
+    pub fn receiver(&self) -> crate::Receiver<T> {
+        crate::Receiver(self.clone())
+    }
+}
+
+/// The values of a channel until it is closed and drained: Go's `range ch`.
+#[derive(Debug)]
+pub struct Iter<'a, T> {
+    ch: &'a Chan<T>,
+}
+
+impl<T> Iterator for Iter<'_, T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        self.ch.recv()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Chan<T> {
+    type Item = T;
+    type IntoIter = Iter<'a, T>;
+    fn into_iter(self) -> Iter<'a, T> {
+        self.iter()
+    }
+}

@@ -1,0 +1,244 @@
+//! `Hchan`: a channel's shared state and the locked steps of every operation. Go:
+//! runtime.hchan and chansend/chanrecv/closechan/send/recv (chan.go).
+//!
+//! Invariants (hold whenever `lock` is free):
+//! - at least one of `sendq` and `recvq` is empty, except for an unbuffered channel with a
+//!   single goroutine blocked in `select` on both sending and receiving;
+//! - buffered: `qcount > 0` implies `recvq` is empty; `qcount < cap` implies `sendq` is
+//!   empty;
+//! - `buf[recvx..recvx+qcount]` (mod cap) are initialised values, the rest uninitialised;
+//! - a closed channel's `sendq` is empty (close woke them all; they panic).
+//!
+//! Lock order: a goroutine holds several channel locks only in `select`, taken in address
+//! order. Field ownership: everything in `State` belongs to `lock`; `cap` is immutable.
+//!
+//! Values move without a trip through the buffer when a peer is parked: a sender writes
+//! straight into a parked receiver's slot, a receiver takes straight from a parked sender's
+//! slot (and, if buffered, moves that sender's value into the slot it just freed).
+
+use crate::err::{CLOSE_OF_CLOSED, SEND_ON_CLOSED};
+use core::cell::UnsafeCell;
+use core::mem::MaybeUninit;
+use goro_rt::GRef;
+use goro_rt::lock::Lock;
+use goro_rt::sudog::{Sudog, WaitQ};
+
+pub(crate) struct State<T> {
+    buf: Box<[MaybeUninit<T>]>,
+    qcount: usize,
+    sendx: usize,
+    recvx: usize,
+    pub(crate) closed: bool,
+    pub(crate) recvq: WaitQ,
+    pub(crate) sendq: WaitQ,
+}
+
+pub(crate) struct Hchan<T> {
+    pub(crate) lock: Lock,
+    cap: usize,
+    st: UnsafeCell<State<T>>,
+}
+
+// SAFETY: all shared state is behind `lock`; values of T cross threads, hence `T: Send`.
+unsafe impl<T: Send> Send for Hchan<T> {}
+// SAFETY: as above: `&Hchan` only gives access to T values through the lock.
+unsafe impl<T: Send> Sync for Hchan<T> {}
+
+/// Outcome of one locked step.
+pub(crate) enum Step {
+    /// Done; ready this G (a parked peer) after unlocking.
+    Done(Option<GRef>),
+    /// Nothing can happen without waiting.
+    Block,
+    /// The channel is closed (a send must panic; a receive yields `None`).
+    Closed,
+}
+
+impl<T> Hchan<T> {
+    pub(crate) fn new(cap: usize) -> Hchan<T> {
+        Hchan {
+            lock: Lock::new(),
+            cap,
+            st: UnsafeCell::new(State {
+                buf: (0..cap).map(|_| MaybeUninit::uninit()).collect(),
+                qcount: 0,
+                sendx: 0,
+                recvx: 0,
+                closed: false,
+                recvq: WaitQ::new(),
+                sendq: WaitQ::new(),
+            }),
+        }
+    }
+
+    pub(crate) fn cap(&self) -> usize {
+        self.cap
+    }
+
+    /// The locked state.
+    ///
+    /// # Safety
+    /// The caller holds `lock`, and no other reference from `st` is live.
+    #[allow(
+        clippy::mut_from_ref,
+        reason = "the lock, not the borrow, gives exclusivity"
+    )]
+    pub(crate) unsafe fn st(&self) -> &mut State<T> {
+        // SAFETY: per the contract, the lock makes this the only access.
+        unsafe { &mut *self.st.get() }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.lock.lock();
+        // SAFETY: we hold the lock.
+        let n = unsafe { self.st() }.qcount;
+        // SAFETY: taken just above.
+        unsafe { self.lock.unlock() };
+        n
+    }
+
+    /// Tries to send `*v` (taking it on success). Go: chansend's non-blocking part.
+    ///
+    /// # Safety
+    /// The caller holds `lock`.
+    pub(crate) unsafe fn send_locked(&self, v: &mut Option<T>) -> Step {
+        // SAFETY: forwarded contract.
+        let st = unsafe { self.st() };
+        if st.closed {
+            return Step::Closed;
+        }
+        // SAFETY: we hold the lock guarding recvq.
+        if let Some(sg) = unsafe { st.recvq.dequeue() } {
+            // Go: send — straight into the parked receiver's slot.
+            // SAFETY: a dequeued sudog is live (its G waits for us) and its `elem` is the
+            // receiver's `Option<T>` for this channel's T.
+            unsafe {
+                *(*sg).elem.cast::<Option<T>>() = v.take();
+                (*sg).success = true;
+                return Step::Done(Some((*sg).g));
+            }
+        }
+        if st.qcount < self.cap {
+            let Some(val) = v.take() else {
+                return Step::Done(None);
+            };
+            st.buf[st.sendx].write(val);
+            st.sendx = (st.sendx + 1) % self.cap;
+            st.qcount += 1;
+            return Step::Done(None);
+        }
+        Step::Block
+    }
+
+    /// Tries to receive into `*out`. Go: chanrecv's non-blocking part.
+    ///
+    /// # Safety
+    /// The caller holds `lock`.
+    pub(crate) unsafe fn recv_locked(&self, out: &mut Option<T>) -> Step {
+        // SAFETY: forwarded contract.
+        let st = unsafe { self.st() };
+        if st.closed && st.qcount == 0 {
+            return Step::Closed;
+        }
+        // SAFETY: we hold the lock guarding sendq.
+        if let Some(sg) = unsafe { st.sendq.dequeue() } {
+            // Go: recv. A parked sender means the buffer is full (or there is none).
+            // SAFETY: a dequeued sudog is live and its `elem` is the sender's `Option<T>`.
+            let theirs = unsafe { (*(*sg).elem.cast::<Option<T>>()).take() };
+            if self.cap == 0 {
+                *out = theirs;
+            } else {
+                // SAFETY: qcount == cap > 0, so the slot at recvx is initialised.
+                *out = Some(unsafe { st.buf[st.recvx].assume_init_read() });
+                if let Some(val) = theirs {
+                    st.buf[st.recvx].write(val);
+                }
+                st.recvx = (st.recvx + 1) % self.cap;
+                st.sendx = st.recvx;
+            }
+            // SAFETY: as above.
+            unsafe { (*sg).success = true };
+            // SAFETY: as above.
+            return Step::Done(Some(unsafe { (*sg).g }));
+        }
+        if st.qcount > 0 {
+            // SAFETY: qcount > 0, so the slot at recvx is initialised; we move it out.
+            *out = Some(unsafe { st.buf[st.recvx].assume_init_read() });
+            st.recvx = (st.recvx + 1) % self.cap;
+            st.qcount -= 1;
+            return Step::Done(None);
+        }
+        Step::Block
+    }
+
+    /// Closes the channel; returns the parked Gs to ready (after unlocking). Go: closechan.
+    ///
+    /// # Panics
+    /// `close of closed channel` (after releasing the lock).
+    pub(crate) fn close(&self) -> Vec<GRef> {
+        self.lock.lock();
+        // SAFETY: we hold the lock.
+        let st = unsafe { self.st() };
+        if st.closed {
+            // SAFETY: taken above.
+            unsafe { self.lock.unlock() };
+            panic!("{CLOSE_OF_CLOSED}");
+        }
+        st.closed = true;
+        let mut ready = Vec::new();
+        // Receivers get nothing (their slot stays None, success false); senders will panic.
+        // SAFETY: we hold the lock; dequeued sudogs are live until their G runs again.
+        unsafe {
+            while let Some(sg) = st.recvq.dequeue() {
+                (*sg).success = false;
+                ready.push((*sg).g);
+            }
+            while let Some(sg) = st.sendq.dequeue() {
+                (*sg).success = false;
+                ready.push((*sg).g);
+            }
+            self.lock.unlock();
+        }
+        ready
+    }
+}
+
+impl<T> Drop for Hchan<T> {
+    fn drop(&mut self) {
+        let st = self.st.get_mut();
+        for i in 0..st.qcount {
+            let k = (st.recvx + i) % self.cap;
+            // SAFETY: the qcount slots from recvx are initialised (invariant above).
+            unsafe { st.buf[k].assume_init_drop() };
+        }
+    }
+}
+
+/// Takes `sg` off whichever queue of `c` it is still on. Used when a parked operation is
+/// abandoned (its goroutine unwinds because its runtime ended).
+pub(crate) struct Dequeue<'a, T> {
+    pub(crate) c: &'a Hchan<T>,
+    pub(crate) sg: *mut Sudog,
+    pub(crate) send: bool,
+}
+
+impl<T> Drop for Dequeue<'_, T> {
+    fn drop(&mut self) {
+        self.c.lock.lock();
+        // SAFETY: we hold the lock; `sg` is live (it is in the unwinding frame above us).
+        unsafe {
+            let st = self.c.st();
+            if self.send {
+                st.sendq.remove(self.sg);
+            } else {
+                st.recvq.remove(self.sg);
+            }
+            self.c.lock.unlock();
+        }
+    }
+}
+
+/// Panics with Go's text for a send that found (or was woken by) a closed channel.
+pub(crate) fn send_on_closed() -> ! {
+    panic!("{SEND_ON_CLOSED}")
+}

@@ -1,0 +1,439 @@
+//! `select`: wait on several channel operations, run the first that can proceed. Go:
+//! runtime.selectgo (select.go).
+//!
+//! The `select!` macro evaluates every operand once, in source order, into cases
+//! ([`recv`], [`send`]) and calls [`select`]; it never names anything else here.
+//!
+//! Algorithm, as Go's:
+//! 1. a random *poll order* over the non-nil cases (fairness) and a *lock order* by channel
+//!    address (no deadlock between selects; a channel in two cases is locked once);
+//! 2. lock all; the first case in poll order that can proceed wins at once;
+//! 3. otherwise (no default) enqueue one sudog per case — all on this goroutine's stack,
+//!    sharing one `done` flag — and park; the unlock callback releases every lock;
+//! 4. the waker that claims `done` (in `WaitQ::dequeue`) completes its case and marks that
+//!    sudog `fired`; the goroutine relocks everything, takes its other sudogs off their
+//!    queues and reports the fired case.
+
+use crate::chan::{Chan, block_forever};
+use crate::hchan::{Hchan, Step, send_on_closed};
+use crate::view::{Receiver, Sender};
+use core::mem::MaybeUninit;
+use goro_rt::WaitReason;
+use goro_rt::panic::throw;
+use goro_rt::park::{cheaprand, getg, gopark, goready};
+use goro_rt::sudog::{SelectDone, Sudog};
+
+/// What one case can do now (lock held).
+#[doc(hidden)]
+pub enum Poll {
+    /// Completed; ready this parked peer after unlocking.
+    Ready(Option<goro_rt::GRef>),
+    /// Must wait.
+    Block,
+    /// A send found the channel closed.
+    SendClosed,
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// One case of a select, type-erased for [`select`]. Implemented only by [`RecvCase`] and
+/// [`SendCase`].
+#[doc(hidden)]
+pub trait Case: sealed::Sealed {
+    /// The channel's address (lock order), 0 for a nil channel.
+    fn addr(&self) -> usize;
+    /// Locks the channel.
+    fn lock(&self);
+    /// # Safety
+    /// The channel is locked by the caller.
+    unsafe fn unlock(&self);
+    /// # Safety
+    /// The channel is locked by the caller.
+    unsafe fn poll(&mut self) -> Poll;
+    /// # Safety
+    /// Locked; `sg` is live until removed or fired.
+    unsafe fn enqueue(&mut self, sg: *mut Sudog);
+    /// # Safety
+    /// Locked; `sg` is live.
+    unsafe fn remove(&mut self, sg: *mut Sudog);
+    /// This case's data slot, for its sudog.
+    fn elem(&mut self) -> *mut ();
+    /// Whether this is a send.
+    fn is_send(&self) -> bool;
+}
+
+/// A receive case: `v = <-ch`. Holds the received value after the select.
+pub struct RecvCase<'a, T> {
+    c: Option<&'a Hchan<T>>,
+    slot: Option<T>,
+}
+
+/// A send case: `ch <- v`. Holds the value until it is sent (or dropped with the case).
+pub struct SendCase<'a, T> {
+    c: Option<&'a Hchan<T>>,
+    slot: Option<T>,
+}
+
+impl<T> RecvCase<'_, T> {
+    /// The received value; `None` if the channel was closed (Go's `v, ok` with `!ok`).
+    pub fn take(&mut self) -> Option<T> {
+        self.slot.take()
+    }
+
+    /// Go's `v, ok := <-ch`: the zero value and `false` when the channel was closed.
+    pub fn take_ok(&mut self) -> (T, bool)
+    where
+        T: Default,
+    {
+        match self.slot.take() {
+            Some(v) => (v, true),
+            None => (T::default(), false),
+        }
+    }
+}
+
+impl<T> sealed::Sealed for RecvCase<'_, T> {}
+impl<T> sealed::Sealed for SendCase<'_, T> {}
+
+macro_rules! case_common {
+    () => {
+        fn addr(&self) -> usize {
+            self.c.map_or(0, |c| c as *const Hchan<T> as usize)
+        }
+        fn lock(&self) {
+            if let Some(c) = self.c {
+                c.lock.lock();
+            }
+        }
+        unsafe fn unlock(&self) {
+            if let Some(c) = self.c {
+                // SAFETY: forwarded contract: the caller locked it.
+                unsafe { c.lock.unlock() };
+            }
+        }
+        fn elem(&mut self) -> *mut () {
+            (&raw mut self.slot).cast()
+        }
+    };
+}
+
+impl<T> Case for RecvCase<'_, T> {
+    case_common!();
+    unsafe fn poll(&mut self) -> Poll {
+        let Some(c) = self.c else { return Poll::Block };
+        // SAFETY: forwarded contract.
+        match unsafe { c.recv_locked(&mut self.slot) } {
+            Step::Done(peer) => Poll::Ready(peer),
+            Step::Closed => Poll::Ready(None), // slot stays None: "closed"
+            Step::Block => Poll::Block,
+        }
+    }
+    unsafe fn enqueue(&mut self, sg: *mut Sudog) {
+        if let Some(c) = self.c {
+            // SAFETY: forwarded contract.
+            unsafe { c.st().recvq.enqueue(sg) };
+        }
+    }
+    unsafe fn remove(&mut self, sg: *mut Sudog) {
+        if let Some(c) = self.c {
+            // SAFETY: forwarded contract.
+            unsafe { c.st().recvq.remove(sg) };
+        }
+    }
+    fn is_send(&self) -> bool {
+        false
+    }
+}
+
+impl<T> Case for SendCase<'_, T> {
+    case_common!();
+    unsafe fn poll(&mut self) -> Poll {
+        let Some(c) = self.c else { return Poll::Block };
+        // SAFETY: forwarded contract.
+        match unsafe { c.send_locked(&mut self.slot) } {
+            Step::Done(peer) => Poll::Ready(peer),
+            Step::Closed => Poll::SendClosed,
+            Step::Block => Poll::Block,
+        }
+    }
+    unsafe fn enqueue(&mut self, sg: *mut Sudog) {
+        if let Some(c) = self.c {
+            // SAFETY: forwarded contract.
+            unsafe { c.st().sendq.enqueue(sg) };
+        }
+    }
+    unsafe fn remove(&mut self, sg: *mut Sudog) {
+        if let Some(c) = self.c {
+            // SAFETY: forwarded contract.
+            unsafe { c.st().sendq.remove(sg) };
+        }
+    }
+    fn is_send(&self) -> bool {
+        true
+    }
+}
+
+/// Something `select!` can receive from: a [`Chan`] or a [`Receiver`] (or a reference to
+/// one).
+#[diagnostic::on_unimplemented(
+    message = "`select!` cannot receive from `{Self}`",
+    label = "a receive arm needs a `Chan<T>` or a `Receiver<T>`",
+    note = "a `Sender<T>` is send-only (Go's `chan<- T`): receive from the `Chan` itself"
+)]
+pub trait RecvOperand {
+    /// The element type.
+    type Elem;
+    /// The channel.
+    fn chan(&self) -> &Chan<Self::Elem>;
+}
+
+/// Something `select!` can send on: a [`Chan`] or a [`Sender`] (or a reference to one).
+#[diagnostic::on_unimplemented(
+    message = "`select!` cannot send on `{Self}`",
+    label = "a send arm needs a `Chan<T>` or a `Sender<T>`",
+    note = "a `Receiver<T>` is receive-only (Go's `<-chan T`): send on the `Chan` itself"
+)]
+pub trait SendOperand {
+    /// The element type.
+    type Elem;
+    /// The channel.
+    fn chan(&self) -> &Chan<Self::Elem>;
+}
+
+impl<T> RecvOperand for Chan<T> {
+    type Elem = T;
+    fn chan(&self) -> &Chan<T> {
+        self
+    }
+}
+impl<T> RecvOperand for Receiver<T> {
+    type Elem = T;
+    fn chan(&self) -> &Chan<T> {
+        &self.0
+    }
+}
+impl<C: RecvOperand + ?Sized> RecvOperand for &C {
+    type Elem = C::Elem;
+    fn chan(&self) -> &Chan<C::Elem> {
+        (**self).chan()
+    }
+}
+impl<T> SendOperand for Chan<T> {
+    type Elem = T;
+    fn chan(&self) -> &Chan<T> {
+        self
+    }
+}
+impl<T> SendOperand for Sender<T> {
+    type Elem = T;
+    fn chan(&self) -> &Chan<T> {
+        &self.0
+    }
+}
+impl<C: SendOperand + ?Sized> SendOperand for &C {
+    type Elem = C::Elem;
+    fn chan(&self) -> &Chan<C::Elem> {
+        (**self).chan()
+    }
+}
+
+/// A receive case on `c` (evaluated when the select starts).
+pub fn recv<C: RecvOperand + ?Sized>(c: &C) -> RecvCase<'_, C::Elem> {
+    RecvCase {
+        c: c.chan().inner.as_deref(),
+        slot: None,
+    }
+}
+
+/// A send case of `v` on `c` (both evaluated when the select starts).
+pub fn send<C: SendOperand + ?Sized>(c: &C, v: C::Elem) -> SendCase<'_, C::Elem> {
+    SendCase {
+        c: c.chan().inner.as_deref(),
+        slot: Some(v),
+    }
+}
+
+/// `select! {}`: blocks forever (wait reason "select (no cases)").
+pub fn block() -> ! {
+    block_forever(WaitReason::SelectNoCases)
+}
+
+/// Runs the select: returns the index of the case that proceeded, or `None` if `block` is
+/// false (there is a `default`) and none could proceed at once. Go: selectgo.
+///
+/// # Panics
+/// `send on closed channel` if the chosen send case's channel is (or gets) closed.
+///
+/// # Examples
+/// ```
+/// use goro_chan::{Chan, select};
+/// let (a, b) = (Chan::<i32>::new(1), Chan::<&str>::new(1));
+/// b.send("ready");
+/// let mut ra = select::recv(&a);
+/// let mut rb = select::recv(&b);
+/// let won = select::select([&mut ra, &mut rb], true);
+/// assert_eq!(won, Some(1));
+/// assert_eq!(rb.take(), Some("ready"));
+/// ```
+pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Option<usize> {
+    // 1. Poll order: inside-out Fisher-Yates over the non-nil cases (Go skips nil ones).
+    let mut order = [0usize; N];
+    let mut n = 0;
+    for (i, case) in cases.iter().enumerate() {
+        if case.addr() == 0 {
+            continue;
+        }
+        let j = cheaprand(n + 1);
+        order[n] = order[j];
+        order[j] = i;
+        n += 1;
+    }
+    if n == 0 {
+        if !block {
+            return None;
+        }
+        block_forever(if N == 0 {
+            WaitReason::SelectNoCases
+        } else {
+            WaitReason::Select
+        });
+    }
+    let mut lockorder = order;
+    lockorder[..n].sort_unstable_by_key(|&i| cases[i].addr());
+    let lockorder = &lockorder[..n];
+
+    // 2. Anything ready now?
+    sellock(&cases, lockorder);
+    for &i in &order[..n] {
+        // SAFETY: sellock locked every case's channel.
+        match unsafe { cases[i].poll() } {
+            Poll::Ready(peer) => {
+                // SAFETY: locked by sellock above.
+                unsafe { selunlock(&cases, lockorder) };
+                if let Some(g) = peer {
+                    goready(g);
+                }
+                return Some(i);
+            }
+            Poll::SendClosed => {
+                // SAFETY: locked by sellock above.
+                unsafe { selunlock(&cases, lockorder) };
+                send_on_closed();
+            }
+            Poll::Block => {}
+        }
+    }
+    if !block {
+        // SAFETY: locked by sellock above.
+        unsafe { selunlock(&cases, lockorder) };
+        return None;
+    }
+
+    // 3. Wait on every case at once.
+    let done = SelectDone::new(false);
+    let g = getg();
+    let mut sgs: [MaybeUninit<Sudog>; N] = [const { MaybeUninit::uninit() }; N];
+    for &i in lockorder {
+        let elem = cases[i].elem();
+        // SAFETY: `done` outlives every sudog's time on a queue: all are removed (below, or
+        // by `cancel` on unwind) before this frame ends.
+        sgs[i].write(unsafe { Sudog::for_select(g, elem, i, &done) });
+        // SAFETY: locked; `sgs[i]` lives in this frame until removed or fired.
+        unsafe { cases[i].enqueue(sgs[i].as_mut_ptr()) };
+    }
+    let sgp = sgs.as_mut_ptr().cast::<Sudog>();
+    let cancel = CancelSelect {
+        cases: &mut cases,
+        lockorder,
+        sgs: sgp,
+    };
+    gopark(
+        |_| {
+            // SAFETY: every lock taken by sellock is still held; released once parked.
+            unsafe { selunlock(cancel.cases, lockorder) };
+            true
+        },
+        WaitReason::Select,
+    );
+    let cases = cancel.disarm();
+
+    // 4. Find the case that fired; take the other sudogs off their queues.
+    sellock(cases, lockorder);
+    let mut winner = None;
+    for &i in lockorder {
+        // SAFETY: initialised above for every index in lockorder.
+        let sg = unsafe { sgp.add(i) };
+        // SAFETY: locked; `sg` is live in this frame.
+        if unsafe { (*sg).fired } {
+            winner = Some(i);
+        } else {
+            // SAFETY: locked; `sg` is live.
+            unsafe { cases[i].remove(sg) };
+        }
+    }
+    // SAFETY: locked by sellock above.
+    unsafe { selunlock(cases, lockorder) };
+    let Some(k) = winner else {
+        throw("selectgo: woken with no case fired")
+    };
+    // SAFETY: `k` is in lockorder, so its sudog is initialised.
+    if cases[k].is_send() && !unsafe { (*sgp.add(k)).success } {
+        send_on_closed();
+    }
+    Some(k)
+}
+
+fn sellock(cases: &[&mut dyn Case], lockorder: &[usize]) {
+    let mut last = 0;
+    for &i in lockorder {
+        let a = cases[i].addr();
+        if a != last {
+            cases[i].lock();
+            last = a;
+        }
+    }
+}
+
+/// # Safety
+/// `sellock(cases, lockorder)` was called and not yet undone.
+unsafe fn selunlock(cases: &[&mut dyn Case], lockorder: &[usize]) {
+    let mut last = 0;
+    for &i in lockorder {
+        let a = cases[i].addr();
+        if a != last {
+            // SAFETY: per the contract, each distinct channel is locked once.
+            unsafe { cases[i].unlock() };
+            last = a;
+        }
+    }
+}
+
+/// Takes every sudog of a parked select off its queue if the goroutine unwinds while
+/// parked (its runtime ended); on a normal wake-up it is disarmed.
+struct CancelSelect<'c, 'a, const N: usize> {
+    cases: &'c mut [&'a mut dyn Case; N],
+    lockorder: &'c [usize],
+    sgs: *mut Sudog,
+}
+
+impl<'c, 'a, const N: usize> CancelSelect<'c, 'a, N> {
+    fn disarm(self) -> &'c mut [&'a mut dyn Case; N] {
+        let this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never dropped, so moving the reference out leaves no alias.
+        unsafe { core::ptr::read(&this.cases) }
+    }
+}
+
+impl<const N: usize> Drop for CancelSelect<'_, '_, N> {
+    fn drop(&mut self) {
+        sellock(self.cases, self.lockorder);
+        for &i in self.lockorder {
+            // SAFETY: locked; sudog `i` was initialised and is live in the select's frame.
+            unsafe { self.cases[i].remove(self.sgs.add(i)) };
+        }
+        // SAFETY: locked just above.
+        unsafe { selunlock(self.cases, self.lockorder) };
+    }
+}
