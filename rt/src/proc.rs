@@ -416,8 +416,9 @@ impl M {
                 if victim.id == p.id || victim.runq.is_empty() {
                     continue;
                 }
+                let running = victim.held.load(Ordering::Relaxed);
                 // SAFETY: we hold `p`.
-                if let Some(gp) = unsafe { p.runq.steal_from(&victim.runq, round == 3) } {
+                if let Some(gp) = unsafe { p.runq.steal_from(&victim.runq, round == 3, running) } {
                     return Some(gp);
                 }
             }

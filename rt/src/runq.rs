@@ -17,6 +17,9 @@ use core::cell::UnsafeCell;
 use core::ptr;
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 
+/// Pauses a thief waits for a running P to take its own `runnext` (Go: usleep(3)).
+const RUNNEXT_BACKOFF_SPINS: u32 = 100;
+
 /// Logical capacity of a P's local run queue (Go: len(p.runq)).
 pub(crate) const RUNQ_CAP: usize = 256;
 
@@ -147,7 +150,12 @@ impl LocalQ {
     ///
     /// # Safety
     /// The caller holds the P that owns `self`.
-    pub(crate) unsafe fn steal_from(&self, victim: &LocalQ, take_runnext: bool) -> Option<GRef> {
+    pub(crate) unsafe fn steal_from(
+        &self,
+        victim: &LocalQ,
+        take_runnext: bool,
+        victim_running: bool,
+    ) -> Option<GRef> {
         // SAFETY: forwarded contract.
         let w = unsafe { self.worker() };
         loop {
@@ -161,6 +169,19 @@ impl LocalQ {
             }
         }
         if take_runnext {
+            if victim_running && !victim.runnext.load(Ordering::Acquire).is_null() {
+                // Go: back off ~3µs first. The usual case is a G that readied another and is
+                // about to block; its own M will run runnext next, and stealing it would
+                // bounce a ping-pong pair between threads.
+                // (A clock read per poll would cost more than the wait: count pauses instead,
+                // ~3µs worth at tens of ns each.)
+                for _ in 0..RUNNEXT_BACKOFF_SPINS {
+                    if victim.runnext.load(Ordering::Acquire).is_null() {
+                        break;
+                    }
+                    crate::loom::hint::spin_loop();
+                }
+            }
             let next = victim.runnext.swap(ptr::null_mut(), Ordering::AcqRel);
             if !next.is_null() {
                 // SAFETY: non-null pointers in runnext come from GRef::as_ptr.
