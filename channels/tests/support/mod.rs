@@ -1,0 +1,108 @@
+//! Shared helpers for the channel tests: wait for a *state*, never a duration (STYLE H10).
+//!
+//! Parking order. With one P a goroutine runs until it blocks (or yields), and `spawn` does
+//! not yield. So if goroutine `i` first spawns goroutine `i + 1` and then blocks, `i` is
+//! parked before `i + 1` runs at all: [`park_in_order`] chains goroutines that way and
+//! returns once the last one is parked. It needs no sleep, no run-queue order and no
+//! introspection — only "one P runs one goroutine at a time", which `gomaxprocs(1)`
+//! guarantees once it returns.
+#![allow(dead_code, reason = "each test file uses a different subset")]
+
+use goro::{Chan, JoinHandle};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Polls `cond` (yielding between polls) until it holds; after 10 s panics naming `what`.
+/// The deadline only bounds a failure; a passing run never waits for it.
+pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        goro::runtime::gosched();
+        std::thread::yield_now();
+    }
+}
+
+/// Starts `n` goroutines, `block(0)` … `block(n - 1)`, each parked before the next starts,
+/// and returns their handles (in order) once all `n` are parked. `block(i)` must block at
+/// once (a send nobody can take, a receive nothing can satisfy); what it returns after
+/// waking is what its handle's `join` gives.
+///
+/// # Panics
+/// Unless the runtime has exactly one P (the order argument needs it; see the module docs).
+pub fn park_in_order<R, F>(n: usize, block: F) -> Vec<JoinHandle<R>>
+where
+    R: Send + 'static,
+    F: Fn(usize) -> R + Send + Sync + 'static,
+{
+    assert_eq!(
+        goro::runtime::gomaxprocs(0),
+        1,
+        "park_in_order needs gomaxprocs(1)"
+    );
+    let all_parked = Chan::<()>::new(1);
+    let handles = Arc::new(Mutex::new(Vec::new()));
+    if n == 0 {
+        return Vec::new();
+    }
+    let first = chain(0, n, Arc::new(block), all_parked.clone(), handles.clone());
+    all_parked.recv().expect("the chain signals once");
+    let mut all = vec![first];
+    all.append(&mut handles.lock().unwrap());
+    all
+}
+
+type Handles<R> = Arc<Mutex<Vec<JoinHandle<R>>>>;
+
+/// Spawns goroutine `i` of the chain; the last one also spawns the witness that signals
+/// `all_parked`.
+fn chain<R, F>(
+    i: usize,
+    n: usize,
+    block: Arc<F>,
+    all_parked: Chan<()>,
+    handles: Handles<R>,
+) -> JoinHandle<R>
+where
+    R: Send + 'static,
+    F: Fn(usize) -> R + Send + Sync + 'static,
+{
+    goro::spawn(move || {
+        if i + 1 < n {
+            let next = chain(i + 1, n, block.clone(), all_parked, handles.clone());
+            handles.lock().unwrap().push(next);
+        } else {
+            // Runs only once this goroutine has parked, hence once every one has.
+            goro::spawn(move || all_parked.send(()));
+        }
+        block(i) // parks before the next goroutine runs: one P, and spawn does not yield
+    })
+}
+
+/// The text of a panic payload (`panic!("...")`), for comparing with Go's messages.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    goro::panic::payload_str(payload).to_owned()
+}
+
+/// Counts drops, to prove a destructor runs exactly once.
+pub struct DropCount(pub Arc<AtomicUsize>);
+
+impl DropCount {
+    /// A fresh counter and a first value that bumps it when dropped.
+    pub fn new() -> (DropCount, Arc<AtomicUsize>) {
+        let n = Arc::new(AtomicUsize::new(0));
+        (DropCount(n.clone()), n)
+    }
+}
+
+impl Drop for DropCount {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Reads a drop counter.
+pub fn count(n: &AtomicUsize) -> usize {
+    n.load(Ordering::SeqCst)
+}
