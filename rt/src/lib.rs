@@ -34,6 +34,7 @@ mod signal;
 mod stack;
 pub mod sudog;
 mod tls;
+mod traceback;
 
 pub use entry::{run, spawn};
 pub use g::{GRef, WaitReason};

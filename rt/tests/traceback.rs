@@ -1,0 +1,31 @@
+//! `runtime::stack`: Go's goroutine headers with wait reasons.
+mod support;
+
+use goro_rt::runtime::stack;
+use goro_rt::{WaitReason, run, spawn};
+
+#[test]
+fn stack_lists_every_goroutine_with_its_wait_reason() {
+    run(|| {
+        for _ in 0..3 {
+            spawn(|| goro_rt::park::gopark(|_| true, WaitReason::ChanReceive));
+        }
+        spawn(|| goro_rt::park::gopark(|_| true, WaitReason::Select));
+        support::wait_until("4 goroutines parked", || {
+            let s = stack(true);
+            s.matches("[chan receive]:").count() == 3 && s.matches("[select]:").count() == 1
+        });
+        let dump = stack(true);
+        assert!(dump.starts_with("goroutine 1 [running]:\n"), "{dump}");
+        assert!(
+            dump.contains("traceback::stack_lists_every_goroutine"),
+            "own frames: {dump}"
+        );
+        let headers: Vec<&str> = dump
+            .lines()
+            .filter(|l| l.starts_with("goroutine "))
+            .collect();
+        assert_eq!(headers.len(), 5, "{headers:?}");
+        assert!(!stack(false).contains("[chan receive]"));
+    });
+}
