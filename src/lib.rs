@@ -29,7 +29,7 @@
 #![warn(missing_docs)]
 
 pub use goro_chan::{Chan, Receiver, Sender, TryRecvError, TrySendError};
-pub use goro_macros::{go, main, test};
+pub use goro_macros::{chan, go, main, select, test};
 pub use goro_rt::{JoinHandle, run, share::Share, spawn};
 
 /// Channel internals a port may need: iterators and `select`'s engine.
@@ -50,7 +50,7 @@ pub mod panic {
 /// Everything a Go port usually needs: `use goro::prelude::*;`.
 pub mod prelude {
     pub use crate::{Chan, Receiver, Sender};
-    pub use goro_macros::go;
+    pub use goro_macros::{chan, go, select};
     pub use std::time::Duration;
 }
 

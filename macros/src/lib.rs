@@ -1,6 +1,7 @@
-//! goro-macros: the proc macros behind goro's `go!`, `#[goro::main]` and `#[goro::test]`.
+//! goro-macros: the proc macros behind goro's `go!`, `chan!`, `select!`, `#[goro::main]` and
+//! `#[goro::test]`.
 //!
-//! Use them through the facade (`goro::go!`, `#[goro::main]`, `#[goro::test]`): every
+//! Use them through the facade (`goro::go!`, `goro::select!`, `#[goro::main]`, …): every
 //! expansion names only paths under `::goro::__private`. This file holds the entry points; each
 //! macro lives in a folder with `ast.rs` (parse), `valid.rs` (check) and `expand.rs` (quote),
 //! and `errors.rs` collects every error of one input.
@@ -9,9 +10,11 @@
 use proc_macro::TokenStream;
 use syn::parse_macro_input;
 
+mod chan;
 mod entry;
 mod errors;
 mod go;
+mod select;
 
 /// Starts a goroutine: Go's `go` statement, in its three shapes.
 ///
@@ -63,6 +66,112 @@ pub fn go(input: TokenStream) -> TokenStream {
     let parser = go::ast::GoInput::parser(go::ast::invoked_with_braces());
     let ast = parse_macro_input!(input with parser);
     let out = go::valid::check(&ast).map(|()| go::expand::expand(&ast));
+    out.unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// Makes a channel: Go's `make(chan T)` and `make(chan T, n)`.
+///
+/// `chan![T]` is unbuffered: a send waits for a receiver. `chan![T; n]` buffers `n` values,
+/// where `n` is any `usize` expression. Both are `goro::Chan::<T>::new(n)` (`n = 0` for the
+/// first), a cheap handle that clones share, as Go's channel values; `_` lets the type be
+/// inferred (`chan![_; 4]`).
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+///
+/// goro::run(|| {
+///     let results = chan![u64; 3]; // three sends fit without a receiver
+///     for i in 1..=3u64 {
+///         results.send(i * i);
+///     }
+///     let done = chan![()]; // unbuffered: the send below waits for `recv`
+///     go!({
+///         let total: u64 = results.iter().take(3).sum();
+///         assert_eq!(total, 14);
+///         done.send(());
+///     });
+///     assert_eq!(done.recv(), Some(()));
+/// });
+/// ```
+#[proc_macro]
+pub fn chan(input: TokenStream) -> TokenStream {
+    let ast = parse_macro_input!(input as chan::ast::ChanInput);
+    let out = chan::valid::check(&ast).map(|()| chan::expand::expand(&ast));
+    out.unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// Waits until one of several channel operations can proceed and runs its arm: Go's
+/// `select` statement.
+///
+/// ```text
+/// select! {
+///     case v = <-rx => ...,          // v: Option<T>, None once rx is closed and drained
+///     case (v, ok) := <-rx => ...,   // (T, bool): Go's `v, ok := <-rx`, T::default() on close
+///     case <-done => ...,            // receive and discard
+///     case tx <- value => ...,       // send
+///     default => ...,                // taken when no other arm is ready right now
+/// }
+/// ```
+/// `case` is optional and `:=` and `=` mean the same (both declare); `v, ok` without
+/// parentheses works too, and `v` may be `mut v` or `_`. Any expression names a channel
+/// (`self.jobs`, `chans[i]`, `time::after(d)`): a `Chan`, a `Receiver` to receive, a
+/// `Sender` to send, or a reference to one. Arms are separated by `,`, which a block body may
+/// leave out, as in `match`.
+///
+/// As in Go: every channel operand and send value is evaluated exactly once, in source order,
+/// before the select waits; if several arms are ready one is chosen at random; a nil channel
+/// is never ready; a send arm on a closed channel panics `send on closed channel`. Without a
+/// `default`, the select blocks until an arm proceeds; `select! {}` blocks forever.
+///
+/// The arm bodies are plain Rust of the enclosing function: `break`, `continue`, `return` and
+/// `?` act on its loops and its return type, and a body may reassign or move the channels
+/// (setting one to `Chan::nil()` turns its arm off, Go's idiom). `select!` is an expression
+/// whose value is the chosen body's.
+///
+/// # Panics
+/// `send on closed channel` if the chosen send arm's channel is (or gets) closed.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+///
+/// goro::run(|| {
+///     let (nums, quit) = (chan![i32], chan![()]);
+///     go!({
+///         for i in 0..3 {
+///             nums.send(i);
+///         }
+///         quit.close();
+///     });
+///     let mut got = Vec::new();
+///     loop {
+///         select! {
+///             case v = <-nums => got.push(v.unwrap()),
+///             case <-quit => break,
+///         }
+///     }
+///     assert_eq!(got, [0, 1, 2]);
+///
+///     let ch = chan![&str; 1];
+///     let sent = select! {
+///         ch <- "hi" => true,
+///         default => false, // only if the buffer were full
+///     };
+///     assert!(sent);
+///     ch.close();
+///     select! {
+///         (v, ok) := <-ch => assert_eq!((v, ok), ("hi", true)),
+///     }
+///     select! {
+///         (v, ok) := <-ch => assert_eq!((v, ok), ("", false)), // closed and drained
+///     }
+/// });
+/// ```
+#[proc_macro]
+pub fn select(input: TokenStream) -> TokenStream {
+    let ast = parse_macro_input!(input as select::ast::SelectInput);
+    let out = select::valid::check(&ast).map(|()| select::expand::expand(&ast));
     out.unwrap_or_else(syn::Error::into_compile_error).into()
 }
 

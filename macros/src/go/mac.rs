@@ -7,18 +7,20 @@
 //!   their arguments, and the implicit arguments `{x}`, `{x:?}`, `{:w$}`, `{:.p$}` of their
 //!   format string (not names given as `x = ..`);
 //! - `matches!(e, pat if guard)`: `e` and the guard (which sees the pattern's bindings);
-//! - goro's `select!` arms (`case`? `pat (= | :=) <-rx`, `<-rx`, `tx <- v`, `default`, each
-//!   `=> body`) and `chan![T; n]`;
+//! - goro's `select!` arms and `chan![T; n]`, read by those macros' own parsers
+//!   (`select/ast.rs`, `chan/ast.rs`);
 //! - macros that only read tokens (`stringify!`, `concat!`, `env!`, `cfg!`, …): nothing;
 //! - any other macro: comma-separated expressions (`name = e` counts `e` only), or
 //!   `e; n` (`vec![e; n]`), or statements (`go! { .. }`, `defer! { .. }`); else nothing.
-use proc_macro2::{Ident, Spacing, TokenStream, TokenTree};
-use syn::parse::{ParseStream, Parser};
+use proc_macro2::Ident;
+use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
-use syn::{Block, Expr, ExprLit, Lit, LitStr, Macro, Pat, Token, Type};
+use syn::{Block, Expr, ExprLit, Lit, LitStr, Macro, Pat, Token};
 
 use super::free::FreeVars;
+use crate::chan::ast::ChanInput;
+use crate::select::ast::{Arm, Head, SelectInput};
 
 /// Macros whose bodies name no variables.
 const OPAQUE: &[&str] = &[
@@ -108,128 +110,6 @@ fn parse_matches(input: ParseStream) -> syn::Result<Matches> {
     })
 }
 
-/// `chan![T]`, `chan![T; n]`: the capacity.
-fn parse_chan(input: ParseStream) -> syn::Result<Option<Expr>> {
-    input.parse::<Type>()?;
-    match input.parse::<Option<Token![;]>>()? {
-        Some(_) => Ok(Some(input.parse()?)),
-        None => Ok(None),
-    }
-}
-
-/// One `select!` arm.
-enum SelectArm {
-    /// `pat = <-rx => body` (`pat` absent in `<-rx => body`).
-    Recv {
-        pats: Vec<Pat>,
-        chan: Expr,
-        body: Expr,
-    },
-    /// `tx <- v => body`.
-    Send { chan: Expr, value: Expr, body: Expr },
-    /// `default => body`.
-    Default { body: Expr },
-}
-
-fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectArm>> {
-    let mut arms = Vec::new();
-    while !input.is_empty() {
-        arms.push(parse_select_arm(input)?);
-    }
-    Ok(arms)
-}
-
-fn parse_select_arm(input: ParseStream) -> syn::Result<SelectArm> {
-    // `case` is Go's keyword here, never a variable.
-    if input.peek(syn::Ident) && input.fork().parse::<Ident>()? == "case" {
-        input.parse::<Ident>()?;
-    }
-    if input.peek(Token![default]) && input.peek2(Token![=>]) {
-        input.parse::<Token![default]>()?;
-        input.parse::<Token![=>]>()?;
-        return Ok(SelectArm::Default {
-            body: parse_arm_body(input)?,
-        });
-    }
-    let head = input.step(|cursor| {
-        let mut head = Vec::new();
-        let mut rest = *cursor;
-        while let Some((tt, next)) = rest.token_tree() {
-            if let TokenTree::Punct(p) = &tt
-                && p.as_char() == '='
-                && p.spacing() == Spacing::Joint
-                && next.punct().is_some_and(|(q, _)| q.as_char() == '>')
-            {
-                return Ok((head, rest));
-            }
-            head.push(tt);
-            rest = next;
-        }
-        Err(cursor.error("expected `=>`"))
-    })?;
-    input.parse::<Token![=>]>()?;
-    let body = parse_arm_body(input)?;
-    let is_punct = |tt: &TokenTree, c: char| matches!(tt, TokenTree::Punct(p) if p.as_char() == c);
-    let arrow = head
-        .windows(2)
-        .position(|w| is_punct(&w[0], '<') && is_punct(&w[1], '-'))
-        .ok_or_else(|| input.error("expected `<-`"))?;
-    let after: TokenStream = head[arrow + 2..].iter().cloned().collect();
-    match arrow.checked_sub(1).map(|i| &head[i]) {
-        None => Ok(SelectArm::Recv {
-            pats: Vec::new(),
-            chan: syn::parse2(after)?,
-            body,
-        }),
-        Some(eq) if is_punct(eq, '=') => {
-            let mut end = arrow - 1;
-            if end > 0 && is_punct(&head[end - 1], ':') {
-                end -= 1; // `:=`
-            }
-            let pats: TokenStream = head[..end].iter().cloned().collect();
-            let parse_pats = |input: ParseStream| {
-                Punctuated::<Pat, Token![,]>::parse_separated_nonempty_with(
-                    input,
-                    Pat::parse_multi_with_leading_vert,
-                )
-            };
-            let pats = parse_pats.parse2(pats)?.into_iter().collect();
-            Ok(SelectArm::Recv {
-                pats,
-                chan: syn::parse2(after)?,
-                body,
-            })
-        }
-        Some(_) => {
-            let chan: TokenStream = head[..arrow].iter().cloned().collect();
-            Ok(SelectArm::Send {
-                chan: syn::parse2(chan)?,
-                value: syn::parse2(after)?,
-                body,
-            })
-        }
-    }
-}
-
-/// An arm body as in `match`: a block (comma optional) or an expression (then `,` or end).
-fn parse_arm_body(input: ParseStream) -> syn::Result<Expr> {
-    if input.peek(syn::token::Brace) {
-        let block: Block = input.parse()?;
-        input.parse::<Option<Token![,]>>()?;
-        let (attrs, label) = (Vec::new(), None);
-        return Ok(Expr::Block(syn::ExprBlock {
-            attrs,
-            label,
-            block,
-        }));
-    }
-    let body = input.parse()?;
-    if !input.is_empty() {
-        input.parse::<Token![,]>()?;
-    }
-    Ok(body)
-}
-
 /// The implicit arguments of a format string: `{x}`, `{x:?}`, and `w` in `{:w$}` / `{:.w$}`.
 fn format_string_names(format: &str) -> Vec<String> {
     fn ident_end(s: &str) -> usize {
@@ -302,12 +182,12 @@ impl FreeVars {
                 }
             }
             "select" => {
-                if let Ok(arms) = mac.parse_body_with(parse_select) {
-                    arms.iter().for_each(|arm| self.select_arm(arm));
+                if let Ok(select) = mac.parse_body::<SelectInput>() {
+                    select.arms.iter().for_each(|arm| self.select_arm(arm));
                 }
             }
             "chan" => {
-                if let Ok(Some(cap)) = mac.parse_body_with(parse_chan) {
+                if let Ok(ChanInput { cap: Some(cap), .. }) = mac.parse_body() {
                     self.visit_expr(&cap);
                 }
             }
@@ -349,21 +229,24 @@ impl FreeVars {
         }
     }
 
-    fn select_arm(&mut self, arm: &SelectArm) {
-        match arm {
-            SelectArm::Recv { pats, chan, body } => {
+    /// A `select!` arm: its operand and value, then its body with the received bindings.
+    fn select_arm(&mut self, arm: &Arm) {
+        match &arm.head {
+            Head::Recv { binding, chan, .. } => {
                 self.visit_expr(chan);
                 self.push();
-                pats.iter().for_each(|pat| self.bind_pat(pat));
-                self.visit_expr(body);
+                if let Some(binding) = binding {
+                    binding.pats.iter().for_each(|pat| self.bind_pat(pat));
+                }
+                self.visit_expr(&arm.body);
                 self.pop();
             }
-            SelectArm::Send { chan, value, body } => {
+            Head::Send { chan, value, .. } => {
                 self.visit_expr(chan);
                 self.visit_expr(value);
-                self.visit_expr(body);
+                self.visit_expr(&arm.body);
             }
-            SelectArm::Default { body } => self.visit_expr(body),
+            Head::Default(_) => self.visit_expr(&arm.body),
         }
     }
 

@@ -1,0 +1,5 @@
+//! `chan!`: Go's `make(chan T)` / `make(chan T, n)`. Parse (`ast.rs`), check (`valid.rs`),
+//! expand (`expand.rs`).
+pub(crate) mod ast;
+pub(crate) mod expand;
+pub(crate) mod valid;

@@ -1,0 +1,206 @@
+//! The `quote!` of a checked `select!`. Cannot fail; names only `::goro::__private::…` (and
+//! `::core::option::Option::Some`).
+//!
+//! ```text
+//! select! {                       {
+//!     v = <-rx => A,                  enum __GoroArm<T0, T1, T2> { Case0(T0), Case1(T1),
+//!     tx <- val => B,                     Case2(T2), Default }
+//!     <-done => C,                    let __goro_arm = {
+//!     default => D,                       let __goro_op0 = &(rx);
+//! }                                       let mut __goro_c0 = select::recv(__goro_op0);
+//!                                         let __goro_op1 = &(tx);
+//!                                         let mut __goro_c1 = select::send(__goro_op1, val);
+//!                                         let __goro_op2 = &(done);
+//!                                         let mut __goro_c2 = select::recv(__goro_op2);
+//!                                         match select::select([&mut __goro_c0 as &mut dyn
+//!                                                 Case, &mut __goro_c1 as .., ..], false) {
+//!                                             Some(0) => __GoroArm::Case0(__goro_c0.take()),
+//!                                             Some(1) => __GoroArm::Case1(()),
+//!                                             Some(2) => __GoroArm::Case2(()),
+//!                                             _ => __GoroArm::Default,
+//!                                         }
+//!                                     };
+//!                                     match __goro_arm {
+//!                                         __GoroArm::Case0(__goro_v) => { let v = __goro_v; A }
+//!                                         __GoroArm::Case1(_) => B,
+//!                                         __GoroArm::Case2(_) => C,
+//!                                         __GoroArm::Default => D,
+//!                                     }
+//!                                 }
+//! ```
+//! 1. Go's order: every channel operand and send value is evaluated once, in source order,
+//!    before anything waits. An operand is borrowed (`&(rx)`, a temporary lives as long as
+//!    the borrow), never moved; `recv`/`send` take any `Chan`, `Receiver`/`Sender` or
+//!    reference to one, and their `on_unimplemented` messages report a wrong one at it.
+//! 2. Without `default` the select blocks (`select(.., true)`, which never returns `None`),
+//!    and the last case takes the `_` arm.
+//! 3. The cases, borrows and unsent values live only in the inner block: the chosen value is
+//!    moved out into `__GoroArm`, so the bodies may move, reassign (`rx = Chan::nil()`) or
+//!    close the channels they select on.
+//! 4. The bodies run in a plain `match` in the caller's function, so `break`, `continue`,
+//!    `return` and `?` act on its loops and return type, and the select is an expression
+//!    whose value is the chosen body's. Hidden names are `mixed_site`: the bodies can't see
+//!    them. A `(v, ok)` arm calls `take_ok` at the pattern's span (so `T: Default` is asked
+//!    for there).
+//!
+//! `select! {}` is `select::block()`; a select with only `default` is its body.
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Expr;
+use syn::spanned::Spanned;
+
+use super::ast::{Arm, Binding, Head, SelectInput, Shape};
+
+/// A hidden name the user's code can't see.
+fn hidden(name: String) -> Ident {
+    Ident::new(&name, Span::mixed_site())
+}
+
+/// A body as it follows the binding's `let` in one block: a plain block's statements (a
+/// block inside the block would be `unused_braces`), else the expression.
+fn after_let(body: &Expr) -> TokenStream {
+    match body {
+        Expr::Block(block) if block.attrs.is_empty() && block.label.is_none() => {
+            let stmts = &block.block.stmts;
+            quote!(#(#stmts)*)
+        }
+        _ => quote!(#body),
+    }
+}
+
+/// `ident`, reported at `span` but still resolved as a hidden name.
+fn located(ident: &Ident, span: Span) -> Ident {
+    let mut ident = ident.clone();
+    ident.set_span(Span::mixed_site().located_at(span));
+    ident
+}
+
+/// The expansion of a checked `select!` input.
+pub(crate) fn expand(input: &SelectInput) -> TokenStream {
+    let default = input
+        .arms
+        .iter()
+        .find(|arm| matches!(arm.head, Head::Default(_)));
+    let cases: Vec<&Arm> = input
+        .arms
+        .iter()
+        .filter(|arm| !matches!(arm.head, Head::Default(_)))
+        .collect();
+    if cases.is_empty() {
+        return match default {
+            Some(arm) => match &arm.body {
+                body @ Expr::Block(_) => quote!(#body),
+                body => quote!({ #body }),
+            },
+            None => quote!(::goro::__private::select::block()),
+        };
+    }
+
+    let sel = quote!(::goro::__private::select);
+    let enum_name = hidden("__GoroArm".to_owned());
+    let arm_local = hidden("__goro_arm".to_owned());
+    let value_local = hidden("__goro_v".to_owned());
+
+    let params: Vec<Ident> = (0..cases.len()).map(|i| format_ident!("T{i}")).collect();
+    let variants: Vec<Ident> = (0..cases.len())
+        .map(|i| Ident::new(&format!("Case{i}"), Span::mixed_site()))
+        .collect();
+    let default_variant = default.map(|_| quote!(Default));
+
+    let mut lets = Vec::new();
+    let mut case_refs = Vec::new();
+    let mut picks = Vec::new();
+    let mut bodies = Vec::new();
+    for (i, arm) in cases.iter().enumerate() {
+        let variant = &variants[i];
+        let body = &arm.body;
+        let (chan, value, binding) = match &arm.head {
+            Head::Recv { binding, chan } => (chan, None, binding.as_ref()),
+            Head::Send { chan, value } => (chan, Some(value), None),
+            // Filtered out above.
+            Head::Default(_) => continue,
+        };
+        // The case's hidden names and calls sit at the operand: a wrong operand is reported
+        // there.
+        let span = chan.span();
+        let op = located(&hidden(format!("__goro_op{i}")), span);
+        let case = located(&hidden(format!("__goro_c{i}")), span);
+        let at = Span::call_site().located_at(span);
+        let call = match value {
+            Some(value) => quote_spanned!(at=> ::goro::__private::select::send(#op, #value)),
+            None => quote_spanned!(at=> ::goro::__private::select::recv(#op)),
+        };
+        lets.push(quote! {
+            let #op = &(#chan);
+            let mut #case = #call;
+        });
+        case_refs.push(quote_spanned!(at=> &mut #case as &mut dyn #sel::Case));
+        match binding.and_then(Binding::shape) {
+            None => {
+                picks.push(quote!(#enum_name::#variant(())));
+                bodies.push(quote!(#enum_name::#variant(_) => #body));
+            }
+            Some(Shape::Value(pat)) => {
+                picks.push(quote_spanned!(at=> #enum_name::#variant(#case.take())));
+                let body = after_let(body);
+                bodies.push(quote! {
+                    #enum_name::#variant(#value_local) => {
+                        let #pat = #value_local;
+                        #body
+                    }
+                });
+            }
+            Some(Shape::Ok(v, ok)) => {
+                // `T: Default` is asked for at the binding.
+                let span = binding.map_or(span, |b| b.pats.span());
+                let (case, at) = (located(&case, span), Span::call_site().located_at(span));
+                picks.push(quote_spanned!(at=> #enum_name::#variant(#case.take_ok())));
+                let body = after_let(body);
+                bodies.push(quote! {
+                    #enum_name::#variant(#value_local) => {
+                        let (#v, #ok) = #value_local;
+                        #body
+                    }
+                });
+            }
+        }
+    }
+
+    let last = cases.len() - 1;
+    let mut pick_arms: Vec<TokenStream> = picks
+        .iter()
+        .enumerate()
+        .map(|(i, pick)| quote!(::core::option::Option::Some(#i) => #pick,))
+        .collect();
+    let block = default.is_none();
+    match default {
+        Some(arm) => {
+            pick_arms.push(quote!(_ => #enum_name::Default,));
+            let body = &arm.body;
+            bodies.push(quote!(#enum_name::Default => #body));
+        }
+        // Blocking: `select` returned `Some(last)`.
+        None => {
+            let pick = &picks[last];
+            pick_arms[last] = quote!(_ => #pick,);
+        }
+    }
+
+    quote! {
+        {
+            enum #enum_name<#(#params),*> {
+                #(#variants(#params),)*
+                #default_variant
+            }
+            let #arm_local = {
+                #(#lets)*
+                match #sel::select([#(#case_refs),*], #block) {
+                    #(#pick_arms)*
+                }
+            };
+            match #arm_local {
+                #(#bodies,)*
+            }
+        }
+    }
+}

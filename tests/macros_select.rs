@@ -1,0 +1,169 @@
+//! Behaviour of `select!` between goroutines: which arm runs when exactly one can, nil and
+//! closed channels, wake-ups of a parked select, and Go's panic on a closed send arm.
+//! (Fairness among several ready arms is tested statistically in goro-chan.) Every wait is
+//! on a channel, never on time.
+use goro::prelude::*;
+
+#[goro::test]
+fn the_one_ready_receive_arm_is_chosen() {
+    let (a, b) = (chan![usize], chan![usize]);
+    for i in 0..200 {
+        let ready_on_b = i % 3 == 0;
+        go!({ if ready_on_b { b.send(i) } else { a.send(i) } });
+        let got = select! {
+            v = <-a => ("a", v),
+            v = <-b => ("b", v),
+        };
+        assert_eq!(got, (if ready_on_b { "b" } else { "a" }, Some(i)));
+    }
+}
+
+#[goro::test]
+fn the_one_ready_send_arm_is_chosen() {
+    let (a, b, got) = (chan![&str], chan![&str], chan![&str; 1]);
+    for i in 0..200 {
+        let read_b = i % 2 == 0;
+        go!({
+            let v = if read_b { b.recv() } else { a.recv() };
+            got.send(v.unwrap());
+        });
+        let chose = select! {
+            a <- "sent on a" => "a",
+            b <- "sent on b" => "b",
+        };
+        assert_eq!(chose, if read_b { "b" } else { "a" });
+        assert_eq!(
+            got.recv(),
+            Some(if read_b { "sent on b" } else { "sent on a" })
+        );
+    }
+}
+
+#[goro::test]
+fn a_nil_channel_arm_is_never_chosen() {
+    let nil = Chan::<i32>::nil();
+    let ready = chan![i32; 1];
+    for i in 0..200 {
+        ready.send(i);
+        let got = select! {
+            v = <-nil => panic!("received {v:?} from a nil channel"),
+            nil <- i => panic!("sent on a nil channel"),
+            v = <-ready => v,
+        };
+        assert_eq!(got, Some(i));
+    }
+    let only_nil = select! {
+        <-nil => "nil",
+        nil <- 1 => "nil",
+        default => "default",
+    };
+    assert_eq!(only_nil, "default");
+}
+
+#[goro::test]
+fn a_closed_channel_receive_arm_gives_none() {
+    let (closed, idle) = (chan![i32; 1], chan![i32]);
+    closed.send(5);
+    closed.close();
+    select! {
+        v = <-closed => assert_eq!(v, Some(5), "buffered values come first"),
+        <-idle => unreachable!(),
+    }
+    for _ in 0..3 {
+        select! {
+            v = <-closed => assert_eq!(v, None),
+            <-idle => unreachable!(),
+        }
+        select! {
+            (v, ok) := <-closed => assert_eq!((v, ok), (0, false)),
+            <-idle => unreachable!(),
+        }
+    }
+}
+
+#[goro::test]
+fn closing_a_channel_wakes_a_select_parked_on_it() {
+    let (jobs, quit, out) = (chan![i32], chan![()], chan![Vec<i32>; 1]);
+    go!({
+        let mut got = Vec::new();
+        loop {
+            select! {
+                case j = <-jobs => got.push(j.unwrap()),
+                case <-quit => break,
+            }
+        }
+        out.send(got);
+    });
+    for j in 0..10 {
+        jobs.send(j);
+    }
+    quit.close();
+    assert_eq!(out.recv(), Some((0..10).collect::<Vec<_>>()));
+}
+
+#[goro::test]
+fn selects_on_both_ends_count_every_message() {
+    const PRODUCERS: usize = 4;
+    const EACH: usize = 500;
+    let (evens, odds, done) = (chan![usize; 4], chan![usize], chan![()]);
+    for p in 0..PRODUCERS {
+        go!({
+            for k in 0..EACH {
+                let v = p * EACH + k;
+                select! {
+                    evens <- v => {}
+                    odds <- v => {}
+                }
+            }
+            done.send(());
+        });
+    }
+    let (mut sum, mut count, mut producers) = (0, 0, PRODUCERS);
+    while count < PRODUCERS * EACH || producers > 0 {
+        select! {
+            v = <-evens => { sum += v.unwrap(); count += 1 }
+            v = <-odds => { sum += v.unwrap(); count += 1 }
+            <-done => producers -= 1,
+        }
+    }
+    let n = PRODUCERS * EACH;
+    assert_eq!((count, sum), (n, n * (n - 1) / 2));
+}
+
+#[goro::test]
+#[should_panic(expected = "send on closed channel")]
+fn a_send_arm_on_a_closed_channel_panics() {
+    let ch = chan![i32; 1];
+    ch.close();
+    select! {
+        ch <- 1 => {}
+        default => {}
+    }
+}
+
+#[goro::test]
+fn a_select_of_one_arm_waits_for_it() {
+    let (ch, got) = (chan![i32], chan![i32; 1]);
+    go!({
+        select! {
+            v = <-ch => got.send(v.unwrap()),
+        }
+    });
+    select! { ch <- 7 => {} }
+    assert_eq!(got.recv(), Some(7));
+}
+
+/// Generic over the element type: the hidden enum of the expansion is generic too.
+fn either<T: Send>(a: &Chan<T>, b: &Receiver<T>) -> Option<T> {
+    select! {
+        v = <-a => v,
+        v = <-b => v,
+    }
+}
+
+#[goro::test]
+fn select_works_in_generic_functions() {
+    let (a, b) = (chan![String; 1], chan![String; 1]);
+    b.send(String::from("from b"));
+    assert_eq!(either(&a, &b.receiver()).as_deref(), Some("from b"));
+}
