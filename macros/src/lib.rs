@@ -113,21 +113,25 @@ pub fn chan(input: TokenStream) -> TokenStream {
 ///     default => ...,                // taken when no other arm is ready right now
 /// }
 /// ```
-/// `case` is optional and `:=` and `=` mean the same (both declare); `v, ok` without
-/// parentheses works too, and `v` may be `mut v` or `_`. Any expression names a channel
-/// (`self.jobs`, `chans[i]`, `time::after(d)`): a `Chan`, a `Receiver` to receive, a
-/// `Sender` to send, or a reference to one. Arms are separated by `,`, which a block body may
-/// leave out, as in `match`.
+/// `case` is optional (and always Go's keyword here: a variable of that name is `r#case`);
+/// `:=` and `=` mean the same, both declare a new variable; `v, ok` without parentheses works
+/// too, and `v` may be `mut v` or `_`; other patterns are an error (match on `v` in the body).
+/// Any expression names a channel (`self.jobs`, `chans[i]`, `done.clone()`, a call): a
+/// `Chan`, a `Receiver` to receive, a `Sender` to send, or a reference to one. It is borrowed
+/// for the select only, never moved. Arms are separated by `,`, which a block body may leave
+/// out, as in `match`.
 ///
 /// As in Go: every channel operand and send value is evaluated exactly once, in source order,
 /// before the select waits; if several arms are ready one is chosen at random; a nil channel
 /// is never ready; a send arm on a closed channel panics `send on closed channel`. Without a
-/// `default`, the select blocks until an arm proceeds; `select! {}` blocks forever.
+/// `default`, the select blocks until an arm proceeds; `select! {}` blocks forever. A send
+/// arm's value is moved into the select even when another arm runs (it is then dropped
+/// before that arm's body).
 ///
 /// The arm bodies are plain Rust of the enclosing function: `break`, `continue`, `return` and
-/// `?` act on its loops and its return type, and a body may reassign or move the channels
-/// (setting one to `Chan::nil()` turns its arm off, Go's idiom). `select!` is an expression
-/// whose value is the chosen body's.
+/// `?` act on its loops and its return type, and a body may reassign, close or move the
+/// channels (setting one to `Chan::nil()` turns its arm off, Go's idiom). `select!` is an
+/// expression whose value is the chosen body's.
 ///
 /// # Panics
 /// `send on closed channel` if the chosen send arm's channel is (or gets) closed.
