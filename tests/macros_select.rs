@@ -2,7 +2,18 @@
 //! closed channels, wake-ups of a parked select, and Go's panic on a closed send arm.
 //! (Fairness among several ready arms is tested statistically in goro-chan.) Every wait is
 //! on a channel, never on time.
+use std::time::{Duration, Instant};
+
 use goro::prelude::*;
+
+/// Yields until `cond` holds; the 10 s deadline only bounds a failure.
+fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        goro::runtime::gosched();
+    }
+}
 
 #[goro::test]
 fn the_one_ready_receive_arm_is_chosen() {
@@ -166,4 +177,27 @@ fn select_works_in_generic_functions() {
     let (a, b) = (chan![String; 1], chan![String; 1]);
     b.send(String::from("from b"));
     assert_eq!(either(&a, &b.receiver()).as_deref(), Some("from b"));
+}
+
+#[goro::test]
+fn parked_selects_show_go_s_wait_reasons() {
+    let (a, b) = (chan![i32], chan![i32]);
+    go!({
+        select! {}
+    });
+    go!({
+        select! {
+            <-a => {}
+            <-b => {}
+        }
+    });
+    wait_until("one goroutine in each kind of select", || {
+        let dump = goro::runtime::stack(true);
+        dump.contains("[select (no cases)]:") && dump.contains("[select]:")
+    });
+    b.send(1); // the second select takes it and ends
+    wait_until("the woken select to finish", || {
+        !goro::runtime::stack(true).contains("[select]:")
+    });
+    assert!(goro::runtime::stack(true).contains("[select (no cases)]:"));
 }
