@@ -10,7 +10,7 @@ use goro::runtime::{gomaxprocs, gosched, num_goroutine};
 use goro::{Chan, JoinHandle};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
-use support::{DropCount, count, park_in_order, wait_until};
+use support::{DropCount, count, park_in_order, parked, wait_until};
 
 /// Parks `n` goroutines (in order, one P) running `block`; each holds a `DropCount` that
 /// bumps `unwound` when its frame is torn down. Returns the handles.
@@ -51,6 +51,7 @@ fn parked_goroutines_outlive_every_other_handle_and_are_unwound_by_run() {
             gosched();
         }
         assert_eq!(num_goroutine(), before + 5, "all five stay parked");
+        assert_eq!((parked("chan receive"), parked("chan send")), (3, 2));
         assert_eq!((count(&u), count(&v)), (0, 0), "nothing was torn down yet");
     });
     assert_eq!(count(&unwound), 5, "run unwound every parked goroutine");

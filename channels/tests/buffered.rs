@@ -7,7 +7,7 @@ use goro::runtime::gomaxprocs;
 use goro::{Chan, TryRecvError, TrySendError};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use support::{DropCount, count, park_in_order};
+use support::{DropCount, count, park_in_order, parked};
 
 #[goro::test]
 fn values_come_out_in_the_order_they_went_in() {
@@ -83,6 +83,7 @@ fn parked_senders_queue_behind_the_buffer_in_arrival_order() {
     }
     let tx = ch.clone();
     let senders = park_in_order(5, move |i| tx.send(i));
+    assert_eq!(parked("chan send"), 5);
     let got: Vec<_> = (0..8).map(|_| ch.try_recv().unwrap()).collect();
     assert_eq!(got, [100, 101, 102, 0, 1, 2, 3, 4]);
     assert_eq!(ch.try_recv(), Err(TryRecvError::Empty));
@@ -95,6 +96,7 @@ fn parked_receivers_are_served_in_arrival_order() {
     let ch = Chan::<usize>::new(4);
     let rx = ch.clone();
     let receivers = park_in_order(6, move |_| rx.recv());
+    assert_eq!(parked("chan receive"), 6);
     for v in 10..16 {
         ch.try_send(v).unwrap(); // straight to a parked receiver, not the buffer
         assert_eq!(ch.len(), 0);

@@ -6,7 +6,7 @@ mod support;
 use goro::chan::{CLOSE_OF_CLOSED, CLOSE_OF_NIL, SEND_ON_CLOSED};
 use goro::runtime::gomaxprocs;
 use goro::{Chan, Sender, TryRecvError, TrySendError};
-use support::{DropCount, count, panic_text, park_in_order};
+use support::{DropCount, count, panic_text, park_in_order, parked};
 
 #[goro::test]
 fn close_wakes_every_parked_receiver_with_none() {
@@ -15,6 +15,7 @@ fn close_wakes_every_parked_receiver_with_none() {
         let ch = Chan::<i32>::new(cap);
         let rx = ch.clone();
         let receivers = park_in_order(5, move |_| rx.recv());
+        assert_eq!(parked("chan receive"), 5, "cap {cap}");
         ch.close();
         let got: Vec<_> = receivers.into_iter().map(|h| h.join().unwrap()).collect();
         assert_eq!(got, [None; 5], "cap {cap}");
@@ -31,6 +32,7 @@ fn close_makes_every_parked_sender_panic() {
         }
         let tx = ch.clone();
         let senders = park_in_order(4, move |i| tx.send(i));
+        assert_eq!(parked("chan send"), 4, "cap {cap}");
         ch.close();
         for h in senders {
             let payload = h.join().expect_err("a parked sender must panic on close");

@@ -6,7 +6,7 @@ use goro::runtime::{gomaxprocs, gosched, num_goroutine};
 use goro::{Chan, Receiver, Sender, TryRecvError, TrySendError};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use support::{DropCount, count, park_in_order, wait_until};
+use support::{DropCount, count, park_in_order, parked, wait_until};
 
 #[test]
 fn send_receive_and_range_on_nil_block_until_the_runtime_ends() {
@@ -34,6 +34,8 @@ fn send_receive_and_range_on_nil_block_until_the_runtime_ends() {
             gosched(); // every chance to run: nothing can make them runnable
         }
         assert_eq!(num_goroutine(), before + 3, "all three are still there");
+        assert_eq!(parked("chan send (nil chan)"), 1);
+        assert_eq!(parked("chan receive (nil chan)"), 2, "recv and range");
         assert_eq!(count(&seen), 0, "and none has ended");
         drop(blocked); // detach: main returns with them still parked
     });

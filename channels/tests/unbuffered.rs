@@ -6,7 +6,7 @@ use goro::Chan;
 use goro::runtime::gomaxprocs;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use support::{DropCount, count, park_in_order};
+use support::{DropCount, count, park_in_order, parked};
 
 #[goro::test]
 fn a_send_completes_only_when_a_receiver_takes_the_value() {
@@ -43,6 +43,7 @@ fn parked_senders_are_served_in_arrival_order() {
     let ch = Chan::<usize>::new(0);
     let tx = ch.clone();
     let senders = park_in_order(8, move |i| tx.send(i));
+    assert_eq!(parked("chan send"), 8);
     // try_recv finds a value only if a sender is parked, so this also proves all 8 were.
     let got: Vec<_> = (0..8).map(|_| ch.try_recv().unwrap()).collect();
     assert_eq!(got, [0, 1, 2, 3, 4, 5, 6, 7]);
@@ -56,6 +57,7 @@ fn parked_receivers_are_served_in_arrival_order() {
     let ch = Chan::<usize>::new(0);
     let rx = ch.clone();
     let receivers = park_in_order(8, move |_| rx.recv());
+    assert_eq!(parked("chan receive"), 8);
     // try_send succeeds only if a receiver is parked: all 8 were, each gets the next value.
     for v in 100..108 {
         ch.try_send(v).unwrap();

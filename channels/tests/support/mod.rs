@@ -5,7 +5,9 @@
 //! parked before `i + 1` runs at all: [`park_in_order`] chains goroutines that way and
 //! returns once the last one is parked. It needs no sleep, no run-queue order and no
 //! introspection — only "one P runs one goroutine at a time", which `gomaxprocs(1)`
-//! guarantees once it returns.
+//! guarantees once it returns. Tests then confirm the state independently where they can:
+//! [`parked`] counts wait reasons in `runtime::stack(true)`, and a non-blocking operation
+//! succeeds only if the expected peer is parked.
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
 use goro::{Chan, JoinHandle};
@@ -78,6 +80,14 @@ where
         }
         block(i) // parks before the next goroutine runs: one P, and spawn does not yield
     })
+}
+
+/// How many goroutines of this runtime are parked with wait reason `reason` (Go's text, as
+/// in `goroutine 7 [chan receive]:`), from `runtime::stack(true)`.
+pub fn parked(reason: &str) -> usize {
+    goro::runtime::stack(true)
+        .matches(&format!("[{reason}]:"))
+        .count()
 }
 
 /// The text of a panic payload (`panic!("...")`), for comparing with Go's messages.
