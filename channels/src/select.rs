@@ -180,7 +180,7 @@ impl<T> Case for SendCase<'_, T> {
 #[diagnostic::on_unimplemented(
     message = "`select!` cannot receive from `{Self}`",
     label = "a receive arm needs a `Chan<T>` or a `Receiver<T>`",
-    note = "a `Sender<T>` is send-only (Go's `chan<- T`): receive from the `Chan` itself"
+    note = "channel views are one-way: a `Sender<T>` (Go's `chan<- T`) cannot receive"
 )]
 pub trait RecvOperand {
     /// The element type.
@@ -193,7 +193,7 @@ pub trait RecvOperand {
 #[diagnostic::on_unimplemented(
     message = "`select!` cannot send on `{Self}`",
     label = "a send arm needs a `Chan<T>` or a `Sender<T>`",
-    note = "a `Receiver<T>` is receive-only (Go's `<-chan T`): send on the `Chan` itself"
+    note = "channel views are one-way: a `Receiver<T>` (Go's `<-chan T`) cannot send"
 )]
 pub trait SendOperand {
     /// The element type.
