@@ -1,21 +1,13 @@
 //! Many goroutines on all Ps hammering channels: every message is received exactly once
 //! (a bitmap over all values), per-sender order survives, nothing deadlocks. Sized to take
 //! seconds in a debug build on two cores (CI runs `cargo test --workspace` in debug).
-mod support;
-
-use goro::Chan;
+use goro::prelude::*;
 use std::time::Instant;
 
 const SENDERS: usize = 8;
 const RECEIVERS: usize = 8;
 const TOTAL: usize = 1_000_000;
 const PER_SENDER: usize = TOTAL / SENDERS;
-
-/// What one receiver saw: a bitmap of the values and how many it got.
-struct Seen {
-    bits: Vec<u64>,
-    n: usize,
-}
 
 /// 8 senders × 8 receivers move `TOTAL` distinct values through one channel of capacity
 /// `cap`; checks each value arrives exactly once and each sender's values arrive in order
@@ -37,19 +29,13 @@ fn eight_by_eight(cap: usize) {
         .map(|_| {
             let rx = ch.receiver();
             goro::spawn(move || {
-                let mut seen = Seen {
-                    bits: vec![0; TOTAL / 64 + 1],
-                    n: 0,
-                };
+                let mut seen = Bitmap::new(TOTAL);
                 let mut last = [None::<u32>; SENDERS];
                 for v in &rx {
                     let s = v as usize / PER_SENDER;
                     assert!(last[s] < Some(v), "sender {s}'s values out of order");
                     last[s] = Some(v);
-                    let (word, bit) = (v as usize / 64, v % 64);
-                    assert_eq!(seen.bits[word] & 1 << bit, 0, "{v} received twice");
-                    seen.bits[word] |= 1 << bit;
-                    seen.n += 1;
+                    seen.insert(v as usize);
                 }
                 seen
             })
@@ -57,19 +43,11 @@ fn eight_by_eight(cap: usize) {
         .collect();
     senders.into_iter().for_each(|h| h.join().unwrap());
     ch.close();
-    let mut all = vec![0u64; TOTAL / 64 + 1];
-    let mut n = 0;
+    let mut all = Bitmap::new(TOTAL);
     for h in receivers {
-        let seen = h.join().unwrap();
-        n += seen.n;
-        for (a, b) in all.iter_mut().zip(&seen.bits) {
-            assert_eq!(*a & b, 0, "a value reached two receivers");
-            *a |= b;
-        }
+        all.merge(&h.join().unwrap());
     }
-    assert_eq!(n, TOTAL);
-    let ones: u32 = all.iter().map(|w| w.count_ones()).sum();
-    assert_eq!(ones as usize, TOTAL, "every value received");
+    assert_eq!(all.len(), TOTAL, "every value received");
     eprintln!(
         "eight_by_eight(cap {cap}): {TOTAL} messages in {:?}",
         start.elapsed()
@@ -89,4 +67,169 @@ fn eight_senders_eight_receivers_a_million_messages_buffered() {
 #[goro::test]
 fn eight_senders_eight_receivers_a_million_messages_through_one_slot() {
     eight_by_eight(1);
+}
+
+/// A bitmap of received values that fails on a duplicate.
+struct Bitmap(Vec<u64>);
+
+impl Bitmap {
+    fn new(n: usize) -> Bitmap {
+        Bitmap(vec![0; n / 64 + 1])
+    }
+    fn insert(&mut self, v: usize) {
+        let (word, bit) = (v / 64, v % 64);
+        assert_eq!(self.0[word] & 1 << bit, 0, "{v} received twice");
+        self.0[word] |= 1 << bit;
+    }
+    fn merge(&mut self, other: &Bitmap) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            assert_eq!(*a & b, 0, "a value reached two receivers");
+            *a |= b;
+        }
+    }
+    fn len(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
+
+/// The four channels of Go's TestSelectStress: two unbuffered, capacities 2 and 3.
+fn four_channels() -> [Chan<usize>; 4] {
+    [chan![usize], chan![usize], chan![usize; 2], chan![usize; 3]]
+}
+
+#[goro::test]
+fn selects_and_plain_operations_interleave_on_four_channels() {
+    // Go: runtime/chan_test.go TestSelectStress (N = 1e5): on each of four channels one
+    // plain sender and one plain receiver move N values, while one goroutine sends N more
+    // on each through a single select and another receives N from each through a select,
+    // turning an arm off (nil) once its channel is done. Here every value is distinct and
+    // checked to arrive exactly once.
+    const N: usize = 100_000;
+    let start = Instant::now();
+    let c = four_channels();
+    let mut handles = Vec::new();
+    for (k, ch) in c.iter().enumerate() {
+        let tx = ch.clone();
+        handles.push(goro::spawn(move || {
+            (0..N).for_each(|i| tx.send(2 * N * k + i));
+            Bitmap::new(0)
+        }));
+        let rx = ch.clone();
+        handles.push(goro::spawn(move || {
+            let mut seen = Bitmap::new(8 * N);
+            (0..N).for_each(|_| seen.insert(rx.recv().unwrap()));
+            seen
+        }));
+    }
+    let [mut a, mut b, mut c2, mut d] = c.clone();
+    handles.push(goro::spawn(move || {
+        let mut n = [0; 4];
+        let value = |k: usize, n: &[usize; 4]| 2 * N * k + N + n[k];
+        for _ in 0..4 * N {
+            select! {
+                a <- value(0, &n) => { n[0] += 1; if n[0] == N { a = Chan::nil() } },
+                b <- value(1, &n) => { n[1] += 1; if n[1] == N { b = Chan::nil() } },
+                c2 <- value(2, &n) => { n[2] += 1; if n[2] == N { c2 = Chan::nil() } },
+                d <- value(3, &n) => { n[3] += 1; if n[3] == N { d = Chan::nil() } },
+            }
+        }
+        Bitmap::new(0)
+    }));
+    let [mut a, mut b, mut c2, mut d] = c.clone();
+    handles.push(goro::spawn(move || {
+        let mut n = [0; 4];
+        let mut seen = Bitmap::new(8 * N);
+        for _ in 0..4 * N {
+            let (k, v) = select! {
+                v = <-a => { n[0] += 1; if n[0] == N { a = Chan::nil() }; (0, v) },
+                v = <-b => { n[1] += 1; if n[1] == N { b = Chan::nil() }; (1, v) },
+                v = <-c2 => { n[2] += 1; if n[2] == N { c2 = Chan::nil() }; (2, v) },
+                v = <-d => { n[3] += 1; if n[3] == N { d = Chan::nil() }; (3, v) },
+            };
+            let v = v.expect("nobody closes these channels");
+            assert_eq!(v / (2 * N), k, "value {v} came out of channel {k}");
+            seen.insert(v);
+        }
+        seen
+    }));
+    let mut all = Bitmap::new(8 * N);
+    for h in handles {
+        all.merge(&h.join().unwrap());
+    }
+    assert_eq!(all.len(), 8 * N, "every value sent was received");
+    eprintln!("select stress: {} messages in {:?}", 8 * N, start.elapsed());
+}
+
+#[goro::test]
+fn a_select_loop_drains_four_channels_until_all_are_closed() {
+    // Each channel has one sender, which closes it when done; a select loop and four plain
+    // `for v in &ch` receivers compete for the values. The select loop turns an arm off when
+    // its channel reports closed and stops when all four are off.
+    const N: usize = 50_000;
+    let start = Instant::now();
+    let c = four_channels();
+    for (k, ch) in c.iter().enumerate() {
+        let tx = ch.clone();
+        goro::go!(move || {
+            (0..N).for_each(|i| tx.send(N * k + i));
+            tx.close();
+        });
+    }
+    let plain: Vec<_> = c
+        .iter()
+        .map(|ch| {
+            let rx = ch.receiver();
+            goro::spawn(move || {
+                let mut seen = Bitmap::new(4 * N);
+                let mut last = None;
+                for v in &rx {
+                    assert!(last < Some(v), "one sender's values stay in order");
+                    last = Some(v);
+                    seen.insert(v);
+                }
+                seen
+            })
+        })
+        .collect();
+    let [mut a, mut b, mut c2, mut d] = c.clone();
+    let looper = goro::spawn(move || {
+        let mut seen = Bitmap::new(4 * N);
+        let mut last = [None; 4];
+        let mut closes = 0;
+        while !(a.is_nil() && b.is_nil() && c2.is_nil() && d.is_nil()) {
+            let (k, v) = select! {
+                v = <-a => { if v.is_none() { a = Chan::nil() }; (0, v) },
+                v = <-b => { if v.is_none() { b = Chan::nil() }; (1, v) },
+                v = <-c2 => { if v.is_none() { c2 = Chan::nil() }; (2, v) },
+                v = <-d => { if v.is_none() { d = Chan::nil() }; (3, v) },
+            };
+            match v {
+                Some(v) => {
+                    assert_eq!(v / N, k);
+                    assert!(last[k] < Some(v), "channel {k}'s values stay in order");
+                    last[k] = Some(v);
+                    seen.insert(v);
+                }
+                None => closes += 1,
+            }
+        }
+        assert_eq!(
+            closes, 4,
+            "each closed channel reported once, then its arm was off"
+        );
+        seen
+    });
+    let mut all = looper.join().unwrap();
+    for h in plain {
+        all.merge(&h.join().unwrap());
+    }
+    assert_eq!(all.len(), 4 * N);
+    for ch in &c {
+        assert_eq!(ch.try_recv(), Err(goro::TryRecvError::Closed));
+    }
+    eprintln!(
+        "select close stress: {} messages in {:?}",
+        4 * N,
+        start.elapsed()
+    );
 }
