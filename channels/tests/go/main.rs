@@ -1,0 +1,15 @@
+//! Ports of Go's own channel tests, a module per Go file. Each module names its source (in
+//! golang/go, Go 1.2x) and how the port differs. The common difference: Go waits for a
+//! goroutine to block with `time.Sleep`; these ports make the goroutines block in a known
+//! order instead (`support::park_in_order`, one P), so nothing depends on timing.
+//!
+//! Go's test/chan/*.go *programs* are ported as examples (`examples/`, run by
+//! `tests/examples.rs`); the smaller regression programs are here.
+#[path = "../support/mod.rs"]
+mod support;
+
+mod chan_test;
+mod select;
+mod select6;
+mod select7;
+mod zerosize;
