@@ -1,0 +1,185 @@
+//! Runs every Go program ported in `examples/` (all but `tour.rs`) and checks that it
+//! succeeds and prints what it should.
+//!
+//! How: each example file is compiled into this test binary as a module (`#[path]`), so
+//! `cargo test` tests the current source and needs no separate `cargo build --examples`.
+//! Each test runs this same binary again as a child process, with only itself selected and
+//! `GORO_EXAMPLE` set; the child calls the example's `main`, which is `#[goro::main]`, so the
+//! program runs exactly as under `cargo run --example`: its own asserts check its results,
+//! and a panic in any of its goroutines prints Go's report and exits with status 2. The
+//! parent checks the exit status and the lines the program printed.
+//!
+//! Adding an example: give it `#[goro::main] pub fn main()`, add its `#[path]` module and a
+//! test below naming the lines it must print.
+
+use std::process::Command;
+
+#[path = "../examples/doubleselect.rs"]
+mod doubleselect;
+#[path = "../examples/fifo.rs"]
+mod fifo;
+#[path = "../examples/goroutines.rs"]
+mod goroutines;
+#[path = "../examples/nonblock.rs"]
+mod nonblock;
+#[path = "../examples/perm.rs"]
+mod perm;
+#[path = "../examples/powser1.rs"]
+mod powser1;
+#[path = "../examples/select3.rs"]
+mod select3;
+#[path = "../examples/sendstmt.rs"]
+mod sendstmt;
+#[path = "../examples/sieve1.rs"]
+mod sieve1;
+#[path = "../examples/sieve2.rs"]
+mod sieve2;
+
+/// In the child: runs the example's `main`. In the parent: runs the child and checks that
+/// it exits with status 0 and that its standard output contains every line of `want`.
+fn example(name: &str, main: fn(), want: &[&str]) {
+    if std::env::var("GORO_EXAMPLE").as_deref() == Ok(name) {
+        main();
+        return;
+    }
+    let out = Command::new(std::env::current_exe().expect("the test binary"))
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env("GORO_EXAMPLE", name)
+        .output()
+        .expect("run the test binary as a child");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "example {name} failed ({}).\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        out.status
+    );
+    // The child's test harness prints `test NAME ... ` before the program's first line.
+    let harness = format!("test {name} ... ");
+    let printed: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.strip_prefix(&harness).unwrap_or(l))
+        .collect();
+    for line in want {
+        assert!(
+            printed.contains(line),
+            "example {name} did not print {line:?}.\nstdout:\n{stdout}"
+        );
+    }
+}
+
+const PRIMES_BELOW_100: &str =
+    "primes below 100: 2 3 5 7 11 13 17 19 23 29 31 37 41 43 47 53 59 61 67 71 73 79 83 89 97";
+
+#[test]
+fn sieve1() {
+    example("sieve1", sieve1::main, &[PRIMES_BELOW_100]);
+}
+
+#[test]
+fn sieve2() {
+    example(
+        "sieve2",
+        sieve2::main,
+        &[PRIMES_BELOW_100, "the 1025th prime: 8167"],
+    );
+}
+
+#[test]
+fn powser1() {
+    example(
+        "powser1",
+        powser1::main,
+        &[
+            "Ones: 1 1 1 1 1 1 1 1 1 1",
+            "Diff(Ones): 1 2 3 4 5 6 7 8 9 10",
+            "Integ(0, Ones): 0 1 1/2 1/3 1/4 1/5 1/6 1/7 1/8 1/9",
+            "Mul(Ones, Ones): 1 2 3 4 5 6 7 8 9 10",
+            "Exp(Ones): 1 1 3/2 13/6 73/24 167/40 4051/720 37633/5040 43817/4480 4596553/362880",
+            "ATan: 0 1 0 -1/3 0 1/5 0 -1/7 0 1/9",
+        ],
+    );
+}
+
+#[test]
+fn doubleselect() {
+    example(
+        "doubleselect",
+        doubleselect::main,
+        &["doubleselect: 100000 values, each through exactly one of four select cases"],
+    );
+}
+
+#[test]
+fn fifo() {
+    example(
+        "fifo",
+        fifo::main,
+        &[
+            "buffered fifo: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]",
+            "unbuffered fifo: a chain of 10 goroutines received 0..10 in order",
+        ],
+    );
+}
+
+#[test]
+fn nonblock() {
+    example(
+        "nonblock",
+        nonblock::main,
+        &[
+            "buffer=0: i32, i64, bool, String sent and received without blocking",
+            "buffer=1: i32, i64, bool, String sent and received without blocking",
+        ],
+    );
+}
+
+#[test]
+fn select3() {
+    example(
+        "select3",
+        select3::main,
+        &[
+            "nil send: blocks",
+            "select nil receive + default: no panic",
+            "receive from closed: does not block",
+            "send to closed: panics",
+            "select {}: blocks",
+            "select nil receive + nil send: blocks",
+            "select default: does not block",
+            "select x, ok := <-c on closed: does not block",
+            "select send to closed: panics",
+            "select send and receive on one channel: blocks",
+        ],
+    );
+}
+
+#[test]
+fn sendstmt() {
+    example(
+        "sendstmt",
+        sendstmt::main,
+        &[
+            "sent on a channel received from a channel: 2",
+            "sent `false || true`: true",
+        ],
+    );
+}
+
+#[test]
+fn goroutines() {
+    example(
+        "goroutines",
+        goroutines::main,
+        &["goroutines: 1 passed through a chain of 10000 goroutines, all of which have ended"],
+    );
+}
+
+#[test]
+fn perm() {
+    example(
+        "perm",
+        perm::main,
+        &["perm: every operation Go's perm.go accepts works, on the matching view"],
+    );
+}
