@@ -15,11 +15,13 @@ pub enum Impl {
     May,
     /// The `tokio` crate: stackless async tasks.
     Tokio,
+    /// The `crossbeam-channel` crate on plain `std::thread`s: the channel peer.
+    Crossbeam,
 }
 
 impl Impl {
     /// Every implementation, in the runner's column order.
-    pub const ALL: [Impl; 3] = [Impl::Goro, Impl::May, Impl::Tokio];
+    pub const ALL: [Impl; 4] = [Impl::Goro, Impl::May, Impl::Tokio, Impl::Crossbeam];
 
     /// The name used on the command line and in the runner's table.
     pub const fn as_str(self) -> &'static str {
@@ -27,6 +29,7 @@ impl Impl {
             Impl::Goro => "goro",
             Impl::May => "may",
             Impl::Tokio => "tokio",
+            Impl::Crossbeam => "crossbeam",
         }
     }
 }
@@ -43,7 +46,7 @@ impl FromStr for Impl {
         Impl::ALL
             .into_iter()
             .find(|i| i.as_str() == s)
-            .ok_or_else(|| format!("unknown impl {s:?} (want goro, may or tokio)"))
+            .ok_or_else(|| format!("unknown impl {s:?} (want goro, may, tokio or crossbeam)"))
     }
 }
 
@@ -100,6 +103,13 @@ impl Flags {
     /// `--impl`: which runtime to measure (default goro).
     pub fn imp(&self) -> Impl {
         self.get("impl", Impl::Goro)
+    }
+
+    /// Exits with status 2 and `why`: this workload has no version for `imp` (the runner
+    /// never asks for one; its cell reads `n/a`).
+    pub fn not_applicable(&self, imp: Impl, why: &str) -> ! {
+        eprintln!("{}: no {imp} version: {why}", self.program);
+        process::exit(2)
     }
 
     fn usage(&self, msg: &str) -> ! {

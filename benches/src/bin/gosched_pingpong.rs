@@ -85,6 +85,7 @@ fn main() {
         Impl::Goro => goro_run(n, counter.clone()),
         Impl::May => may_run(n, counter.clone()),
         Impl::Tokio => tokio_run(n, counter.clone()),
+        imp @ Impl::Crossbeam => flags.not_applicable(imp, "no goroutines to switch between"),
     };
     let yields = 2 * n;
     assert_eq!(

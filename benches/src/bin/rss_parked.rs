@@ -44,6 +44,7 @@ fn main() {
         Impl::Goro => goro_run(n),
         Impl::May => may_run(n),
         Impl::Tokio => tokio_run(n),
+        imp @ Impl::Crossbeam => flags.not_applicable(imp, "a parked OS thread is not a goroutine"),
     };
     assert_eq!(
         out.released, n,

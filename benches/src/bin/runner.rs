@@ -2,7 +2,7 @@
 //! prints the medians side by side with the goro/Go ratio.
 //!
 //! `cargo run --release -p goro-benches --bin runner [-- [--runs N] [--timeout S]
-//! [--impls goro,go,may,tokio] [workload...]]`
+//! [--impls goro,go,may,tokio,crossbeam] [workload...]]`
 //!
 //! Steps:
 //! 1. The workload binaries are the ones cargo built beside this one (same directory as
@@ -12,7 +12,8 @@
 //!    failing that the Go column reads `go: unavailable`.
 //! 3. Runs are interleaved (run 1 of every impl, then run 2, …) so drift hits all columns alike.
 //!    A run that exits non-zero, prints no `name value unit` line for its case, or outlives
-//!    `--timeout` makes its cell FAIL (or TIMEOUT); the reason is listed under the table.
+//!    `--timeout` makes its cell FAIL (or TIMEOUT); the reason is listed under the table. A peer
+//!    with no version of a workload reads `n/a` and is not run.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -25,39 +26,97 @@ struct Case {
     workload: &'static str,
     args: &'static [&'static str],
     name: &'static str,
+    /// The peer columns (may, tokio, crossbeam) this workload has a version for; the others
+    /// read `n/a`. goro and Go always run.
+    peers: &'static [&'static str],
+    /// Extra arguments for one column, after `args` (a later flag wins): a smaller `--n` for a
+    /// peer that would take far longer than the rest at the common size. Per-message numbers
+    /// stay comparable; the README lists every such case.
+    only: &'static [(&'static str, &'static [&'static str])],
+}
+
+const fn case(
+    workload: &'static str,
+    args: &'static [&'static str],
+    name: &'static str,
+    peers: &'static [&'static str],
+) -> Case {
+    Case {
+        workload,
+        args,
+        name,
+        peers,
+        only: &[],
+    }
 }
 
 const CASES: &[Case] = &[
-    Case {
-        workload: "spawn_join",
-        args: &[],
-        name: "spawn_join",
-    },
-    Case {
-        workload: "gosched_pingpong",
-        args: &[],
-        name: "gosched_pingpong",
-    },
+    case("spawn_join", &[], "spawn_join", &["may", "tokio"]),
+    case(
+        "gosched_pingpong",
+        &[],
+        "gosched_pingpong",
+        &["may", "tokio"],
+    ),
     // 20,000: a round N at which may still fits vm.max_map_count (2 maps per coroutine).
+    case(
+        "rss_parked",
+        &["--n", "20000"],
+        "rss_parked_20000",
+        &["may", "tokio"],
+    ),
+    case(
+        "rss_parked",
+        &["--n", "100000"],
+        "rss_parked_100000",
+        &["may", "tokio"],
+    ),
+    case(
+        "rss_parked",
+        &["--n", "1000000"],
+        "rss_parked_1000000",
+        &["may", "tokio"],
+    ),
+    // Two OS threads hand off through futexes at ~10 µs a round trip: a tenth of N for them.
     Case {
-        workload: "rss_parked",
-        args: &["--n", "20000"],
-        name: "rss_parked_20000",
+        only: &[("crossbeam", &["--n", "100000"])],
+        ..case(
+            "pingpong_unbuffered",
+            &["--procs", "1"],
+            "pingpong_unbuffered_p1",
+            &["may", "tokio", "crossbeam"],
+        )
     },
     Case {
-        workload: "rss_parked",
-        args: &["--n", "100000"],
-        name: "rss_parked_100000",
+        only: &[("crossbeam", &["--n", "100000"])],
+        ..case(
+            "pingpong_unbuffered",
+            &["--procs", "2"],
+            "pingpong_unbuffered_p2",
+            &["may", "tokio", "crossbeam"],
+        )
+    },
+    case(
+        "spsc_buffered",
+        &[],
+        "spsc_buffered",
+        &["tokio", "crossbeam"],
+    ),
+    case("mpmc", &["--cap", "1024"], "mpmc_buffered", &["crossbeam"]),
+    Case {
+        only: &[("crossbeam", &["--n", "400000"])],
+        ..case("mpmc", &["--cap", "0"], "mpmc_unbuffered", &["crossbeam"])
     },
     Case {
-        workload: "rss_parked",
-        args: &["--n", "1000000"],
-        name: "rss_parked_1000000",
+        only: &[("crossbeam", &["--n", "200000"])],
+        ..case("select4", &[], "select4", &["tokio", "crossbeam"])
     },
+    case("skynet", &[], "skynet", &["tokio"]),
+    case("prime_sieve", &[], "prime_sieve", &["tokio"]),
 ];
 
 /// The columns: goro, Go, then the peers.
-const IMPLS: &[&str] = &["goro", "go", "may", "tokio"];
+const IMPLS: &[&str] = &["goro", "go", "may", "tokio", "crossbeam"];
 
 /// What one cell of the table shows.
 enum Cell {
@@ -67,6 +126,8 @@ enum Cell {
     Fail(&'static str),
     /// Go could not be installed.
     Unavailable,
+    /// This peer has no version of the workload.
+    NotApplicable,
 }
 
 struct Options {
@@ -86,7 +147,13 @@ fn main() {
     let target_dir = bin_dir.parent().unwrap_or(&bin_dir).to_path_buf();
     let cases: Vec<&Case> = CASES
         .iter()
-        .filter(|c| opts.workloads.is_empty() || opts.workloads.iter().any(|w| w == c.workload))
+        .filter(|c| {
+            opts.workloads.is_empty()
+                || opts
+                    .workloads
+                    .iter()
+                    .any(|w| w == c.workload || w == c.name)
+        })
         .collect();
     if cases.is_empty() {
         eprintln!("runner: no such workload: {}", opts.workloads.join(" "));
@@ -122,6 +189,8 @@ fn main() {
                 failed[k] = Some("unavailable");
             } else if imp == "go" && !go_built.contains(&case.workload) {
                 failed[k] = Some("FAIL");
+            } else if imp != "goro" && imp != "go" && !case.peers.contains(&imp.as_str()) {
+                failed[k] = Some("n/a");
             }
         }
         for run in 1..=opts.runs {
@@ -148,6 +217,7 @@ fn main() {
         let cells = (0..opts.impls.len())
             .map(|k| match failed[k] {
                 Some("unavailable") => Cell::Unavailable,
+                Some("n/a") => Cell::NotApplicable,
                 Some(label) => Cell::Fail(label),
                 None => Cell::Value(median(&mut samples[k]), std::mem::take(&mut units[k])),
             })
@@ -174,8 +244,9 @@ fn parse_options() -> Options {
     };
     let usage = |msg: &str| -> ! {
         eprintln!(
-            "{msg}\nusage: runner [--runs N] [--timeout SECONDS] [--impls goro,go,may,tokio] \
-             [workload...]\nworkloads: spawn_join gosched_pingpong rss_parked"
+            "{msg}\nusage: runner [--runs N] [--timeout SECONDS] \
+             [--impls goro,go,may,tokio,crossbeam] [workload...]\nworkloads: {}",
+            workload_names().join(" ")
         );
         std::process::exit(2)
     };
@@ -218,9 +289,21 @@ fn parse_options() -> Options {
     opts
 }
 
+/// Every workload, once, in table order.
+fn workload_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = CASES.iter().map(|c| c.workload).collect();
+    names.dedup();
+    names
+}
+
 /// The program and arguments of one run of `case` for `imp`.
 fn command_for(case: &Case, imp: &str, bin_dir: &Path, go_dir: &Path) -> (PathBuf, Vec<String>) {
     let mut args: Vec<String> = case.args.iter().map(|s| s.to_string()).collect();
+    for (who, extra) in case.only {
+        if *who == imp {
+            args.extend(extra.iter().map(|s| s.to_string()));
+        }
+    }
     if imp == "go" {
         (go_dir.join(case.workload), args)
     } else {
@@ -430,6 +513,7 @@ fn print_table(impls: &[String], rows: &[(&Case, Vec<Cell>)]) {
                 Cell::Value(v, _) => fmt_value(*v),
                 Cell::Fail(label) => label.to_string(),
                 Cell::Unavailable => "go: unavailable".into(),
+                Cell::NotApplicable => "n/a".into(),
             });
             if Some(k) == go && goro.is_some() {
                 let ratio = match (goro.map(|g| &cells[g]), cell) {

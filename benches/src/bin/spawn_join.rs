@@ -81,6 +81,7 @@ fn main() {
                 main.await.expect("main task panicked")
             })
         }
+        imp @ Impl::Crossbeam => flags.not_applicable(imp, "spawns threads, not goroutines"),
     };
     assert_eq!(sum, expected(n), "spawn_join: wrong sum");
     report::line(

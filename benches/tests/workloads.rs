@@ -1,0 +1,114 @@
+//! Every channel workload, small, in every implementation the runner runs it in: each must
+//! check its answer and print its one `name value unit` line. (Sizes here are tiny; the
+//! runner's are in `src/bin/runner.rs`.)
+
+use std::process::Command;
+
+/// Runs `bin args --impl imp` and returns the name and unit of its result line.
+fn run(bin: &str, args: &[&str], imp: &str) -> (String, String) {
+    let out = Command::new(bin)
+        .args(args)
+        .args(["--impl", imp])
+        .output()
+        .expect("start the workload");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{bin} {args:?} --impl {imp}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "{bin} --impl {imp}: want one line, got {stdout:?}"
+    );
+    let f: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(
+        f.len(),
+        3,
+        "{bin} --impl {imp}: not `name value unit`: {stdout:?}"
+    );
+    let v: f64 = f[1].parse().expect("a number");
+    assert!(v > 0.0, "{bin} --impl {imp}: {v}");
+    (f[0].to_string(), f[2].to_string())
+}
+
+fn check(bin: &str, args: &[&str], impls: &[&str], name: &str, unit: &str) {
+    for imp in impls {
+        assert_eq!(run(bin, args, imp), (name.to_string(), unit.to_string()));
+    }
+}
+
+#[test]
+fn pingpong_unbuffered() {
+    let bin = env!("CARGO_BIN_EXE_pingpong_unbuffered");
+    let impls = ["goro", "may", "tokio", "crossbeam"];
+    for p in ["1", "2"] {
+        let args = ["--n", "2000", "--procs", p];
+        let name = format!("pingpong_unbuffered_p{p}");
+        check(bin, &args, &impls, &name, "ns/roundtrip");
+    }
+}
+
+#[test]
+fn spsc_buffered() {
+    let bin = env!("CARGO_BIN_EXE_spsc_buffered");
+    let impls = ["goro", "tokio", "crossbeam"];
+    check(bin, &["--n", "20000"], &impls, "spsc_buffered", "ns/msg");
+}
+
+#[test]
+fn mpmc() {
+    let bin = env!("CARGO_BIN_EXE_mpmc");
+    let impls = ["goro", "crossbeam"];
+    check(bin, &["--n", "20000"], &impls, "mpmc_buffered", "ns/msg");
+    let args = ["--n", "4000", "--cap", "0"];
+    check(bin, &args, &impls, "mpmc_unbuffered", "ns/msg");
+}
+
+#[test]
+fn select4() {
+    let bin = env!("CARGO_BIN_EXE_select4");
+    let impls = ["goro", "tokio", "crossbeam"];
+    check(bin, &["--n", "4000"], &impls, "select4", "ns/msg");
+    check(
+        bin,
+        &["--n", "4000", "--cap", "16"],
+        &impls,
+        "select4",
+        "ns/msg",
+    );
+}
+
+#[test]
+fn skynet() {
+    let bin = env!("CARGO_BIN_EXE_skynet");
+    let impls = ["goro", "may", "tokio"];
+    check(bin, &["--n", "10000"], &impls, "skynet", "ms");
+}
+
+#[test]
+fn prime_sieve() {
+    let bin = env!("CARGO_BIN_EXE_prime_sieve");
+    check(
+        bin,
+        &["--n", "200"],
+        &["goro", "tokio"],
+        "prime_sieve",
+        "ms",
+    );
+}
+
+#[test]
+fn a_peer_without_a_version_says_so() {
+    let out = Command::new(env!("CARGO_BIN_EXE_skynet"))
+        .args(["--impl", "crossbeam"])
+        .output()
+        .expect("start skynet");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "printed a result line");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no crossbeam version"), "{err}");
+}
