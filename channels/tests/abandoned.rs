@@ -7,6 +7,7 @@ mod support;
 
 use goro::chan::select;
 use goro::runtime::{gomaxprocs, gosched, num_goroutine};
+use goro::select;
 use goro::{Chan, JoinHandle};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
@@ -103,5 +104,29 @@ fn parked_selects_are_taken_off_every_queue_when_unwound() {
         count(&unwound),
         3,
         "each select unwound and left both queues"
+    );
+}
+
+#[test]
+fn a_parked_select_drops_its_unsent_value_once_when_unwound() {
+    let values = Arc::new(AtomicUsize::new(0));
+    let v = values.clone();
+    goro::run(move || {
+        gomaxprocs(1);
+        let full = Chan::<DropCount>::new(0);
+        let f2 = full.clone();
+        let _blocked = park_in_order(2, move |_| {
+            let never = Chan::<u8>::new(0);
+            select! {
+                f2 <- DropCount(v.clone()) => unreachable!("nobody receives"),
+                <-never => unreachable!("nobody sends"),
+            }
+        });
+        assert_eq!(parked("select"), 2);
+    });
+    assert_eq!(
+        count(&values),
+        2,
+        "each parked select's value, dropped once by unwinding"
     );
 }

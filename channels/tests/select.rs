@@ -416,3 +416,111 @@ fn select_sends_pseudo_randomly_between_arms_on_one_channel() {
         );
     }
 }
+
+#[goro::test]
+fn close_wakes_a_parked_select_through_its_receive_arm() {
+    gomaxprocs(1);
+    let (a, b) = (chan![u8], chan![u8]);
+    let (a2, b2) = (a.clone(), b.clone());
+    let waiter = park_in_order(1, move |_| {
+        select! {
+            v = <-a2 => ('a', v),
+            b2 <- 1 => ('b', None),
+        }
+    });
+    assert_eq!(parked("select"), 1);
+    a.close();
+    let got: Vec<_> = waiter.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(got, [('a', None)]);
+    assert_eq!(
+        b.try_recv(),
+        Err(goro::TryRecvError::Empty),
+        "the send arm left b"
+    );
+}
+
+#[goro::test]
+fn unsent_values_are_dropped_with_the_select_and_sent_ones_move() {
+    let (first, drops) = DropCount::new();
+    let (full, ready) = (chan![DropCount; 1], chan![DropCount; 1]);
+    full.send(first);
+    for _ in 0..100 {
+        select! {
+            full <- DropCount(drops.clone()) => unreachable!("full"),
+            ready <- DropCount(drops.clone()) => {},
+        }
+        assert_eq!(
+            count(&drops),
+            1,
+            "the value for the full channel, dropped once"
+        );
+        drop(ready.recv()); // the sent one arrives intact and is dropped by its receiver
+        assert_eq!(count(&drops), 2);
+        drops.store(0, Ordering::SeqCst);
+    }
+    drop(full);
+    assert_eq!(count(&drops), 1, "the buffered value");
+}
+
+#[goro::test]
+fn a_parked_send_arm_moves_its_value_to_the_receiver() {
+    gomaxprocs(1);
+    let (first, drops) = DropCount::new();
+    let slot = Mutex::new(Some(first));
+    let (a, never) = (chan![DropCount], chan![DropCount]);
+    let (a2, n2) = (a.clone(), never.clone());
+    let sender = park_in_order(1, move |_| {
+        let v = slot.lock().unwrap().take().unwrap();
+        select! {
+            a2 <- v => {},
+            <-n2 => unreachable!("nobody sends on never"),
+        }
+    });
+    let got = a.recv().unwrap();
+    sender.into_iter().for_each(|h| h.join().unwrap());
+    assert_eq!(count(&drops), 0, "moved, not copied or dropped");
+    drop(got);
+    assert_eq!(count(&drops), 1);
+}
+
+#[goro::test]
+fn a_select_that_won_elsewhere_is_skipped_by_its_other_channels() {
+    // One P: after `b.recv()` wins the parked select, it stays runnable (not yet run, so its
+    // sudog is still on `a`'s queue) while we go on. `a` must treat that sudog as gone.
+    gomaxprocs(1);
+    let (a, b) = (chan![i32], chan![i32]);
+    let (a2, b2) = (a.clone(), b.clone());
+    let waiter = park_in_order(1, move |_| {
+        select! {
+            a2 <- 1 => 'a',
+            b2 <- 2 => 'b',
+        }
+    });
+    assert_eq!(b.recv(), Some(2));
+    assert_eq!(
+        a.try_recv(),
+        Err(goro::TryRecvError::Empty),
+        "stale sudog skipped"
+    );
+    a.close(); // must not wake the select a second time
+    let got: Vec<_> = waiter.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(got, ['b']);
+    assert_eq!(a.recv(), None);
+}
+
+#[goro::test]
+fn a_select_on_both_ends_of_a_buffered_channel_does_what_the_buffer_allows() {
+    let c = chan![u8; 1];
+    for _ in 0..100 {
+        let sent = select! {
+            c <- 7 => true,
+            v = <-c => unreachable!("empty buffer, got {v:?}"),
+        };
+        assert!(sent);
+        let got = select! {
+            c <- 8 => unreachable!("full buffer"),
+            v = <-c => v,
+        };
+        assert_eq!(got, Some(7));
+    }
+}

@@ -1,6 +1,8 @@
 //! Many goroutines on all Ps hammering channels: every message is received exactly once
 //! (a bitmap over all values), per-sender order survives, nothing deadlocks. Sized to take
 //! seconds in a debug build on two cores (CI runs `cargo test --workspace` in debug).
+mod support;
+
 use goro::prelude::*;
 use std::time::Instant;
 
@@ -232,4 +234,99 @@ fn a_select_loop_drains_four_channels_until_all_are_closed() {
         4 * N,
         start.elapsed()
     );
+}
+
+#[goro::test]
+fn crossed_selects_never_deadlock() {
+    // Two goroutines each select on the same two unbuffered channels with the roles
+    // crossed — send on mine, receive on yours — until each has sent N and received N
+    // (turning a finished arm off with nil). Selects lock channels in address order, so
+    // neither can hold one channel's lock while waiting for the other's.
+    const N: usize = 100_000;
+    let start = Instant::now();
+    let (a, b) = (chan![usize], chan![usize]);
+    let peer = |mut mine: Chan<usize>, mut yours: Chan<usize>| {
+        goro::spawn(move || {
+            let (mut sent, mut got) = (0, 0);
+            while !(mine.is_nil() && yours.is_nil()) {
+                select! {
+                    mine <- sent => {
+                        sent += 1;
+                        if sent == N {
+                            mine = Chan::nil();
+                        }
+                    },
+                    v = <-yours => {
+                        assert_eq!(v, Some(got), "in order, once each");
+                        got += 1;
+                        if got == N {
+                            yours = Chan::nil();
+                        }
+                    }
+                }
+            }
+            (sent, got)
+        })
+    };
+    let p1 = peer(a.clone(), b.clone());
+    let p2 = peer(b, a);
+    assert_eq!((p1.join().unwrap(), p2.join().unwrap()), ((N, N), (N, N)));
+    eprintln!(
+        "crossed selects: {} exchanges in {:?}",
+        2 * N,
+        start.elapsed()
+    );
+}
+
+#[goro::test]
+fn close_racing_with_busy_senders_loses_and_invents_nothing() {
+    // Four senders send 0, 1, 2, … as fast as they can until close makes their send panic;
+    // four receivers drain until closed. Whatever a send returned from must arrive exactly
+    // once; what panicked must not arrive: sender s's received values are exactly 0..ok[s].
+    use goro::chan::SEND_ON_CLOSED;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const SENDERS: usize = 4;
+    const SHIFT: usize = 24;
+    for cap in [0, 16] {
+        let ch = chan![usize; cap];
+        let ok: Arc<[AtomicUsize; SENDERS]> = Arc::new(Default::default());
+        let senders: Vec<_> = (0..SENDERS)
+            .map(|s| {
+                let (tx, ok) = (ch.sender(), ok.clone());
+                goro::spawn(move || {
+                    for k in 0.. {
+                        tx.send(s << SHIFT | k);
+                        ok[s].store(k + 1, Ordering::SeqCst);
+                    }
+                })
+            })
+            .collect();
+        let receivers: Vec<_> = (0..4)
+            .map(|_| {
+                let rx = ch.receiver();
+                goro::spawn(move || rx.iter().collect::<Vec<_>>())
+            })
+            .collect();
+        // Close once plenty has moved (the receivers are busy meanwhile).
+        support::wait_until("20 000 sends", || {
+            ok.iter().map(|n| n.load(Ordering::SeqCst)).sum::<usize>() >= 20_000
+        });
+        ch.close();
+        for h in senders {
+            let payload = h.join().expect_err("a sender only stops by panicking");
+            assert_eq!(goro::panic::payload_str(&*payload), SEND_ON_CLOSED);
+        }
+        let mut per_sender = vec![Vec::new(); SENDERS];
+        for h in receivers {
+            for v in h.join().unwrap() {
+                per_sender[v >> SHIFT].push(v & ((1 << SHIFT) - 1));
+            }
+        }
+        for (s, mut got) in per_sender.into_iter().enumerate() {
+            got.sort_unstable();
+            let want: Vec<usize> = (0..ok[s].load(Ordering::SeqCst)).collect();
+            assert_eq!(got, want, "cap {cap}, sender {s}");
+        }
+    }
 }

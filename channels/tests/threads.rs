@@ -132,3 +132,32 @@ fn threads_and_goroutines_share_one_channel_under_load() {
     assert_eq!(sum, n * (n - 1) / 2, "every value once");
     assert_eq!(ch.try_recv(), Err(TryRecvError::Empty));
 }
+
+#[test]
+fn a_thread_selects_between_two_goroutine_senders_many_times() {
+    // Two goroutines (on any P) race to wake the same parked thread; exactly one wins each
+    // round, so every value arrives once.
+    const N: u32 = 20_000;
+    let (a, b) = (Chan::<u32>::new(0), Chan::<u32>::new(0));
+    let (a2, b2) = (a.clone(), b.clone());
+    let feeder = thread::spawn(move || {
+        goro::run(move || {
+            let other = goro::spawn(move || (0..N).for_each(|i| a2.send(i)));
+            (0..N).for_each(|i| b2.send(N + i));
+            other.join().unwrap(); // run would unwind it if still sending
+        })
+    });
+    let mut seen = vec![false; 2 * N as usize];
+    for _ in 0..2 * N {
+        let (mut ra, mut rb) = (select::recv(&a), select::recv(&b));
+        let v = match select::select([&mut ra, &mut rb], true) {
+            Some(0) => ra.take(),
+            _ => rb.take(),
+        }
+        .unwrap();
+        assert!(!seen[v as usize], "{v} twice");
+        seen[v as usize] = true;
+    }
+    feeder.join().unwrap();
+    assert!(seen.iter().all(|&s| s));
+}
