@@ -82,6 +82,29 @@ where
     })
 }
 
+/// Whether `f` blocks: runs it in a goroutine that first starts a witness goroutine. With
+/// one P the witness runs only once `f`'s goroutine has blocked or finished, so whichever
+/// reports first on a buffered channel tells which happened. A blocked `f` stays parked
+/// (its runtime unwinds it at the end).
+///
+/// # Panics
+/// Unless the runtime has exactly one P.
+pub fn blocks(f: impl FnOnce() + Send + 'static) -> bool {
+    assert_eq!(
+        goro::runtime::gomaxprocs(0),
+        1,
+        "blocks needs gomaxprocs(1)"
+    );
+    let first = Chan::<bool>::new(2);
+    let (witness, done) = (first.clone(), first.clone());
+    goro::spawn(move || {
+        goro::spawn(move || witness.send(true)); // f's goroutine blocked (or ended)
+        f();
+        done.send(false); // f returned before anything else could run
+    });
+    first.recv().expect("one of the two reports")
+}
+
 /// How many goroutines of this runtime are parked with wait reason `reason` (Go's text, as
 /// in `goroutine 7 [chan receive]:`), from `runtime::stack(true)`.
 pub fn parked(reason: &str) -> usize {
