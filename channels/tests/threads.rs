@@ -161,3 +161,49 @@ fn a_thread_selects_between_two_goroutine_senders_many_times() {
     feeder.join().unwrap();
     assert!(seen.iter().all(|&s| s));
 }
+
+#[test]
+fn goroutines_of_two_runtimes_talk_through_a_channel() {
+    // Each `run` is its own runtime on its own thread; a channel connects their goroutines,
+    // and a wake-up from one runtime readies the parked goroutine on the other's scheduler.
+    let (ping, pong) = (Chan::<u32>::new(0), Chan::<u32>::new(0));
+    let (ping2, pong2) = (ping.clone(), pong.clone());
+    let echo = thread::spawn(move || {
+        goro::run(move || {
+            let mut n = 0;
+            for v in &ping2 {
+                pong2.send(v + 1);
+                n += 1;
+            }
+            n
+        })
+    });
+    let last = goro::run(move || {
+        let mut v = 0;
+        for _ in 0..10_000 {
+            ping.send(v);
+            v = pong.recv().unwrap();
+        }
+        ping.close();
+        v
+    });
+    assert_eq!(last, 10_000);
+    assert_eq!(echo.join().unwrap(), 10_000);
+}
+
+#[test]
+fn scoped_threads_pass_borrowed_values() {
+    // `Chan<T>` needs only `T: Send`, not `'static`: it can carry references into a scope.
+    let words = vec!["go".to_owned(), "ro".to_owned(), "utine".to_owned()];
+    let ch = Chan::<&str>::new(0);
+    let joined = thread::scope(|s| {
+        s.spawn(|| {
+            for w in &words {
+                ch.send(w);
+            }
+            ch.close();
+        });
+        ch.iter().collect::<String>()
+    });
+    assert_eq!(joined, "goroutine");
+}
