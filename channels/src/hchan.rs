@@ -55,12 +55,21 @@ pub(crate) enum Step {
 }
 
 impl<T> Hchan<T> {
+    /// # Panics
+    /// `makechan: size out of range` if the buffer could not exist (as Go).
     pub(crate) fn new(cap: usize) -> Hchan<T> {
+        if core::mem::size_of::<T>()
+            .checked_mul(cap)
+            .is_none_or(|b| b > isize::MAX as usize)
+        {
+            panic!("makechan: size out of range");
+        }
         Hchan {
             lock: Lock::new(),
             cap,
             st: UnsafeCell::new(State {
-                buf: (0..cap).map(|_| MaybeUninit::uninit()).collect(),
+                // One allocation, no per-slot loop: zero-sized T costs nothing at any cap.
+                buf: Box::new_uninit_slice(cap),
                 qcount: 0,
                 sendx: 0,
                 recvx: 0,

@@ -208,3 +208,18 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static COUNTING: Counting = Counting;
+
+#[test]
+fn making_a_zero_sized_channel_does_no_work_per_slot() {
+    // Debug builds too: no loop over the capacity (2^40 slots would take hours).
+    let ch = goro::Chan::<()>::new(1 << 40);
+    assert_eq!(ch.cap(), 1 << 40);
+    ch.send(());
+    assert_eq!(ch.recv(), Some(()));
+}
+
+#[test]
+#[should_panic(expected = "makechan: size out of range")]
+fn an_impossible_buffer_panics_with_gos_text() {
+    let _ = goro::Chan::<u64>::new(usize::MAX / 4);
+}
