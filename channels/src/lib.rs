@@ -19,3 +19,6 @@ mod view;
 pub use chan::{Chan, Iter};
 pub use err::{CLOSE_OF_CLOSED, CLOSE_OF_NIL, SEND_ON_CLOSED, TryRecvError, TrySendError};
 pub use view::{Receiver, Sender};
+
+#[cfg(all(test, goro_loom))]
+mod tests;
