@@ -12,13 +12,19 @@ use crate::loom::atomic::{AtomicU32, Ordering};
 
 const UNLOCKED: u32 = 0;
 const LOCKED: u32 = 1;
+#[cfg(not(goro_loom))]
 const SLEEPING: u32 = 2;
+#[cfg(not(goro_loom))]
 const SPINS: u32 = 64;
 
 /// A mutual-exclusion lock without a guard. Go: runtime.mutex.
 #[derive(Debug)]
 pub struct Lock {
     key: AtomicU32,
+    /// Under loom, contended waiters sleep on a condition variable instead of spinning:
+    /// a spin loop is an unbounded branch for the model checker.
+    #[cfg(goro_loom)]
+    wait: (crate::loom::Mutex<()>, crate::loom::Condvar),
 }
 
 impl Default for Lock {
@@ -41,6 +47,7 @@ impl Lock {
     pub fn new() -> Lock {
         Lock {
             key: AtomicU32::new(UNLOCKED),
+            wait: (crate::loom::Mutex::new(()), crate::loom::Condvar::new()),
         }
     }
 
@@ -57,6 +64,7 @@ impl Lock {
     }
 
     #[cold]
+    #[cfg(not(goro_loom))]
     fn lock_slow(&self) {
         for _ in 0..SPINS {
             if self.key.load(Ordering::Relaxed) == UNLOCKED
@@ -67,17 +75,24 @@ impl Lock {
             {
                 return;
             }
-            #[cfg(goro_loom)]
-            crate::loom::thread::yield_now();
-            #[cfg(not(goro_loom))]
             crate::loom::hint::spin_loop();
         }
         // Contended: announce a sleeper, then sleep while the lock is held.
         while self.key.swap(SLEEPING, Ordering::Acquire) != UNLOCKED {
-            #[cfg(not(goro_loom))]
             crate::futex::wait(&self.key, SLEEPING);
-            #[cfg(goro_loom)]
-            crate::loom::thread::yield_now();
+        }
+    }
+
+    #[cold]
+    #[cfg(goro_loom)]
+    fn lock_slow(&self) {
+        let mut guard = self.wait.0.lock().unwrap();
+        while self
+            .key
+            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            guard = self.wait.1.wait(guard).unwrap();
         }
     }
 
@@ -94,9 +109,15 @@ impl Lock {
     /// The caller holds the lock (acquired by `lock`/`try_lock` and not yet released) —
     /// possibly on another stack of the same M, as a parked G's unlock callback does.
     pub unsafe fn unlock(&self) {
+        #[cfg(not(goro_loom))]
         if self.key.swap(UNLOCKED, Ordering::Release) == SLEEPING {
-            #[cfg(not(goro_loom))]
             crate::futex::wake(&self.key);
+        }
+        #[cfg(goro_loom)]
+        {
+            let _guard = self.wait.0.lock().unwrap();
+            self.key.store(UNLOCKED, Ordering::Release);
+            self.wait.1.notify_all();
         }
     }
 }

@@ -3,7 +3,7 @@
 //! buffer (whose value the receiver moves into the freed slot), and `close` leaving buffered
 //! values receivable. The receiver must see exactly `[1, 2]`, then `None`.
 
-use super::support::{Drops, model_one_preemption, val};
+use super::support::{Drops, val};
 use crate::{Chan, TryRecvError, TrySendError};
 use loom::thread;
 
@@ -36,7 +36,7 @@ fn loom_buffered_send_send_close_is_drained_in_order() {
 fn loom_buffered_try_send_try_recv_close_is_drained_in_order() {
     // The same exchange without parking: both sides retry (yielding to loom) until the
     // other side has made room or left a value.
-    model_one_preemption(|| {
+    loom::model(|| {
         let drops = Drops::default();
         let ch = Chan::new(1);
         let tx = thread::spawn({

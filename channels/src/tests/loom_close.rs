@@ -3,7 +3,7 @@
 //! channel` (as does one that arrives after it), a receiver woken by close gets `None`, and
 //! a value is never both delivered and refused.
 
-use super::support::{Drops, model_one_preemption, val};
+use super::support::{Drops, val};
 use crate::{Chan, SEND_ON_CLOSED};
 use loom::thread;
 use std::any::Any;
@@ -53,7 +53,7 @@ fn loom_close_racing_a_hand_off_either_delivers_or_refuses() {
     // has the value, the sender returned) or close came first (the receiver got None, the
     // sender panicked). Never half of each. The main thread only joins, so loom picks which
     // of the three starts without spending a preemption on it.
-    model_one_preemption(|| {
+    loom::model(|| {
         let drops = Drops::default();
         let ch = Chan::new(0);
         let tx = thread::spawn({
@@ -78,7 +78,7 @@ fn loom_close_racing_a_hand_off_either_delivers_or_refuses() {
 
 #[test]
 fn loom_close_wakes_every_parked_receiver_with_none() {
-    model_one_preemption(|| {
+    loom::model(|| {
         let ch = Chan::<u32>::new(0);
         let rxs: Vec<_> = (0..2)
             .map(|_| {

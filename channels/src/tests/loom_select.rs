@@ -4,15 +4,13 @@
 //! still there for the next receiver: nothing lost, nothing duplicated.
 //!
 //! The wakers wait at a gate the selecting thread opens just before it selects, so loom
-//! explores mostly the parked path (one preemption still lets them overtake the select).
+//! explores mostly the parked path (a preemption still lets them overtake the select).
 //! Each model runs four times: with either case polled first (`pin_poll_order`), and with
 //! case 0 on the channel locked first or second (`chan_pair`), so loom sees every role each
-//! channel can play; within one run loom explores every interleaving with at most one
-//! preemption (three threads share the channel locks: see `model_one_preemption`).
+//! channel can play; within one run loom explores every interleaving within the
+//! preemption bound (`LOOM_MAX_PREEMPTIONS`, 2 in CI).
 
-use super::support::{
-    Drops, Gate, chan_pair, model_one_preemption, pin_poll_order, receiver_queued, val,
-};
+use super::support::{Drops, Gate, chan_pair, pin_poll_order, receiver_queued, val};
 use crate::select::{self, recv};
 use crate::{Chan, TryRecvError};
 use loom::thread;
@@ -29,7 +27,7 @@ fn cases_chans<T>(low_first: bool) -> (Chan<T>, Chan<T>) {
 #[test]
 fn loom_select_with_two_senders_fires_exactly_one_case() {
     for (first, low_first) in VARIANTS {
-        model_one_preemption(move || {
+        loom::model(move || {
             let drops = Drops::default();
             let (c0, c1) = cases_chans(low_first);
             let gate = Gate::new();
@@ -89,7 +87,7 @@ fn loom_select_with_two_senders_fires_exactly_one_case() {
 fn loom_select_racing_close_and_send_takes_one_and_loses_nothing() {
     // Case 0's channel is closed by one thread while another sends on case 1's.
     for (first, low_first) in VARIANTS {
-        model_one_preemption(move || {
+        loom::model(move || {
             let drops = Drops::default();
             let (closed, sent) = cases_chans(low_first);
             let gate = Gate::new();

@@ -2,8 +2,9 @@
 //! *real* `Chan`/`select` code on loom threads: a blocked loom thread parks through the
 //! thread-G path (`gopark` → `Note` → loom's `Condvar`), and the hchan `Lock`, the sudogs'
 //! `SelectDone` and every G status word are loom atomics, so loom explores the orders of
-//! the locked steps, the select claim and the park/ready handshake (two preemptions; one
-//! where three threads share a channel lock, see `support::model_one_preemption`).
+//! the locked steps, the select claim and the park/ready handshake (two preemptions in CI;
+//! under loom the `Lock` blocks on a loom `Condvar`, so contended locks add no spin
+//! branches).
 //!
 //! Run: `RUSTFLAGS="--cfg goro_loom" CARGO_TARGET_DIR=target/loom LOOM_MAX_PREEMPTIONS=2
 //! cargo test -p goro-chan --release --lib loom_`.

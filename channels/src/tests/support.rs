@@ -152,22 +152,3 @@ pub(super) fn pin_poll_order(first: usize) {
         x = xorshift(x);
     }
 }
-
-/// `loom::model` with at most one preemption, for models in which two threads may wait for
-/// an hchan lock at once (three threads on the channels), or which spin themselves (the
-/// `try_*` loops).
-///
-/// Under loom, goro-rt's `Lock::lock_slow` waits by spinning: 64 `Relaxed` loads, then `swap`
-/// in a loop, each followed by `yield_now`. loom does not count a switch away from a thread
-/// that yielded as a preemption, so with two preemptions it reaches schedules where the
-/// holder is preempted right after its CAS and two waiters hand the CPU to each other for
-/// ever; and every `Relaxed` load that may still read the old value is one more branch. Such
-/// models end in "Model exceeded maximum number of branches". With one preemption they
-/// finish, and loom can still stop any thread anywhere once: a waker between its claim and
-/// `goready`, a close between an enqueue and the park. A `Lock` that blocks on a loom
-/// `Condvar` under `goro_loom` would let these models run with two.
-pub(super) fn model_one_preemption<F: Fn() + Sync + Send + 'static>(f: F) {
-    let mut b = loom::model::Builder::new();
-    b.preemption_bound = Some(b.preemption_bound.map_or(1, |p| p.min(1)));
-    b.check(f);
-}
