@@ -110,10 +110,10 @@ fn loom_ready_before_the_unlock_returns_is_seen_by_the_scheduler_once() {
                 let (lock, wins) = (lock.clone(), wins.clone());
                 thread::spawn(move || {
                     let found = lock.lock().unwrap().take();
-                    if let Some(gp) = found {
-                        if ready_cas(gp) {
-                            wins.fetch_add(1, Ordering::SeqCst);
-                        }
+                    if let Some(gp) = found
+                        && ready_cas(gp)
+                    {
+                        wins.fetch_add(1, Ordering::SeqCst);
                     }
                 })
             })
