@@ -17,7 +17,11 @@ use crate::proc::P;
 use std::sync::Mutex;
 
 const LOCAL_MAX: usize = 64;
-const HIGH_WATER: usize = 16 * 1024;
+/// Free Gs kept with their stack pages committed (about 1–2 pages each, so at most ~1 GiB
+/// after a burst of a quarter million goroutines). Lower, and workloads that start and end
+/// goroutines in waves (skynet) fault every page back in and pay a TLB shootdown per
+/// release: 16Ki made skynet 4x slower. Go keeps freed stacks until a GC cycle.
+const HIGH_WATER: usize = 256 * 1024;
 /// Gs past the high-water mark are released in batches this big, sorted by address so
 /// neighbouring stacks go back to the kernel in one `madvise` each run.
 const RELEASE_BATCH: usize = 1024;

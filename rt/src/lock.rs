@@ -3,9 +3,9 @@
 //! (lock_futex.go).
 //!
 //! Three states, as Go's futex lock: 0 unlocked, 1 locked, 2 locked with sleepers. `lock`
-//! tries a CAS, spins briefly (critical sections are a few dozen instructions), then marks
-//! the lock contended and sleeps on a futex; `unlock` wakes one sleeper only if there may
-//! be one. A raw lock (no guard) because `select` holds several at once, taken and released
+//! tries a CAS, spins as Go's lock2 does (critical sections are a few dozen instructions),
+//! yields once, then marks the lock contended and sleeps on a futex, spinning again after
+//! each wake-up; `unlock` wakes one sleeper only if there may be one. A raw lock (no guard) because `select` holds several at once, taken and released
 //! in loops, and a parked G's lock is released on another stack (g0's).
 
 use crate::loom::atomic::{AtomicU32, Ordering};
@@ -14,8 +14,11 @@ const UNLOCKED: u32 = 0;
 const LOCKED: u32 = 1;
 #[cfg(not(goro_loom))]
 const SLEEPING: u32 = 2;
+/// Go: active_spin, active_spin_cnt.
 #[cfg(not(goro_loom))]
-const SPINS: u32 = 64;
+const ACTIVE_SPIN: u32 = 4;
+#[cfg(not(goro_loom))]
+const ACTIVE_SPIN_CNT: u32 = 30;
 
 /// A mutual-exclusion lock without a guard. Go: runtime.mutex.
 #[derive(Debug)]
@@ -66,19 +69,33 @@ impl Lock {
     #[cold]
     #[cfg(not(goro_loom))]
     fn lock_slow(&self) {
-        for _ in 0..SPINS {
-            if self.key.load(Ordering::Relaxed) == UNLOCKED
-                && self
-                    .key
-                    .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok()
-            {
+        // Go's lock2: spin 4 x (try; 30 pauses), yield once, then sleep; after each wake-up
+        // spin again. A waiter that has slept takes the lock as SLEEPING (others may still
+        // sleep), so its unlock wakes the next one. Polling after every pause and sleeping
+        // again at the first lost race (the first version) kept the lock marked contended
+        // and made nearly every unlock a futex syscall under load.
+        let mut wait = LOCKED;
+        loop {
+            for _ in 0..ACTIVE_SPIN {
+                while self.key.load(Ordering::Relaxed) == UNLOCKED {
+                    if self
+                        .key
+                        .compare_exchange(UNLOCKED, wait, Ordering::Acquire, Ordering::Relaxed)
+                        .is_ok()
+                    {
+                        return;
+                    }
+                }
+                for _ in 0..ACTIVE_SPIN_CNT {
+                    crate::loom::hint::spin_loop();
+                }
+            }
+            // One passive spin: let the holder's thread run if it shares our CPU.
+            crate::loom::thread::yield_now();
+            if self.key.swap(SLEEPING, Ordering::Acquire) == UNLOCKED {
                 return;
             }
-            crate::loom::hint::spin_loop();
-        }
-        // Contended: announce a sleeper, then sleep while the lock is held.
-        while self.key.swap(SLEEPING, Ordering::Acquire) != UNLOCKED {
+            wait = SLEEPING;
             crate::futex::wait(&self.key, SLEEPING);
         }
     }

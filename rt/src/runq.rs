@@ -17,9 +17,6 @@ use core::cell::UnsafeCell;
 use core::ptr;
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 
-/// Pauses a thief waits for a running P to take its own `runnext` (Go: usleep(3)).
-const RUNNEXT_BACKOFF_SPINS: u32 = 100;
-
 /// Logical capacity of a P's local run queue (Go: len(p.runq)).
 pub(crate) const RUNQ_CAP: usize = 256;
 
@@ -173,14 +170,9 @@ impl LocalQ {
                 // Go: back off ~3µs first. The usual case is a G that readied another and is
                 // about to block; its own M will run runnext next, and stealing it would
                 // bounce a ping-pong pair between threads.
-                // (A clock read per poll would cost more than the wait: count pauses instead,
-                // ~3µs worth at tens of ns each.)
-                for _ in 0..RUNNEXT_BACKOFF_SPINS {
-                    if victim.runnext.load(Ordering::Acquire).is_null() {
-                        break;
-                    }
-                    crate::loom::hint::spin_loop();
-                }
+                // A real sleep, as Go's usleep(3) (on a VM it lasts far longer): meanwhile
+                // this M still counts as spinning, so `wakep` does not wake yet another M.
+                std::thread::sleep(std::time::Duration::from_micros(3));
             }
             let next = victim.runnext.swap(ptr::null_mut(), Ordering::AcqRel);
             if !next.is_null() {
