@@ -229,6 +229,9 @@ impl Sched {
         gp.goid.store(goid, Ordering::Relaxed);
         gp.killed.store(false, Ordering::Relaxed);
         gp.unwinding.store(false, Ordering::Relaxed);
+        gp.lockedm.store(ptr::null_mut(), Ordering::Relaxed);
+        gp.lockedext.store(0, Ordering::Relaxed);
+        gp.lockedint.store(0, Ordering::Relaxed);
         gp.sched
             .store(Arc::as_ptr(self).cast_mut(), Ordering::Relaxed);
         // SAFETY: gp is fresh from the free list: we are its only owner (status idle/dead),
