@@ -50,22 +50,6 @@ impl<T> Sender<T> {
     pub fn close(&self) {
         self.0.close()
     }
-    /// See [`Chan::len`].
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-    /// See [`Chan::is_empty`].
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    /// See [`Chan::cap`].
-    pub fn cap(&self) -> usize {
-        self.0.cap()
-    }
-    /// See [`Chan::is_nil`].
-    pub fn is_nil(&self) -> bool {
-        self.0.is_nil()
-    }
 }
 
 impl<T> Receiver<T> {
@@ -88,22 +72,6 @@ impl<T> Receiver<T> {
     pub fn iter(&self) -> Iter<'_, T> {
         self.0.iter()
     }
-    /// See [`Chan::len`].
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-    /// See [`Chan::is_empty`].
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    /// See [`Chan::cap`].
-    pub fn cap(&self) -> usize {
-        self.0.cap()
-    }
-    /// See [`Chan::is_nil`].
-    pub fn is_nil(&self) -> bool {
-        self.0.is_nil()
-    }
 }
 
 macro_rules! view_traits {
@@ -125,6 +93,24 @@ macro_rules! view_traits {
             }
         }
         impl<T> Eq for $view<T> {}
+        impl<T> $view<T> {
+            /// See [`Chan::len`].
+            pub fn len(&self) -> usize {
+                self.0.len()
+            }
+            /// See [`Chan::is_empty`].
+            pub fn is_empty(&self) -> bool {
+                self.0.is_empty()
+            }
+            /// See [`Chan::cap`].
+            pub fn cap(&self) -> usize {
+                self.0.cap()
+            }
+            /// See [`Chan::is_nil`].
+            pub fn is_nil(&self) -> bool {
+                self.0.is_nil()
+            }
+        }
         impl<T> fmt::Debug for $view<T> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, "{}({:?})", $goname, self.0)
