@@ -1,5 +1,5 @@
 //! A short tour of what goro can do so far: goroutines on an M:N scheduler, the three
-//! forms of `go!`, Go's scheduling order, parallelism, `goexit` and panics.
+//! forms of `go!`, Go's scheduling order, `goexit` and panics, channels and `select!`.
 //!
 //! Run: `cargo run --release --example tour`. Every step checks its own result.
 
@@ -102,5 +102,49 @@ fn main() {
         "6. goexit ended its goroutine; a panic came back as {:?}",
         goro::panic::payload_str(&*err)
     );
+
+    // 7. Channels: Go's concurrent prime sieve, a chain of filter goroutines.
+    fn generate(ch: Sender<u32>) {
+        for i in 2.. {
+            ch.send(i);
+        }
+    }
+    fn filter(input: Receiver<u32>, out: Sender<u32>, prime: u32) {
+        for i in &input {
+            if i % prime != 0 {
+                out.send(i);
+            }
+        }
+    }
+    let mut ch = chan![u32];
+    go!(generate(ch.sender()));
+    let mut primes = Vec::new();
+    for _ in 0..10 {
+        let prime = ch.recv().unwrap();
+        primes.push(prime);
+        let next = chan![u32];
+        go!(filter(ch.receiver(), next.sender(), prime));
+        ch = next;
+    }
+    assert_eq!(primes, [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+    println!("7. prime sieve over unbuffered channels: {primes:?}");
+
+    // 8. select!: whichever channel is ready; default when none is; closed reads give None.
+    let (a, b) = (chan![&str; 1], chan![i32]);
+    a.send("from a");
+    let got = select! {
+        case v = <-a => format!("a: {v:?}"),
+        case v = <-b => format!("b: {v:?}"),
+    };
+    assert_eq!(got, r#"a: Some("from a")"#);
+    let idle = select! {
+        v = <-b => format!("b: {v:?}"),
+        default => "nothing ready".to_string(),
+    };
+    b.close();
+    let (v, ok) = select! { (v, ok) := <-b => (v, ok) };
+    assert_eq!((idle.as_str(), v, ok), ("nothing ready", 0, false));
+    println!("8. select!: {got}; then {idle}; after close: v={v}, ok={ok}");
+
     println!("tour done: {} goroutine(s) left", runtime::num_goroutine());
 }
