@@ -328,7 +328,7 @@ impl<T> Chan<T> {
     /// `close of closed channel`; `close of nil channel`.
     ///
     /// # Examples
-    /// ```should_panic = "close of closed channel"
+    /// ```should_panic
     /// let ch = goro_chan::Chan::<()>::new(0);
     /// ch.close();
     /// ch.close();
