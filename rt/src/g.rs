@@ -141,6 +141,8 @@ pub struct G {
     pub(crate) panic: UnsafeCell<Option<crate::panic::PanicRecord>>,
     /// `None` for a thread G.
     pub(crate) stack: Option<Stack>,
+    /// ASan's fake stack of this goroutine while it is switched out (`asan.rs`).
+    pub(crate) asan_fake: UnsafeCell<*mut core::ffi::c_void>,
     /// Where a thread G sleeps while waiting (unused by goroutines).
     pub(crate) note: Note,
 }
@@ -161,6 +163,7 @@ impl G {
             entry: crate::funcval::FuncVal::new(),
             panic: UnsafeCell::new(None),
             stack,
+            asan_fake: UnsafeCell::new(core::ptr::null_mut()),
             note: Note::new(),
         }
     }

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod arch;
+mod asan;
 #[doc(hidden)]
 pub mod entry;
 mod funcval;

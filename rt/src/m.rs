@@ -33,6 +33,8 @@ pub(crate) struct M {
     pub(crate) after: Cell<After>,
     /// The G wired to this M (Go: m.lockedg); owner thread only.
     pub(crate) lockedg: Cell<*mut G>,
+    /// ASan bookkeeping (`asan.rs`): g0's fake stack and stack bounds.
+    pub(crate) asan_g0: Cell<(*mut core::ffi::c_void, usize, usize)>,
 }
 
 // SAFETY: `g0`, `p`, `after` are used only by the M's own thread; `nextp`/`spinning` are
@@ -52,6 +54,7 @@ impl M {
             park: Note::new(),
             after: Cell::new(After::None),
             lockedg: Cell::new(ptr::null_mut()),
+            asan_g0: Cell::new((ptr::null_mut(), 0, 0)),
         }
     }
 

@@ -237,6 +237,7 @@ impl Sched {
         // SAFETY: gp is fresh from the free list: we are its only owner (status idle/dead),
         // its entry slot is empty, and the caller vouches for `f`'s borrows.
         unsafe { gp.entry.set(f) };
+        crate::asan::unpoison(stack.lo, stack.hi - stack.lo);
         // SAFETY: the stack is this G's own and unused; its top is page-aligned.
         unsafe { *gp.ctx.get() = arch::init_stack(stack.hi, gentry, gp.as_ptr() as usize) };
         self.ngoroutine.fetch_add(1, Ordering::Relaxed);
@@ -435,9 +436,14 @@ impl M {
         loop {
             gp.status.store(G_RUNNING, Ordering::Release);
             setg(gp.as_ptr());
+            let st = gp.stack.as_ref().map_or((0, 0), |s| (s.lo, s.hi - s.lo));
+            let mut g0 = self.asan_g0.get();
+            crate::asan::start_switch(&mut g0.0, st.0, st.1);
+            self.asan_g0.set(g0);
             // SAFETY: gp was taken from a run queue (or just failed to park), so this M owns
             // it; its context was saved by `switch` or made by `init_stack`; g0 is ours.
             unsafe { arch::switch(self.g0.get(), gp.ctx.get()) };
+            crate::asan::finish_switch(self.asan_g0.get().0);
             setg(ptr::null_mut());
             match self.after.replace(After::None) {
                 After::None => throw("execute: G switched to g0 without a reason"),
@@ -507,15 +513,40 @@ pub(crate) fn mcall(gp: GRef, after: After) {
     // SAFETY: a goroutine always runs on an M (TLS set by mstart/execute).
     let m = unsafe { &*m };
     m.after.set(after);
+    let (_, g0_lo, g0_size) = m.asan_g0.get();
+    let save = if matches!(after, After::Exit) {
+        ptr::null_mut()
+    } else {
+        gp.asan_fake.get()
+    };
+    crate::asan::start_switch(save, g0_lo, g0_size);
     // SAFETY: gp is the running G (owned by this M); g0's context was saved by `execute`'s
     // switch. gp is published (to queues or wakers) only after this switch completes.
     unsafe { arch::switch(gp.ctx.get(), m.g0.get()) };
+    // Resumed, maybe on another M: learn that M's g0 stack for the next switch out.
+    // SAFETY: the running G owns its fake-stack slot.
+    asan_arrived(unsafe { *gp.asan_fake.get() });
+}
+
+/// First thing a goroutine does on arriving on its stack (ASan builds): finish the switch
+/// and remember the bounds of the g0 it came from.
+#[inline(always)]
+fn asan_arrived(fake: *mut core::ffi::c_void) {
+    let (lo, size) = crate::asan::finish_switch(fake);
+    let m = getm();
+    if cfg!(goro_asan) && !m.is_null() {
+        // SAFETY: a non-null TLS M is this thread's live M; the cell is its own.
+        let m = unsafe { &*m };
+        let (f, _, _) = m.asan_g0.get();
+        m.asan_g0.set((f, lo, size));
+    }
 }
 
 /// First function on every goroutine stack: runs the body, then exits. Go: goexit1.
 unsafe extern "C" fn gentry(arg: usize) -> ! {
     // SAFETY: `init_g` passes the G's own pointer as the argument.
     let gp = unsafe { GRef::from_ptr(arg as *mut G) };
+    asan_arrived(ptr::null_mut());
     // SAFETY: the running G owns its entry.
     let body = std::panic::AssertUnwindSafe(|| unsafe { gp.entry.call() });
     if let Err(payload) = std::panic::catch_unwind(body) {
