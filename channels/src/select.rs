@@ -19,6 +19,7 @@ use crate::hchan::{Hchan, Step, send_on_closed};
 use crate::view::{Receiver, Sender};
 use core::mem::MaybeUninit;
 use goro_rt::WaitReason;
+use goro_rt::lock::Lock;
 use goro_rt::panic::throw;
 use goro_rt::park::{cheaprand, getg, gopark, goready};
 use goro_rt::sudog::{SelectDone, Sudog};
@@ -60,6 +61,8 @@ pub trait Case: sealed::Sealed {
     unsafe fn remove(&mut self, sg: *mut Sudog);
     /// This case's data slot, for its sudog.
     fn elem(&mut self) -> *mut ();
+    /// The channel's lock (null for a nil channel).
+    fn lock_ptr(&self) -> *const Lock;
     /// Whether this is a send.
     fn is_send(&self) -> bool;
 }
@@ -115,6 +118,9 @@ macro_rules! case_common {
         }
         fn elem(&mut self) -> *mut () {
             (&raw mut self.slot).cast()
+        }
+        fn lock_ptr(&self) -> *const Lock {
+            self.c.map_or(core::ptr::null(), |c| &c.lock as *const Lock)
         }
     };
 }
@@ -351,8 +357,29 @@ pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Opt
     };
     gopark(
         |_| {
-            // SAFETY: every lock taken by sellock is still held; released once parked.
-            unsafe { selunlock(cancel.cases, lockorder) };
+            // Go: selparkcommit. Runs on g0. The moment the first lock is released a waker
+            // may ready this goroutine, which relocks everything and may then finish the
+            // select and free what its stack held. So first copy the distinct locks to
+            // this (g0) frame while all are held, then release them reading only the copy.
+            // (Reading the cases between unlocks let a duplicate channel's second entry be
+            // read from a frame already gone: AddressSanitizer caught it.)
+            let mut locks = [core::ptr::null::<Lock>(); N];
+            let mut k = 0;
+            let mut last = 0;
+            for &i in lockorder {
+                let a = cancel.cases[i].addr();
+                if a != last {
+                    locks[k] = cancel.cases[i].lock_ptr();
+                    k += 1;
+                    last = a;
+                }
+            }
+            for l in &locks[..k] {
+                // SAFETY: sellock took each distinct lock once and still holds it; the
+                // channel outlives this unlock because the parked goroutine, which holds
+                // references to it, cannot finish before it has taken every lock again.
+                unsafe { (**l).unlock() };
+            }
             true
         },
         WaitReason::Select,
