@@ -13,6 +13,7 @@
 //! it can even read the variable that holds it (doctests are left out: rustdoc does not link
 //! the sanitizer runtime).
 
+#[cfg(goro_asan)]
 use core::ffi::c_void;
 
 #[cfg(goro_asan)]
@@ -32,32 +33,21 @@ unsafe extern "C" {
 
 /// Announces a switch to the stack `[bottom, bottom + size)`. `save` receives the current
 /// fiber's fake stack (null: the current fiber is ending for good).
+#[cfg(goro_asan)]
 #[inline(always)]
 pub(crate) fn start_switch(save: *mut *mut c_void, bottom: usize, size: usize) {
-    #[cfg(goro_asan)]
     // SAFETY: ASan's documented fiber protocol; the bounds describe a live stack.
-    unsafe {
-        __sanitizer_start_switch_fiber(save, bottom as *const c_void, size)
-    };
-    #[cfg(not(goro_asan))]
-    let _ = (save, bottom, size);
+    unsafe { __sanitizer_start_switch_fiber(save, bottom as *const c_void, size) };
 }
 
 /// Completes a switch on the new stack; returns the bounds of the stack we came from.
+#[cfg(goro_asan)]
 #[inline(always)]
 pub(crate) fn finish_switch(save: *mut c_void) -> (usize, usize) {
-    #[cfg(goro_asan)]
-    {
-        let (mut bottom, mut size) = (core::ptr::null(), 0usize);
-        // SAFETY: called right after a switch announced by `start_switch`.
-        unsafe { __sanitizer_finish_switch_fiber(save, &mut bottom, &mut size) };
-        (bottom as usize, size)
-    }
-    #[cfg(not(goro_asan))]
-    {
-        let _ = save;
-        (0, 0)
-    }
+    let (mut bottom, mut size) = (core::ptr::null(), 0usize);
+    // SAFETY: called right after a switch announced by `start_switch`.
+    unsafe { __sanitizer_finish_switch_fiber(save, &mut bottom, &mut size) };
+    (bottom as usize, size)
 }
 
 /// Clears stale poison from a recycled goroutine stack.

@@ -142,6 +142,7 @@ pub struct G {
     /// `None` for a thread G.
     pub(crate) stack: Option<Stack>,
     /// ASan's fake stack of this goroutine while it is switched out (`asan.rs`).
+    #[cfg(goro_asan)]
     pub(crate) asan_fake: UnsafeCell<*mut core::ffi::c_void>,
     /// Where a thread G sleeps while waiting (unused by goroutines).
     pub(crate) note: Note,
@@ -163,6 +164,7 @@ impl G {
             entry: crate::funcval::FuncVal::new(),
             panic: UnsafeCell::new(None),
             stack,
+            #[cfg(goro_asan)]
             asan_fake: UnsafeCell::new(core::ptr::null_mut()),
             note: Note::new(),
         }

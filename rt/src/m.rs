@@ -34,6 +34,7 @@ pub(crate) struct M {
     /// The G wired to this M (Go: m.lockedg); owner thread only.
     pub(crate) lockedg: Cell<*mut G>,
     /// ASan bookkeeping (`asan.rs`): g0's fake stack and stack bounds.
+    #[cfg(goro_asan)]
     pub(crate) asan_g0: Cell<(*mut core::ffi::c_void, usize, usize)>,
 }
 
@@ -54,6 +55,7 @@ impl M {
             park: Note::new(),
             after: Cell::new(After::None),
             lockedg: Cell::new(ptr::null_mut()),
+            #[cfg(goro_asan)]
             asan_g0: Cell::new((ptr::null_mut(), 0, 0)),
         }
     }

@@ -436,13 +436,17 @@ impl M {
         loop {
             gp.status.store(G_RUNNING, Ordering::Release);
             setg(gp.as_ptr());
-            let st = gp.stack.as_ref().map_or((0, 0), |s| (s.lo, s.hi - s.lo));
-            let mut g0 = self.asan_g0.get();
-            crate::asan::start_switch(&mut g0.0, st.0, st.1);
-            self.asan_g0.set(g0);
+            #[cfg(goro_asan)]
+            {
+                let st = gp.stack.as_ref().map_or((0, 0), |s| (s.lo, s.hi - s.lo));
+                let mut g0 = self.asan_g0.get();
+                crate::asan::start_switch(&mut g0.0, st.0, st.1);
+                self.asan_g0.set(g0);
+            }
             // SAFETY: gp was taken from a run queue (or just failed to park), so this M owns
             // it; its context was saved by `switch` or made by `init_stack`; g0 is ours.
             unsafe { arch::switch(self.g0.get(), gp.ctx.get()) };
+            #[cfg(goro_asan)]
             crate::asan::finish_switch(self.asan_g0.get().0);
             setg(ptr::null_mut());
             match self.after.replace(After::None) {
@@ -513,28 +517,33 @@ pub(crate) fn mcall(gp: GRef, after: After) {
     // SAFETY: a goroutine always runs on an M (TLS set by mstart/execute).
     let m = unsafe { &*m };
     m.after.set(after);
-    let (_, g0_lo, g0_size) = m.asan_g0.get();
-    let save = if matches!(after, After::Exit) {
-        ptr::null_mut()
-    } else {
-        gp.asan_fake.get()
-    };
-    crate::asan::start_switch(save, g0_lo, g0_size);
+    #[cfg(goro_asan)]
+    {
+        let (_, g0_lo, g0_size) = m.asan_g0.get();
+        let save = if matches!(after, After::Exit) {
+            ptr::null_mut()
+        } else {
+            gp.asan_fake.get()
+        };
+        crate::asan::start_switch(save, g0_lo, g0_size);
+    }
     // SAFETY: gp is the running G (owned by this M); g0's context was saved by `execute`'s
     // switch. gp is published (to queues or wakers) only after this switch completes.
     unsafe { arch::switch(gp.ctx.get(), m.g0.get()) };
     // Resumed, maybe on another M: learn that M's g0 stack for the next switch out.
+    #[cfg(goro_asan)]
     // SAFETY: the running G owns its fake-stack slot.
     asan_arrived(unsafe { *gp.asan_fake.get() });
 }
 
 /// First thing a goroutine does on arriving on its stack (ASan builds): finish the switch
 /// and remember the bounds of the g0 it came from.
+#[cfg(goro_asan)]
 #[inline(always)]
 fn asan_arrived(fake: *mut core::ffi::c_void) {
     let (lo, size) = crate::asan::finish_switch(fake);
     let m = getm();
-    if cfg!(goro_asan) && !m.is_null() {
+    if !m.is_null() {
         // SAFETY: a non-null TLS M is this thread's live M; the cell is its own.
         let m = unsafe { &*m };
         let (f, _, _) = m.asan_g0.get();
@@ -546,6 +555,7 @@ fn asan_arrived(fake: *mut core::ffi::c_void) {
 unsafe extern "C" fn gentry(arg: usize) -> ! {
     // SAFETY: `init_g` passes the G's own pointer as the argument.
     let gp = unsafe { GRef::from_ptr(arg as *mut G) };
+    #[cfg(goro_asan)]
     asan_arrived(ptr::null_mut());
     // SAFETY: the running G owns its entry.
     let body = std::panic::AssertUnwindSafe(|| unsafe { gp.entry.call() });
