@@ -51,13 +51,17 @@ impl Gate {
             return;
         }
         state.waiters.push(getg());
-        gopark(
-            move |_| {
-                drop(state);
-                true
-            },
-            WaitReason::ChanReceive,
-        );
+        // SAFETY: the callback always parks; the token is published under the lock it
+        // releases.
+        unsafe {
+            gopark(
+                move |_| {
+                    drop(state);
+                    true
+                },
+                WaitReason::ChanReceive,
+            )
+        };
     }
 
     /// Opens the gate and readies every goroutine waiting at it.
@@ -68,7 +72,9 @@ impl Gate {
             std::mem::take(&mut state.waiters)
         };
         for gp in waiters {
-            goready(gp);
+            // SAFETY: each token was taken off `waiters` under the lock, by this one `open`
+            // (the gate opens once), and its goroutine parked with it.
+            unsafe { goready(gp) };
         }
     }
 

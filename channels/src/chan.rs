@@ -9,7 +9,7 @@
 use crate::err::{CLOSE_OF_NIL, TryRecvError, TrySendError};
 use crate::hchan::{Dequeue, Hchan, Step, send_on_closed};
 use goro_rt::WaitReason;
-use goro_rt::park::{getg, gopark, goready};
+use goro_rt::park::{getg, gopark};
 use goro_rt::sudog::Sudog;
 use std::fmt;
 use std::sync::Arc;
@@ -75,7 +75,7 @@ impl<T> fmt::Debug for Chan<T> {
 
 /// Parks the caller forever: an operation on a nil channel (or `select! {}`).
 pub(crate) fn block_forever(reason: WaitReason) -> ! {
-    gopark(|_| true, reason);
+    goro_rt::park::park_forever(reason);
     // Only a runtime shutdown resumes such a goroutine, and that unwinds out of gopark.
     unreachable!("a goroutine blocked forever was resumed")
 }
@@ -153,7 +153,7 @@ impl<T> Chan<T> {
                 // SAFETY: taken above.
                 unsafe { c.lock.unlock() };
                 if let Some(g) = peer {
-                    goready(g);
+                    g.ready();
                 }
                 return;
             }
@@ -174,15 +174,15 @@ impl<T> Chan<T> {
             sg: sgp,
             send: true,
         };
-        gopark(
-            |_| {
-                // SAFETY: the lock taken above is still ours; releasing it now, after the
-                // G is parked, is what lets a receiver find `sg`.
-                unsafe { c.lock.unlock() };
-                true
-            },
-            WaitReason::ChanSend,
-        );
+        let unlock = |_| {
+            // SAFETY: the lock taken above is still ours; releasing it now, after the G is
+            // parked, is what lets a receiver find `sg`.
+            unsafe { c.lock.unlock() };
+            true
+        };
+        // SAFETY: the callback always parks; `sg` (with our token) is published only by
+        // releasing the lock, inside it.
+        unsafe { gopark(unlock, WaitReason::ChanSend) };
         core::mem::forget(cancel); // woken normally: the waker dequeued `sg`
         // SAFETY: the waker's writes to `sg` happen-before our resumption (goready).
         if !unsafe { (*sgp).success } {
@@ -213,7 +213,7 @@ impl<T> Chan<T> {
                 // SAFETY: taken above.
                 unsafe { c.lock.unlock() };
                 if let Some(g) = peer {
-                    goready(g);
+                    g.ready();
                 }
                 return slot;
             }
@@ -233,14 +233,13 @@ impl<T> Chan<T> {
             sg: sgp,
             send: false,
         };
-        gopark(
-            |_| {
-                // SAFETY: as in `send`: ours since above, released once parked.
-                unsafe { c.lock.unlock() };
-                true
-            },
-            WaitReason::ChanReceive,
-        );
+        let unlock = |_| {
+            // SAFETY: as in `send`: ours since above, released once parked.
+            unsafe { c.lock.unlock() };
+            true
+        };
+        // SAFETY: as in `send`.
+        unsafe { gopark(unlock, WaitReason::ChanReceive) };
         core::mem::forget(cancel);
         // A sender filled `slot`, or close left it None.
         slot
@@ -274,7 +273,7 @@ impl<T> Chan<T> {
         match step {
             Step::Done(peer) => {
                 if let Some(g) = peer {
-                    goready(g);
+                    g.ready();
                 }
                 Ok(())
             }
@@ -312,7 +311,7 @@ impl<T> Chan<T> {
         match step {
             Step::Done(peer) => {
                 if let Some(g) = peer {
-                    goready(g);
+                    g.ready();
                 }
                 slot.ok_or(TryRecvError::Closed)
             }
@@ -338,7 +337,7 @@ impl<T> Chan<T> {
             panic!("{CLOSE_OF_NIL}")
         };
         for g in c.close() {
-            goready(g);
+            g.ready();
         }
     }
 

@@ -44,10 +44,25 @@ unsafe impl<T: Send> Send for Hchan<T> {}
 // SAFETY: as above: `&Hchan` only gives access to T values through the lock.
 unsafe impl<T: Send> Sync for Hchan<T> {}
 
+/// A parked peer taken off a wait queue under the channel lock (`WaitQ::dequeue`, which
+/// also claims a select's shared flag): the one party entitled to wake that park.
+/// Only this file makes them.
+#[doc(hidden)]
+pub struct Peer(GRef);
+
+impl Peer {
+    /// Wakes the peer (after the channel lock is released).
+    pub(crate) fn ready(self) {
+        // SAFETY: a `Peer` is made only from a sudog dequeued under the channel lock, whose
+        // G parked with this token; dequeuing is exclusive, so this is its only wake-up.
+        unsafe { goro_rt::park::goready(self.0) };
+    }
+}
+
 /// Outcome of one locked step.
 pub(crate) enum Step {
     /// Done; ready this G (a parked peer) after unlocking.
-    Done(Option<GRef>),
+    Done(Option<Peer>),
     /// Nothing can happen without waiting.
     Block,
     /// The channel is closed (a send must panic; a receive yields `None`).
@@ -124,7 +139,7 @@ impl<T> Hchan<T> {
             unsafe {
                 *(*sg).elem.cast::<Option<T>>() = v.take();
                 (*sg).success = true;
-                return Step::Done(Some((*sg).g));
+                return Step::Done(Some(Peer((*sg).g)));
             }
         }
         if st.qcount < self.cap {
@@ -168,7 +183,7 @@ impl<T> Hchan<T> {
             // SAFETY: as above.
             unsafe { (*sg).success = true };
             // SAFETY: as above.
-            return Step::Done(Some(unsafe { (*sg).g }));
+            return Step::Done(Some(Peer(unsafe { (*sg).g })));
         }
         if st.qcount > 0 {
             // SAFETY: qcount > 0, so the slot at recvx is initialised; we move it out.
@@ -184,7 +199,7 @@ impl<T> Hchan<T> {
     ///
     /// # Panics
     /// `close of closed channel` (after releasing the lock).
-    pub(crate) fn close(&self) -> Vec<GRef> {
+    pub(crate) fn close(&self) -> Vec<Peer> {
         self.lock.lock();
         // SAFETY: we hold the lock.
         let st = unsafe { self.st() };
@@ -200,11 +215,11 @@ impl<T> Hchan<T> {
         unsafe {
             while let Some(sg) = st.recvq.dequeue() {
                 (*sg).success = false;
-                ready.push((*sg).g);
+                ready.push(Peer((*sg).g));
             }
             while let Some(sg) = st.sendq.dequeue() {
                 (*sg).success = false;
-                ready.push((*sg).g);
+                ready.push(Peer((*sg).g));
             }
             self.lock.unlock();
         }

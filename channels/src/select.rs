@@ -15,20 +15,20 @@
 //!    queues and reports the fired case.
 
 use crate::chan::{Chan, block_forever};
-use crate::hchan::{Hchan, Step, send_on_closed};
+use crate::hchan::{Hchan, Peer, Step, send_on_closed};
 use crate::view::{Receiver, Sender};
 use core::mem::MaybeUninit;
 use goro_rt::WaitReason;
 use goro_rt::lock::Lock;
 use goro_rt::panic::throw;
-use goro_rt::park::{cheaprand, getg, gopark, goready};
+use goro_rt::park::{cheaprand, getg, gopark};
 use goro_rt::sudog::{SelectDone, Sudog};
 
 /// What one case can do now (lock held).
 #[doc(hidden)]
 pub enum Poll {
     /// Completed; ready this parked peer after unlocking.
-    Ready(Option<goro_rt::GRef>),
+    Ready(Option<Peer>),
     /// Must wait.
     Block,
     /// A send found the channel closed.
@@ -319,7 +319,7 @@ pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Opt
                 // SAFETY: locked by sellock above.
                 unsafe { selunlock(&cases, lockorder) };
                 if let Some(g) = peer {
-                    goready(g);
+                    g.ready();
                 }
                 return Some(i);
             }
@@ -355,35 +355,35 @@ pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Opt
         lockorder,
         sgs: sgp,
     };
-    gopark(
-        |_| {
-            // Go: selparkcommit. Runs on g0. The moment the first lock is released a waker
-            // may ready this goroutine, which relocks everything and may then finish the
-            // select and free what its stack held. So first copy the distinct locks to
-            // this (g0) frame while all are held, then release them reading only the copy.
-            // (Reading the cases between unlocks let a duplicate channel's second entry be
-            // read from a frame already gone: AddressSanitizer caught it.)
-            let mut locks = [core::ptr::null::<Lock>(); N];
-            let mut k = 0;
-            let mut last = 0;
-            for &i in lockorder {
-                let a = cancel.cases[i].addr();
-                if a != last {
-                    locks[k] = cancel.cases[i].lock_ptr();
-                    k += 1;
-                    last = a;
-                }
+    let unlock = |_| {
+        // Go: selparkcommit. Runs on g0. The moment the first lock is released a waker
+        // may ready this goroutine, which relocks everything and may then finish the
+        // select and free what its stack held. So first copy the distinct locks to
+        // this (g0) frame while all are held, then release them reading only the copy.
+        // (Reading the cases between unlocks let a duplicate channel's second entry be
+        // read from a frame already gone: AddressSanitizer caught it.)
+        let mut locks = [core::ptr::null::<Lock>(); N];
+        let mut k = 0;
+        let mut last = 0;
+        for &i in lockorder {
+            let a = cancel.cases[i].addr();
+            if a != last {
+                locks[k] = cancel.cases[i].lock_ptr();
+                k += 1;
+                last = a;
             }
-            for l in &locks[..k] {
-                // SAFETY: sellock took each distinct lock once and still holds it; the
-                // channel outlives this unlock because the parked goroutine, which holds
-                // references to it, cannot finish before it has taken every lock again.
-                unsafe { (**l).unlock() };
-            }
-            true
-        },
-        WaitReason::Select,
-    );
+        }
+        for l in &locks[..k] {
+            // SAFETY: sellock took each distinct lock once and still holds it; the
+            // channel outlives this unlock because the parked goroutine, which holds
+            // references to it, cannot finish before it has taken every lock again.
+            unsafe { (**l).unlock() };
+        }
+        true
+    };
+    // SAFETY: the callback always parks; the sudogs (with our token) become reachable only
+    // as it releases the locks.
+    unsafe { gopark(unlock, WaitReason::Select) };
     let cases = cancel.disarm();
 
     // 4. Find the case that fired; take the other sudogs off their queues.

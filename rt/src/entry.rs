@@ -50,9 +50,12 @@ pub(crate) fn newproc<F: FnOnce() + Send + 'static>(body: F) -> GRef {
 /// plus a way to get the result back.
 ///
 /// Inside a runtime the goroutine belongs to that runtime; elsewhere to a process-wide
-/// runtime started on first use. Goroutines move between OS threads whenever they block or
-/// yield, so a `thread_local!` read before and after such a point may belong to different
-/// threads: use `runtime::lock_os_thread` for code that needs a fixed thread.
+/// runtime started on first use. Once a goroutine has started it stays on that OS thread
+/// until it ends, like a `std::thread`: thread-locals, `!Send` values held across a
+/// blocking call and thread identity behave as they would there. (Goroutines that have not
+/// started yet are spread over the threads.) A blocking std call (`std::thread::sleep`,
+/// blocking I/O) holds up the goroutines sharing the thread: wrap it in
+/// [`runtime::syscall`](crate::runtime::syscall).
 ///
 /// # Examples
 /// ```
@@ -116,23 +119,37 @@ where
     let saved = crate::tls::save_tls();
     let gp = crate::gfree::get(None);
     // SAFETY: gp is fresh from the free list. `body` borrows from our caller: `run_with`
-    // returns only after goroutine 1 is dead — M0 runs the scheduler until shutdown,
-    // `unwind_leftovers` finishes every G of this runtime, and if goroutine 1 still could
-    // not be finished we abort (`throw`) rather than return. A panic on this thread between
-    // here and there would also break that, so the section runs under an abort-on-unwind
-    // guard.
+    // returns only after goroutine 1 is dead — M0 runs the scheduler until the runtime has
+    // ended (`shutdown.rs`: every goroutine unwound or leaked), and if goroutine 1 still
+    // could not be finished we abort (`throw`) rather than return. A panic on this thread
+    // between here and there would also break that, so the section runs under an
+    // abort-on-unwind guard.
     unsafe { sched.init_g(gp, 1, body) };
     sched.bump_goidgen(1);
     sched.main_g.store(gp.as_ptr(), Ordering::Relaxed);
-    sched.global.put(gp);
-    let m0 = M::new(sched.clone());
+    // Goroutine 1 runs on this thread (M0), as the body of `run` would: it sees the
+    // caller's thread-locals, and its home is fixed before it is queued.
+    let m0 = Arc::new(M::new(sched.clone()));
+    sched.lock().allm.push(m0.clone());
+    gp.m.store(Arc::as_ptr(&m0).cast_mut(), Ordering::Release);
+    m0.nhomed.fetch_add(1, Ordering::Relaxed);
+    m0.homeq.push(gp);
     if !m0.acquire_idle_p() {
         crate::panic::throw("run: no P for M0");
     }
-    m0.mstart();
+    M::mstart(m0);
     sched.join_ms();
-    crate::shutdown::unwind_leftovers(&sched);
     crate::tls::restore_tls(saved);
+    if !sched.main_done.load(Ordering::SeqCst) {
+        crate::panic::throw(
+            "goroutine 1 is still blocked after its runtime ended; cannot return from run",
+        );
+    }
+    // Goroutines left parked still point at this runtime and their Ms: keep them alive, so
+    // a late `goready` on one finds valid memory (and a runtime that will never run it).
+    if sched.ngoroutine.load(Ordering::SeqCst) > 0 {
+        core::mem::forget(sched.clone());
+    }
     core::mem::forget(guard);
     let panicked = sched
         .panicked

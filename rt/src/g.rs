@@ -1,8 +1,15 @@
 //! The goroutine: `G`, its status and why it waits. Go: runtime.g (runtime2.go).
 //!
 //! Field ownership (H2):
-//! - `status`, `waitreason`, `killed`, `goid`, `sched` are atomics anyone may read;
-//!   `status` changes only by the transitions drawn below.
+//! - `atomicstatus`, `waitreason`, `killed`, `goid`, `sched`, `m` are atomics anyone may
+//!   read; the status changes only by the transitions drawn below. The owner makes every
+//!   transition but one: waiting → runnable is a CAS by whoever wakes the G.
+//! - the status word also counts wake-ups (its *generation*): every waiting → runnable CAS
+//!   bumps it. A waker names the park it means by the generation it saw ([`GRef`] tokens
+//!   from `getg`), so a late wake-up for a park that already ended (its G woken by its
+//!   runtime's shutdown, or dead and recycled) fails its CAS and does nothing.
+//! - `m` is the G's home: the M it first ran on and the only one it ever runs on (set by
+//!   that M in `execute`, cleared when the G exits; see `proc.rs`).
 //! - `ctx`, `entry`, `panic` belong to whoever owns the G: the M running it (status running),
 //!   the M that took it from a run queue (runnable), or the waker that won the
 //!   waiting→runnable CAS in `goready`. Nobody else touches them.
@@ -24,6 +31,10 @@ use core::cell::UnsafeCell;
 use core::ptr::NonNull;
 
 /// Status values, numbered as Go's `_Gidle` … `_Gdead`.
+#[allow(
+    dead_code,
+    reason = "named for the state diagram; a recycled G is `dead`, not idle"
+)]
 pub(crate) const G_IDLE: u32 = 0;
 pub(crate) const G_RUNNABLE: u32 = 1;
 pub(crate) const G_RUNNING: u32 = 2;
@@ -67,6 +78,8 @@ pub enum WaitReason {
     Join,
     /// Parked by a test or benchmark helper.
     Preempted,
+    /// Waiting for a blocking call run by `runtime::syscall` on a pool thread.
+    Syscall,
 }
 
 impl WaitReason {
@@ -89,12 +102,13 @@ impl WaitReason {
             WaitReason::IoWait => "IO wait",
             WaitReason::Join => "join",
             WaitReason::Preempted => "preempted",
+            WaitReason::Syscall => "syscall",
         }
     }
 
     /// Decodes `reason as u8`, for a G's stored wait reason.
     pub fn from_u8(v: u8) -> WaitReason {
-        const ALL: [WaitReason; 16] = [
+        const ALL: [WaitReason; 17] = [
             WaitReason::Zero,
             WaitReason::ChanReceive,
             WaitReason::ChanSend,
@@ -111,6 +125,7 @@ impl WaitReason {
             WaitReason::IoWait,
             WaitReason::Join,
             WaitReason::Preempted,
+            WaitReason::Syscall,
         ];
         ALL.get(v as usize).copied().unwrap_or(WaitReason::Zero)
     }
@@ -120,14 +135,18 @@ impl WaitReason {
 /// Opaque outside goro-rt: reach it through a [`GRef`]. Go: runtime.g.
 pub struct G {
     pub(crate) goid: AtomicU64,
-    pub(crate) status: AtomicU32,
+    /// Status in the low `STATUS_BITS` bits, wake generation above (see the header).
+    atomicstatus: AtomicU64,
     pub(crate) waitreason: AtomicU8,
     /// Set when the runtime that owns this G shuts down: the G unwinds at its next resume.
     pub(crate) killed: AtomicBool,
     /// The kill unwind has started (so a second resume does not start another).
     pub(crate) unwinding: AtomicBool,
-    /// The M this G is wired to (`lock_os_thread`, or parked while unwinding); null if none.
-    pub(crate) lockedm: AtomicPtr<crate::m::M>,
+    /// The G's home M: the M it first ran on, and the only one it runs on until it exits.
+    /// Null while the G has not run yet (and after it exits).
+    pub(crate) m: AtomicPtr<crate::m::M>,
+    /// Link in an M's home queue (`homeq.rs`); guarded by that queue's lock.
+    pub(crate) schedlink: AtomicPtr<G>,
     /// `lock_os_thread` nesting (Go: lockedExt) and the runtime's own wiring (Go: lockedInt).
     pub(crate) lockedext: AtomicU32,
     pub(crate) lockedint: AtomicU32,
@@ -152,11 +171,12 @@ impl G {
     pub(crate) fn new(stack: Option<Stack>) -> G {
         G {
             goid: AtomicU64::new(0),
-            status: AtomicU32::new(if stack.is_some() { G_IDLE } else { G_RUNNING }),
+            atomicstatus: AtomicU64::new(if stack.is_some() { G_DEAD } else { G_RUNNING } as u64),
             waitreason: AtomicU8::new(0),
             killed: AtomicBool::new(false),
             unwinding: AtomicBool::new(false),
-            lockedm: AtomicPtr::new(core::ptr::null_mut()),
+            m: AtomicPtr::new(core::ptr::null_mut()),
+            schedlink: AtomicPtr::new(core::ptr::null_mut()),
             lockedext: AtomicU32::new(0),
             lockedint: AtomicU32::new(0),
             sched: AtomicPtr::new(core::ptr::null_mut()),
@@ -177,12 +197,88 @@ impl G {
     pub(crate) fn goid(&self) -> u64 {
         self.goid.load(Ordering::Relaxed)
     }
+
+    /// The status (`G_*`).
+    pub(crate) fn status(&self) -> u32 {
+        (self.atomicstatus.load(Ordering::Acquire) & STATUS_MASK) as u32
+    }
+
+    /// The wake generation: how many times this G has been woken from a park.
+    pub(crate) fn wakegen(&self) -> u64 {
+        self.atomicstatus.load(Ordering::Acquire) >> STATUS_BITS
+    }
+
+    /// An owner's transition to `status`, keeping the generation. Only the G's owner calls
+    /// this, and never while the G is waiting (the one state a waker may change).
+    pub(crate) fn set_status(&self, status: u32, order: Ordering) {
+        let w = self.atomicstatus.load(Ordering::Relaxed);
+        self.atomicstatus
+            .store((w & !STATUS_MASK) | status as u64, order);
+    }
+
+    /// Waiting → runnable for the park of generation `wgen`; true if this call won (its
+    /// caller now owns the G and must queue it). Go: the casgstatus in ready.
+    pub(crate) fn cas_ready(&self, wgen: u64) -> bool {
+        self.atomicstatus
+            .compare_exchange(
+                (wgen << STATUS_BITS) | G_WAITING as u64,
+                ((wgen + 1) << STATUS_BITS) | G_RUNNABLE as u64,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+    }
+
+    /// Waiting → runnable for whichever park the G is in (the shutdown's killer).
+    pub(crate) fn cas_ready_any(&self) -> bool {
+        let w = self.atomicstatus.load(Ordering::Acquire);
+        (w & STATUS_MASK) == G_WAITING as u64 && self.cas_ready(w >> STATUS_BITS)
+    }
+
+    /// A park cancelled by its unlock callback: waiting → running, unless a shutdown's
+    /// killer readied the G meanwhile (then it is queued, and this returns false).
+    pub(crate) fn cas_unpark(&self) -> bool {
+        let w = self.atomicstatus.load(Ordering::Acquire);
+        (w & STATUS_MASK) == G_WAITING as u64
+            && self
+                .atomicstatus
+                .compare_exchange(
+                    w,
+                    (w & !STATUS_MASK) | G_RUNNING as u64,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                )
+                .is_ok()
+    }
 }
+
+/// Bits of the status word that hold the status; the generation is above them.
+const STATUS_BITS: u32 = 8;
+const STATUS_MASK: u64 = (1 << STATUS_BITS) - 1;
 
 /// A reference to a G: what sudogs and run queues hold. `Copy`, and valid forever, since G
 /// structs are recycled, never freed.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct GRef(NonNull<G>);
+///
+/// A `GRef` from [`getg`](crate::park::getg) is also a *wake token*: it carries the G's wake
+/// generation at that moment, so [`goready`](crate::park::goready) wakes only the park that
+/// follows, never a later one. Equality and hashing look at the G only.
+#[derive(Clone, Copy)]
+pub struct GRef {
+    ptr: NonNull<G>,
+    wgen: u64,
+}
+
+impl PartialEq for GRef {
+    fn eq(&self, other: &GRef) -> bool {
+        self.ptr == other.ptr
+    }
+}
+impl Eq for GRef {}
+impl core::hash::Hash for GRef {
+    fn hash<H: core::hash::Hasher>(&self, h: &mut H) {
+        self.ptr.hash(h);
+    }
+}
 
 // SAFETY: a G is shared between threads by design; every field is either atomic or owned
 // by exactly one thread at a time by the status protocol in this file's header.
@@ -197,18 +293,37 @@ unsafe impl Send for G {}
 impl GRef {
     /// Leaks a new G; G structs live for the rest of the process (Go: malg + allgadd).
     pub(crate) fn alloc(stack: Option<Stack>) -> GRef {
-        GRef(NonNull::from(Box::leak(Box::new(G::new(stack)))))
+        GRef {
+            ptr: NonNull::from(Box::leak(Box::new(G::new(stack)))),
+            wgen: 0,
+        }
     }
 
     pub(crate) fn as_ptr(self) -> *mut G {
-        self.0.as_ptr()
+        self.ptr.as_ptr()
     }
 
     /// # Safety
     /// `p` must come from `GRef::as_ptr`.
     pub(crate) unsafe fn from_ptr(p: *mut G) -> GRef {
-        // SAFETY: the caller passes a pointer made by `as_ptr`, never null.
-        GRef(unsafe { NonNull::new_unchecked(p) })
+        GRef {
+            // SAFETY: the caller passes a pointer made by `as_ptr`, never null.
+            ptr: unsafe { NonNull::new_unchecked(p) },
+            wgen: 0,
+        }
+    }
+
+    /// This G as a wake token for its next park (its current generation).
+    pub(crate) fn token(self) -> GRef {
+        GRef {
+            wgen: self.wakegen(),
+            ..self
+        }
+    }
+
+    /// The wake generation this token names.
+    pub(crate) fn wgen(self) -> u64 {
+        self.wgen
     }
 
     /// This goroutine's id (Go's goid).
@@ -218,7 +333,7 @@ impl GRef {
 
     pub(crate) fn g(&self) -> &'static G {
         // SAFETY: G structs are leaked at allocation and never freed.
-        unsafe { &*self.0.as_ptr() }
+        unsafe { &*self.ptr.as_ptr() }
     }
 }
 

@@ -51,7 +51,9 @@ impl<T> Packet<T> {
         let waiter = st.waiter.take();
         drop(st);
         if let Some(gp) = waiter {
-            goready(gp);
+            // SAFETY: `waiter` is the joiner's token, taken (under the packet's lock) by
+            // this one call of `finish`; the joiner parked with it.
+            unsafe { goready(gp) };
         }
     }
 }
@@ -105,13 +107,17 @@ impl<T> JoinHandle<T> {
         let mut st = self.packet.state.lock().unwrap_or_else(|e| e.into_inner());
         if st.result.is_none() {
             st.waiter = Some(getg());
-            gopark(
-                move |_| {
-                    drop(st);
-                    true
-                },
-                WaitReason::Join,
-            );
+            // SAFETY: the callback always parks; the token is published under the lock it
+            // releases.
+            unsafe {
+                gopark(
+                    move |_| {
+                        drop(st);
+                        true
+                    },
+                    WaitReason::Join,
+                )
+            };
             st = self.packet.state.lock().unwrap_or_else(|e| e.into_inner());
         }
         match st.result.take() {

@@ -2,8 +2,11 @@
 //! `gopark`/`goready` protocol every blocking primitive is built on.
 //!
 //! Modules, one Go runtime concept each: `arch` (context switch), `stack`, `g`, `funcval`,
-//! `proc` (the scheduler loop), `m` (threads), `procresize`, `lockosthread`, `tls`, `runq`,
+//! `proc` (the scheduler loop), `newproc`, `m` (threads), `homeq` (an M's queue of its own
+//! goroutines readied elsewhere), `procresize`, `lockosthread`, `syscall`, `tls`, `runq`,
 //! `park`, `note`, `gfree`, `signal`, `panic`, `join`, `entry`, `shutdown`, [`runtime`].
+//! Each file opens with what it owns; `proc.rs` states the scheduler's central rule: a
+//! goroutine that has started runs only on its home thread.
 #![warn(missing_docs)]
 
 mod arch;
@@ -15,11 +18,13 @@ mod funcval;
 mod futex;
 mod g;
 mod gfree;
+mod homeq;
 mod join;
 pub mod lock;
 mod lockosthread;
 mod loom;
 mod m;
+mod newproc;
 mod note;
 /// Go's panic, goexit and fatal-error texts and mechanisms.
 pub mod panic;
@@ -34,6 +39,7 @@ mod shutdown;
 mod signal;
 mod stack;
 pub mod sudog;
+mod syscall;
 mod tls;
 mod traceback;
 

@@ -1,30 +1,37 @@
-//! Wiring a goroutine to its OS thread. Go: LockOSThread / UnlockOSThread, and the
-//! scheduler's side of it: stoplockedm, startlockedm, handoffp (proc.go).
+//! Locking a goroutine's thread. Go: LockOSThread / UnlockOSThread (proc.go, lockedExt and
+//! lockedInt).
 //!
-//! A wired G runs only on its M, and that M runs no other G. Two reasons wire a G:
-//! - the user asks, with `runtime::lock_os_thread` (FFI or libraries that keep state in
-//!   thread-locals);
-//! - the runtime itself, when a goroutine blocks *while unwinding* (a destructor that parks
-//!   during a panic). Rust keeps "is this thread panicking" in a thread-local count that
-//!   `catch_unwind` later decrements: if the half-unwound goroutine moved threads, or if
-//!   another goroutine ran on its thread meanwhile (and saw `panicking()` true, or aborted
-//!   on a nested panic), that count would be wrong. Go: lockedInt.
+//! Every started goroutine already stays on its thread (`proc.rs`). Locking adds the other
+//! half of Go's promise: *no other goroutine starts on that thread*. A locked M (`nlocked`
+//! goroutines hold it locked, usually one) takes no fresh goroutine from any queue; it runs only goroutines whose home it
+//! already is — the locked one and any that had started on this thread before it was
+//! locked (they cannot move anywhere else; see `lock_os_thread`'s docs). When none of them
+//! is runnable it hands its P to another M (`M::handoffp`) and sleeps until one is.
 //!
-//! Protocol: when a wired G stops running (parks, yields), its M gives its P away
-//! (`handoffp`) and sleeps (`stoplockedm`). Whoever later finds the G in a run queue hands
-//! it, with its own P, to the sleeping M and stops itself (`startlockedm`).
+//! Two reasons lock a thread:
+//! - the user asks, with `runtime::lock_os_thread` (FFI, GUI toolkits, libraries that keep
+//!   state in thread-locals);
+//! - the runtime itself, while a goroutine is parked *in the middle of unwinding* (a
+//!   destructor that blocks during a panic). Rust keeps "is this thread panicking" in a
+//!   thread-local count: a goroutine started on this thread meanwhile would see
+//!   `std::thread::panicking()` true. Go: lockedInt.
 
 use crate::g::GRef;
-use crate::loom::StdArc as Arc;
 use crate::loom::atomic::Ordering;
 use crate::m::M;
-use crate::proc::P;
 use crate::tls::{curg, getm};
-use core::ptr;
 
-/// Wires the calling goroutine to its current OS thread until a matching
-/// [`unlock_os_thread`]: it will run on no other thread, and no other goroutine will run on
-/// this one. Calls nest. On a plain thread it does nothing. Go: runtime.LockOSThread.
+/// Locks the calling goroutine's OS thread until a matching [`unlock_os_thread`]: no
+/// goroutine started after this call runs on this thread. Calls nest. On a plain thread it
+/// does nothing. Go: runtime.LockOSThread.
+///
+/// A goroutine never leaves the thread it started on, locked or not (thread-locals and
+/// `!Send` values behave as in a `std::thread`). What locking adds is exclusivity for
+/// thread-bound state (an OpenGL context, a GUI toolkit's main thread): fresh goroutines
+/// start elsewhere. Goroutines that had already started on this thread before the lock
+/// keep running on it while the locked one waits, since they cannot move either; lock
+/// the thread first thing (at the top of `main`, or of the goroutine that owns the state)
+/// to have it to yourself.
 ///
 /// # Examples
 /// ```
@@ -32,7 +39,9 @@ use core::ptr;
 ///     goro_rt::runtime::lock_os_thread();
 ///     let me = std::thread::current().id();
 ///     for _ in 0..10 {
-///         goro_rt::spawn(|| ()).join().unwrap(); // park and resume
+///         // Started while we are locked: runs on another thread.
+///         let other = goro_rt::spawn(|| std::thread::current().id()).join().unwrap();
+///         assert_ne!(other, me);
 ///         assert_eq!(std::thread::current().id(), me);
 ///     }
 ///     goro_rt::runtime::unlock_os_thread();
@@ -40,137 +49,58 @@ use core::ptr;
 /// ```
 pub fn lock_os_thread() {
     if let Some(gp) = curg() {
-        gp.lockedext.fetch_add(1, Ordering::Relaxed);
-        wire(gp);
+        let ext = gp.lockedext.load(Ordering::Relaxed);
+        gp.lockedext.store(ext + 1, Ordering::Relaxed);
+        if ext == 0 && gp.lockedint.load(Ordering::Relaxed) == 0 {
+            adjust(1);
+        }
     }
 }
 
-/// Undoes one [`lock_os_thread`]; the goroutine is free to move again once every call is
-/// undone. Without a matching lock it does nothing. Go: runtime.UnlockOSThread.
+/// Undoes one [`lock_os_thread`]; once every call is undone, fresh goroutines may start on
+/// this thread again. Without a matching lock it does nothing. Go: runtime.UnlockOSThread.
 pub fn unlock_os_thread() {
     if let Some(gp) = curg() {
         let ext = gp.lockedext.load(Ordering::Relaxed);
         if ext > 0 {
             gp.lockedext.store(ext - 1, Ordering::Relaxed);
+            if ext == 1 && gp.lockedint.load(Ordering::Relaxed) == 0 {
+                adjust(-1);
+            }
         }
-        unwire_if_free(gp);
     }
 }
 
-/// Called by a goroutine about to block or yield: wires it while it is unwinding, unwires
-/// the runtime's wiring once the unwind is over.
+/// Called by a goroutine about to block or yield: locks its thread while it is unwinding,
+/// undoes the runtime's lock once the unwind is over.
 #[inline]
 pub(crate) fn before_switch(gp: GRef) {
-    // Plain loads and stores: only the running G touches its own lockedint.
-    let wired = gp.lockedint.load(Ordering::Relaxed) != 0;
-    if std::thread::panicking() {
-        if !wired {
-            gp.lockedint.store(1, Ordering::Relaxed);
-            wire(gp);
+    // Plain loads and stores: only the running G touches its own lock counts.
+    let int = gp.lockedint.load(Ordering::Relaxed) != 0;
+    if std::thread::panicking() != int {
+        gp.lockedint.store(u32::from(!int), Ordering::Relaxed);
+        if gp.lockedext.load(Ordering::Relaxed) == 0 {
+            adjust(if int { -1 } else { 1 });
         }
-    } else if wired {
-        gp.lockedint.store(0, Ordering::Relaxed);
-        unwire_if_free(gp);
     }
 }
 
-fn wire(gp: GRef) {
+/// Counts one more (or one fewer) goroutine holding this thread locked.
+fn adjust(by: i32) {
     let m = getm();
-    if m.is_null() {
-        return;
-    }
-    gp.lockedm.store(m.cast_mut(), Ordering::Release);
-    // SAFETY: a non-null TLS M is this thread's live M, and lockedg is its own field.
-    unsafe { (*m).lockedg.set(gp.as_ptr()) };
-}
-
-fn unwire_if_free(gp: GRef) {
-    if gp.lockedext.load(Ordering::Relaxed) != 0 || gp.lockedint.load(Ordering::Relaxed) != 0 {
-        return;
-    }
-    let m = getm();
-    gp.lockedm.store(ptr::null_mut(), Ordering::Release);
     if !m.is_null() {
-        // SAFETY: a non-null TLS M is this thread's live M.
-        unsafe { (*m).lockedg.set(ptr::null_mut()) };
+        // SAFETY: a non-null TLS M is this thread's live M, and `nlocked` is its own field.
+        let m = unsafe { &*m };
+        m.nlocked.set(m.nlocked.get().wrapping_add_signed(by));
     }
 }
 
-/// A wired G finished: its M is free again.
+/// A G finished: if it had locked its thread, its lock goes away with it.
 pub(crate) fn unwire_at_exit(m: &M, gp: GRef) {
+    let held = gp.lockedext.load(Ordering::Relaxed) + gp.lockedint.load(Ordering::Relaxed);
     gp.lockedext.store(0, Ordering::Relaxed);
     gp.lockedint.store(0, Ordering::Relaxed);
-    gp.lockedm.store(ptr::null_mut(), Ordering::Release);
-    if ptr::eq(m.lockedg.get(), gp.as_ptr()) {
-        m.lockedg.set(ptr::null_mut());
+    if held != 0 {
+        m.nlocked.set(m.nlocked.get() - 1);
     }
-}
-
-impl M {
-    /// This M's wired G stopped running: give the P away and sleep until someone hands the
-    /// G back with a P. False on shutdown. Go: stoplockedm.
-    pub(crate) fn stoplockedm(&self, me: &Arc<M>) -> bool {
-        let s = &*self.sched;
-        {
-            let mut l = s.lock();
-            if s.shutdown.load(Ordering::SeqCst) {
-                drop(l);
-                self.give_up_p();
-                return false;
-            }
-            l.mlocked.push(me.clone());
-        }
-        self.give_up_p();
-        let p = loop {
-            self.park.sleep();
-            self.park.clear();
-            let p = self.nextp.swap(ptr::null_mut(), Ordering::Acquire);
-            if !p.is_null() || s.shutdown.load(Ordering::SeqCst) {
-                break p;
-            }
-        };
-        s.lock().mlocked.retain(|m| !Arc::ptr_eq(m, me));
-        if p.is_null() {
-            return false;
-        }
-        self.p.set(p);
-        true
-    }
-
-    /// `gp`, just taken from a run queue, is wired to `lm`: hand it our P (the G itself is
-    /// `lm.lockedg`), then stop until given another. False on shutdown. Go: startlockedm.
-    pub(crate) fn startlockedm(&self, me: &Arc<M>, gp: GRef, lm: *mut M) -> bool {
-        // SAFETY: a wired G's M sleeps in stoplockedm (or is about to) and stays alive until
-        // it has run the G again or the runtime shut down.
-        let lm = unsafe { &*lm };
-        if !ptr::eq(lm.lockedg.get(), gp.as_ptr()) {
-            crate::panic::throw("startlockedm: G wired to an M that does not hold it");
-        }
-        let p = self.p.replace(ptr::null());
-        lm.nextp.store(p.cast_mut(), Ordering::Release);
-        lm.park.wakeup_shared();
-        self.stopm(me)
-    }
-
-    fn give_up_p(&self) {
-        let p = self.p.replace(ptr::null());
-        // SAFETY: a non-null P pointer in an M is a P of its runtime that it holds.
-        if let Some(p) = unsafe { p.as_ref() } {
-            handoffp(&self.sched, p);
-        }
-    }
-}
-
-/// Passes a P its M can no longer use to another M if there is work for it, else idles it.
-/// Go: handoffp.
-fn handoffp(s: &crate::proc::Sched, p: &P) {
-    if !p.runq.is_empty() || s.global.len() > 0 {
-        s.startm(Some(p), false);
-        return;
-    }
-    {
-        let mut l = s.lock();
-        s.pidleput(&mut l, p);
-    }
-    s.wakep();
 }

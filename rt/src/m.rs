@@ -1,79 +1,118 @@
-//! Ms: the OS threads that run goroutines, and how they start, spin, sleep and stop.
-//! Go: runtime.m (runtime2.go); mstart, newm, startm, stopm, wakep, resetspinning
-//! (proc.go).
+//! Ms: the OS threads that run goroutines, and how they start, spin, sleep, and pass Ps
+//! between them. Go: runtime.m (runtime2.go); mstart, newm, startm, stopm, wakep, handoffp,
+//! resetspinning (proc.go).
 //!
-//! An M spends its life in `mstart`'s schedule loop. With nothing to run it gives its P back
-//! and sleeps on its note in `midle` (`stopm`); `startm` hands a sleeping (or new) M an idle
-//! P and wakes it. `wakep` starts at most one *spinning* M at a time: one that looks for
-//! work to steal. Ownership: `g0`, `p`, `after`, `lockedg` are the M's own thread's;
-//! `nextp` and `spinning` are written by `startm` before the note wakeup that publishes them.
+//! An M spends its life in `mstart`'s schedule loop, in one of three states (its home
+//! queue's `state`, `homeq.rs`):
+//! - **running**: it holds a P and runs its P's queues (fresh Gs, and its own started Gs)
+//!   and its home queue; or it is awake and about to look at all of them again;
+//! - **idle**: asleep without a P (`midle`; `mlocked` for a locked M, which takes no fresh
+//!   work), with nothing of its own runnable. `startm` may hand it an idle P for fresh work;
+//!   a push to its home queue wakes it;
+//! - **wanting a P**: asleep in `mwantp` with runnable home Gs, because no P was idle.
+//!   A P that becomes idle goes to the first M waiting (`pidleput`), and an M holding a P
+//!   hands it over once it has held it for `HANDOFF_SLICE` while someone waits
+//!   (`handoff_if_wanted`). So an M with runnable goroutines gets a P promptly, and Ms
+//!   with work share the Ps when there are more of them than Ps (gomaxprocs lowered, a
+//!   locked M, an M created while another was on its way to sleep).
+//!
+//! Several parties may wake an M's note (startm, pidleput, a home-queue push, shutdown):
+//! the M re-checks why under the sched lock every time.
+//!
+//! Ownership: `g0`, `p`, `after`, `nlocked`, `wantp_since` belong to the M's own thread;
+//! `nextp` and `spinning` are written (under the sched lock) by whoever hands the M a P,
+//! before the note wake-up that publishes them.
 
 use crate::arch::Context;
-use crate::g::G;
+use crate::homeq::{HomeQ, M_RUNNING, M_WANTP};
 use crate::loom::StdArc as Arc;
-use crate::loom::atomic::{AtomicBool, AtomicPtr, Ordering, fence};
+use crate::loom::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering, fence};
 use crate::note::Note;
 use crate::panic::throw;
-use crate::proc::{After, P, Sched};
+use crate::proc::{After, Locked, P, Sched};
 use crate::tls::setm;
 use core::cell::{Cell, UnsafeCell};
 use core::ptr;
+use std::time::{Duration, Instant};
+
+/// How long an M keeps its P while another M with runnable goroutines waits for one.
+/// Go's scheduler slice is 10 ms (sysmon's forcePreemptNS); an M waiting here holds
+/// goroutines that in Go would simply have run on the readier's P, so the slice is short.
+const HANDOFF_SLICE: Duration = Duration::from_millis(1);
 
 /// An OS thread running goroutines. Go: runtime.m.
 pub(crate) struct M {
     pub(crate) sched: Arc<Sched>,
+    /// Number for thread names and dumps (M0 is the thread that called `run`).
+    pub(crate) id: u64,
     /// The M's own context (its native stack) while a G runs.
     pub(crate) g0: UnsafeCell<Context>,
     /// The P this M holds (owner thread only).
     pub(crate) p: Cell<*const P>,
-    /// Handed over by `startm` before `park.wakeup()`.
+    /// A P handed to this M while it slept.
     pub(crate) nextp: AtomicPtr<P>,
     pub(crate) spinning: AtomicBool,
     pub(crate) park: Note,
     pub(crate) after: Cell<After>,
-    /// The G wired to this M (Go: m.lockedg); owner thread only.
-    pub(crate) lockedg: Cell<*mut G>,
+    /// How many of its goroutines hold this M locked (`lockosthread.rs`; Go: m.lockedg);
+    /// owner thread only. A locked M starts no fresh goroutine; it runs its home Gs only.
+    pub(crate) nlocked: Cell<u32>,
+    /// Started Gs readied by other threads (`homeq.rs`).
+    pub(crate) homeq: HomeQ,
+    /// Live goroutines whose home this M is.
+    pub(crate) nhomed: AtomicUsize,
+    /// When this M, holding a P, first saw another M waiting for one.
+    wantp_since: Cell<Option<Instant>>,
     /// ASan bookkeeping (`asan.rs`): g0's fake stack and stack bounds.
     #[cfg(goro_asan)]
     pub(crate) asan_g0: Cell<(*mut core::ffi::c_void, usize, usize)>,
 }
 
-// SAFETY: `g0`, `p`, `after` are used only by the M's own thread; `nextp`/`spinning` are
-// atomics written by `startm` before the note wakeup that publishes them.
+// SAFETY: the Cell/UnsafeCell fields are used only by the M's own thread; `nextp` and
+// `spinning` are atomics published by the note wake-up; `homeq` is Sync.
 unsafe impl Sync for M {}
 // SAFETY: as above; an M moves to its thread once, at creation.
 unsafe impl Send for M {}
 
 impl M {
     pub(crate) fn new(sched: Arc<Sched>) -> M {
+        let id = sched.mnext.fetch_add(1, Ordering::Relaxed);
         M {
             sched,
+            id,
             g0: UnsafeCell::new(Context::default()),
             p: Cell::new(ptr::null()),
             nextp: AtomicPtr::new(ptr::null_mut()),
             spinning: AtomicBool::new(false),
             park: Note::new(),
             after: Cell::new(After::None),
-            lockedg: Cell::new(ptr::null_mut()),
+            nlocked: Cell::new(0),
+            homeq: HomeQ::new(),
+            nhomed: AtomicUsize::new(0),
+            wantp_since: Cell::new(None),
             #[cfg(goro_asan)]
             asan_g0: Cell::new((ptr::null_mut(), 0, 0)),
         }
     }
 
-    /// Runs Gs until the runtime shuts down. Go: mstart + schedule.
-    pub(crate) fn mstart(self) {
-        let m = Arc::new(self);
+    /// Runs Gs until the runtime ends. Go: mstart + schedule.
+    pub(crate) fn mstart(me: Arc<M>) {
         crate::signal::minit_signal_stack();
-        setm(Arc::as_ptr(&m));
-        let p = m.nextp.swap(ptr::null_mut(), Ordering::Acquire);
-        m.p.set(p);
-        m.schedule(&m);
-        if !m.p.get().is_null() {
-            let mut l = m.sched.lock();
-            m.sched.pidleput(&mut l, m.p());
-            m.p.set(ptr::null());
+        setm(Arc::as_ptr(&me));
+        let p = me.nextp.swap(ptr::null_mut(), Ordering::Acquire);
+        me.acquirep(p);
+        me.schedule(&me);
+        if !me.p.get().is_null() {
+            let mut l = me.sched.lock();
+            me.sched.pidleput(&mut l, me.p());
+            me.p.set(ptr::null());
         }
         setm(ptr::null());
+    }
+
+    pub(crate) fn acquirep(&self, p: *const P) {
+        self.p.set(p);
+        self.wantp_since.set(None);
     }
 
     /// Takes an idle P for the thread that called `run` (M0). Go: the first acquirep.
@@ -99,52 +138,167 @@ impl M {
         }
     }
 
-    /// Sleeps until `startm` hands this M a P; false on shutdown. Go: stopm.
-    pub(crate) fn stopm(&self, me: &Arc<M>) -> bool {
-        let s = &*self.sched;
-        {
-            let mut l = s.lock();
-            if s.shutdown.load(Ordering::SeqCst) {
-                return false;
-            }
-            l.midle.push(me.clone());
+    pub(crate) fn stop_spinning(&self) {
+        if self.spinning.swap(false, Ordering::Relaxed) {
+            self.sched.nmspinning.fetch_sub(1, Ordering::SeqCst);
         }
-        self.park.sleep();
-        self.park.clear();
+    }
+
+    /// A P was handed to us while we slept: take it.
+    fn take_nextp(&self) -> bool {
         let p = self.nextp.swap(ptr::null_mut(), Ordering::Acquire);
         if p.is_null() {
-            return false; // woken by begin_shutdown
+            return false;
         }
-        self.p.set(p);
+        self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
+        self.acquirep(p);
         true
     }
 
-    /// Runs `f` with this M installed on the calling thread and holding a P, for the
-    /// shutdown sequence (`shutdown.rs`), after every other M has exited.
-    pub(crate) fn run_killing(self, f: impl FnOnce(&M)) {
-        let m = Arc::new(self);
-        setm(Arc::as_ptr(&m));
-        {
-            let mut l = m.sched.lock();
-            let p = m.sched.pidleget(&mut l).unwrap_or(&m.sched.ps[0]);
-            p.held.store(true, Ordering::SeqCst);
-            m.p.set(p);
+    /// Sleeps, without a P, until this M can run something: given a P for fresh work, or
+    /// holding a P for Gs of its own home queue. False when the runtime ends. Go: stopm
+    /// (and, for our home queue, what exitsyscall's wait for a P would be).
+    pub(crate) fn stopm(&self, me: &Arc<M>) -> bool {
+        let s = &*self.sched;
+        loop {
+            self.park.clear();
+            {
+                let mut l = s.lock();
+                if s.shutdown.load(Ordering::SeqCst) {
+                    return false;
+                }
+                if self.take_nextp() {
+                    return true;
+                }
+                if self.homeq.set_idle() {
+                    if self.nlocked.get() == 0 {
+                        l.midle.push(me.clone());
+                    } else {
+                        l.mlocked.push(me.clone());
+                    }
+                    if s.killing.load(Ordering::SeqCst) && s.quiescent(&l) {
+                        drop(l);
+                        s.end();
+                        return false;
+                    }
+                } else if let Some(p) = s.pidleget(&mut l) {
+                    self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
+                    self.acquirep(p);
+                    return true;
+                } else {
+                    self.homeq.state.store(M_WANTP, Ordering::SeqCst);
+                    l.mwantp.push_back(me.clone());
+                    s.nmwantp.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+            loop {
+                self.park.sleep();
+                self.park.clear();
+                let mut l = s.lock();
+                if s.shutdown.load(Ordering::SeqCst) {
+                    return false;
+                }
+                if self.take_nextp() {
+                    return true; // whoever handed us the P took us off its list
+                }
+                if self.homeq.state.load(Ordering::SeqCst) == M_WANTP {
+                    continue; // still queued for a P
+                }
+                // Idle, woken by a push to our home queue: leave the idle list, look again.
+                l.midle.retain(|m| !Arc::ptr_eq(m, me));
+                l.mlocked.retain(|m| !Arc::ptr_eq(m, me));
+                self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
+                break;
+            }
         }
-        f(&m);
-        {
-            let mut l = m.sched.lock();
-            m.sched.pidleput(&mut l, m.p());
+    }
+
+    /// At a schedule point, holding a P: if another M waits for one and we have held ours
+    /// for `HANDOFF_SLICE` since noticing, hand it over. True if we no longer hold a P.
+    pub(crate) fn handoff_if_wanted(&self) -> bool {
+        let s = &*self.sched;
+        if s.nmwantp.load(Ordering::Relaxed) == 0 {
+            return false;
         }
-        m.p.set(ptr::null());
-        setm(ptr::null());
+        let now = Instant::now();
+        match self.wantp_since.get() {
+            None => {
+                self.wantp_since.set(Some(now));
+                return false;
+            }
+            Some(t) if now.duration_since(t) < HANDOFF_SLICE => return false,
+            Some(_) => {}
+        }
+        let mut l = s.lock();
+        let Some(m) = l.mwantp.pop_front() else {
+            return false;
+        };
+        s.nmwantp.fetch_sub(1, Ordering::SeqCst);
+        let p = self.p.replace(ptr::null());
+        m.spinning.store(false, Ordering::Relaxed);
+        m.nextp.store(p.cast_mut(), Ordering::Release);
+        m.park.wakeup_shared();
+        drop(l);
+        self.stop_spinning();
+        true
+    }
+
+    /// Gives up the P this M can no longer use: to another M if it has work, else idle.
+    /// Go: handoffp.
+    pub(crate) fn handoffp(&self) {
+        let p = self.p.replace(ptr::null());
+        // SAFETY: a non-null P pointer in an M is a P of its runtime that it holds.
+        let Some(p) = (unsafe { p.as_ref() }) else {
+            return;
+        };
+        self.stop_spinning();
+        let s = &*self.sched;
+        if !p.runq.is_empty() || s.global.len() > 0 {
+            s.startm(Some(p), false);
+            return;
+        }
+        {
+            let mut l = s.lock();
+            s.pidleput(&mut l, p);
+        }
+        s.wakep();
     }
 }
 
 impl Sched {
+    /// Takes an idle P. Go: pidleget.
+    pub(crate) fn pidleget(&self, l: &mut Locked) -> Option<&P> {
+        let id = l.pidle.pop()?;
+        self.npidle.fetch_sub(1, Ordering::SeqCst);
+        let p = &self.ps[id];
+        p.held.store(true, Ordering::SeqCst);
+        Some(p)
+    }
+
+    /// Gives back a P: straight to the first M waiting for one, else to the idle list
+    /// (a P beyond gomaxprocs is retired instead). Go: pidleput.
+    pub(crate) fn pidleput(&self, l: &mut Locked, p: &P) {
+        if p.id < self.gomaxprocs()
+            && let Some(m) = l.mwantp.pop_front()
+        {
+            self.nmwantp.fetch_sub(1, Ordering::SeqCst);
+            // `p` stays held: it passes to `m` as it is.
+            m.spinning.store(false, Ordering::Relaxed);
+            m.nextp.store((p as *const P).cast_mut(), Ordering::Release);
+            m.park.wakeup_shared();
+            return;
+        }
+        p.held.store(false, Ordering::SeqCst);
+        if p.id < self.gomaxprocs() {
+            l.pidle.push(p.id);
+            self.npidle.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
     /// Starts an M to run Gs if there is an idle P and nobody is already looking. Go: wakep.
     pub(crate) fn wakep(&self) {
         fence(Ordering::SeqCst);
-        if self.npidle.load(Ordering::SeqCst) == 0 || self.killing.load(Ordering::Relaxed) {
+        if self.npidle.load(Ordering::SeqCst) == 0 {
             return;
         }
         if self.nmspinning.load(Ordering::SeqCst) != 0
@@ -177,53 +331,56 @@ impl Sched {
             }
             return;
         };
-        match l.midle.pop() {
-            Some(m) => {
-                drop(l);
-                m.nextp.store((p as *const P).cast_mut(), Ordering::Release);
-                m.spinning.store(spinning, Ordering::Release);
-                m.park.wakeup();
-            }
-            None => {
-                // SAFETY: `self` lives in an Arc (all Scheds do), so we can take another ref.
-                let sched = unsafe {
-                    Arc::increment_strong_count(self);
-                    Arc::from_raw(self)
-                };
-                let id = self.mnext.fetch_add(1, Ordering::Relaxed) + 1;
-                let pp = p as *const P as usize;
-                let t = std::thread::Builder::new()
-                    .name(format!("goro-m{id}"))
-                    .spawn(move || {
-                        let m = M::new(sched);
-                        m.nextp.store(pp as *mut P, Ordering::Relaxed);
-                        m.spinning.store(spinning, Ordering::Relaxed);
-                        m.mstart();
-                    });
-                match t {
-                    Ok(t) => l.threads.push(t),
-                    Err(e) => throw(&format!("newm: cannot create an OS thread: {e}")),
-                }
-            }
+        let pp = (p as *const P).cast_mut();
+        if let Some(m) = l.midle.pop() {
+            m.spinning.store(spinning, Ordering::Relaxed);
+            m.nextp.store(pp, Ordering::Release);
+            drop(l);
+            m.park.wakeup_shared();
+            return;
+        }
+        // SAFETY: `self` lives in an Arc (all Scheds do), so we can take another reference.
+        let sched = unsafe {
+            Arc::increment_strong_count(self);
+            Arc::from_raw(self)
+        };
+        let m = Arc::new(M::new(sched));
+        m.spinning.store(spinning, Ordering::Relaxed);
+        m.nextp.store(pp, Ordering::Relaxed);
+        l.allm.push(m.clone());
+        let t = std::thread::Builder::new()
+            .name(format!("goro-m{}", m.id))
+            .spawn(move || M::mstart(m));
+        match t {
+            Ok(t) => l.threads.push(t),
+            Err(e) => throw(&format!("newm: cannot create an OS thread: {e}")),
         }
     }
 
-    /// Ends the runtime: Ms stop at their next schedule point. Go: exit after main returns.
-    pub(crate) fn begin_shutdown(&self) {
-        let (idle, locked) = {
-            let mut l = self.lock();
+    /// Whether nothing of this runtime can run any more: every M asleep without a P, every
+    /// queue empty, no goroutine inside `runtime::syscall`. Go: checkdead's count.
+    pub(crate) fn quiescent(&self, l: &Locked) -> bool {
+        l.midle.len() + l.mlocked.len() + l.mwantp.len() == l.allm.len()
+            && self.ps.iter().all(|p| !p.held.load(Ordering::SeqCst))
+            && self.global.len() == 0
+            && self.ps.iter().all(|p| p.runq.is_empty())
+            && l.allm.iter().all(|m| m.homeq.is_empty())
+            && self.nsyscall.load(Ordering::SeqCst) == 0
+    }
+
+    /// Stops every M: they leave their schedule loops. Go: exit after main returns.
+    pub(crate) fn end(&self) {
+        let ms = {
+            let l = self.lock();
             self.shutdown.store(true, Ordering::SeqCst);
-            (std::mem::take(&mut l.midle), l.mlocked.clone())
+            l.allm.clone()
         };
-        for m in idle {
-            m.park.wakeup();
-        }
-        for m in locked {
+        for m in ms {
             m.park.wakeup_shared();
         }
     }
 
-    /// Joins every M thread this runtime started (after `begin_shutdown`).
+    /// Joins every M thread this runtime started (after `end`).
     pub(crate) fn join_ms(&self) {
         loop {
             let threads = std::mem::take(&mut self.lock().threads);

@@ -114,7 +114,7 @@ pub(crate) fn unrecovered(gp: GRef, payload: Box<dyn Any + Send>) {
                 *slot = Some(payload);
             }
             drop(slot);
-            s.begin_shutdown();
+            s.begin_killing();
         }
     }
 }

@@ -9,9 +9,20 @@
 //!    For a goroutine, this happens on g0, after its registers are saved (`proc.rs`), so
 //!    the G is fully parked before any waker can see it.
 //! 3. A waker that finds the G (under the same lock) calls `goready(gp)`, which moves it
-//!    waiting → runnable with one CAS — so a G is readied once — and queues it (goroutine)
-//!    or wakes its thread's note (plain thread).
+//!    waiting → runnable with one CAS — so a G is readied once — and queues it (goroutine:
+//!    on its home M, `proc.rs`) or wakes its thread's note (plain thread).
 //! `unlock` may return false to cancel the park (then it must not have published the G).
+//!
+//! The `GRef` a waker holds is a token from `getg` naming one park (its wake generation,
+//! `g.rs`): a wake-up that comes after that park ended some other way — the runtime's
+//! shutdown woke and unwound the G, which may even be dead and recycled — fails its CAS and
+//! does nothing. So a waker that dequeues a G under a lock, drops the lock and only then
+//! calls `goready` (as `close` does) is harmless even if the G is gone by then.
+//!
+//! `gopark` and `goready` are `unsafe`: a wake-up nobody registered for (or a second one)
+//! would resume code that relies on the data its waker left, such as a channel receive
+//! expecting its slot filled and its sudog dequeued. `getg` is safe: a token does nothing
+//! without `goready`.
 //!
 //! Plain threads (`std::thread`s, `main` before any runtime) get a *thread G* on first
 //! use: a G with no stack whose "run queue" is its note. So channels and sync types work
@@ -20,14 +31,15 @@
 //! A goroutine resumed after its runtime began shutting down (`killed`) unwinds from here
 //! with a private payload, so its destructors run (`entry.rs`).
 
-use crate::g::{G_RUNNABLE, G_RUNNING, G_WAITING};
+use crate::g::{G_RUNNING, G_WAITING};
 pub use crate::g::{GRef, WaitReason};
 use crate::loom::atomic::Ordering;
 use crate::panic::throw;
 use crate::proc::{After, mcall};
 use crate::tls::{curg, getm};
 
-/// The calling goroutine's G, or this plain thread's G. Go: getg.
+/// The calling goroutine's G, or this plain thread's G, as a wake token for its next park.
+/// Go: getg.
 ///
 /// # Examples
 /// ```
@@ -35,12 +47,17 @@ use crate::tls::{curg, getm};
 /// assert_eq!(a, goro_rt::park::getg()); // the same thread has the same G
 /// ```
 pub fn getg() -> GRef {
-    curg().unwrap_or_else(thread_g)
+    curg().unwrap_or_else(thread_g).token()
 }
 
 /// Parks the caller until someone passes its G to [`goready`]. `unlock(gp)` runs once the
 /// G is parked; it must release whatever lock guards the place the G registered itself in,
 /// and return true — or false to resume at once (having published nothing).
+///
+/// # Safety
+/// If `unlock` returns false, the G must not be reachable by any waker: a token published
+/// for this park and used later would wake an unrelated later park of the same G. `unlock`
+/// runs on another stack (the M's g0) and must not panic (that is a fatal error).
 ///
 /// # Examples
 /// A one-shot gate: the closure releases the lock only after the G is parked, so the
@@ -51,16 +68,21 @@ pub fn getg() -> GRef {
 /// let waiter: Arc<Mutex<Option<GRef>>> = Arc::default();
 /// let w2 = waiter.clone();
 /// let t = std::thread::spawn(move || loop {
-///     if let Some(gp) = w2.lock().unwrap().take() { goready(gp); break; }
+///     if let Some(gp) = w2.lock().unwrap().take() {
+///         // SAFETY: we took the only registration of this park, under its lock.
+///         unsafe { goready(gp) };
+///         break;
+///     }
 ///     std::thread::yield_now();
 /// });
 /// let mut slot = waiter.lock().unwrap();
 /// *slot = Some(getg());
-/// gopark(move |_| { drop(slot); true }, WaitReason::Preempted);
+/// // SAFETY: the unlock callback always parks (returns true).
+/// unsafe { gopark(move |_| { drop(slot); true }, WaitReason::Preempted) };
 /// t.join().unwrap();
 /// ```
-pub fn gopark<F: FnOnce(GRef) -> bool>(unlock: F, reason: WaitReason) {
-    let gp = getg();
+pub unsafe fn gopark<F: FnOnce(GRef) -> bool>(unlock: F, reason: WaitReason) {
+    let gp = curg().unwrap_or_else(thread_g);
     gp.waitreason.store(reason as u8, Ordering::Relaxed);
     if gp.is_thread() {
         park_thread(gp, unlock);
@@ -81,6 +103,12 @@ pub fn gopark<F: FnOnce(GRef) -> bool>(unlock: F, reason: WaitReason) {
     }
     gp.waitreason
         .store(WaitReason::Zero as u8, Ordering::Relaxed);
+}
+
+/// Parks the caller forever (until its runtime ends, which unwinds it from here).
+pub fn park_forever(reason: WaitReason) {
+    // SAFETY: the callback publishes nothing and always parks.
+    unsafe { gopark(|_| true, reason) }
 }
 
 /// Runs the unlock closure stored by `gopark`.
@@ -106,20 +134,27 @@ unsafe fn call_unlock<F: FnOnce(GRef) -> bool>(data: *mut (), gp: GRef) -> bool 
 /// caller release the lock wakers find the G through. Returns whether the G stays parked;
 /// if not, it is running again. Go: park_m.
 pub(crate) fn park_commit<F: FnOnce(GRef) -> bool>(gp: GRef, unlock: F) -> bool {
-    gp.status.store(G_WAITING, Ordering::SeqCst);
+    gp.set_status(G_WAITING, Ordering::SeqCst);
     if unlock(gp) {
         return true;
     }
-    gp.status.store(G_RUNNING, Ordering::Release);
-    false
+    // Cancelled. Only a runtime shutdown may have readied the G meanwhile; then it is
+    // queued, and counts as parked (it resumes from the queue and unwinds).
+    !gp.cas_unpark()
 }
 
-/// The claiming half of a wake-up: waiting → runnable, exactly once. Whoever wins owns the
-/// G and must queue it; a loser must not touch it.
+/// The claiming half of a wake-up: waiting → runnable for the park `gp`'s token names,
+/// exactly once. Whoever wins owns the G and must queue it; a loser must not touch it.
+/// False for a stale token; a throw for a token of the current park whose G is not
+/// waiting (a second wake-up: a bug).
 pub(crate) fn ready_cas(gp: GRef) -> bool {
-    gp.status
-        .compare_exchange(G_WAITING, G_RUNNABLE, Ordering::AcqRel, Ordering::Acquire)
-        .is_ok()
+    if gp.cas_ready(gp.wgen()) {
+        return true;
+    }
+    if gp.wakegen() != gp.wgen() {
+        return false; // that park is over: woken by shutdown, or the G is gone
+    }
+    throw("goready: G is not waiting")
 }
 
 /// Parks a plain thread: its "run queue" is its note.
@@ -127,20 +162,27 @@ pub(crate) fn park_thread<F: FnOnce(GRef) -> bool>(gp: GRef, unlock: F) {
     gp.note.clear();
     if park_commit(gp, unlock) {
         gp.note.sleep();
-        gp.status.store(G_RUNNING, Ordering::Release);
+        gp.set_status(G_RUNNING, Ordering::Release);
     }
 }
 
 /// Makes a G parked by [`gopark`] runnable. Go: goready.
 ///
+/// A token whose park already ended another way (the runtime's shutdown woke the G) is
+/// ignored.
+///
+/// # Safety
+/// `gp` is a token (from [`getg`]) of a G that registered itself for this wake-up where the
+/// caller found it, and the caller took that registration exclusively (typically: removed
+/// it from a queue under the lock the G's `gopark` released). Nobody else will wake the
+/// same park.
+///
 /// # Panics
-/// Throws (fatal error) if `gp` is not parked: readying a G twice is a runtime bug.
-pub fn goready(gp: GRef) {
+/// Throws (fatal error) if the G's current park is not waiting: readying it twice is a
+/// bug in the caller.
+pub unsafe fn goready(gp: GRef) {
     if !ready_cas(gp) {
-        if gp.killed.load(Ordering::Acquire) {
-            return; // its runtime already resumed it to unwind; the wake-up is moot
-        }
-        throw("goready: G is not waiting");
+        return;
     }
     if gp.is_thread() {
         gp.note.wakeup();
@@ -150,13 +192,15 @@ pub fn goready(gp: GRef) {
     if s.is_null() {
         throw("goready: goroutine of no runtime");
     }
-    // SAFETY: a waiting goroutine's runtime outlives it (`run` waits for every G).
+    // SAFETY: a waiting goroutine's runtime outlives it (`run` waits for every G, and keeps
+    // the runtime alive for goroutines left parked).
     unsafe { (*s).ready(gp) };
 }
 
 /// Yields the processor: the goroutine goes to the back of its P's run queue. Go:
-/// runtime.Gosched (Go uses the global queue; the local tail keeps a yielding pair on one
-/// P and is otherwise the same order). On a plain thread: `std::thread::yield_now`.
+/// runtime.Gosched (Go uses the global queue, from which any P may take it; a started
+/// goroutine never leaves its thread, so goro uses the local tail: the same order on one
+/// P). On a plain thread: `std::thread::yield_now`.
 pub fn gosched() {
     match curg() {
         Some(gp) => {

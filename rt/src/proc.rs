@@ -1,15 +1,33 @@
 //! The scheduler: Ps and the loop that runs Gs. Go: runtime/proc.go (schedule,
-//! findRunnable, execute, newproc, park_m, gosched_m, goexit0). Ms and their
-//! start/stop/wake live in `m.rs`, resizing in `procresize.rs`, wiring in
-//! `lockosthread.rs`, the thread-local current M/G in `tls.rs`.
+//! findRunnable, execute, ready, park_m, gosched_m, goexit0). Ms and their
+//! start/stop/wake live in `m.rs`, goroutine creation in `newproc.rs`, resizing in
+//! `procresize.rs`, wiring in `lockosthread.rs`, the thread-local current M/G in `tls.rs`.
 //!
 //! Model (as Go's G-M-P):
-//! - a **P** is the right to run Go code: a local run queue (`runq.rs`), a schedule tick, a
-//!   cache of free Gs. There are `gomaxprocs` of them (at most `MAX_PROCS`).
+//! - a **P** is the right to run goroutines: a local run queue (`runq.rs`), a schedule
+//!   tick, a cache of free Gs. There are `gomaxprocs` of them (at most `MAX_PROCS`).
 //! - an **M** is an OS thread. It holds at most one P; while it has one it runs Gs on their
-//!   own stacks and comes back to its native stack ("g0") between two Gs. An M with nothing to
-//!   do first *spins* (looks for work to steal), then gives its P back and sleeps on its note.
+//!   own stacks and comes back to its native stack ("g0") between two Gs.
 //! - a **G** (`g.rs`) is a goroutine.
+//!
+//! **The invariant: a started G runs only on its home M.** A G's home (`G::m`) is the M that
+//! first runs it (`execute`); from then until it exits it runs on no other thread, exactly
+//! like a `std::thread`. Rust code caches thread-local addresses within a function and keeps
+//! `!Send` values across calls, so a goroutine resumed on another thread would be UB from
+//! safe code. Everything below serves that rule while keeping Go's load balancing for the
+//! Gs that may still move — the fresh ones, which have not run yet:
+//! 1. fresh Gs (`newproc`) go where Go puts them: the spawner's `runnext`, local queues,
+//!    the global queue; idle Ms steal half a victim's queue; every 61st tick the global
+//!    queue comes first;
+//! 2. a started G readied by its own M goes to that M's P, in `runnext`, as in Go (a
+//!    ping-pong pair stays on one M); readied from anywhere else, it is pushed to its home
+//!    M's home queue (`homeq.rs`), which wakes that M if it sleeps (`ready`);
+//! 3. any queue may still hand an M a started G of another M (a stolen batch, a P passed
+//!    between Ms, a retired P's queue): the M forwards it to its home queue instead of
+//!    running it (`schedule`). So the rule does not depend on what thieves take; taking
+//!    only fresh work keeps forwarding rare;
+//! 4. an M with runnable home Gs and no P waits for one (`m.rs`: `mwantp`), and gets the
+//!    next P that goes idle or one handed over by an M that has held its P for a slice.
 //!
 //! Every switch goes G → g0 → G: a G that parks, yields or exits records what it wants in
 //! `M::after` and switches to g0, which does it once the G's registers are saved. That
@@ -20,10 +38,10 @@
 //! Lost-wakeup rule (Go's): a producer makes a G runnable and *then* calls `wakep`, which
 //! starts an M only if there is an idle P and no spinning M; an M gives its P back and stops
 //! spinning *before* its last look at every queue. Both sides use SeqCst so at least one
-//! sees the other.
+//! sees the other. Home queues have their own rule (`homeq.rs`).
 //!
-//! Lock order: `Sched::lock` is a leaf except that `startm` wakes an M's note after
-//! releasing it.
+//! Lock order: `Sched::lock` < a home queue's lock (a push never takes the sched lock);
+//! note wake-ups may happen under either.
 
 use crate::arch;
 use crate::g::{G, G_DEAD, G_RUNNABLE, G_RUNNING, GRef};
@@ -39,6 +57,7 @@ use crate::tls::{getm, setg};
 use core::cell::{Cell, UnsafeCell};
 use core::ptr;
 use std::any::Any;
+use std::collections::VecDeque;
 
 /// Most Ps a runtime can have (Go: _MaxGomaxprocs is larger; 256 is plenty for 2 cores).
 pub(crate) const MAX_PROCS: usize = 256;
@@ -79,9 +98,14 @@ pub(crate) enum After {
 /// State guarded by `Sched::lock`.
 pub(crate) struct Locked {
     pub(crate) pidle: Vec<usize>,
+    /// Ms asleep without a P and without runnable home Gs (`m.rs`).
     pub(crate) midle: Vec<Arc<M>>,
-    /// Ms sleeping until their wired G is runnable (for shutdown to wake).
+    /// Locked Ms asleep the same way; `startm` never hands them fresh work.
     pub(crate) mlocked: Vec<Arc<M>>,
+    /// Ms asleep with runnable home Gs, waiting for a P, first come first served.
+    pub(crate) mwantp: VecDeque<Arc<M>>,
+    /// Every M this runtime made (they live as long as it does: Gs point at their home M).
+    pub(crate) allm: Vec<Arc<M>>,
     pub(crate) threads: Vec<std::thread::JoinHandle<()>>,
 }
 
@@ -93,11 +117,17 @@ pub(crate) struct Sched {
     pub(crate) lock: Mutex<Locked>,
     pub(crate) npidle: AtomicUsize,
     pub(crate) nmspinning: AtomicUsize,
+    /// `Locked::mwantp.len()`, readable without the lock.
+    pub(crate) nmwantp: AtomicUsize,
+    /// Goroutines parked in `runtime::syscall` (a pool thread will ready them).
+    pub(crate) nsyscall: AtomicUsize,
     /// Live goroutines (Go: gcount).
     pub(crate) ngoroutine: AtomicIsize,
     pub(crate) goidgen: AtomicU64,
+    /// Every M leaves its schedule loop (set by `end`).
     pub(crate) shutdown: AtomicBool,
-    /// Set while `run` unwinds leftover goroutines on its own thread.
+    /// The runtime is ending: goroutines still alive are unwound on their home Ms, fresh
+    /// ones are dropped unrun (`shutdown.rs`).
     pub(crate) killing: AtomicBool,
     pub(crate) mode: PanicMode,
     pub(crate) main_g: AtomicPtr<G>,
@@ -135,10 +165,14 @@ impl Sched {
                 pidle: (0..nprocs).rev().collect(),
                 midle: Vec::new(),
                 mlocked: Vec::new(),
+                mwantp: VecDeque::new(),
+                allm: Vec::new(),
                 threads: Vec::new(),
             }),
             npidle: AtomicUsize::new(nprocs),
             nmspinning: AtomicUsize::new(0),
+            nmwantp: AtomicUsize::new(0),
+            nsyscall: AtomicUsize::new(0),
             ngoroutine: AtomicIsize::new(0),
             goidgen: AtomicU64::new(0),
             shutdown: AtomicBool::new(false),
@@ -160,113 +194,31 @@ impl Sched {
         self.gomaxprocs.load(Ordering::SeqCst)
     }
 
-    pub(crate) fn pidleget(&self, l: &mut Locked) -> Option<&P> {
-        let id = l.pidle.pop()?;
-        self.npidle.fetch_sub(1, Ordering::SeqCst);
-        let p = &self.ps[id];
-        p.held.store(true, Ordering::SeqCst);
-        Some(p)
-    }
-
-    pub(crate) fn pidleput(&self, l: &mut Locked, p: &P) {
-        p.held.store(false, Ordering::SeqCst);
-        if p.id < self.gomaxprocs() {
-            l.pidle.push(p.id);
-            self.npidle.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-
-    /// Next goroutine id, from the P's batch when there is one. Go: newproc1's goidcache.
-    fn next_goid(&self, p: Option<&P>) -> u64 {
-        const BATCH: u64 = 16;
-        match p {
-            Some(p) => {
-                // SAFETY: the caller holds `p`.
-                let cache = unsafe { &mut *p.goidcache.get() };
-                if cache.0 == cache.1 {
-                    let base = self.goidgen.fetch_add(BATCH, Ordering::Relaxed);
-                    *cache = (base + 1, base + 1 + BATCH);
-                }
-                let id = cache.0;
-                cache.0 += 1;
-                id
-            }
-            None => self.goidgen.fetch_add(1, Ordering::Relaxed) + 1,
-        }
-    }
-
-    /// Creates a goroutine running `f` and makes it runnable. Go: newproc.
-    pub(crate) fn newproc<F: FnOnce() + Send + 'static>(self: &Arc<Self>, f: F) -> GRef {
-        let m = getm();
-        // SAFETY: a non-null TLS M is live on this thread.
-        let mine = (!m.is_null()
-            && ptr::eq(Arc::as_ptr(unsafe { &(*m).sched }), Arc::as_ptr(self)))
-        .then(|| {
-            // SAFETY: as above; `p` is this thread's own P (null on a P-less M).
-            unsafe { (*m).p.get().as_ref() }
-        })
-        .flatten();
-        let gp = gfree::get(mine);
-        let goid = self.next_goid(mine);
-        // SAFETY: gp is fresh from the free list; `f` is 'static.
-        unsafe { self.init_g(gp, goid, f) };
-        match mine {
-            // SAFETY: `p` is held by this thread's M.
-            Some(p) => unsafe { p.runq.put(gp, true, &self.global) },
-            None => self.global.put(gp),
-        }
-        self.wakep();
-        gp
-    }
-
-    /// Prepares a G from the free list to run `f` as goroutine `goid` of this runtime.
-    ///
-    /// # Safety
-    /// `gp` comes from the free list (so we own it), and whatever `f` borrows outlives the
-    /// goroutine's run (see `FuncVal::set`).
-    pub(crate) unsafe fn init_g<F: FnOnce() + Send>(self: &Arc<Self>, gp: GRef, goid: u64, f: F) {
-        let stack = gp.stack.as_ref().expect("goroutine G without a stack");
-        gp.goid.store(goid, Ordering::Relaxed);
-        gp.killed.store(false, Ordering::Relaxed);
-        gp.unwinding.store(false, Ordering::Relaxed);
-        gp.lockedm.store(ptr::null_mut(), Ordering::Relaxed);
-        gp.lockedext.store(0, Ordering::Relaxed);
-        gp.lockedint.store(0, Ordering::Relaxed);
-        gp.sched
-            .store(Arc::as_ptr(self).cast_mut(), Ordering::Relaxed);
-        // SAFETY: gp is fresh from the free list: we are its only owner (status idle/dead),
-        // its entry slot is empty, and the caller vouches for `f`'s borrows.
-        unsafe { gp.entry.set(f) };
-        crate::asan::unpoison(stack.lo, stack.hi - stack.lo);
-        // SAFETY: the stack is this G's own and unused; its top is page-aligned.
-        unsafe { *gp.ctx.get() = arch::init_stack(stack.hi, gentry, gp.as_ptr() as usize) };
-        self.ngoroutine.fetch_add(1, Ordering::Relaxed);
-        gp.status.store(G_RUNNABLE, Ordering::Release);
-    }
-
-    /// Makes a parked G runnable on this runtime. Go: ready.
+    /// Makes `gp` — a started G just moved waiting → runnable by the caller, who owns it —
+    /// run again: on its own M's P if the caller is that M, else through its home queue.
+    /// Go: ready.
     pub(crate) fn ready(&self, gp: GRef) {
+        let home = gp.m.load(Ordering::Acquire);
+        if home.is_null() {
+            throw("ready: a G that never ran was waiting");
+        }
         let m = getm();
-        // SAFETY: a non-null TLS M is live on this thread; its P is its own.
-        let p = (!m.is_null() && ptr::eq(unsafe { Arc::as_ptr(&(*m).sched) }, self))
-            .then(|| unsafe { (*m).p.get().as_ref() })
-            .flatten();
-        match p {
-            // SAFETY: `p` is held by this thread's M.
-            Some(p) => unsafe { p.runq.put(gp, true, &self.global) },
-            None => self.global.put(gp),
+        if ptr::eq(m, home) {
+            // SAFETY: `m` is this thread's live M (it is `home`, and non-null).
+            let m = unsafe { &*m };
+            if m.nlocked.get() == 0
+                // SAFETY: a non-null P pointer in an M is a P it holds (we are its thread).
+                && let Some(p) = unsafe { m.p.get().as_ref() }
+            {
+                // SAFETY: `p` is held by this thread's M.
+                unsafe { p.runq.put(gp, true, &self.global) };
+                self.wakep();
+                return;
+            }
         }
-        self.wakep();
-    }
-
-    /// Moves every P's local queue to the global queue. Only when no M holds those Ps, or
-    /// the caller is the only M left (shutdown).
-    pub(crate) fn drain_all_local(&self) {
-        for p in self.ps.iter() {
-            // SAFETY: no other M runs (the caller's contract), so no one else uses the
-            // workers; the caller's own P is drained by itself.
-            unsafe { p.runq.drain_to(&self.global) };
-        }
+        // SAFETY: a live G's home M is in its runtime's `allm`, alive as long as the
+        // runtime, which outlives its live Gs.
+        unsafe { (*home).inject(gp) };
     }
 
     /// Skips `n` goroutine ids (goroutine 1 is numbered by `run` itself).
@@ -292,41 +244,57 @@ impl M {
         unsafe { &*self.p.get() }
     }
 
+    /// Pushes `gp` (runnable, owned by the caller) to this M's home queue, waking the M if
+    /// it sleeps.
+    pub(crate) fn inject(&self, gp: GRef) {
+        if self.homeq.push(gp) {
+            self.park.wakeup_shared();
+        }
+    }
+
+    /// Puts the running M's own started G back to run later: its P's queue (tail, or
+    /// `runnext`), or for a locked M, which keeps its P's queues for others, its home queue.
+    fn runqput_own(&self, gp: GRef, next: bool) {
+        if self.nlocked.get() == 0 {
+            // SAFETY: we hold our P.
+            unsafe { self.p().runq.put(gp, next, &self.sched.global) };
+        } else {
+            self.homeq.push(gp);
+        }
+    }
+
     /// Go: schedule — find a G, run it, repeat.
     ///
-    /// An M with a wired G (`lockedg`) runs nothing else: it sleeps until that G is
-    /// runnable again and some M hands it a P (`lockosthread.rs`). A wired G found in a run
-    /// queue is handed, with the finder's P, to its own M.
+    /// A G found in a queue that started on another M is forwarded to that M (invariant 3);
+    /// while the runtime ends, fresh Gs are dropped unrun and started ones unwound.
     pub(crate) fn schedule(&self, me: &Arc<M>) {
+        let s = &*self.sched;
         loop {
-            let lg = self.lockedg.get();
-            if !lg.is_null() {
-                if !self.stoplockedm(me) {
-                    return;
-                }
-                // SAFETY: lockedg holds a pointer from GRef::as_ptr.
-                self.execute(unsafe { GRef::from_ptr(lg) });
-                continue;
-            }
             let Some(gp) = self.find_runnable(me) else {
                 return;
             };
             if self.spinning.load(Ordering::Relaxed) {
                 self.resetspinning();
             }
-            let lm = gp.lockedm.load(Ordering::Acquire);
-            if !lm.is_null() && !ptr::eq(lm, self) {
-                if !self.startlockedm(me, gp, lm) {
-                    return;
+            let home = gp.m.load(Ordering::Acquire);
+            if home.is_null() {
+                if s.killing.load(Ordering::SeqCst) {
+                    crate::shutdown::drop_unrun(self, gp);
+                    continue;
                 }
+            } else if !ptr::eq(home, self) {
+                // SAFETY: as in `Sched::ready`: a live G's home M is alive.
+                unsafe { (*home).inject(gp) };
                 continue;
+            } else if s.killing.load(Ordering::SeqCst) {
+                gp.killed.store(true, Ordering::Release);
             }
             self.execute(gp);
         }
     }
 
-    /// Returns a runnable G, sleeping as long as there is none; `None` on shutdown.
-    /// Go: findRunnable.
+    /// Returns a runnable G, sleeping as long as there is none; `None` when the runtime
+    /// ends. Go: findRunnable.
     fn find_runnable(&self, me: &Arc<M>) -> Option<GRef> {
         let s = &*self.sched;
         'top: loop {
@@ -342,6 +310,23 @@ impl M {
                 }
                 continue 'top;
             }
+            if self.handoff_if_wanted() {
+                if !self.stopm(me) {
+                    return None;
+                }
+                continue 'top;
+            }
+            if self.nlocked.get() != 0 {
+                // A locked M runs only its own Gs, which its readiers put in its home queue.
+                if let Some(gp) = self.homeq.pop() {
+                    return Some(gp);
+                }
+                self.handoffp();
+                if !self.stopm(me) {
+                    return None;
+                }
+                continue 'top;
+            }
             // SAFETY: we hold `p`; the tick and queues are ours.
             unsafe {
                 let tick = &mut *p.schedtick.get();
@@ -351,6 +336,10 @@ impl M {
                     && let Some(gp) = s.global.get_one()
                 {
                     return Some(gp);
+                }
+                // Gs readied for us by other threads join the local queue's tail.
+                for gp in self.homeq.take_all() {
+                    p.runq.put(gp, false, &s.global);
                 }
                 if let Some(gp) = p.runq.get() {
                     return Some(gp);
@@ -377,27 +366,20 @@ impl M {
                 if s.shutdown.load(Ordering::SeqCst) {
                     return None;
                 }
-                if s.global.len() > 0 {
-                    drop(l);
-                    // SAFETY: we still hold `p`.
-                    if let Some(gp) = unsafe { p.runq.get_global(&s.global, nprocs) } {
-                        return Some(gp);
-                    }
+                if s.global.len() > 0 || !self.homeq.is_empty() {
                     continue 'top;
                 }
                 s.pidleput(&mut l, p);
                 self.p.set(ptr::null());
             }
-            if self.spinning.swap(false, Ordering::Relaxed) {
-                s.nmspinning.fetch_sub(1, Ordering::SeqCst);
-            }
+            self.stop_spinning();
             fence(Ordering::SeqCst);
             let work = s.global.len() > 0 || s.ps[..nprocs].iter().any(|p| !p.runq.is_empty());
             if work {
                 let mut l = s.lock();
                 if let Some(p) = s.pidleget(&mut l) {
                     drop(l);
-                    self.p.set(p);
+                    self.acquirep(p);
                     self.spinning.store(true, Ordering::Relaxed);
                     s.nmspinning.fetch_add(1, Ordering::SeqCst);
                     continue 'top;
@@ -433,8 +415,16 @@ impl M {
     /// Runs `gp` until it switches back, then does what it asked. Go: execute + the mcall
     /// targets (park_m, gosched_m, goexit0).
     pub(crate) fn execute(&self, gp: GRef) {
+        let home = gp.m.load(Ordering::Relaxed);
+        if home.is_null() {
+            // First run: this M is the G's home from now on.
+            gp.m.store((self as *const M).cast_mut(), Ordering::Release);
+            self.nhomed.fetch_add(1, Ordering::Relaxed);
+        } else if !ptr::eq(home, self) {
+            throw("execute: a started goroutine on another thread");
+        }
         loop {
-            gp.status.store(G_RUNNING, Ordering::Release);
+            gp.set_status(G_RUNNING, Ordering::Release);
             setg(gp.as_ptr());
             #[cfg(goro_asan)]
             {
@@ -452,16 +442,17 @@ impl M {
             match self.after.replace(After::None) {
                 After::None => throw("execute: G switched to g0 without a reason"),
                 After::Gosched => {
-                    gp.status.store(G_RUNNABLE, Ordering::Release);
-                    let p = self.p();
-                    // SAFETY: we hold `p`.
-                    unsafe { p.runq.put(gp, false, &self.sched.global) };
+                    gp.set_status(G_RUNNABLE, Ordering::Release);
+                    self.runqput_own(gp, false);
                     return;
                 }
                 After::Park { data, unlock } => {
                     // SAFETY: `data`/`unlock` were built by `gopark` for exactly this call,
                     // and gp's frame holding `data` is frozen until it is resumed.
                     if crate::park::park_commit(gp, |gp| unsafe { unlock(data, gp) }) {
+                        if self.sched.killing.load(Ordering::SeqCst) {
+                            crate::shutdown::kill_parked(gp);
+                        }
                         return;
                     }
                     // Go: park_m's "unlockf returned false": resume at once.
@@ -485,7 +476,12 @@ impl M {
     pub(crate) fn retire_dead(&self, gp: GRef) {
         let s = &*self.sched;
         let is_main = ptr::eq(s.main_g.load(Ordering::Relaxed), gp.as_ptr());
-        gp.status.store(G_DEAD, Ordering::Release);
+        let home = gp.m.swap(ptr::null_mut(), Ordering::Relaxed);
+        if !home.is_null() {
+            // SAFETY: a G's home M is alive as long as its runtime.
+            unsafe { (*home).nhomed.fetch_sub(1, Ordering::Relaxed) };
+        }
+        gp.set_status(G_DEAD, Ordering::Release);
         gp.sched.store(ptr::null_mut(), Ordering::Relaxed);
         gfree::put(self.p.get_ref(), gp);
         if is_main {
@@ -495,7 +491,7 @@ impl M {
         if (is_main && !s.main_goexited.load(Ordering::SeqCst))
             || (left == 0 && s.main_goexited.load(Ordering::SeqCst))
         {
-            s.begin_shutdown();
+            s.begin_killing();
         }
     }
 }
@@ -552,7 +548,7 @@ fn asan_arrived(fake: *mut core::ffi::c_void) {
 }
 
 /// First function on every goroutine stack: runs the body, then exits. Go: goexit1.
-unsafe extern "C" fn gentry(arg: usize) -> ! {
+pub(crate) unsafe extern "C" fn gentry(arg: usize) -> ! {
     // SAFETY: `init_g` passes the G's own pointer as the argument.
     let gp = unsafe { GRef::from_ptr(arg as *mut G) };
     #[cfg(goro_asan)]

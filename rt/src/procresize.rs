@@ -1,9 +1,11 @@
 //! Changing the number of Ps at run time. Go: GOMAXPROCS and procresize (proc.go).
 //!
-//! Go stops the world to resize; goro does it cooperatively: growing lists the new Ps as
-//! idle and wakes Ms for them; shrinking drops idle excess Ps at once, and every M that
-//! holds one retires it at its next schedule point (`retire_p`: its run queue goes to the
-//! global queue). `set_gomaxprocs` returns only when no excess P is held any more.
+//! Go stops the world to resize; goro does it cooperatively: growing gives the new Ps to Ms
+//! waiting for one, lists the rest as idle and wakes Ms for them; shrinking drops idle
+//! excess Ps at once, and every M that holds one retires it at its next schedule point
+//! (`retire_p`: fresh Gs of its run queue go to the global queue, started ones to their
+//! home Ms, and the M then waits for a P like any other). `set_gomaxprocs` returns only
+//! when no excess P is held any more.
 
 use crate::loom::atomic::Ordering;
 use crate::m::M;
@@ -22,9 +24,11 @@ impl Sched {
             let old = self.gomaxprocs.swap(n, Ordering::SeqCst);
             if n > old {
                 for id in old..n {
-                    if !self.ps[id].held.load(Ordering::SeqCst) && !l.pidle.contains(&id) {
-                        l.pidle.push(id);
-                        self.npidle.fetch_add(1, Ordering::SeqCst);
+                    let p = &self.ps[id];
+                    if !p.held.load(Ordering::SeqCst) && !l.pidle.contains(&id) {
+                        // Straight to an M waiting for a P, if there is one.
+                        p.held.store(true, Ordering::SeqCst);
+                        self.pidleput(&mut l, p);
                     }
                 }
             } else {
@@ -52,20 +56,28 @@ impl Sched {
 }
 
 impl M {
-    /// Hands a P that is no longer within gomaxprocs back: its Gs go to the global queue.
+    /// Hands a P that is no longer within gomaxprocs back: its fresh Gs go to the global
+    /// queue, started ones to their home Ms.
     pub(crate) fn retire_p(&self) {
         let p = self.p();
         let s = &*self.sched;
+        let place = |gp: crate::g::GRef| {
+            let home = gp.m.load(Ordering::Acquire);
+            if home.is_null() {
+                s.global.put(gp);
+            } else {
+                // SAFETY: a live G's home M lives as long as its runtime.
+                unsafe { (*home).inject(gp) };
+            }
+        };
         // SAFETY: we hold `p`.
-        unsafe { p.runq.drain_to(&s.global) };
+        unsafe { p.runq.drain(place) };
         {
             let mut l = s.lock();
             s.pidleput(&mut l, p); // not re-listed: p.id >= gomaxprocs
         }
         self.p.set(ptr::null());
-        if self.spinning.swap(false, Ordering::Relaxed) {
-            s.nmspinning.fetch_sub(1, Ordering::SeqCst);
-        }
+        self.stop_spinning();
         s.wakep();
     }
 }

@@ -10,6 +10,10 @@
 //!
 //! Ownership: `worker` is touched only by the M that holds the P (so its accessors are
 //! `unsafe`), `stealer` and `runnext` by anyone.
+//!
+//! Thread affinity (`proc.rs`): a queue may hold started Gs of its P's M (readied or
+//! yielding there). Thieves never take a started G from `runnext`; a started G in a stolen
+//! batch is forwarded home by the scheduler.
 
 use crate::g::{G, GRef};
 use crate::loom::atomic::{AtomicPtr, AtomicUsize, Ordering};
@@ -166,7 +170,22 @@ impl LocalQ {
             }
         }
         if take_runnext {
-            if victim_running && !victim.runnext.load(Ordering::Acquire).is_null() {
+            let next = victim.runnext.load(Ordering::Acquire);
+            if next.is_null() {
+                return None;
+            }
+            // SAFETY: non-null pointers in runnext come from GRef::as_ptr (G structs are
+            // never freed, so a stale one is still readable).
+            if !unsafe { GRef::from_ptr(next) }
+                .m
+                .load(Ordering::Acquire)
+                .is_null()
+            {
+                // A started G belongs to its home M: never take it. (If it changes under
+                // us, the swap below may still take one; the scheduler then forwards it.)
+                return None;
+            }
+            if victim_running {
                 // Go: back off ~3µs first. The usual case is a G that readied another and is
                 // about to block; its own M will run runnext next, and stealing it would
                 // bounce a ping-pong pair between threads.
@@ -210,14 +229,14 @@ impl LocalQ {
         }
     }
 
-    /// Moves everything (runnext included) to the global queue, for a P being retired.
+    /// Empties the queue (runnext included), oldest first, for a P being retired.
     ///
     /// # Safety
     /// The caller holds the P that owns this queue.
-    pub(crate) unsafe fn drain_to(&self, global: &GlobalQ) {
+    pub(crate) unsafe fn drain(&self, mut f: impl FnMut(GRef)) {
         // SAFETY: forwarded contract.
         while let Some(gp) = unsafe { self.get() } {
-            global.put(gp);
+            f(gp);
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::tls::{curg, current_sched};
 
 pub use crate::lockosthread::{lock_os_thread, unlock_os_thread};
 pub use crate::park::gosched;
+pub use crate::syscall::syscall;
 pub use crate::traceback::stack;
 
 fn sched() -> &'static Sched {

@@ -1,74 +1,81 @@
-//! Ending a runtime: unwinding the goroutines still alive when goroutine 1 returns.
-//! (Go simply exits the process; goro runs several runtimes per process, and Rust values
-//! owned by those goroutines deserve their destructors.)
+//! Ending a runtime: unwinding the goroutines still alive when it ends. (Go simply exits
+//! the process; goro runs several runtimes per process, and Rust values owned by those
+//! goroutines deserve their destructors.)
 //!
-//! Steps, all on the thread that called `run`, after every other M has exited:
-//! 1. take a P and pull every local run queue into the global queue;
-//! 2. mark each goroutine of this runtime that is parked `killed` and make it runnable;
-//! 3. run the queue: a G that never started just drops its body; any other resumes inside
-//!    `gopark`/`gosched`, sees `killed`, and unwinds to its entry (`park::check_killed`);
-//! 4. repeat while that unwinding readied or spawned more Gs.
+//! The scheduler keeps running while the runtime ends, because a started goroutine may only
+//! run — and so only unwind — on its home M (`proc.rs`):
+//! 1. `begin_killing` sets `killing` and readies every parked goroutine of this runtime with
+//!    `killed` set; its home M resumes it inside `gopark`/`gosched`, where it sees `killed`
+//!    and unwinds (`park::check_killed`), running its destructors on its own thread;
+//! 2. a goroutine that parks later is killed the same way as it parks (`kill_parked`, from
+//!    `execute`), and a runnable one when it is next scheduled (`schedule`);
+//! 3. fresh goroutines are dropped unrun wherever they are dequeued (`drop_unrun`);
+//! 4. when no M can run anything any more (`Sched::quiescent`, checked by every M before it
+//!    sleeps), the runtime ends (`Sched::end`) and every M leaves its loop.
 //!
-//! A G that parks again while unwinding and is never readied stays parked (leaked, like a
-//! goroutine blocked forever in Go); if that is goroutine 1, whose body may borrow from
-//! `run`'s caller, the process aborts instead.
+//! Never killed: a goroutine parked in `runtime::syscall` (a pool thread is using its stack;
+//! it is readied when the call returns and unwinds then), and one parked *while unwinding*
+//! (a second unwind from inside a destructor would abort the process; it waits to be woken
+//! normally). Goroutines still parked at the end are leaked, like a goroutine blocked
+//! forever in Go: their runtime and Ms stay allocated, so a late wake-up finds memory that
+//! is still valid. If goroutine 1 is one of them, `run` cannot return (its body may borrow
+//! from the caller), and the process aborts (`entry.rs`).
 
-use crate::g::{G_RUNNABLE, G_WAITING};
-use crate::loom::StdArc as Arc;
+use crate::g::{GRef, WaitReason};
 use crate::loom::atomic::Ordering;
 use crate::m::M;
 use crate::proc::Sched;
 
-pub(crate) fn unwind_leftovers(sched: &Arc<Sched>) {
-    sched.killing.store(true, Ordering::SeqCst);
-    let m = M::new(sched.clone());
-    m.run_killing(|m| {
-        let me = Arc::as_ptr(sched).cast_mut();
-        loop {
-            sched.drain_all_local();
-            for gp in crate::gfree::all_gs() {
-                if gp.sched.load(Ordering::Acquire) == me
-                    && gp.status.load(Ordering::Acquire) == G_WAITING
-                    && !gp.killed.swap(true, Ordering::AcqRel)
-                    && gp
-                        .status
-                        .compare_exchange(
-                            G_WAITING,
-                            G_RUNNABLE,
-                            Ordering::AcqRel,
-                            Ordering::Acquire,
-                        )
-                        .is_ok()
-                {
-                    sched.global.put(gp);
-                }
-            }
-            let mut ran = false;
-            while let Some(gp) = sched.global.get_one() {
-                ran = true;
-                gp.killed.store(true, Ordering::Release);
-                // SAFETY: taken from the run queue, so this thread owns the G; a G that
-                // never ran still has its body, which we drop instead of running.
-                let drop_body = std::panic::AssertUnwindSafe(|| unsafe { gp.entry.drop_unrun() });
-                match std::panic::catch_unwind(drop_body) {
-                    Ok(false) => m.execute(gp),
-                    Ok(true) | Err(_) => m.retire_dead(gp),
-                }
-                sched.drain_all_local();
-            }
-            if !ran {
-                break;
+impl Sched {
+    /// Starts ending the runtime (step 1 above). Idempotent.
+    pub(crate) fn begin_killing(&self) {
+        if self.killing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let me = (self as *const Sched).cast_mut();
+        for gp in crate::gfree::all_gs() {
+            if gp.sched.load(Ordering::Acquire) == me {
+                kill_parked(gp);
             }
         }
-    });
-    if !sched.main_done.load(Ordering::SeqCst) {
-        crate::panic::throw(
-            "goroutine 1 is still blocked after its runtime ended; cannot return from run",
-        );
+        // Someone must notice the end even if nothing was parked: the caller is a running
+        // goroutine (or its M), which looks at every queue again before it sleeps; idle Ms
+        // are woken so that the last one to sleep sees the runtime quiescent.
+        let idle: Vec<_> = {
+            let l = self.lock();
+            l.midle.iter().chain(l.mlocked.iter()).cloned().collect()
+        };
+        for m in idle {
+            m.park.wakeup_shared();
+        }
     }
-    // Leaked goroutines still point at this runtime: keep it alive for them, so a late
-    // `goready` on one finds a runtime (that will never run it) instead of freed memory.
-    if sched.ngoroutine.load(Ordering::SeqCst) > 0 {
-        core::mem::forget(sched.clone());
+}
+
+/// Readies `gp`, if it is parked and may be killed, to unwind on its home M.
+pub(crate) fn kill_parked(gp: GRef) {
+    if gp.is_thread()
+        || gp.lockedint.load(Ordering::Relaxed) != 0
+        || WaitReason::from_u8(gp.waitreason.load(Ordering::Relaxed)) == WaitReason::Syscall
+    {
+        return;
     }
+    if !gp.cas_ready_any() {
+        return; // not parked, or someone else readied it first
+    }
+    gp.killed.store(true, Ordering::Release);
+    let s = gp.sched.load(Ordering::Acquire);
+    // SAFETY: a live goroutine's runtime outlives it.
+    unsafe { (*s).ready(gp) };
+}
+
+/// Drops the body of a goroutine that never ran, as its runtime ends, and retires it.
+pub(crate) fn drop_unrun(m: &M, gp: GRef) {
+    gp.killed.store(true, Ordering::Release);
+    // SAFETY: taken from a run queue, so this M owns the G; it never ran, so its body is
+    // still in its entry slot.
+    let drop_body = std::panic::AssertUnwindSafe(|| unsafe { gp.entry.drop_unrun() });
+    // A panicking destructor of a captured value is reported like any panic by the hook;
+    // the runtime is ending anyway.
+    let _ = std::panic::catch_unwind(drop_body);
+    m.retire_dead(gp);
 }

@@ -13,7 +13,7 @@ use crate::tls::{curg, current_sched};
 use std::fmt::Write;
 
 fn header(gp: GRef) -> Option<String> {
-    let status = match gp.status.load(Ordering::Acquire) {
+    let status = match gp.status() {
         G_RUNNING => "running".to_owned(),
         G_RUNNABLE => "runnable".to_owned(),
         G_WAITING => {

@@ -80,28 +80,37 @@ fn two_cpu_bound_goroutines_run_on_two_threads_at_once() {
 }
 
 #[test]
-fn a_goroutine_keeps_its_locals_when_it_moves_to_another_thread() {
-    run(|| {
+fn a_started_goroutine_never_leaves_its_thread() {
+    // 2 Ps, 24 goroutines that block and wake 300 times each, woken from other Ms (the
+    // joined children run wherever a P is free) and from plain threads (syscall's pool).
+    let (moves, threads) = run(|| {
         gomaxprocs(2);
-        spawn(|| {
-            let data: Vec<u64> = (0..1000).map(|i| i * i).collect();
-            let (x, y) = (
-                std::hint::black_box(1.5f64),
-                std::hint::black_box(0xDEAD_BEEF_u64),
-            );
-            let start = thread_id();
-            support::wait_until("the goroutine ran on another thread", || {
-                // Block on a goroutine that may be stolen by the other M; its wake-up then
-                // resumes us there.
-                spawn(|| std::hint::black_box(7)).join().unwrap();
-                thread_id() != start
-            });
-            assert_eq!(data.iter().sum::<u64>(), (0..1000u64).map(|i| i * i).sum());
-            assert_eq!((x * 2.0, y), (3.0, 0xDEAD_BEEF));
-        })
-        .join()
-        .unwrap();
+        let hs: Vec<_> = (0..24u64)
+            .map(|i| {
+                spawn(move || {
+                    let home = thread_id();
+                    let mut moves = 0;
+                    for k in 0..300u64 {
+                        match k % 3 {
+                            0 => assert_eq!(spawn(move || i + k).join().unwrap(), i + k),
+                            1 => gosched(),
+                            _ => goro_rt::runtime::syscall(std::thread::yield_now),
+                        }
+                        if thread_id() != home {
+                            moves += 1;
+                        }
+                    }
+                    (moves, home)
+                })
+            })
+            .collect();
+        let done: Vec<_> = hs.into_iter().map(|h| h.join().unwrap()).collect();
+        let moves: usize = done.iter().map(|d| d.0).sum();
+        let threads: std::collections::HashSet<_> = done.iter().map(|d| d.1).collect();
+        (moves, threads.len())
     });
+    assert_eq!(moves, 0, "a started goroutine ran on another thread");
+    assert!(threads >= 1);
 }
 
 #[test]

@@ -8,9 +8,9 @@ use goro_rt::{WaitReason, run, spawn};
 fn stack_lists_every_goroutine_with_its_wait_reason() {
     run(|| {
         for _ in 0..3 {
-            spawn(|| goro_rt::park::gopark(|_| true, WaitReason::ChanReceive));
+            spawn(|| goro_rt::park::park_forever(WaitReason::ChanReceive));
         }
-        spawn(|| goro_rt::park::gopark(|_| true, WaitReason::Select));
+        spawn(|| goro_rt::park::park_forever(WaitReason::Select));
         support::wait_until("4 goroutines parked", || {
             let s = stack(true);
             s.matches("[chan receive]:").count() == 3 && s.matches("[select]:").count() == 1

@@ -23,7 +23,7 @@ struct Chan {
 
 fn goroutine_g() -> GRef {
     let gp = GRef::alloc(None);
-    gp.status.store(G_RUNNING, Ordering::Relaxed);
+    gp.set_status(G_RUNNING, Ordering::Relaxed);
     gp
 }
 
@@ -85,14 +85,11 @@ fn loom_goready_racing_gopark_is_never_lost_nor_doubled() {
         if parked {
             // Parked for real: the waker must have readied it, exactly once.
             assert_eq!(runq, vec![gp], "wake-up lost");
-            assert!(
-                gp.status
-                    .compare_exchange(G_RUNNABLE, G_RUNNING, Ordering::AcqRel, Ordering::Acquire)
-                    .is_ok()
-            );
+            assert_eq!(gp.status(), G_RUNNABLE);
+            gp.set_status(G_RUNNING, Ordering::Release);
         } else {
             assert!(runq.is_empty(), "a G that did not park was queued");
-            assert_eq!(gp.status.load(Ordering::Acquire), G_RUNNING);
+            assert_eq!(gp.status(), G_RUNNING);
         }
     });
 }
@@ -120,7 +117,7 @@ fn loom_ready_before_the_unlock_returns_is_seen_by_the_scheduler_once() {
             .collect();
         hs.into_iter().for_each(|h| h.join().unwrap());
         assert_eq!(wins.load(Ordering::SeqCst), 1);
-        assert_eq!(gp.status.load(Ordering::Acquire), G_RUNNABLE);
+        assert_eq!(gp.status(), G_RUNNABLE);
     });
 }
 
@@ -147,7 +144,7 @@ fn loom_thread_park_racing_goready_never_sleeps_forever() {
             drop(guard);
             true
         });
-        assert_eq!(gp.status.load(Ordering::Acquire), G_RUNNING);
+        assert_eq!(gp.status(), G_RUNNING);
         w.join().unwrap();
         let _ = G_WAITING;
     });

@@ -16,7 +16,7 @@ pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
 
 /// Parks the calling goroutine forever (nobody will ready it).
 pub fn park_forever() {
-    goro_rt::park::gopark(|_| true, goro_rt::WaitReason::Preempted);
+    goro_rt::park::park_forever(goro_rt::WaitReason::Preempted);
     unreachable!("a goroutine parked forever was resumed without being killed");
 }
 

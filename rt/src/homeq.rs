@@ -1,0 +1,144 @@
+//! An M's home queue: started goroutines readied by *other* threads, waiting for their home
+//! M to run them. goro's own (Go needs none: a Go G runs on whichever P readies it).
+//!
+//! Thread affinity (`proc.rs`) keeps a started G on the M it first ran on. A G readied by
+//! its own M goes to that M's P (`runnext`), exactly as in Go; a G readied anywhere else
+//! (another M, a plain thread, a `syscall` pool thread) is pushed here, and its M runs it at
+//! its next schedule point — after waking up, if it was asleep. A queue found holding a G
+//! of another M (work stealing, a P handed between Ms) forwards it here too.
+//!
+//! Lost-wakeup rule: `push` counts the G in `len` *then* reads `state`; the owner, before
+//! sleeping, publishes `state = M_IDLE` *then* reads `len` (`set_idle`; both SeqCst). At
+//! least one sees the other: either the owner finds the G, or the pusher finds the owner
+//! idle and wakes it. (Model: `tests/loom_homeq.rs`.)
+//!
+//! Ownership: the list and each queued G's `schedlink` belong to `lock`; `len` is updated
+//! under it and read by anyone; `state` is written only by the owner M (and, with the
+//! sched lock held, by whoever hands it a P), read by pushers.
+
+use crate::g::{G, GRef};
+use crate::lock::Lock;
+use crate::loom::atomic::{AtomicU32, AtomicUsize, Ordering};
+use core::cell::UnsafeCell;
+use core::ptr;
+
+/// The M holds a P, or is awake on its way to look at every queue again.
+pub(crate) const M_RUNNING: u32 = 0;
+/// The M sleeps without a P and had nothing of its own to run: a push must wake it.
+pub(crate) const M_IDLE: u32 = 1;
+/// The M sleeps, has runnable home Gs, and is queued for a P (`Sched::mwantp`): a push
+/// needs no wake-up, the M runs it once it gets a P.
+pub(crate) const M_WANTP: u32 = 2;
+
+pub(crate) struct HomeQ {
+    lock: Lock,
+    /// (head, tail) of a list linked through `G::schedlink`; guarded by `lock`.
+    list: UnsafeCell<(*mut G, *mut G)>,
+    len: AtomicUsize,
+    pub(crate) state: AtomicU32,
+}
+
+// SAFETY: the list is only touched with `lock` held; the rest is atomic.
+unsafe impl Sync for HomeQ {}
+// SAFETY: as above; the raw pointers name leaked, never-freed G structs.
+unsafe impl Send for HomeQ {}
+
+impl HomeQ {
+    pub(crate) fn new() -> HomeQ {
+        HomeQ {
+            lock: Lock::new(),
+            list: UnsafeCell::new((ptr::null_mut(), ptr::null_mut())),
+            len: AtomicUsize::new(0),
+            state: AtomicU32::new(M_RUNNING),
+        }
+    }
+
+    /// Appends `gp` (runnable, owned by the caller, which gives it up). Returns true if the
+    /// owner M is asleep idle and the caller must wake it.
+    pub(crate) fn push(&self, gp: GRef) -> bool {
+        gp.schedlink.store(ptr::null_mut(), Ordering::Relaxed);
+        self.lock.lock();
+        // SAFETY: we hold `lock`, which guards the list.
+        let list = unsafe { &mut *self.list.get() };
+        if list.1.is_null() {
+            list.0 = gp.as_ptr();
+        } else {
+            // SAFETY: a queued G is a live (never-freed) G struct; its link is ours under
+            // the lock.
+            unsafe { (*list.1).schedlink.store(gp.as_ptr(), Ordering::Relaxed) };
+        }
+        list.1 = gp.as_ptr();
+        self.len.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: taken above.
+        unsafe { self.lock.unlock() };
+        self.state.load(Ordering::SeqCst) == M_IDLE
+    }
+
+    /// Takes the oldest G, if any.
+    pub(crate) fn pop(&self) -> Option<GRef> {
+        if self.is_empty() {
+            return None;
+        }
+        self.lock.lock();
+        // SAFETY: we hold `lock`.
+        let list = unsafe { &mut *self.list.get() };
+        let head = list.0;
+        if !head.is_null() {
+            // SAFETY: a queued G is live; its link is ours under the lock.
+            list.0 = unsafe { (*head).schedlink.load(Ordering::Relaxed) };
+            if list.0.is_null() {
+                list.1 = ptr::null_mut();
+            }
+            self.len.fetch_sub(1, Ordering::SeqCst);
+        }
+        // SAFETY: taken above.
+        unsafe { self.lock.unlock() };
+        // SAFETY: list entries come from `GRef::as_ptr`.
+        (!head.is_null()).then(|| unsafe { GRef::from_ptr(head) })
+    }
+
+    /// Takes every queued G, oldest first.
+    pub(crate) fn take_all(&self) -> GList {
+        if self.is_empty() {
+            return GList(ptr::null_mut());
+        }
+        self.lock.lock();
+        // SAFETY: we hold `lock`.
+        let list = unsafe { &mut *self.list.get() };
+        let head = core::mem::replace(list, (ptr::null_mut(), ptr::null_mut())).0;
+        self.len.store(0, Ordering::SeqCst);
+        // SAFETY: taken above.
+        unsafe { self.lock.unlock() };
+        GList(head)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len.load(Ordering::SeqCst) == 0
+    }
+
+    /// The owner is about to sleep: publishes `M_IDLE`, then looks once more. True if the
+    /// queue is still empty (sleeping is safe: a later push will wake us); false if a G
+    /// arrived (the state is left `M_IDLE`: the caller sets what it does instead).
+    pub(crate) fn set_idle(&self) -> bool {
+        self.state.store(M_IDLE, Ordering::SeqCst);
+        self.is_empty()
+    }
+}
+
+/// Gs taken off a home queue, linked through `schedlink`; the taker owns them.
+pub(crate) struct GList(*mut G);
+
+impl Iterator for GList {
+    type Item = GRef;
+    fn next(&mut self) -> Option<GRef> {
+        if self.0.is_null() {
+            return None;
+        }
+        let gp = self.0;
+        // SAFETY: the list was detached whole under the queue's lock; its Gs are ours now
+        // and their links are no longer touched by anyone else.
+        self.0 = unsafe { (*gp).schedlink.load(Ordering::Relaxed) };
+        // SAFETY: list entries come from `GRef::as_ptr`.
+        Some(unsafe { GRef::from_ptr(gp) })
+    }
+}

@@ -1,0 +1,86 @@
+//! Creating goroutines. Go: newproc, newproc1 (proc.go).
+//!
+//! A new G comes from the free list with its stack (`gfree.rs`), gets its body inline
+//! (`funcval.rs`) and a fresh context whose first frame is `gentry`, and goes to the
+//! spawner's `runnext` (kicking the previous one to the tail), as Go's newproc does; from a
+//! thread with no P of this runtime, to the global queue. A fresh G has no home M yet: it is
+//! the kind of work any M may take (`proc.rs`).
+
+use crate::arch;
+use crate::g::{G_RUNNABLE, GRef};
+use crate::gfree;
+use crate::loom::StdArc as Arc;
+use crate::loom::atomic::Ordering;
+use crate::proc::{P, Sched, gentry};
+use crate::tls::getm;
+use core::ptr;
+
+impl Sched {
+    /// Next goroutine id, from the P's batch when there is one. Go: newproc1's goidcache.
+    fn next_goid(&self, p: Option<&P>) -> u64 {
+        const BATCH: u64 = 16;
+        match p {
+            Some(p) => {
+                // SAFETY: the caller holds `p`.
+                let cache = unsafe { &mut *p.goidcache.get() };
+                if cache.0 == cache.1 {
+                    let base = self.goidgen.fetch_add(BATCH, Ordering::Relaxed);
+                    *cache = (base + 1, base + 1 + BATCH);
+                }
+                let id = cache.0;
+                cache.0 += 1;
+                id
+            }
+            None => self.goidgen.fetch_add(1, Ordering::Relaxed) + 1,
+        }
+    }
+
+    /// Creates a goroutine running `f` and makes it runnable. Go: newproc.
+    pub(crate) fn newproc<F: FnOnce() + Send + 'static>(self: &Arc<Self>, f: F) -> GRef {
+        let m = getm();
+        // SAFETY: a non-null TLS M is live on this thread.
+        let mine = (!m.is_null()
+            && ptr::eq(Arc::as_ptr(unsafe { &(*m).sched }), Arc::as_ptr(self)))
+        .then(|| {
+            // SAFETY: as above; `p` is this thread's own P (null on a P-less M).
+            unsafe { (*m).p.get().as_ref() }
+        })
+        .flatten();
+        let gp = gfree::get(mine);
+        let goid = self.next_goid(mine);
+        // SAFETY: gp is fresh from the free list; `f` is 'static.
+        unsafe { self.init_g(gp, goid, f) };
+        match mine {
+            // SAFETY: `p` is held by this thread's M.
+            Some(p) => unsafe { p.runq.put(gp, true, &self.global) },
+            None => self.global.put(gp),
+        }
+        self.wakep();
+        gp
+    }
+
+    /// Prepares a G from the free list to run `f` as goroutine `goid` of this runtime.
+    ///
+    /// # Safety
+    /// `gp` comes from the free list (so we own it), and whatever `f` borrows outlives the
+    /// goroutine's run (see `FuncVal::set`).
+    pub(crate) unsafe fn init_g<F: FnOnce() + Send>(self: &Arc<Self>, gp: GRef, goid: u64, f: F) {
+        let stack = gp.stack.as_ref().expect("goroutine G without a stack");
+        gp.goid.store(goid, Ordering::Relaxed);
+        gp.killed.store(false, Ordering::Relaxed);
+        gp.unwinding.store(false, Ordering::Relaxed);
+        gp.m.store(ptr::null_mut(), Ordering::Relaxed);
+        gp.lockedext.store(0, Ordering::Relaxed);
+        gp.lockedint.store(0, Ordering::Relaxed);
+        gp.sched
+            .store(Arc::as_ptr(self).cast_mut(), Ordering::Relaxed);
+        // SAFETY: gp is fresh from the free list: we are its only owner (status dead), its
+        // entry slot is empty, and the caller vouches for `f`'s borrows.
+        unsafe { gp.entry.set(f) };
+        crate::asan::unpoison(stack.lo, stack.hi - stack.lo);
+        // SAFETY: the stack is this G's own and unused; its top is page-aligned.
+        unsafe { *gp.ctx.get() = arch::init_stack(stack.hi, gentry, gp.as_ptr() as usize) };
+        self.ngoroutine.fetch_add(1, Ordering::Relaxed);
+        gp.set_status(G_RUNNABLE, Ordering::Release);
+    }
+}
