@@ -19,9 +19,12 @@
 //! With braces, step 2's call, method call and closure become a `Block` of that expression.
 //! (Only if a proc macro generated the `go!` call is its source unknown: then `go! { f(x) }`
 //! is the call form, as `go!(f(x))`.)
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use syn::parse::{ParseStream, Parser};
 use syn::{Block, Expr, ExprAsync, ExprCall, ExprMethodCall, Stmt, Token};
+
+use crate::errors::cut_short;
+
 /// One `go!` input.
 pub(crate) enum GoInput {
     /// `go!()`.
@@ -115,6 +118,13 @@ fn statements(input: ParseStream) -> syn::Result<Vec<Stmt>> {
         {
             return Err(ahead.error(format!("expected `;` before this: {FORMS}")));
         }
+        let rest = input.fork().parse::<TokenStream>()?;
+        if let Some(last) = cut_short(Block::parse_within, &rest) {
+            return Err(syn::Error::new_spanned(
+                last,
+                "the `go!` input stops in the middle of a statement: complete it after this",
+            ));
+        }
         break;
     }
     Err(error)
@@ -140,7 +150,13 @@ mod tests {
         ] {
             assert!(matches!(parse(src), Ok(GoInput::Block(_))), "{src}");
         }
-        for src in ["f(x) y", "a(); b() c", "println!(\"a\") b()", "let x = 1 y"] {
+        for src in [
+            "f(x) y",
+            "a(); b() c",
+            "println!(\"a\") b()",
+            "let x = 1 y",
+            "f(1) +",
+        ] {
             assert!(parse(src).is_err(), "{src}");
         }
     }
