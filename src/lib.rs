@@ -32,6 +32,11 @@ pub use goro_chan::{Chan, Receiver, Sender, TryRecvError, TrySendError};
 pub use goro_macros::{chan, go, main, select, test};
 pub use goro_rt::{JoinHandle, run, share::Share, spawn};
 
+// Not for use: named here, outside `__private`, only so that rustc calls it
+// `goro::ShareOrCopy` in the error for a variable a `go!` block cannot capture.
+#[doc(hidden)]
+pub use goro_rt::share::ShareOrCopy;
+
 /// Channel internals a port may need: iterators and `select`'s engine.
 pub mod chan {
     pub use goro_chan::{CLOSE_OF_CLOSED, CLOSE_OF_NIL, Iter, SEND_ON_CLOSED, select};

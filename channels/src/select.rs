@@ -2,7 +2,9 @@
 //! runtime.selectgo (select.go).
 //!
 //! The `select!` macro evaluates every operand once, in source order, into cases
-//! ([`recv`], [`send`]) and calls [`select`]; it never names anything else here.
+//! ([`recv`], [`send`]) and calls [`select`]; it names nothing else here but the traits whose
+//! `on_unimplemented` messages report a misuse ([`RecvOperand`], [`SendOperand`],
+//! [`ZeroValue`]).
 //!
 //! Algorithm, as Go's:
 //! 1. a random *poll order* over the non-nil cases (fairness) and a *lock order* by channel
@@ -206,6 +208,26 @@ pub trait SendOperand {
     type Elem;
     /// The channel.
     fn chan(&self) -> &Chan<Self::Elem>;
+}
+
+/// Go's zero value, `T::default()`: what `(v, ok) := <-ch` binds to `v` once `ch` is closed.
+/// `select!` asks for it by this name, so that a missing `Default` is reported in Go's terms.
+#[diagnostic::on_unimplemented(
+    message = "`(v, ok) := <-ch` needs a zero value of `{Self}` for when the channel is closed",
+    label = "`{Self}` does not implement `Default`",
+    note = "derive or implement `Default` for `{Self}`, or receive into one variable, `v := <-ch`, \
+            an `Option<{Self}>` that is `None` once the channel is closed"
+)]
+pub trait ZeroValue: Sized {
+    /// `Self::default()`.
+    fn zero_value() -> Self;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Default> ZeroValue for T {
+    fn zero_value() -> T {
+        T::default()
+    }
 }
 
 impl<T> RecvOperand for Chan<T> {

@@ -4,20 +4,27 @@
 //! Go's `go func() { ... }()` closes over the caller's variables; channels, maps and pointers
 //! are reference types, so the caller and the goroutine see the same channel. goro gets the same
 //! feel without a `clone()` per handle: `go!({ ... })` rebinds every free variable `x` of the
-//! block before moving it into the goroutine, picking how at compile time by autoref
-//! specialisation (a proc macro sees no types, method lookup does):
+//! block before moving it into the goroutine, in two steps:
 //!
 //! ```text
-//! let x = (&&&&Capture(&x)).__goro_capture();
-//!   1. CaptureShareRef  x: &T, T: Share   -> clone the handle behind the reference
-//!   2. CaptureShare     x: T,  T: Share   -> clone the handle
-//!   3. CaptureCopy      x: T,  T: Copy    -> copy the value
-//!   4. CaptureOther     anything else     -> compile error naming the fix (ShareOrCopy)
+//! let x = <_ as ShareOrCopy<_>>::__goro_capture((&&&&Capture(&x)).__goro_pick());
 //! ```
+//! 1. *Pick* the rule at compile time by autoref specialisation (a proc macro sees no types,
+//!    method lookup does): lookup tries the receiver `&&&&Capture` first, then derefs one `&`
+//!    at a time, so the first impl whose bounds hold wins. Each returns a [`Pick`]: the value
+//!    to capture and how.
+//!    ```text
+//!    CaptureShareRef  x: &T, T: Share   -> Pick<T, ByClone>  the handle behind the reference
+//!    CaptureShare     x: T,  T: Share   -> Pick<T, ByClone>
+//!    CaptureCopy      x: T,  T: Copy    -> Pick<T, ByCopy>
+//!    CaptureOther     anything else     -> Pick<T, Refused>
+//!    ```
+//! 2. *Capture* through [`ShareOrCopy`], called by its path so that a `Refused` pick fails
+//!    right there, on the trait's own bound: one error, at the variable, in the words of its
+//!    `on_unimplemented` (a bound on a helper would add "required by a bound in" the helper).
 //!
-//! Method lookup tries the receiver `&&&&Capture` first, then derefs one `&` at a time, so the
-//! first impl whose bounds hold wins. The helpers are public only for the expansion to reach
-//! them through `::goro::__private`; they are no API.
+//! The helpers are public only for the expansion to reach them through `::goro::__private`;
+//! they are no API.
 
 // std's Arc even under loom: `Share` is about the user's handles, which are never modelled.
 use crate::loom::StdArc as Arc;
@@ -38,88 +45,100 @@ impl<T: ?Sized> Share for Arc<T> {}
 #[doc(hidden)]
 pub struct Capture<'a, T>(pub &'a T);
 
+/// The outcome of step 1 for one variable: the value to capture and how (`ByClone`, `ByCopy`
+/// or `Refused`), for [`ShareOrCopy`] to carry out.
+#[doc(hidden)]
+pub struct Pick<'a, T, How>(&'a T, How);
+
+/// Clone the [`Share`] handle.
+#[doc(hidden)]
+pub struct ByClone;
+
+/// Copy the value.
+#[doc(hidden)]
+pub struct ByCopy;
+
+/// Neither `Share` nor `Copy`: no [`ShareOrCopy`] impl takes it.
+#[doc(hidden)]
+pub struct Refused;
+
 /// Capture rule 1: a shared reference to a [`Share`] handle clones the handle, so the
 /// goroutine owns it (`fn f(ch: &Chan<T>) { go!({ ch.send(v) }) }` works).
 #[doc(hidden)]
-pub trait CaptureShareRef<T> {
-    /// Returns the goroutine's own handle.
-    fn __goro_capture(&self) -> T;
+pub trait CaptureShareRef<'a, T> {
+    /// Picks the handle behind the reference.
+    fn __goro_pick(&self) -> Pick<'a, T, ByClone>;
 }
 
-impl<T: Share> CaptureShareRef<T> for &&&Capture<'_, &T> {
-    fn __goro_capture(&self) -> T {
-        T::clone(self.0)
+impl<'a, T: Share> CaptureShareRef<'a, T> for &&&Capture<'_, &'a T> {
+    fn __goro_pick(&self) -> Pick<'a, T, ByClone> {
+        Pick(*self.0, ByClone)
     }
 }
 
 /// Capture rule 2: a [`Share`] handle is cloned; the caller keeps using its own.
 #[doc(hidden)]
-pub trait CaptureShare<T> {
-    /// Returns the goroutine's own handle.
-    fn __goro_capture(&self) -> T;
+pub trait CaptureShare<'a, T> {
+    /// Picks the handle.
+    fn __goro_pick(&self) -> Pick<'a, T, ByClone>;
 }
 
-impl<T: Share> CaptureShare<T> for &&Capture<'_, T> {
-    fn __goro_capture(&self) -> T {
-        self.0.clone()
+impl<'a, T: Share> CaptureShare<'a, T> for &&Capture<'a, T> {
+    fn __goro_pick(&self) -> Pick<'a, T, ByClone> {
+        Pick(self.0, ByClone)
     }
 }
 
 /// Capture rule 3: a `Copy` value is copied.
 #[doc(hidden)]
-pub trait CaptureCopy<T> {
-    /// Returns the goroutine's copy.
-    fn __goro_capture(&self) -> T;
+pub trait CaptureCopy<'a, T> {
+    /// Picks the value.
+    fn __goro_pick(&self) -> Pick<'a, T, ByCopy>;
 }
 
-impl<T: Copy> CaptureCopy<T> for &Capture<'_, T> {
-    fn __goro_capture(&self) -> T {
-        *self.0
+impl<'a, T: Copy> CaptureCopy<'a, T> for &Capture<'a, T> {
+    fn __goro_pick(&self) -> Pick<'a, T, ByCopy> {
+        Pick(self.0, ByCopy)
     }
 }
 
-/// Capture rule 4, the fallback: chosen only when rules 1–3 do not apply, and then its
-/// `where T: ShareOrCopy` bound fails with [`ShareOrCopy`]'s message at the variable.
+/// Capture rule 4, the fallback: chosen only when rules 1–3 do not apply; [`ShareOrCopy`]
+/// then refuses it with a message that names the fix.
 #[doc(hidden)]
-pub trait CaptureOther<T> {
-    /// Never callable: no type the user can name implements [`ShareOrCopy`].
-    fn __goro_capture(&self) -> T
-    where
-        T: ShareOrCopy;
+pub trait CaptureOther<'a, T> {
+    /// Picks the value, to be refused.
+    fn __goro_pick(&self) -> Pick<'a, T, Refused>;
 }
 
-impl<T> CaptureOther<T> for Capture<'_, T> {
-    fn __goro_capture(&self) -> T
-    where
-        T: ShareOrCopy,
-    {
-        self.0.__goro_unreachable()
+impl<'a, T> CaptureOther<'a, T> for Capture<'a, T> {
+    fn __goro_pick(&self) -> Pick<'a, T, Refused> {
+        Pick(self.0, Refused)
     }
 }
 
-/// The bound that makes capture rule 4 a compile error which names the fix.
-///
-/// Implemented only for an uninhabited private type (hidden from diagnostics), so the bound
-/// fails for every type that reaches rule 4.
+/// Step 2: captures a picked value; what a `go!` block can capture. Implemented for `Share`
+/// handles (cloned) and `Copy` values (copied), never for a `Refused` pick, so the error for
+/// any other variable is this trait's. The default `How` keeps it out of that error's text.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "a `go!` block cannot capture `{Self}`: it is neither `goro::Share` nor `Copy`",
     label = "this variable is used inside the `go!` block",
     note = "use `go!(move || ...)` to move it into the goroutine, or share it through an `Arc`"
 )]
-pub trait ShareOrCopy {
-    /// Unreachable: there is no value of an implementing type.
-    fn __goro_unreachable(&self) -> Self;
+pub trait ShareOrCopy<How = Refused>: Sized {
+    /// The goroutine's own handle or copy.
+    fn __goro_capture(pick: Pick<'_, Self, How>) -> Self;
 }
 
-/// The only [`ShareOrCopy`] type: it has no values.
-#[doc(hidden)]
-pub enum Never {}
+impl<T: Share> ShareOrCopy<ByClone> for T {
+    fn __goro_capture(pick: Pick<'_, T, ByClone>) -> T {
+        pick.0.clone()
+    }
+}
 
-#[diagnostic::do_not_recommend]
-impl ShareOrCopy for Never {
-    fn __goro_unreachable(&self) -> Self {
-        match *self {}
+impl<T: Copy> ShareOrCopy<ByCopy> for T {
+    fn __goro_capture(pick: Pick<'_, T, ByCopy>) -> T {
+        *pick.0
     }
 }
 
@@ -130,7 +149,7 @@ mod tests {
     /// What `go!({ .. })` expands to for each free variable `$x`.
     macro_rules! capture {
         ($x:ident) => {
-            (&&&&Capture(&$x)).__goro_capture()
+            <_ as ShareOrCopy<_>>::__goro_capture((&&&&Capture(&$x)).__goro_pick())
         };
     }
 

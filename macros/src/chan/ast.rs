@@ -5,6 +5,11 @@ use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::{Expr, Token, Type};
 
+use crate::errors::{cut_short, leading_expr};
+
+const CAP_ENDS_EARLY: &str =
+    "the buffer size stops in the middle of an expression: complete it after this";
+
 /// One `chan!` input.
 pub(crate) struct ChanInput {
     /// The element type; `None` for `chan![]`.
@@ -57,8 +62,16 @@ impl Parse for ChanInput {
             return Err(input
                 .error("expected `;` and the buffer size after the element type: `chan![T; n]`"));
         };
+        let rest = input.fork().parse::<TokenStream>()?;
         let cap = match sep.is_some() && !input.is_empty() {
-            true => Some(input.parse()?),
+            true => Some(
+                input
+                    .parse()
+                    .map_err(|error| match cut_short(leading_expr, &rest) {
+                        Some(last) => syn::Error::new_spanned(last, CAP_ENDS_EARLY),
+                        None => error,
+                    })?,
+            ),
             false => None,
         };
         if !input.is_empty() {

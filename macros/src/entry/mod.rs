@@ -1,10 +1,12 @@
 //! `#[goro::main]` and `#[goro::test]`: run a fn's body as goroutine 1 of a new runtime.
 //! Parse (`ast.rs`), check (`valid.rs`), expand (`expand.rs`); on any error the item is
-//! emitted unchanged next to the errors, so IDEs still see the fn.
+//! emitted next to the errors (`fallback.rs`: the fn, so IDEs still see it; anything else
+//! unchanged).
 use proc_macro2::TokenStream;
 
 pub(crate) mod ast;
 pub(crate) mod expand;
+mod fallback;
 pub(crate) mod valid;
 
 /// Which attribute is expanding.
@@ -28,14 +30,13 @@ impl Kind {
 
 /// The whole attribute: `args` are the attribute's arguments, `item` what it is on.
 pub(crate) fn entry(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
-    let checked = ast::Entry::parse(kind, args, item.clone())
-        .and_then(|entry| valid::check(&entry).map(|()| entry));
-    match checked {
-        Ok(entry) => expand::expand(&entry),
-        Err(errors) => {
-            let mut out = item;
-            out.extend(errors.into_compile_error());
-            out
-        }
-    }
+    let (mut out, errors) = match ast::Entry::parse(kind, args, item.clone()) {
+        Ok(entry) => match valid::check(&entry) {
+            Ok(()) => return expand::expand(&entry),
+            Err(errors) => (fallback::fallback(&entry), errors),
+        },
+        Err(error) => (item, error),
+    };
+    out.extend(errors.into_compile_error());
+    out
 }

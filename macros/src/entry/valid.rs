@@ -55,7 +55,7 @@ pub(crate) fn check(entry: &Entry) -> syn::Result<()> {
 }
 
 /// `#[test]`, `#[core::prelude::v1::test]`, `#[goro::test]`, …: any attribute named `test`.
-fn is_test_attr(attr: &syn::Attribute) -> bool {
+pub(crate) fn is_test_attr(attr: &syn::Attribute) -> bool {
     attr.path()
         .segments
         .last()

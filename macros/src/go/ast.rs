@@ -19,9 +19,12 @@
 //! With braces, step 2's call, method call and closure become a `Block` of that expression.
 //! (Only if a proc macro generated the `go!` call is its source unknown: then `go! { f(x) }`
 //! is the call form, as `go!(f(x))`.)
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use syn::parse::{ParseStream, Parser};
-use syn::{Block, Expr, ExprAsync, ExprCall, ExprMethodCall, Stmt};
+use syn::{Block, Expr, ExprAsync, ExprCall, ExprMethodCall, Stmt, Token};
+
+use crate::errors::cut_short;
+
 /// One `go!` input.
 pub(crate) enum GoInput {
     /// `go!()`.
@@ -66,7 +69,7 @@ impl GoInput {
             input.parse::<Expr>()?;
             return Ok(GoInput::classify(expr, braced));
         }
-        Block::parse_within(input).map(GoInput::Block)
+        statements(input).map(GoInput::Block)
     }
 
     /// The form of a single-expression input (step 2 of the module docs).
@@ -83,5 +86,85 @@ impl GoInput {
             }
             other => GoInput::Block(vec![Stmt::Expr(other, None)]),
         }
+    }
+}
+
+/// What `go!` takes, for the error at a statement that runs into the next.
+const FORMS: &str = "`go!` takes a call `go!(f(x))`, a closure `go!(move || ...)`, or \
+                     statements separated by `;`, `go!({ a(); b() })`";
+
+/// The statements of a block-form input: syn's `Block::parse_within`, except that two
+/// statements run together without `;` (`go!(f(x) y)`) are reported at the second with the
+/// forms `go!` takes, not as syn's "unexpected token". A syntax error inside a statement
+/// keeps syn's message.
+fn statements(input: ParseStream) -> syn::Result<Vec<Stmt>> {
+    let Err(error) = Block::parse_within(&input.fork()) else {
+        return Block::parse_within(input);
+    };
+    // Find the statement that failed: one that is no statement alone (`Stmt` wants its `;`)
+    // but an expression followed by more tokens is missing its `;`.
+    while !input.is_empty() {
+        if input.parse::<Option<Token![;]>>()?.is_some() {
+            continue;
+        }
+        if input.fork().parse::<Stmt>().is_ok() {
+            input.parse::<Stmt>()?;
+            continue;
+        }
+        let ahead = input.fork();
+        if ahead.call(Expr::parse_with_earlier_boundary_rule).is_ok()
+            && !ahead.is_empty()
+            && !ahead.peek(Token![;])
+        {
+            return Err(ahead.error(format!("expected `;` before this: {FORMS}")));
+        }
+        let rest = input.fork().parse::<TokenStream>()?;
+        if let Some(last) = cut_short(Block::parse_within, &rest) {
+            return Err(syn::Error::new_spanned(
+                last,
+                "the `go!` input stops in the middle of a statement: complete it after this",
+            ));
+        }
+        break;
+    }
+    Err(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GoInput;
+    use syn::parse::Parser;
+
+    fn parse(src: &str) -> syn::Result<GoInput> {
+        GoInput::parser(false).parse_str(src)
+    }
+
+    #[test]
+    fn statements_need_semicolons_between_them_unless_block_like() {
+        for src in [
+            "a(); b()",
+            "a(); b();",
+            "if c { a() } b()",
+            "let x = 1; f(x)",
+            ";;",
+        ] {
+            assert!(matches!(parse(src), Ok(GoInput::Block(_))), "{src}");
+        }
+        for src in [
+            "f(x) y",
+            "a(); b() c",
+            "println!(\"a\") b()",
+            "let x = 1 y",
+            "f(1) +",
+        ] {
+            assert!(parse(src).is_err(), "{src}");
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_inside_a_statement_keeps_syns_message() {
+        let message = |src| parse(src).err().map(|e| e.to_string());
+        assert!(message("f(x) y").is_some_and(|m| m.starts_with("expected `;` before this")));
+        assert!(message("a(); let = 1;").is_some_and(|m| !m.contains("`go!` takes")));
     }
 }

@@ -6,8 +6,9 @@
 //! go!(o.m(a))        { let mut __goro_recv = o; let __goro_arg0 = a;
 //!                      ::goro::__private::go(move || { __goro_recv.m(__goro_arg0); }); }
 //! go!(closure)       ::goro::__private::go(closure)
-//! go!({ uses x })    { use ::goro::__private::{Capture*Rules as _};
-//!                      let mut x = (&&&&::goro::__private::Capture(&x)).__goro_capture();
+//! go!({ uses x })    { use ::goro::__private::{Capture* as _};
+//!                      let mut x = <_ as ::goro::__private::ShareOrCopy<_>>::__goro_capture(
+//!                          (&&&&::goro::__private::Capture(&x)).__goro_pick());
 //!                      ::goro::__private::go(move || -> () { uses x }); }
 //! ```
 //! Call form: the callee (unless a path, which names a function or a local the `move`
@@ -18,7 +19,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprCall, ExprMethodCall, Stmt, parse_quote};
+use syn::{Expr, ExprCall, ExprMethodCall, Stmt, Token, parse_quote};
 
 use super::ast::GoInput;
 use super::free::free_variables;
@@ -91,11 +92,14 @@ fn method_form(call: &ExprMethodCall) -> TokenStream {
 
 fn block_form(stmts: &[Stmt]) -> TokenStream {
     let rebinds = free_variables(stmts).into_iter().map(|var| {
-        // The method name carries the variable's span: a capture error points at the use.
-        let capture = Ident::new("__goro_capture", var.span());
+        // The `_` that stands for the variable's type carries its span: a capture error
+        // (`ShareOrCopy` not implemented for it) points at the use.
+        let ty = Token![_](var.span());
         quote! {
             #[allow(unused_mut)]
-            let mut #var = (&&&&::goro::__private::Capture(&#var)).#capture();
+            let mut #var = <#ty as ::goro::__private::ShareOrCopy<_>>::__goro_capture(
+                (&&&&::goro::__private::Capture(&#var)).__goro_pick(),
+            );
         }
     });
     quote! {

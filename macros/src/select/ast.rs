@@ -21,6 +21,8 @@ use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Pat, Token};
 
+use crate::errors::{cut_short, leading_expr};
+
 /// One `select!` input: its arms in source order.
 pub(crate) struct SelectInput {
     pub(crate) arms: Vec<Arm>,
@@ -129,13 +131,20 @@ impl Parse for Arm {
             ));
         }
         let fat_arrow = input.parse::<Token![=>]>()?;
-        if input.is_empty() {
+        if input.is_empty() || input.peek(Token![,]) {
             return Err(syn::Error::new_spanned(
                 fat_arrow,
                 "expected the arm's body after `=>`",
             ));
         }
-        let body = Expr::parse_with_earlier_boundary_rule(input)?;
+        let rest = input.fork().parse::<TokenStream>()?;
+        let body =
+            Expr::parse_with_earlier_boundary_rule(input).map_err(|error| {
+                match cut_short(leading_expr, &rest) {
+                    Some(last) => ends_early(last, "the arm's body"),
+                    None => error,
+                }
+            })?;
         if input.parse::<Option<Token![,]>>()?.is_none() && !input.is_empty() && !ends_arm(&body) {
             return Err(input.error(
                 "expected `,` after this arm's body (or write the body as a block `{ ... }`)",
@@ -174,6 +183,8 @@ fn ends_arm(body: &Expr) -> bool {
 
 const RECV_FROM: &str = "expected the channel to receive from after `<-`";
 
+const RECV_CHAN: &str = "the channel to receive from";
+
 const ARM_SHAPES: &str = "a select arm is a receive `v = <-rx`, `(v, ok) := <-rx` or `<-rx`, \
                           a send `tx <- value`, or `default`";
 
@@ -209,7 +220,7 @@ impl Head {
         match before.last() {
             None => Ok(Head::Recv {
                 binding: None,
-                chan: operand(after, &arrow, RECV_FROM)?,
+                chan: operand(after, &arrow, RECV_FROM, RECV_CHAN)?,
             }),
             Some(eq) if is_punct(eq, '=') => {
                 let mut end = at - 1;
@@ -225,12 +236,17 @@ impl Head {
                 let pats = parse_binding.parse2(tokens(&head[..end]))?;
                 Ok(Head::Recv {
                     binding: Some(Binding { pats }),
-                    chan: operand(after, &arrow, RECV_FROM)?,
+                    chan: operand(after, &arrow, RECV_FROM, RECV_CHAN)?,
                 })
             }
             Some(_) => {
-                let chan = operand(before, &arrow, "")?;
-                let value = operand(after, &arrow, "expected the value to send after `<-`")?;
+                let chan = operand(before, &arrow, "", "the channel to send on")?;
+                let value = operand(
+                    after,
+                    &arrow,
+                    "expected the value to send after `<-`",
+                    "the value to send",
+                )?;
                 Ok(Head::Send { chan, value })
             }
         }
@@ -264,23 +280,36 @@ fn no_arrow(head: &[TokenTree]) -> syn::Error {
     syn::Error::new_spanned(tokens(head), format!("expected `<-`: {ARM_SHAPES}"))
 }
 
-/// Parses the channel or value expression `tts` (empty: `missing` at the arrow). Anything
-/// left after the expression means the `=>` is missing (or is Go's `:`).
-fn operand(tts: &[TokenTree], arrow: &TokenStream, missing: &str) -> syn::Result<Expr> {
+/// Parses the channel or value expression `tts` (empty: `missing` at the arrow; cut short:
+/// `what` ends early, at its last token). Anything left after the expression means the `=>`
+/// is missing (or is Go's `:`).
+fn operand(tts: &[TokenTree], arrow: &TokenStream, missing: &str, what: &str) -> syn::Result<Expr> {
     if tts.is_empty() {
         return Err(syn::Error::new_spanned(arrow, missing));
     }
     let parse = |input: ParseStream| {
         let expr = Expr::parse_without_eager_brace(input)?;
         if input.peek(Token![:]) && !input.peek(Token![::]) {
-            return Err(input.error("select! arms use `=>` where Go writes `:`"));
+            return Err(input.error("`select!` arms use `=>` where Go writes `:`"));
         }
         if !input.is_empty() {
             return Err(input.error("expected `=>` before the arm's body"));
         }
         Ok(expr)
     };
-    parse.parse2(tokens(tts))
+    let tts = tokens(tts);
+    parse
+        .parse2(tts.clone())
+        .map_err(|error| match cut_short(leading_expr, &tts) {
+            Some(last) => ends_early(last, what),
+            None => error,
+        })
+}
+
+/// The error for an expression that stops at `last`.
+fn ends_early(last: TokenTree, what: &str) -> syn::Error {
+    let message = format!("{what} stops in the middle of an expression: complete it after this");
+    syn::Error::new_spanned(last, message)
 }
 
 /// `v`, `(v, ok)`, `v, ok`.
@@ -380,6 +409,11 @@ mod tests {
             "v w = <-rx => {}",
             "<-rx => {} ,,",
             "< - < - => {}",
+            "v = <-rx. => {}",
+            "tx. <- 1 => {}",
+            "tx <- 2 * => {}",
+            "<-rx => ,",
+            "<-rx => a +",
         ] {
             assert!(syn::parse_str::<SelectInput>(src).is_err(), "{src}");
         }

@@ -1,5 +1,5 @@
 //! The `quote!` of a checked `select!`. Cannot fail; names only `::goro::__private::…` (and
-//! `::core::option::Option::Some`).
+//! `::core::option::Option`).
 //!
 //! ```text
 //! select! {                       {
@@ -7,11 +7,14 @@
 //!     tx <- val => B,                     Case2(T2), Default }
 //!     <-done => C,                    let __goro_arm = {
 //!     default => D,                       let __goro_op0 = &(rx);
-//! }                                       let mut __goro_c0 = select::recv(__goro_op0);
+//! }                                       let mut __goro_c0 = select::recv(
+//!                                             <_ as RecvOperand>::chan(__goro_op0));
 //!                                         let __goro_op1 = &(tx);
-//!                                         let mut __goro_c1 = select::send(__goro_op1, val);
+//!                                         let mut __goro_c1 = select::send(
+//!                                             <_ as SendOperand>::chan(__goro_op1), val);
 //!                                         let __goro_op2 = &(done);
-//!                                         let mut __goro_c2 = select::recv(__goro_op2);
+//!                                         let mut __goro_c2 = select::recv(
+//!                                             <_ as RecvOperand>::chan(__goro_op2));
 //!                                         match select::select([&mut __goro_c0 as &mut dyn
 //!                                                 Case, &mut __goro_c1 as .., ..], false) {
 //!                                             Some(0) => __GoroArm::Case0(__goro_c0.take()),
@@ -30,8 +33,10 @@
 //! ```
 //! 1. Go's order: every channel operand and send value is evaluated once, in source order,
 //!    before anything waits. An operand is borrowed (`&(rx)`, a temporary lives as long as
-//!    the borrow), never moved; `recv`/`send` take any `Chan`, `Receiver`/`Sender` or
-//!    reference to one, and their `on_unimplemented` messages report a wrong one at it.
+//!    the borrow), never moved. `RecvOperand::chan`/`SendOperand::chan` take any `Chan`,
+//!    `Receiver`/`Sender` or reference to one; called by their trait's path, with every
+//!    token of the case at the operand's span, a wrong one is reported at it once, in the
+//!    trait's `on_unimplemented` words.
 //! 2. Without `default` the select blocks (`select(.., true)`, which never returns `None`),
 //!    and the last case takes the `_` arm.
 //! 3. The cases, borrows and unsent values live only in the inner block: the chosen value is
@@ -40,8 +45,7 @@
 //! 4. The bodies run in a plain `match` in the caller's function, so `break`, `continue`,
 //!    `return` and `?` act on its loops and return type, and the select is an expression
 //!    whose value is the chosen body's. Hidden names are `mixed_site`: the bodies can't see
-//!    them. A `(v, ok)` arm calls `take_ok` at the pattern's span (so `T: Default` is asked
-//!    for there).
+//!    them. A `(v, ok)` arm asks for `ZeroValue` (`T: Default`) at the pattern's span.
 //!
 //! `select! {}` is `select::block()`; a select with only `default` is its body.
 use proc_macro2::{Ident, Span, TokenStream};
@@ -120,15 +124,27 @@ pub(crate) fn expand(input: &SelectInput) -> TokenStream {
             // Filtered out above.
             Head::Default(_) => continue,
         };
-        // The case's hidden names and calls sit at the operand: a wrong operand is reported
-        // there.
+        // The case's hidden names and calls sit at the operand, all with one span, so a wrong
+        // operand is reported there once (rustc merges equal errors only at equal spans).
+        // The operand's trait is asked for by its path (`<_ as RecvOperand>::chan`): the
+        // error is the trait's own, without "required by a bound in `recv`", and `send`
+        // sees a channel, never `C::Elem` of a wrong `C` (a second error, at the value).
         let span = chan.span();
         let op = located(&hidden(format!("__goro_op{i}")), span);
         let case = located(&hidden(format!("__goro_c{i}")), span);
-        let at = Span::call_site().located_at(span);
+        let at = Span::mixed_site().located_at(span);
         let call = match value {
-            Some(value) => quote_spanned!(at=> ::goro::__private::select::send(#op, #value)),
-            None => quote_spanned!(at=> ::goro::__private::select::recv(#op)),
+            Some(value) => quote_spanned! {at=>
+                ::goro::__private::select::send(
+                    <_ as ::goro::__private::select::SendOperand>::chan(#op),
+                    #value,
+                )
+            },
+            None => quote_spanned! {at=>
+                ::goro::__private::select::recv(
+                    <_ as ::goro::__private::select::RecvOperand>::chan(#op),
+                )
+            },
         };
         lets.push(quote! {
             let #op = &(#chan);
@@ -151,10 +167,19 @@ pub(crate) fn expand(input: &SelectInput) -> TokenStream {
                 });
             }
             Some(Shape::Ok(v, ok)) => {
-                // `T: Default` is asked for at the binding.
+                // Go's zero value is asked for at the binding, by the trait's path: a missing
+                // `Default` is `ZeroValue`'s error there, once.
                 let span = binding.map_or(span, |b| b.pats.span());
-                let (case, at) = (located(&case, span), Span::call_site().located_at(span));
-                picks.push(quote_spanned!(at=> #enum_name::#variant(#case.take_ok())));
+                let (case, at) = (located(&case, span), Span::mixed_site().located_at(span));
+                picks.push(quote_spanned! {at=>
+                    #enum_name::#variant(match #case.take() {
+                        ::core::option::Option::Some(#value_local) => (#value_local, true),
+                        ::core::option::Option::None => (
+                            <_ as ::goro::__private::select::ZeroValue>::zero_value(),
+                            false,
+                        ),
+                    })
+                });
                 let body = after_let(body);
                 bodies.push(quote! {
                     #enum_name::#variant(#value_local) => {
