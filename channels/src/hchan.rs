@@ -7,7 +7,18 @@
 //! - buffered: `qcount > 0` implies `recvq` is empty; `qcount < cap` implies `sendq` is
 //!   empty;
 //! - `buf[recvx..recvx+qcount]` (mod cap) are initialised values, the rest uninitialised;
-//! - a closed channel's `sendq` is empty (close woke them all; they panic).
+//! - a closed channel's `sendq` is empty (close woke them all; they panic);
+//! - a queued sender's slot (its sudog's `elem`) holds its value (`Some`);
+//! - a receive slot (a queued receiver's `elem`, or the `out` of `recv_locked`) is empty
+//!   (`None`) until a locked step fills it: `recv`/`try_recv` start from `None`, and
+//!   `select` empties its receive cases before it takes any lock.
+//!
+//! No user code runs under `lock`. While it is held, values of `T` are only *moved*
+//! (buffer ↔ slots), never dropped: a receive slot is empty when filled (above), and every
+//! step moves a value out and fixes `recvx`/`sendx`/`qcount` before it writes anywhere. So
+//! a `Drop` of `T` always runs unlocked — in the caller, after the operation — and may use
+//! the channel it came from (`len`, `try_send`, `close`, …) without deadlocking; if it
+//! panics, the channel is consistent and unlocked.
 //!
 //! Lock order: a goroutine holds several channel locks only in `select`, taken in address
 //! order. Field ownership: everything in `State` belongs to `lock`; `cap` is immutable.
@@ -21,6 +32,7 @@ use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
 use goro_rt::GRef;
 use goro_rt::lock::Lock;
+use goro_rt::panic::throw;
 use goro_rt::sudog::{Sudog, WaitQ};
 
 pub(crate) struct State<T> {
@@ -106,7 +118,8 @@ impl<T> Hchan<T> {
         n
     }
 
-    /// Tries to send `*v` (taking it on success). Go: chansend's non-blocking part.
+    /// Tries to send `*v` (taking it on success; `*v` must hold a value). Go: chansend's
+    /// non-blocking part.
     ///
     /// # Safety
     /// The caller holds `lock`.
@@ -119,18 +132,18 @@ impl<T> Hchan<T> {
         // SAFETY: we hold the lock guarding recvq.
         if let Some(sg) = unsafe { st.recvq.dequeue() } {
             // Go: send — straight into the parked receiver's slot.
+            let Some(val) = v.take() else { throw(NO_VALUE) };
             // SAFETY: a dequeued sudog is live (its G waits for us) and its `elem` is the
-            // receiver's `Option<T>` for this channel's T.
-            unsafe {
-                *(*sg).elem.cast::<Option<T>>() = v.take();
-                (*sg).success = true;
-                return Step::Done(Some((*sg).g));
-            }
+            // receiver's `Option<T>` for this channel's T; nobody else touches it now.
+            let slot = unsafe { &mut *(*sg).elem.cast::<Option<T>>() };
+            fill(slot, val);
+            // SAFETY: as above.
+            unsafe { (*sg).success = true };
+            // SAFETY: as above.
+            return Step::Done(Some(unsafe { (*sg).g }));
         }
         if st.qcount < self.cap {
-            let Some(val) = v.take() else {
-                return Step::Done(None);
-            };
+            let Some(val) = v.take() else { throw(NO_VALUE) };
             st.buf[st.sendx].write(val);
             st.sendx = (st.sendx + 1) % self.cap;
             st.qcount += 1;
@@ -139,7 +152,7 @@ impl<T> Hchan<T> {
         Step::Block
     }
 
-    /// Tries to receive into `*out`. Go: chanrecv's non-blocking part.
+    /// Tries to receive into `*out`, which must be empty. Go: chanrecv's non-blocking part.
     ///
     /// # Safety
     /// The caller holds `lock`.
@@ -154,27 +167,37 @@ impl<T> Hchan<T> {
             // Go: recv. A parked sender means the buffer is full (or there is none).
             // SAFETY: a dequeued sudog is live and its `elem` is the sender's `Option<T>`.
             let theirs = unsafe { (*(*sg).elem.cast::<Option<T>>()).take() };
-            if self.cap == 0 {
-                *out = theirs;
+            let Some(theirs) = theirs else {
+                throw("chanrecv: a parked sender had no value")
+            };
+            let v = if self.cap == 0 {
+                theirs
             } else {
-                // SAFETY: qcount == cap > 0, so the slot at recvx is initialised.
-                *out = Some(unsafe { st.buf[st.recvx].assume_init_read() });
-                if let Some(val) = theirs {
-                    st.buf[st.recvx].write(val);
-                }
-                st.recvx = (st.recvx + 1) % self.cap;
+                // The head leaves, the sender's value takes its place at the tail (the same
+                // slot: the buffer is full), and both indices move on.
+                let i = st.recvx;
+                // SAFETY: qcount == cap > 0, so the slot at recvx is initialised; it is
+                // refilled at once, so the invariant holds again before anything else runs.
+                let head = unsafe { st.buf[i].assume_init_read() };
+                st.buf[i].write(theirs);
+                st.recvx = (i + 1) % self.cap;
                 st.sendx = st.recvx;
-            }
+                head
+            };
             // SAFETY: as above.
             unsafe { (*sg).success = true };
+            fill(out, v);
             // SAFETY: as above.
             return Step::Done(Some(unsafe { (*sg).g }));
         }
         if st.qcount > 0 {
-            // SAFETY: qcount > 0, so the slot at recvx is initialised; we move it out.
-            *out = Some(unsafe { st.buf[st.recvx].assume_init_read() });
-            st.recvx = (st.recvx + 1) % self.cap;
+            let i = st.recvx;
+            st.recvx = (i + 1) % self.cap;
             st.qcount -= 1;
+            // SAFETY: the slot at the old recvx was initialised (qcount > 0); the indices
+            // no longer count it, so it is moved out exactly once.
+            let v = unsafe { st.buf[i].assume_init_read() };
+            fill(out, v);
             return Step::Done(None);
         }
         Step::Block
@@ -245,6 +268,19 @@ impl<T> Drop for Dequeue<'_, T> {
             self.c.lock.unlock();
         }
     }
+}
+
+/// A send step was given no value: a runtime bug (`select` rejects a spent send case).
+const NO_VALUE: &str = "chansend: no value to send";
+
+/// Puts `v` into an empty receive slot. The slot is empty (module invariants), so the
+/// assignment drops nothing: no user destructor runs under the lock. A full slot is a
+/// runtime bug.
+fn fill<T>(slot: &mut Option<T>, v: T) {
+    if slot.is_some() {
+        throw("chan: a receive slot was not empty");
+    }
+    *slot = Some(v);
 }
 
 /// Panics with Go's text for a send that found (or was woken by) a closed channel.

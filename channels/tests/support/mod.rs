@@ -26,6 +26,21 @@ pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
+/// Runs `f` on a fresh OS thread and returns its value, or panics naming `what` if it has
+/// not finished after 10 s (a deadlock: the stuck thread is left behind). `f`'s own panic
+/// is resumed here. The deadline only bounds a failure.
+pub fn completes<R: Send + 'static>(what: &str, f: impl FnOnce() -> R + Send + 'static) -> R {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+    });
+    match rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(Ok(r)) => r,
+        Ok(Err(payload)) => std::panic::resume_unwind(payload),
+        Err(_) => panic!("did not complete (deadlock?): {what}"),
+    }
+}
+
 /// Starts `n` goroutines, `block(0)` … `block(n - 1)`, each parked before the next starts,
 /// and returns their handles (in order) once all `n` are parked. `block(i)` must block at
 /// once (a send nobody can take, a receive nothing can satisfy); what it returns after
