@@ -35,6 +35,14 @@ use goro_rt::lock::Lock;
 use goro_rt::panic::throw;
 use goro_rt::sudog::{Sudog, WaitQ};
 
+/// The largest allocation Go's heap can make, which bounds a channel's buffer. Go:
+/// runtime.maxAlloc, `1 << heapAddrBits` = 2^48 bytes on 64-bit Linux.
+#[cfg(target_pointer_width = "64")]
+const MAX_ALLOC: usize = 1 << 48;
+/// On 32-bit targets Go allows 4 GiB - 1; Rust's allocations stop at `isize::MAX`.
+#[cfg(not(target_pointer_width = "64"))]
+const MAX_ALLOC: usize = isize::MAX as usize;
+
 pub(crate) struct State<T> {
     buf: Box<[MaybeUninit<T>]>,
     qcount: usize,
@@ -67,12 +75,16 @@ pub(crate) enum Step {
 }
 
 impl<T> Hchan<T> {
+    /// Go: makechan.
+    ///
     /// # Panics
-    /// `makechan: size out of range` if the buffer could not exist (as Go).
+    /// `makechan: size out of range` if the buffer would exceed Go's largest allocation
+    /// (`MAX_ALLOC`, less the channel header, as Go), before anything is allocated: such a
+    /// request must not reach the allocator, which would abort the process.
     pub(crate) fn new(cap: usize) -> Hchan<T> {
         if core::mem::size_of::<T>()
             .checked_mul(cap)
-            .is_none_or(|b| b > isize::MAX as usize)
+            .is_none_or(|b| b > MAX_ALLOC - core::mem::size_of::<Hchan<T>>())
         {
             panic!("makechan: size out of range");
         }

@@ -41,6 +41,27 @@ pub fn completes<R: Send + 'static>(what: &str, f: impl FnOnce() -> R + Send + '
     }
 }
 
+/// Runs the current test binary again with only `test` selected and `GORO_CHILD=1`, and
+/// returns (exit code or -signal, stderr): for behaviour that may end the process.
+pub fn run_child(test: &str) -> (i32, String) {
+    use std::os::unix::process::ExitStatusExt;
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env("GORO_CHILD", "1")
+        .output()
+        .expect("spawn child test process");
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| -out.status.signal().unwrap_or(0));
+    (code, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// True in the child process started by `run_child`.
+pub fn is_child() -> bool {
+    std::env::var_os("GORO_CHILD").is_some()
+}
+
 /// Starts `n` goroutines, `block(0)` … `block(n - 1)`, each parked before the next starts,
 /// and returns their handles (in order) once all `n` are parked. `block(i)` must block at
 /// once (a send nobody can take, a receive nothing can satisfy); what it returns after
