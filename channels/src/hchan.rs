@@ -215,11 +215,16 @@ impl<T> Hchan<T> {
         Step::Block
     }
 
-    /// Closes the channel; returns the parked Gs to ready (after unlocking). Go: closechan.
+    /// Closes the channel; returns the parked Gs to ready (after unlocking), in the order
+    /// to ready them. Go: closechan, which pushes each G it dequeues — receivers, then
+    /// senders — on a stack (`glist`) and readies them from its top, so the last one parked
+    /// is readied first. Each goready puts its G in runnext and kicks the one before to the
+    /// tail, so on one P the first one parked runs first, then the others from the last:
+    /// parked 1, 2, 3, 4 run 1, 4, 3, 2.
     ///
     /// # Panics
     /// `close of closed channel` (after releasing the lock).
-    pub(crate) fn close(&self) -> Vec<GRef> {
+    pub(crate) fn close(&self) -> impl Iterator<Item = GRef> {
         self.lock.lock();
         // SAFETY: we hold the lock.
         let st = unsafe { self.st() };
@@ -229,21 +234,21 @@ impl<T> Hchan<T> {
             panic!("{CLOSE_OF_CLOSED}");
         }
         st.closed = true;
-        let mut ready = Vec::new();
+        let mut glist = Vec::new();
         // Receivers get nothing (their slot stays None, success false); senders will panic.
         // SAFETY: we hold the lock; dequeued sudogs are live until their G runs again.
         unsafe {
             while let Some(sg) = st.recvq.dequeue() {
                 (*sg).success = false;
-                ready.push((*sg).g);
+                glist.push((*sg).g);
             }
             while let Some(sg) = st.sendq.dequeue() {
                 (*sg).success = false;
-                ready.push((*sg).g);
+                glist.push((*sg).g);
             }
             self.lock.unlock();
         }
-        ready
+        glist.into_iter().rev() // popped from the top, as Go's glist.pop
     }
 }
 

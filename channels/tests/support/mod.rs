@@ -118,6 +118,29 @@ where
     })
 }
 
+/// Starts `n` goroutines, `f(0)` … `f(n - 1)`, each only once the one before is parked:
+/// after spawning goroutine `i` it waits (polling `runtime::stack`, see [`parked`]) until
+/// `i + 1` goroutines wait with `reason`. So they park in index order whatever `spawn`
+/// does; returns their handles in that order once all are parked. `f(i)` must block at
+/// once with `reason`.
+pub fn park_each<R, F>(n: usize, reason: &str, f: F) -> Vec<JoinHandle<R>>
+where
+    R: Send + 'static,
+    F: Fn(usize) -> R + Send + Sync + 'static,
+{
+    let f = Arc::new(f);
+    (0..n)
+        .map(|i| {
+            let f = f.clone();
+            let h = goro::spawn(move || f(i));
+            wait_until(&format!("goroutine {i} parked in [{reason}]"), || {
+                parked(reason) == i + 1
+            });
+            h
+        })
+        .collect()
+}
+
 /// Whether `f` blocks: runs it in a goroutine that first starts a witness goroutine. With
 /// one P the witness runs only once `f`'s goroutine has blocked or finished, so whichever
 /// reports first on a buffered channel tells which happened. A blocked `f` stays parked
