@@ -83,6 +83,10 @@ pub(crate) fn block_forever(reason: WaitReason) -> ! {
 impl<T> Chan<T> {
     /// Makes a channel with a buffer of `cap` values (0: unbuffered). Go: `make(chan T, cap)`.
     ///
+    /// # Panics
+    /// `makechan: size out of range` if the buffer (`cap * size_of::<T>()` bytes) would
+    /// exceed Go's largest allocation (2^48 bytes on 64-bit targets), as Go.
+    ///
     /// # Examples
     /// ```
     /// let ch = goro_chan::Chan::<u8>::new(2);

@@ -7,7 +7,18 @@
 //! - buffered: `qcount > 0` implies `recvq` is empty; `qcount < cap` implies `sendq` is
 //!   empty;
 //! - `buf[recvx..recvx+qcount]` (mod cap) are initialised values, the rest uninitialised;
-//! - a closed channel's `sendq` is empty (close woke them all; they panic).
+//! - a closed channel's `sendq` is empty (close woke them all; they panic);
+//! - a queued sender's slot (its sudog's `elem`) holds its value (`Some`);
+//! - a receive slot (a queued receiver's `elem`, or the `out` of `recv_locked`) is empty
+//!   (`None`) until a locked step fills it: `recv`/`try_recv` start from `None`, and
+//!   `select` empties its receive cases before it takes any lock.
+//!
+//! No user code runs under `lock`. While it is held, values of `T` are only *moved*
+//! (buffer ↔ slots), never dropped: a receive slot is empty when filled (above), and every
+//! step moves a value out and fixes `recvx`/`sendx`/`qcount` before it writes anywhere. So
+//! a `Drop` of `T` always runs unlocked — in the caller, after the operation — and may use
+//! the channel it came from (`len`, `try_send`, `close`, …) without deadlocking; if it
+//! panics, the channel is consistent and unlocked.
 //!
 //! Lock order: a goroutine holds several channel locks only in `select`, taken in address
 //! order. Field ownership: everything in `State` belongs to `lock`; `cap` is immutable.
@@ -21,7 +32,16 @@ use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
 use goro_rt::GRef;
 use goro_rt::lock::Lock;
+use goro_rt::panic::throw;
 use goro_rt::sudog::{Sudog, WaitQ};
+
+/// The largest allocation Go's heap can make, which bounds a channel's buffer. Go:
+/// runtime.maxAlloc, `1 << heapAddrBits` = 2^48 bytes on 64-bit Linux.
+#[cfg(target_pointer_width = "64")]
+const MAX_ALLOC: usize = 1 << 48;
+/// On 32-bit targets Go allows 4 GiB - 1; Rust's allocations stop at `isize::MAX`.
+#[cfg(not(target_pointer_width = "64"))]
+const MAX_ALLOC: usize = isize::MAX as usize;
 
 pub(crate) struct State<T> {
     buf: Box<[MaybeUninit<T>]>,
@@ -70,12 +90,16 @@ pub(crate) enum Step {
 }
 
 impl<T> Hchan<T> {
+    /// Go: makechan.
+    ///
     /// # Panics
-    /// `makechan: size out of range` if the buffer could not exist (as Go).
+    /// `makechan: size out of range` if the buffer would exceed Go's largest allocation
+    /// (`MAX_ALLOC`, less the channel header, as Go), before anything is allocated: such a
+    /// request must not reach the allocator, which would abort the process.
     pub(crate) fn new(cap: usize) -> Hchan<T> {
         if core::mem::size_of::<T>()
             .checked_mul(cap)
-            .is_none_or(|b| b > isize::MAX as usize)
+            .is_none_or(|b| b > MAX_ALLOC - core::mem::size_of::<Hchan<T>>())
         {
             panic!("makechan: size out of range");
         }
@@ -121,7 +145,8 @@ impl<T> Hchan<T> {
         n
     }
 
-    /// Tries to send `*v` (taking it on success). Go: chansend's non-blocking part.
+    /// Tries to send `*v` (taking it on success; `*v` must hold a value). Go: chansend's
+    /// non-blocking part.
     ///
     /// # Safety
     /// The caller holds `lock`.
@@ -134,18 +159,18 @@ impl<T> Hchan<T> {
         // SAFETY: we hold the lock guarding recvq.
         if let Some(sg) = unsafe { st.recvq.dequeue() } {
             // Go: send — straight into the parked receiver's slot.
+            let Some(val) = v.take() else { throw(NO_VALUE) };
             // SAFETY: a dequeued sudog is live (its G waits for us) and its `elem` is the
-            // receiver's `Option<T>` for this channel's T.
-            unsafe {
-                *(*sg).elem.cast::<Option<T>>() = v.take();
-                (*sg).success = true;
-                return Step::Done(Some(Peer((*sg).g)));
-            }
+            // receiver's `Option<T>` for this channel's T; nobody else touches it now.
+            let slot = unsafe { &mut *(*sg).elem.cast::<Option<T>>() };
+            fill(slot, val);
+            // SAFETY: as above.
+            unsafe { (*sg).success = true };
+            // SAFETY: as above.
+            return Step::Done(Some(Peer(unsafe { (*sg).g })));
         }
         if st.qcount < self.cap {
-            let Some(val) = v.take() else {
-                return Step::Done(None);
-            };
+            let Some(val) = v.take() else { throw(NO_VALUE) };
             st.buf[st.sendx].write(val);
             st.sendx = (st.sendx + 1) % self.cap;
             st.qcount += 1;
@@ -154,7 +179,7 @@ impl<T> Hchan<T> {
         Step::Block
     }
 
-    /// Tries to receive into `*out`. Go: chanrecv's non-blocking part.
+    /// Tries to receive into `*out`, which must be empty. Go: chanrecv's non-blocking part.
     ///
     /// # Safety
     /// The caller holds `lock`.
@@ -169,37 +194,52 @@ impl<T> Hchan<T> {
             // Go: recv. A parked sender means the buffer is full (or there is none).
             // SAFETY: a dequeued sudog is live and its `elem` is the sender's `Option<T>`.
             let theirs = unsafe { (*(*sg).elem.cast::<Option<T>>()).take() };
-            if self.cap == 0 {
-                *out = theirs;
+            let Some(theirs) = theirs else {
+                throw("chanrecv: a parked sender had no value")
+            };
+            let v = if self.cap == 0 {
+                theirs
             } else {
-                // SAFETY: qcount == cap > 0, so the slot at recvx is initialised.
-                *out = Some(unsafe { st.buf[st.recvx].assume_init_read() });
-                if let Some(val) = theirs {
-                    st.buf[st.recvx].write(val);
-                }
-                st.recvx = (st.recvx + 1) % self.cap;
+                // The head leaves, the sender's value takes its place at the tail (the same
+                // slot: the buffer is full), and both indices move on.
+                let i = st.recvx;
+                // SAFETY: qcount == cap > 0, so the slot at recvx is initialised; it is
+                // refilled at once, so the invariant holds again before anything else runs.
+                let head = unsafe { st.buf[i].assume_init_read() };
+                st.buf[i].write(theirs);
+                st.recvx = (i + 1) % self.cap;
                 st.sendx = st.recvx;
-            }
+                head
+            };
             // SAFETY: as above.
             unsafe { (*sg).success = true };
+            fill(out, v);
             // SAFETY: as above.
             return Step::Done(Some(Peer(unsafe { (*sg).g })));
         }
         if st.qcount > 0 {
-            // SAFETY: qcount > 0, so the slot at recvx is initialised; we move it out.
-            *out = Some(unsafe { st.buf[st.recvx].assume_init_read() });
-            st.recvx = (st.recvx + 1) % self.cap;
+            let i = st.recvx;
+            st.recvx = (i + 1) % self.cap;
             st.qcount -= 1;
+            // SAFETY: the slot at the old recvx was initialised (qcount > 0); the indices
+            // no longer count it, so it is moved out exactly once.
+            let v = unsafe { st.buf[i].assume_init_read() };
+            fill(out, v);
             return Step::Done(None);
         }
         Step::Block
     }
 
-    /// Closes the channel; returns the parked Gs to ready (after unlocking). Go: closechan.
+    /// Closes the channel; returns the parked Gs to ready (after unlocking), in the order
+    /// to ready them. Go: closechan, which pushes each G it dequeues — receivers, then
+    /// senders — on a stack (`glist`) and readies them from its top, so the last one parked
+    /// is readied first. Each goready puts its G in runnext and kicks the one before to the
+    /// tail, so on one P the first one parked runs first, then the others from the last:
+    /// parked 1, 2, 3, 4 run 1, 4, 3, 2.
     ///
     /// # Panics
     /// `close of closed channel` (after releasing the lock).
-    pub(crate) fn close(&self) -> Vec<Peer> {
+    pub(crate) fn close(&self) -> impl Iterator<Item = Peer> {
         self.lock.lock();
         // SAFETY: we hold the lock.
         let st = unsafe { self.st() };
@@ -209,21 +249,21 @@ impl<T> Hchan<T> {
             panic!("{CLOSE_OF_CLOSED}");
         }
         st.closed = true;
-        let mut ready = Vec::new();
+        let mut glist = Vec::new();
         // Receivers get nothing (their slot stays None, success false); senders will panic.
         // SAFETY: we hold the lock; dequeued sudogs are live until their G runs again.
         unsafe {
             while let Some(sg) = st.recvq.dequeue() {
                 (*sg).success = false;
-                ready.push(Peer((*sg).g));
+                glist.push(Peer((*sg).g));
             }
             while let Some(sg) = st.sendq.dequeue() {
                 (*sg).success = false;
-                ready.push(Peer((*sg).g));
+                glist.push(Peer((*sg).g));
             }
             self.lock.unlock();
         }
-        ready
+        glist.into_iter().rev() // popped from the top, as Go's glist.pop
     }
 }
 
@@ -260,6 +300,19 @@ impl<T> Drop for Dequeue<'_, T> {
             self.c.lock.unlock();
         }
     }
+}
+
+/// A send step was given no value: a runtime bug (`select` rejects a spent send case).
+const NO_VALUE: &str = "chansend: no value to send";
+
+/// Puts `v` into an empty receive slot. The slot is empty (module invariants), so the
+/// assignment drops nothing: no user destructor runs under the lock. A full slot is a
+/// runtime bug.
+fn fill<T>(slot: &mut Option<T>, v: T) {
+    if slot.is_some() {
+        throw("chan: a receive slot was not empty");
+    }
+    *slot = Some(v);
 }
 
 /// Panics with Go's text for a send that found (or was woken by) a closed channel.

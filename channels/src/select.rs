@@ -7,6 +7,9 @@
 //! [`ZeroValue`]).
 //!
 //! Algorithm, as Go's:
+//! 0. (ours, before any lock) empty every receive case — dropping a value an earlier select
+//!    left in a reused case, so no destructor runs under a channel lock (`hchan.rs`) — and
+//!    check every send case still holds its value;
 //! 1. a random *poll order* over the non-nil cases (fairness) and a *lock order* by channel
 //!    address (no deadlock between selects; a channel in two cases is locked once);
 //! 2. lock all; the first case in poll order that can proceed wins at once;
@@ -45,6 +48,9 @@ mod sealed {
 /// [`SendCase`].
 #[doc(hidden)]
 pub trait Case: sealed::Sealed {
+    /// Readies the case before any lock is taken: a receive case drops what an earlier
+    /// select left in it; a send case panics if its value was already sent.
+    fn prepare(&mut self);
     /// The channel's address (lock order), 0 for a nil channel.
     fn addr(&self) -> usize;
     /// Locks the channel.
@@ -69,13 +75,15 @@ pub trait Case: sealed::Sealed {
     fn is_send(&self) -> bool;
 }
 
-/// A receive case: `v = <-ch`. Holds the received value after the select.
+/// A receive case: `v = <-ch`. Holds the received value after the select. Reused in
+/// another select, it first drops a value still held (before locking any channel).
 pub struct RecvCase<'a, T> {
     c: Option<&'a Hchan<T>>,
     slot: Option<T>,
 }
 
 /// A send case: `ch <- v`. Holds the value until it is sent (or dropped with the case).
+/// Reusing it in another select after its value was sent panics.
 pub struct SendCase<'a, T> {
     c: Option<&'a Hchan<T>>,
     slot: Option<T>,
@@ -129,6 +137,9 @@ macro_rules! case_common {
 
 impl<T> Case for RecvCase<'_, T> {
     case_common!();
+    fn prepare(&mut self) {
+        self.slot = None;
+    }
     unsafe fn poll(&mut self) -> Poll {
         let Some(c) = self.c else { return Poll::Block };
         // SAFETY: forwarded contract.
@@ -157,6 +168,11 @@ impl<T> Case for RecvCase<'_, T> {
 
 impl<T> Case for SendCase<'_, T> {
     case_common!();
+    fn prepare(&mut self) {
+        if self.slot.is_none() {
+            panic!("{SEND_CASE_SPENT}");
+        }
+    }
     unsafe fn poll(&mut self) -> Poll {
         let Some(c) = self.c else { return Poll::Block };
         // SAFETY: forwarded contract.
@@ -288,11 +304,21 @@ pub fn block() -> ! {
     block_forever(WaitReason::SelectNoCases)
 }
 
+/// What `select` says when given a send case whose value an earlier select already sent
+/// (a `select!` makes fresh cases every time; only direct callers can reuse one).
+const SEND_CASE_SPENT: &str = "select: send case reused after its value was sent";
+
 /// Runs the select: returns the index of the case that proceeded, or `None` if `block` is
 /// false (there is a `default`) and none could proceed at once. Go: selectgo.
 ///
+/// Receive cases are emptied first: a value an earlier select left in a reused
+/// [`RecvCase`] is dropped then, before any channel is locked (if that `Drop` panics, the
+/// select does nothing and the panic propagates).
+///
 /// # Panics
-/// `send on closed channel` if the chosen send case's channel is (or gets) closed.
+/// `send on closed channel` if the chosen send case's channel is (or gets) closed;
+/// `select: send case reused after its value was sent` if a send case's value was already
+/// sent by an earlier select.
 ///
 /// # Examples
 /// ```
@@ -306,6 +332,10 @@ pub fn block() -> ! {
 /// assert_eq!(rb.take(), Some("ready"));
 /// ```
 pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Option<usize> {
+    // 0. No lock is held yet: user destructors may run, and a misuse may panic.
+    for case in cases.iter_mut() {
+        case.prepare();
+    }
     // 1. Poll order: inside-out Fisher-Yates over the non-nil cases (Go skips nil ones).
     let mut order = [0usize; N];
     let mut n = 0;

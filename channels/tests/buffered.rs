@@ -223,3 +223,32 @@ fn making_a_zero_sized_channel_does_no_work_per_slot() {
 fn an_impossible_buffer_panics_with_gos_text() {
     let _ = goro::Chan::<u64>::new(usize::MAX / 4);
 }
+
+#[test]
+fn a_buffer_over_gos_max_alloc_panics_and_never_reaches_the_allocator() {
+    // Go: makechan refuses `elem.size * cap > maxAlloc - hchanSize`, maxAlloc being 2^48
+    // bytes on 64-bit Linux. Such a request once went to the allocator, whose failure
+    // aborts the process: hence the child process.
+    if support::is_child() {
+        let makes: [(&str, fn()); 3] = [
+            ("[u8; 64 KiB] x 2^32", || {
+                drop(Chan::<[u8; 1 << 16]>::new(1 << 32))
+            }),
+            ("u8 x 2^48", || drop(Chan::<u8>::new(1 << 48))),
+            ("u64 x (2^45 + 1)", || drop(Chan::<u64>::new((1 << 45) + 1))),
+        ];
+        for (what, make) in makes {
+            let r = std::panic::catch_unwind(make);
+            let payload = r.expect_err(what);
+            assert_eq!(
+                support::panic_text(&*payload),
+                "makechan: size out of range",
+                "{what}"
+            );
+        }
+        return;
+    }
+    let (code, stderr) =
+        support::run_child("a_buffer_over_gos_max_alloc_panics_and_never_reaches_the_allocator");
+    assert_eq!(code, 0, "child stderr: {stderr}");
+}

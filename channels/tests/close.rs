@@ -6,7 +6,9 @@ mod support;
 use goro::chan::{CLOSE_OF_CLOSED, CLOSE_OF_NIL, SEND_ON_CLOSED};
 use goro::runtime::gomaxprocs;
 use goro::{Chan, Sender, TryRecvError, TrySendError};
-use support::{DropCount, count, panic_text, park_in_order, parked};
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::{Arc, Mutex};
+use support::{DropCount, count, panic_text, park_each, park_in_order, parked};
 
 #[goro::test]
 fn close_wakes_every_parked_receiver_with_none() {
@@ -41,6 +43,61 @@ fn close_makes_every_parked_sender_panic() {
         // Their values were never delivered; what was buffered still is.
         let rest: Vec<_> = ch.iter().collect();
         assert_eq!(rest, (0..cap).map(|v| 100 + v).collect::<Vec<_>>());
+    }
+}
+
+/// Parks four goroutines on `ch`, in index order, each running `op(ch, i)` (which must
+/// block with wait reason `reason`) and then logging its index; closes `ch`; returns the
+/// order in which they ran after the close, and their results.
+fn run_order_after_close<R: Send + 'static>(
+    ch: &Chan<usize>,
+    reason: &str,
+    op: fn(&Chan<usize>, usize) -> R,
+) -> (Vec<usize>, Vec<std::thread::Result<R>>) {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (c, l) = (ch.clone(), log.clone());
+    let handles = park_each(4, reason, move |i| {
+        let r = catch_unwind(AssertUnwindSafe(|| op(&c, i)));
+        l.lock().unwrap().push(i);
+        r.unwrap_or_else(|payload| resume_unwind(payload))
+    });
+    assert_eq!(parked(reason), 4);
+    assert!(log.lock().unwrap().is_empty());
+    ch.close();
+    let results = handles.into_iter().map(|h| h.join()).collect();
+    let order = log.lock().unwrap().clone();
+    (order, results)
+}
+
+#[goro::test]
+fn close_readies_parked_receivers_in_gos_order() {
+    // Go's closechan pushes the Gs it dequeues on a stack (glist) and readies them from
+    // its top; each goready puts its G in runnext, kicking the one before to the tail. So
+    // on one P, receivers parked in the order 0, 1, 2, 3 run 0, 3, 2, 1 after the close.
+    gomaxprocs(1);
+    for cap in [0, 2] {
+        let ch = Chan::<usize>::new(cap);
+        let (order, results) = run_order_after_close(&ch, "chan receive", |c, _| c.recv());
+        assert_eq!(order, [0, 3, 2, 1], "cap {cap}");
+        assert!(results.into_iter().all(|r| r.unwrap().is_none()));
+    }
+}
+
+#[goro::test]
+fn close_readies_parked_senders_in_gos_order() {
+    // As for receivers; each sender then panics `send on closed channel`.
+    gomaxprocs(1);
+    for cap in [0, 2] {
+        let ch = Chan::<usize>::new(cap);
+        for v in 0..cap {
+            ch.send(100 + v); // fill the buffer so the senders park
+        }
+        let (order, results) = run_order_after_close(&ch, "chan send", |c, i| c.send(i));
+        assert_eq!(order, [0, 3, 2, 1], "cap {cap}");
+        for r in results {
+            let payload = r.expect_err("a parked sender must panic on close");
+            assert_eq!(panic_text(&*payload), SEND_ON_CLOSED, "cap {cap}");
+        }
     }
 }
 

@@ -524,3 +524,23 @@ fn a_select_on_both_ends_of_a_buffered_channel_does_what_the_buffer_allows() {
         assert_eq!(got, Some(7));
     }
 }
+
+#[test]
+fn a_send_case_reused_after_its_value_was_sent_panics_and_sends_nothing() {
+    // Only direct callers of the engine can reuse a case (`select!` makes fresh ones). A
+    // spent case once "sent" nothing on a buffered channel (and handed a parked receiver
+    // an empty slot, or left a full buffer's slot uninitialised).
+    use goro::chan::select;
+    let ch = chan![u8; 2];
+    let mut sc = select::send(&ch, 7);
+    assert_eq!(select::select([&mut sc], true), Some(0));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        select::select([&mut sc], true)
+    }));
+    assert_eq!(
+        panic_text(&*r.expect_err("a spent send case must be refused")),
+        "select: send case reused after its value was sent"
+    );
+    assert_eq!(ch.len(), 1, "nothing more was sent");
+    assert_eq!(ch.recv(), Some(7));
+}

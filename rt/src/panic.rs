@@ -14,7 +14,8 @@
 //!
 //! The panic hook runs where the panic starts, on the goroutine's stack: under `Exit` it
 //! records message and backtrace in the G (printed only if nothing catches the panic);
-//! otherwise it defers to the previous hook.
+//! otherwise it defers to the previous hook. It is installed by the first runtime started
+//! on a thread that is not panicking (`install_hook`).
 
 use crate::g::GRef;
 use crate::loom::static_atomic::{AtomicBool, Ordering};
@@ -64,7 +65,15 @@ pub fn payload_str(payload: &(dyn Any + Send)) -> &str {
 static HOOKED: AtomicBool = AtomicBool::new(false);
 
 /// Installs goro's panic hook once per process, chaining to the one before it.
+///
+/// Not from a thread that is panicking: std forbids changing the hook there (`take_hook`
+/// panics, and goro first used in a destructor during an unwind would abort the process).
+/// Such a call does nothing and a later one (the next runtime start) installs the hook;
+/// until then the only loss is the backtrace in an unrecovered panic's report.
 pub(crate) fn install_hook() {
+    if HOOKED.load(Ordering::Acquire) || std::thread::panicking() {
+        return;
+    }
     if HOOKED.swap(true, Ordering::AcqRel) {
         return;
     }

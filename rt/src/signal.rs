@@ -7,6 +7,15 @@
 //! `goroutine N: stack overflow (stack size S)` and aborts. Faults anywhere else go to the
 //! handler that was installed before ours (Rust's own, for thread stack overflows) or to the
 //! default action.
+//!
+//! The handler is async-signal-safe: a fault may interrupt any code (malloc, a lock
+//! holder), even before the first goroutine stack exists. It calls only
+//! - `stack::guard_hit`: atomics (the stack size is computed by `install`, before the
+//!   handler exists, never by the handler, which would read the environment);
+//! - `tls::current_goid`: a const-initialised thread-local without destructor (a plain
+//!   TLS load: no lazy initialisation, no destructor registration) and an atomic in the G
+//!   (Gs are never freed);
+//! - a fixed buffer on the altstack, `write`, `abort`, `signal`, and the previous handler.
 
 use crate::loom::static_atomic::{AtomicBool, Ordering};
 use core::cell::UnsafeCell;
@@ -29,6 +38,8 @@ pub(crate) fn install() {
     if INSTALLED.swap(true, Ordering::AcqRel) {
         return;
     }
+    // Read `GORO_STACK_SIZE` now, outside any handler: the handler reads only the result.
+    crate::stack::stack_size();
     for (i, sig) in [libc::SIGSEGV, libc::SIGBUS].into_iter().enumerate() {
         // SAFETY: zeroed sigaction is a valid "no flags, empty mask" value we then fill.
         let mut sa: libc::sigaction = unsafe { core::mem::zeroed() };
@@ -68,7 +79,7 @@ pub(crate) fn minit_signal_stack() {
 extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid siginfo for SA_SIGINFO handlers.
     let addr = unsafe { (*info).si_addr() } as usize;
-    if crate::stack::guard_hit(addr) {
+    if let Some(stack_size) = crate::stack::guard_hit(addr) {
         let mut buf = [0u8; 128];
         let mut w = Buf {
             buf: &mut buf,
@@ -77,7 +88,7 @@ extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut l
         w.put(b"goroutine ");
         w.num(crate::tls::current_goid());
         w.put(b": stack overflow (stack size ");
-        w.num(crate::stack::stack_size() as u64);
+        w.num(stack_size as u64);
         w.put(b")\n");
         // SAFETY: write(2) and abort(3) are async-signal-safe; `buf` is on the altstack.
         unsafe {

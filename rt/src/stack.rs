@@ -88,7 +88,9 @@ static NREGIONS: AtomicUsize = AtomicUsize::new(0);
 static STACK_SIZE: AtomicUsize = AtomicUsize::new(0);
 
 /// Usable bytes per goroutine stack: `GORO_STACK_SIZE` (bytes, or with a `K`/`M` suffix),
-/// rounded up to whole pages; default 256 KiB.
+/// rounded up to whole pages; default 256 KiB. Read from the environment once (the first
+/// call wins), then from `STACK_SIZE`. Not signal-safe (it may read the environment):
+/// `signal::install` calls it before installing the handler, which reads only the atomic.
 pub(crate) fn stack_size() -> usize {
     let s = STACK_SIZE.load(Ordering::Relaxed);
     if s != 0 {
@@ -101,8 +103,10 @@ pub(crate) fn stack_size() -> usize {
         .unwrap_or(DEFAULT_STACK_SIZE)
         .max(MIN_STACK_SIZE)
         .next_multiple_of(PAGE);
-    STACK_SIZE.store(s, Ordering::Relaxed);
-    s
+    match STACK_SIZE.compare_exchange(0, s, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => s,
+        Err(first) => first,
+    }
 }
 
 fn parse_size(v: &str) -> Option<usize> {
@@ -202,15 +206,25 @@ fn reserve(c: &mut Carver, slot: usize) {
     c.end = base + len;
 }
 
-/// Whether `addr` lies in the guard page of some goroutine stack. Async-signal-safe: reads
-/// only atomics.
-pub(crate) fn guard_hit(addr: usize) -> bool {
-    let slot = stack_size() + GUARD;
+/// If `addr` lies in the guard page of some goroutine stack, the stacks' usable size.
+/// Async-signal-safe: reads only atomics — never `stack_size()`, which may read the
+/// environment (a lock and an allocation), e.g. for a fault before any stack exists.
+pub(crate) fn guard_hit(addr: usize) -> Option<usize> {
     let n = NREGIONS.load(Ordering::Acquire);
-    REGIONS[..n].iter().any(|(s, e)| {
-        let (s, e) = (s.load(Ordering::Relaxed), e.load(Ordering::Relaxed));
-        addr >= s && addr < e && (addr - s) % slot < GUARD
-    })
+    // Published before the first region (`alloc` computes it before `reserve`), so the
+    // Acquire above makes it visible whenever `n > 0`.
+    let size = STACK_SIZE.load(Ordering::Relaxed);
+    if n == 0 || size == 0 {
+        return None;
+    }
+    let slot = size + GUARD;
+    REGIONS[..n]
+        .iter()
+        .any(|(s, e)| {
+            let (s, e) = (s.load(Ordering::Relaxed), e.load(Ordering::Relaxed));
+            addr >= s && addr < e && (addr - s) % slot < GUARD
+        })
+        .then_some(size)
 }
 
 /// Whether guard pages use `MADV_GUARD_INSTALL` (true) or the `mprotect` fallback.
@@ -254,9 +268,9 @@ mod tests {
         assert_eq!(a.hi - a.lo, stack_size());
         // SAFETY: the top word of a fresh stack we own.
         unsafe { ((a.hi - 8) as *mut u64).write_volatile(7) };
-        assert!(guard_hit(a.lo - 1));
-        assert!(!guard_hit(a.lo));
-        assert!(!guard_hit(a.hi - 1));
+        assert_eq!(guard_hit(a.lo - 1), Some(stack_size()));
+        assert_eq!(guard_hit(a.lo), None);
+        assert_eq!(guard_hit(a.hi - 1), None);
         a.release_pages();
         // SAFETY: released pages read back as zero.
         assert_eq!(unsafe { ((a.hi - 8) as *const u64).read_volatile() }, 0);

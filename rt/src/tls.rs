@@ -16,6 +16,11 @@ std::thread_local! {
     static TLS: Tls = const { Tls { m: Cell::new(ptr::null()), g: Cell::new(ptr::null_mut()) } };
 }
 
+// `current_goid` reads TLS from a signal handler. A const-initialised thread-local whose
+// type needs no drop is a plain `#[thread_local]` static for std: no lazy initialisation
+// and no destructor registration (which may allocate) on first access. Keep it so.
+const _: () = assert!(!core::mem::needs_drop::<Tls>());
+
 // Never inlined: a G may resume on another thread, and LLVM must not reuse a TLS address
 // computed before a switch.
 #[inline(never)]
@@ -57,7 +62,9 @@ pub(crate) fn restore_tls(s: SavedTls) {
     setg(s.1);
 }
 
-/// Goroutine id for the stack-overflow message; 0 outside goroutines. Signal-safe.
+/// Goroutine id for the stack-overflow message; 0 outside goroutines. Async-signal-safe:
+/// `TLS` is const-initialised and has no destructor (asserted above), so `try_with` is a
+/// plain thread-local load; the G's id is an atomic, and Gs are never freed.
 pub(crate) fn current_goid() -> u64 {
     TLS.try_with(|t| t.g.get())
         .ok()

@@ -26,6 +26,42 @@ pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
+/// Runs `f` on a fresh OS thread and returns its value, or panics naming `what` if it has
+/// not finished after 10 s (a deadlock: the stuck thread is left behind). `f`'s own panic
+/// is resumed here. The deadline only bounds a failure.
+pub fn completes<R: Send + 'static>(what: &str, f: impl FnOnce() -> R + Send + 'static) -> R {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+    });
+    match rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(Ok(r)) => r,
+        Ok(Err(payload)) => std::panic::resume_unwind(payload),
+        Err(_) => panic!("did not complete (deadlock?): {what}"),
+    }
+}
+
+/// Runs the current test binary again with only `test` selected and `GORO_CHILD=1`, and
+/// returns (exit code or -signal, stderr): for behaviour that may end the process.
+pub fn run_child(test: &str) -> (i32, String) {
+    use std::os::unix::process::ExitStatusExt;
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env("GORO_CHILD", "1")
+        .output()
+        .expect("spawn child test process");
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| -out.status.signal().unwrap_or(0));
+    (code, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// True in the child process started by `run_child`.
+pub fn is_child() -> bool {
+    std::env::var_os("GORO_CHILD").is_some()
+}
+
 /// Starts `n` goroutines, `block(0)` … `block(n - 1)`, each parked before the next starts,
 /// and returns their handles (in order) once all `n` are parked. `block(i)` must block at
 /// once (a send nobody can take, a receive nothing can satisfy); what it returns after
@@ -80,6 +116,29 @@ where
         }
         block(i) // parks before the next goroutine runs: one P, and spawn does not yield
     })
+}
+
+/// Starts `n` goroutines, `f(0)` … `f(n - 1)`, each only once the one before is parked:
+/// after spawning goroutine `i` it waits (polling `runtime::stack`, see [`parked`]) until
+/// `i + 1` goroutines wait with `reason`. So they park in index order whatever `spawn`
+/// does; returns their handles in that order once all are parked. `f(i)` must block at
+/// once with `reason`.
+pub fn park_each<R, F>(n: usize, reason: &str, f: F) -> Vec<JoinHandle<R>>
+where
+    R: Send + 'static,
+    F: Fn(usize) -> R + Send + Sync + 'static,
+{
+    let f = Arc::new(f);
+    (0..n)
+        .map(|i| {
+            let f = f.clone();
+            let h = goro::spawn(move || f(i));
+            wait_until(&format!("goroutine {i} parked in [{reason}]"), || {
+                parked(reason) == i + 1
+            });
+            h
+        })
+        .collect()
 }
 
 /// Whether `f` blocks: runs it in a goroutine that first starts a witness goroutine. With
