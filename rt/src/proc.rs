@@ -317,8 +317,12 @@ impl M {
                 continue 'top;
             }
             if self.nlocked.get() != 0 {
-                // A locked M runs only its own Gs, which its readiers put in its home queue.
-                if let Some(gp) = self.homeq.pop() {
+                // A locked M runs only its own Gs, which its readiers put in its home queue;
+                // fresh Gs on its P (spawned here) need another M, so it keeps the P only
+                // while there are none.
+                if p.runq.is_empty()
+                    && let Some(gp) = self.homeq.pop()
+                {
                     return Some(gp);
                 }
                 self.handoffp();

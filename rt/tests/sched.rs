@@ -235,3 +235,128 @@ fn a_goroutine_that_parks_while_unwinding_stays_on_its_thread() {
         "a goroutine observed another's unwind: {log:?}"
     );
 }
+
+#[test]
+fn a_goroutine_in_syscall_does_not_hold_up_the_goroutines_of_its_thread() {
+    // One P, so every goroutine below lives on M0. The sleeper blocks its call for 200 ms
+    // inside `syscall`; the other goroutine, started on the same thread afterwards, runs to
+    // completion meanwhile. (Without `syscall`, std::thread::sleep would hold the thread
+    // and the other goroutine could only finish after the sleeper.)
+    let (threads, done_before_sleeper_returned) = run(|| {
+        gomaxprocs(1);
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let d = done.clone();
+        let sleeper = spawn(move || {
+            let t = thread_id();
+            goro_rt::runtime::syscall(|| {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            });
+            assert_eq!(thread_id(), t, "resumed on another thread");
+            (t, d.load(Ordering::SeqCst))
+        });
+        support::wait_until("the sleeper is in its syscall", || {
+            goro_rt::runtime::stack(true).contains("[syscall]")
+        });
+        let other = spawn(move || {
+            for _ in 0..100 {
+                gosched();
+            }
+            done.store(true, Ordering::SeqCst);
+            thread_id()
+        });
+        let other_thread = other.join().unwrap();
+        let (sleeper_thread, saw_done) = sleeper.join().unwrap();
+        ((sleeper_thread, other_thread), saw_done)
+    });
+    assert_eq!(threads.0, threads.1, "the two goroutines did not share a thread");
+    assert!(done_before_sleeper_returned);
+}
+
+#[test]
+fn syscall_returns_the_value_borrows_and_passes_panics_through() {
+    run(|| {
+        let words = vec!["a", "bb", "ccc"];
+        let n = goro_rt::runtime::syscall(|| words.iter().map(|w| w.len()).sum::<usize>());
+        assert_eq!(n, 6);
+        let err = spawn(|| goro_rt::runtime::syscall(|| panic!("in the pool")))
+            .join()
+            .unwrap_err();
+        assert_eq!(goro_rt::panic::payload_str(&*err), "in the pool");
+    });
+    // On a plain thread it simply calls.
+    assert_eq!(goro_rt::runtime::syscall(|| 5), 5);
+}
+
+#[test]
+fn goroutines_keep_their_threads_while_gomaxprocs_shrinks_and_grows() {
+    // 8 goroutines spread over up to 4 Ms keep yielding and blocking while the number of
+    // Ps changes under them; when there are fewer Ps than Ms with work, the Ms take turns.
+    let total = run(|| {
+        gomaxprocs(4);
+        let hs: Vec<_> = (0..8)
+            .map(|_| {
+                spawn(|| {
+                    let home = thread_id();
+                    let mut n = 0u32;
+                    for k in 0..3000u32 {
+                        if k % 2 == 0 {
+                            gosched();
+                        } else {
+                            spawn(move || k).join().unwrap();
+                        }
+                        assert_eq!(thread_id(), home, "a goroutine changed threads");
+                        n += 1;
+                    }
+                    n
+                })
+            })
+            .collect();
+        for n in [1, 3, 1, 2, 1] {
+            gomaxprocs(n);
+            for _ in 0..50 {
+                gosched();
+            }
+        }
+        hs.into_iter().map(|h| h.join().unwrap()).sum::<u32>()
+    });
+    assert_eq!(total, 8 * 3000);
+}
+
+#[test]
+fn a_locked_thread_runs_only_goroutines_that_started_there_before_the_lock() {
+    run(|| {
+        gomaxprocs(1);
+        // `early` starts on M0 (one P) before `locker` locks that thread.
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let started = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (s2, st2) = (stop.clone(), started.clone());
+        let early = spawn(move || {
+            let home = thread_id();
+            st2.store(true, Ordering::SeqCst);
+            let mut turns = 0u32;
+            while !s2.load(Ordering::SeqCst) {
+                gosched();
+                turns += 1;
+                assert_eq!(thread_id(), home);
+            }
+            (home, turns)
+        });
+        support::wait_until("early started", || started.load(Ordering::SeqCst));
+        let locker = spawn(|| {
+            goro_rt::runtime::lock_os_thread();
+            let me = thread_id();
+            // Fresh goroutines run elsewhere while this thread is locked.
+            let others: Vec<_> = (0..20)
+                .map(|i| spawn(move || (i, thread_id())).join().unwrap().1)
+                .collect();
+            goro_rt::runtime::unlock_os_thread();
+            (me, others)
+        });
+        let (locked, others) = locker.join().unwrap();
+        stop.store(true, Ordering::SeqCst);
+        let (early_home, turns) = early.join().unwrap();
+        assert!(others.iter().all(|t| *t != locked), "a fresh goroutine ran on a locked thread");
+        assert_eq!(early_home, locked, "both started on M0");
+        assert!(turns > 0);
+    });
+}
