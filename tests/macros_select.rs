@@ -108,6 +108,10 @@ fn closing_a_channel_wakes_a_select_parked_on_it() {
     for j in 0..10 {
         jobs.send(j);
     }
+    // Close only once the worker is back in its select: only close can wake it there.
+    wait_until("the worker parked in select", || {
+        goro::runtime::stack(true).contains("[select]:")
+    });
     quit.close();
     assert_eq!(out.recv(), Some((0..10).collect::<Vec<_>>()));
 }
