@@ -2,11 +2,13 @@
 //! evaluated when, and what the caller still owns afterwards. Waits are on goro channels,
 //! never on time, and never on a std `mpsc::Receiver`: goroutine 1 blocked in std holds its
 //! thread and P, so with `GOMAXPROCS=1` the goroutine it waits for could never run.
+mod support;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use goro::prelude::*;
+use support::wait_until;
 
 /// A log of events in the order they happened, shared by the caller and its goroutines.
 #[derive(Clone, Default)]
@@ -198,14 +200,9 @@ fn braces_make_even_a_single_call_a_block() {
     go! { send_strong_count(done) } // a block: `done` is cloned, not moved
     assert_eq!(done.recv(), Some(2)); // the caller's and the goroutine's
     // The goroutine may still hold its clone just after its send; wait until it dropped it.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Arc::strong_count(&done) > 1 {
-        assert!(
-            Instant::now() < deadline,
-            "the goroutine never dropped its clone"
-        );
-        goro::runtime::gosched();
-    }
+    wait_until("the goroutine to drop its clone", || {
+        Arc::strong_count(&done) == 1
+    });
     let again = Chan::clone(&done);
     go!(send_strong_count(done)); // the call form moves it
     assert_eq!(again.recv(), Some(1));

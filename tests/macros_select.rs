@@ -2,18 +2,10 @@
 //! closed channels, wake-ups of a parked select, and Go's panic on a closed send arm.
 //! (Fairness among several ready arms is tested statistically in goro-chan.) Every wait is
 //! on a channel, never on time.
-use std::time::{Duration, Instant};
+mod support;
 
 use goro::prelude::*;
-
-/// Yields until `cond` holds; the 10 s deadline only bounds a failure.
-fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
-        goro::runtime::gosched();
-    }
-}
+use support::wait_until;
 
 #[goro::test]
 fn the_one_ready_receive_arm_is_chosen() {
