@@ -1,10 +1,14 @@
 //! Behaviour of `go!`'s three forms and of `#[goro::test]`: what runs where, what is
-//! evaluated when, and what the caller still owns afterwards. Waits are on std `mpsc`
-//! channels (goro's own channels are tested in goro-chan), never on time.
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+//! evaluated when, and what the caller still owns afterwards. Waits are on goro channels,
+//! never on time, and never on a std `mpsc::Receiver`: goroutine 1 blocked in std holds its
+//! thread and P, so with `GOMAXPROCS=1` the goroutine it waits for could never run.
+mod support;
 
-use goro::go;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use goro::prelude::*;
+use support::wait_until;
 
 /// A log of events in the order they happened, shared by the caller and its goroutines.
 #[derive(Clone, Default)]
@@ -21,58 +25,56 @@ impl Log {
     }
 }
 
-fn send_goid(out: mpsc::Sender<u64>) {
-    out.send(goro::runtime::goid()).unwrap();
+fn send_goid(out: Sender<u64>) {
+    out.send(goro::runtime::goid());
 }
 
 #[goro::test]
 fn call_form_runs_the_call_in_another_goroutine() {
-    let (tx, rx) = mpsc::channel();
-    go!(send_goid(tx));
-    assert_ne!(rx.recv().unwrap(), goro::runtime::goid());
+    let ch = chan![u64];
+    go!(send_goid(ch.sender()));
+    assert_ne!(ch.recv().unwrap(), goro::runtime::goid());
 }
 
 /// The goroutine logs "call" only once the caller opens `gate`, after logging "after go!".
-fn gated(log: Log, a: i32, b: i32, gate: mpsc::Receiver<()>, done: mpsc::Sender<i32>) {
+fn gated(log: Log, a: i32, b: i32, gate: Receiver<()>, done: Sender<i32>) {
     gate.recv().unwrap();
     log.at("call", ());
-    done.send(a + b).unwrap();
+    done.send(a + b);
 }
 
 #[goro::test]
 fn call_form_evaluates_arguments_in_the_caller_in_source_order() {
     let log = Log::default();
-    let (gate_tx, gate_rx) = mpsc::channel();
-    let (done_tx, done_rx) = mpsc::channel();
+    let (gate, done) = (chan![()], chan![i32]);
     go!(gated(
         log.clone(),
         log.at("arg a", 1),
         log.at("arg b", 2),
-        gate_rx,
-        done_tx
+        gate.receiver(),
+        done.sender()
     ));
     log.at("after go!", ());
-    gate_tx.send(()).unwrap();
-    assert_eq!(done_rx.recv(), Ok(3));
+    gate.send(());
+    assert_eq!(done.recv(), Some(3));
     assert_eq!(log.events(), ["arg a", "arg b", "after go!", "call"]);
 }
 
 #[goro::test]
 fn call_form_evaluates_the_function_value_in_the_caller() {
     let log = Log::default();
-    let (gate_tx, gate_rx) = mpsc::channel();
-    let (done_tx, done_rx) = mpsc::channel();
+    let (gate, done) = (chan![()], chan![i32]);
     let pick = |log: &Log| log.at("function value", gated as fn(_, _, _, _, _));
     go!(pick(&log)(
         log.clone(),
         log.at("arg a", 20),
         22,
-        gate_rx,
-        done_tx
+        gate.receiver(),
+        done.sender()
     ));
     log.at("after go!", ());
-    gate_tx.send(()).unwrap();
-    assert_eq!(done_rx.recv(), Ok(42));
+    gate.send(());
+    assert_eq!(done.recv(), Some(42));
     assert_eq!(
         log.events(),
         ["function value", "arg a", "after go!", "call"]
@@ -81,22 +83,21 @@ fn call_form_evaluates_the_function_value_in_the_caller() {
 
 struct Worker {
     log: Log,
-    gate: mpsc::Receiver<()>,
+    gate: Receiver<()>,
 }
 
 impl Worker {
-    fn run(&mut self, n: usize, done: mpsc::Sender<usize>) {
+    fn run(&mut self, n: usize, done: Sender<usize>) {
         self.gate.recv().unwrap();
         self.log.at("call", ());
-        done.send(n * 2).unwrap();
+        done.send(n * 2);
     }
 }
 
 #[goro::test]
 fn method_form_evaluates_receiver_and_arguments_in_the_caller() {
     let log = Log::default();
-    let (gate_tx, gate) = mpsc::channel();
-    let (done_tx, done_rx) = mpsc::channel();
+    let (gate, done) = (chan![()], chan![usize]);
     let make = |log: &Log, gate| {
         log.at(
             "receiver",
@@ -106,21 +107,21 @@ fn method_form_evaluates_receiver_and_arguments_in_the_caller() {
             },
         )
     };
-    go!(make(&log, gate).run(log.at("arg", 21), done_tx));
+    go!(make(&log, gate.receiver()).run(log.at("arg", 21), done.sender()));
     log.at("after go!", ());
-    gate_tx.send(()).unwrap();
-    assert_eq!(done_rx.recv(), Ok(42));
+    gate.send(());
+    assert_eq!(done.recv(), Some(42));
     assert_eq!(log.events(), ["receiver", "arg", "after go!", "call"]);
 }
 
 #[goro::test]
 fn closure_form_spawns_the_closure_as_is() {
-    let (tx, rx) = mpsc::channel();
-    let tx2 = tx.clone();
-    go!(move || tx.send("literal").unwrap());
-    let task = move || tx2.send("value").unwrap();
+    let ch = chan![&str];
+    let (tx, tx2) = (ch.sender(), ch.sender());
+    go!(move || tx.send("literal"));
+    let task = move || tx2.send("value");
     go!(task);
-    let mut got = [rx.recv().unwrap(), rx.recv().unwrap()];
+    let mut got = [ch.recv().unwrap(), ch.recv().unwrap()];
     got.sort();
     assert_eq!(got, ["literal", "value"]);
 }
@@ -128,16 +129,15 @@ fn closure_form_spawns_the_closure_as_is() {
 #[goro::test]
 fn block_form_clones_arcs_so_the_caller_keeps_them() {
     let hits = Arc::new(AtomicUsize::new(0));
-    let (tx, rx) = mpsc::channel();
-    let done = Arc::new(tx);
+    let done = chan![()];
     for _ in 0..3 {
         go!({
             hits.fetch_add(1, Ordering::SeqCst);
-            done.send(()).unwrap();
+            done.send(());
         });
     }
     for _ in 0..3 {
-        rx.recv().unwrap();
+        done.recv().unwrap();
     }
     assert_eq!(hits.load(Ordering::SeqCst), 3); // the caller's `hits` is the same counter
 }
@@ -146,13 +146,12 @@ fn block_form_clones_arcs_so_the_caller_keeps_them() {
 fn block_form_copies_copy_values_and_the_copy_is_the_goroutines_own() {
     let n = 1;
     let label = "n";
-    let (tx, rx) = mpsc::channel();
-    let done = Arc::new(tx);
+    let done = chan![(&str, i32)];
     go!({
         n += 10; // a copy, mutable as Go's captured variables are
-        done.send((label, n)).unwrap();
+        done.send((label, n));
     });
-    assert_eq!(rx.recv(), Ok(("n", 11)));
+    assert_eq!(done.recv(), Some(("n", 11)));
     assert_eq!(n, 1);
 }
 
@@ -160,64 +159,64 @@ fn block_form_copies_copy_values_and_the_copy_is_the_goroutines_own() {
 fn block_form_sees_variables_inside_format_strings() {
     let name = Arc::new(String::from("gopher"));
     let width = 8;
-    let (tx, rx) = mpsc::channel();
-    let done = Arc::new(tx);
-    go!({ done.send(format!("hi {name:>width$}!")).unwrap() });
-    assert_eq!(rx.recv().unwrap(), "hi   gopher!");
+    let done = chan![String];
+    go!({ done.send(format!("hi {name:>width$}!")) });
+    assert_eq!(done.recv().unwrap(), "hi   gopher!");
     assert_eq!(*name, "gopher");
 }
 
 /// A `&Arc` parameter: the block clones the `Arc` behind it, so the goroutine owns a handle.
-fn spawn_adder(hits: &Arc<AtomicUsize>, done: &Arc<mpsc::Sender<usize>>) {
-    go!({ done.send(hits.fetch_add(5, Ordering::SeqCst) + 5).unwrap() });
+fn spawn_adder(hits: &Arc<AtomicUsize>, done: &Arc<Chan<usize>>) {
+    go!({ done.send(hits.fetch_add(5, Ordering::SeqCst) + 5) });
 }
 
 #[goro::test]
 fn block_form_clones_share_handles_behind_references() {
     let hits = Arc::new(AtomicUsize::new(0));
-    let (tx, rx) = mpsc::channel();
-    let done = Arc::new(tx);
+    let done = Arc::new(chan![usize]);
     spawn_adder(&hits, &done);
-    assert_eq!(rx.recv(), Ok(5));
+    assert_eq!(done.recv(), Some(5));
     assert_eq!(hits.load(Ordering::SeqCst), 5);
 }
 
 #[goro::test]
 fn block_form_nests() {
-    let (tx, rx) = mpsc::channel();
-    let done = Arc::new(tx);
+    let done = chan![i32];
     let base = 40;
     go!({
         let two = 2;
-        go!({ done.send(base + two).unwrap() });
+        go!({ done.send(base + two) });
     });
-    assert_eq!(rx.recv(), Ok(42));
+    assert_eq!(done.recv(), Some(42));
 }
 
-fn send_strong_count(done: Arc<mpsc::Sender<usize>>) {
-    done.send(Arc::strong_count(&done)).unwrap();
+fn send_strong_count(done: Arc<Chan<usize>>) {
+    done.send(Arc::strong_count(&done));
 }
 
 #[goro::test]
 fn braces_make_even_a_single_call_a_block() {
-    let (tx, rx) = mpsc::channel();
-    let done = Arc::new(tx);
+    let done = Arc::new(chan![usize]);
     go! { send_strong_count(done) } // a block: `done` is cloned, not moved
-    assert_eq!(rx.recv(), Ok(2)); // the caller's and the goroutine's
+    assert_eq!(done.recv(), Some(2)); // the caller's and the goroutine's
+    // The goroutine may still hold its clone just after its send; wait until it dropped it.
+    wait_until("the goroutine to drop its clone", || {
+        Arc::strong_count(&done) == 1
+    });
+    let again = Chan::clone(&done);
     go!(send_strong_count(done)); // the call form moves it
-    assert_eq!(rx.recv(), Ok(1));
+    assert_eq!(again.recv(), Some(1));
 }
 
 #[goro::test]
 fn brace_form_without_parentheses_is_a_block() {
-    let (tx, rx) = mpsc::channel();
-    let done = Arc::new(tx);
+    let done = chan![i32];
     let v = 7;
     go! {
         let doubled = v * 2;
-        done.send(doubled).unwrap();
+        done.send(doubled);
     }
-    assert_eq!(rx.recv(), Ok(14));
+    assert_eq!(done.recv(), Some(14));
 }
 
 #[goro::test]
@@ -246,9 +245,9 @@ fn a_panic_in_another_goroutine_fails_the_test() {
 /// Outside any runtime (a plain `#[test]`), `go!` starts the process-wide runtime.
 #[test]
 fn go_outside_any_runtime_uses_the_global_runtime() {
-    let (tx, rx) = mpsc::channel();
-    go!(send_goid(tx));
-    let goid = rx.recv().unwrap();
+    let ch = chan![u64];
+    go!(send_goid(ch.sender()));
+    let goid = ch.recv().unwrap(); // a plain thread parks on a goro channel too
     assert!(goid >= 1, "ran as a goroutine, got goid {goid}");
     assert_eq!(
         goro::runtime::goid(),

@@ -2,18 +2,10 @@
 //! closed channels, wake-ups of a parked select, and Go's panic on a closed send arm.
 //! (Fairness among several ready arms is tested statistically in goro-chan.) Every wait is
 //! on a channel, never on time.
-use std::time::{Duration, Instant};
+mod support;
 
 use goro::prelude::*;
-
-/// Yields until `cond` holds; the 10 s deadline only bounds a failure.
-fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
-        goro::runtime::gosched();
-    }
-}
+use support::wait_until;
 
 #[goro::test]
 fn the_one_ready_receive_arm_is_chosen() {
@@ -108,6 +100,10 @@ fn closing_a_channel_wakes_a_select_parked_on_it() {
     for j in 0..10 {
         jobs.send(j);
     }
+    // Close only once the worker is back in its select: only close can wake it there.
+    wait_until("the worker parked in select", || {
+        goro::runtime::stack(true).contains("[select]:")
+    });
     quit.close();
     assert_eq!(out.recv(), Some((0..10).collect::<Vec<_>>()));
 }

@@ -40,11 +40,13 @@ pub fn tokio_main<T: Send + 'static>(
 }
 
 /// Restricts the calling thread, and every thread it spawns afterwards, to the first `n` CPUs
-/// this process may use: the OS-thread stand-in for `GOMAXPROCS(n)`.
+/// this process may use: the OS-thread stand-in for `GOMAXPROCS(n)`. With fewer than `n`
+/// CPUs allowed (`taskset -c 0`, a one-CPU container) it keeps all of them and the threads
+/// share them, as Go's `n` Ps share fewer CPUs; it returns how many CPUs the threads got.
 ///
 /// # Panics
 /// If the affinity cannot be read or set.
-pub fn pin_to_cpus(n: usize) {
+pub fn pin_to_cpus(n: usize) -> usize {
     // SAFETY: `cpu_set_t` is plain bits; all-zero is the empty set.
     let mut allowed: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     let size = std::mem::size_of::<libc::cpu_set_t>();
@@ -70,7 +72,7 @@ pub fn pin_to_cpus(n: usize) {
             taken += 1;
         }
     }
-    assert_eq!(taken, n, "pin_to_cpus: only {taken} CPUs available");
+    assert!(taken > 0, "pin_to_cpus: no CPU allowed");
     // SAFETY: `want` is a valid `cpu_set_t` of `size` bytes; pid 0 is this thread.
     let rc = unsafe { libc::sched_setaffinity(0, size, &want) };
     assert_eq!(
@@ -79,4 +81,5 @@ pub fn pin_to_cpus(n: usize) {
         "sched_setaffinity: {}",
         std::io::Error::last_os_error()
     );
+    taken
 }

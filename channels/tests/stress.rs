@@ -278,55 +278,117 @@ fn crossed_selects_never_deadlock() {
     );
 }
 
-#[goro::test]
-fn close_racing_with_busy_senders_loses_and_invents_nothing() {
-    // Four senders send 0, 1, 2, … as fast as they can until close makes their send panic;
-    // four receivers drain until closed. Whatever a send returned from must arrive exactly
-    // once; what panicked must not arrive: sender s's received values are exactly 0..ok[s].
+/// Who closes the channel in [`close_under_load`], and when.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Closer {
+    /// The sender whose send is the `CLOSE_AFTER`th closes it, racing with the other
+    /// senders, running or parked on any P (no goroutine waits to be scheduled for it).
+    RacingSender,
+    /// The test goroutine, once the receivers have paused and every sender is parked.
+    WhileAllParked,
+}
+
+/// Four senders send `s << SHIFT | 0, 1, 2, …` as fast as they can until close makes their
+/// send panic; four receivers drain until closed. Whatever a send returned from must arrive
+/// exactly once; what panicked must not arrive: sender s's received values are exactly
+/// 0..ok[s].
+fn close_under_load(cap: usize, closer: Closer) {
     use goro::chan::SEND_ON_CLOSED;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     const SENDERS: usize = 4;
+    const RECEIVERS: usize = 4;
     const SHIFT: usize = 24;
-    for cap in [0, 16] {
-        let ch = chan![usize; cap];
-        let ok: Arc<[AtomicUsize; SENDERS]> = Arc::new(Default::default());
-        let senders: Vec<_> = (0..SENDERS)
-            .map(|s| {
-                let (tx, ok) = (ch.sender(), ok.clone());
-                goro::spawn(move || {
-                    for k in 0.. {
-                        tx.send(s << SHIFT | k);
-                        ok[s].store(k + 1, Ordering::SeqCst);
+    const CLOSE_AFTER: usize = 20_000; // sends, all senders together
+    let ch = chan![usize; cap];
+    // Closed by the `CLOSE_AFTER`th send under `WhileAllParked`: each receiver then parks on
+    // `resume` (wait reason "chan receive") until the test closes that.
+    let (pause, resume) = (chan![()], chan![()]);
+    let ok: Arc<[AtomicUsize; SENDERS]> = Arc::new(Default::default());
+    let sent = Arc::new(AtomicUsize::new(0));
+    let senders: Vec<_> = (0..SENDERS)
+        .map(|s| {
+            let (tx, ok, sent, pause) = (ch.sender(), ok.clone(), sent.clone(), pause.clone());
+            goro::spawn(move || {
+                for k in 0.. {
+                    tx.send(s << SHIFT | k);
+                    ok[s].store(k + 1, Ordering::SeqCst);
+                    if sent.fetch_add(1, Ordering::SeqCst) + 1 == CLOSE_AFTER {
+                        match closer {
+                            Closer::RacingSender => return tx.close(),
+                            Closer::WhileAllParked => pause.close(),
+                        }
                     }
-                })
+                }
             })
-            .collect();
-        let receivers: Vec<_> = (0..4)
-            .map(|_| {
-                let rx = ch.receiver();
-                goro::spawn(move || rx.iter().collect::<Vec<_>>())
+        })
+        .collect();
+    let receivers: Vec<_> = (0..RECEIVERS)
+        .map(|_| {
+            let (rx, pause, resume) = (ch.receiver(), pause.clone(), resume.clone());
+            goro::spawn(move || {
+                if closer == Closer::RacingSender {
+                    return rx.iter().collect();
+                }
+                let mut got = Vec::new();
+                loop {
+                    select! {
+                        v = <-rx => match v {
+                            Some(v) => got.push(v),
+                            None => return got,
+                        },
+                        <-pause => { resume.recv(); }, // ready only once pause is closed
+                    }
+                }
             })
-            .collect();
-        // Close once plenty has moved (the receivers are busy meanwhile).
-        support::wait_until("20 000 sends", || {
-            ok.iter().map(|n| n.load(Ordering::SeqCst)).sum::<usize>() >= 20_000
+        })
+        .collect();
+    if closer == Closer::WhileAllParked {
+        // Nothing can wake a paused receiver but `resume`, or a parked sender but a receiver
+        // or close: once all are parked, they stay parked until the close below.
+        support::wait_until("paused receivers and parked senders", || {
+            (
+                support::parked("chan receive"),
+                support::parked("chan send"),
+            ) == (RECEIVERS, SENDERS)
         });
         ch.close();
-        for h in senders {
-            let payload = h.join().expect_err("a sender only stops by panicking");
-            assert_eq!(goro::panic::payload_str(&*payload), SEND_ON_CLOSED);
+        resume.close();
+    }
+    let mut returned = 0; // senders that ended without a panic: only a closing one may
+    for h in senders {
+        match h.join() {
+            Ok(()) => returned += 1,
+            Err(payload) => assert_eq!(goro::panic::payload_str(&*payload), SEND_ON_CLOSED),
         }
-        let mut per_sender = vec![Vec::new(); SENDERS];
-        for h in receivers {
-            for v in h.join().unwrap() {
-                per_sender[v >> SHIFT].push(v & ((1 << SHIFT) - 1));
-            }
+    }
+    let closers = usize::from(closer == Closer::RacingSender);
+    assert_eq!(returned, closers, "{closer:?}: senders that returned");
+    let mut per_sender = vec![Vec::new(); SENDERS];
+    for h in receivers {
+        for v in h.join().unwrap() {
+            per_sender[v >> SHIFT].push(v & ((1 << SHIFT) - 1));
         }
-        for (s, mut got) in per_sender.into_iter().enumerate() {
-            got.sort_unstable();
-            let want: Vec<usize> = (0..ok[s].load(Ordering::SeqCst)).collect();
-            assert_eq!(got, want, "cap {cap}, sender {s}");
-        }
+    }
+    for (s, mut got) in per_sender.into_iter().enumerate() {
+        got.sort_unstable();
+        let want: Vec<usize> = (0..ok[s].load(Ordering::SeqCst)).collect();
+        assert_eq!(got, want, "cap {cap}, {closer:?}, sender {s}");
+    }
+}
+
+#[goro::test]
+fn close_racing_with_busy_senders_loses_and_invents_nothing() {
+    for cap in [0, 16] {
+        close_under_load(cap, Closer::RacingSender);
+    }
+}
+
+#[goro::test]
+fn close_with_every_sender_parked_loses_and_invents_nothing() {
+    // The parked senders' values were never sent: close must wake each with Go's panic
+    // and must not deliver its value (nor, with a buffer, drop the buffered ones).
+    for cap in [0, 16] {
+        close_under_load(cap, Closer::WhileAllParked);
     }
 }

@@ -6,7 +6,7 @@ mod support;
 use goro::chan::{SEND_ON_CLOSED, select};
 use goro::{Chan, TryRecvError};
 use std::thread;
-use support::panic_text;
+use support::{ThreadProbe, panic_text, wait_until};
 
 #[test]
 fn plain_threads_rendezvous_with_no_runtime_at_all() {
@@ -89,12 +89,27 @@ fn a_thread_waits_in_select_until_a_goroutine_sends() {
     assert_eq!(a.try_recv(), Err(TryRecvError::Empty));
 }
 
+/// Starts a plain thread running `f` and returns once `f` has parked it.
+fn spawn_parked<T: Send + 'static>(
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> thread::JoinHandle<T> {
+    let (probe_tx, probe_rx) = std::sync::mpsc::channel();
+    let t = thread::spawn(move || {
+        probe_tx.send(ThreadProbe::of_this_thread()).unwrap();
+        f()
+    });
+    let probe = probe_rx.recv().expect("the thread sends its probe first");
+    wait_until(what, || probe.parked());
+    t
+}
+
 #[test]
 fn close_releases_a_thread_blocked_in_recv() {
     let ch = Chan::<i32>::new(0);
     let rx = ch.clone();
-    let t = thread::spawn(move || rx.recv());
-    goro::run(move || ch.close());
+    let t = spawn_parked("the thread parked in recv", move || rx.recv());
+    goro::run(move || ch.close()); // a goroutine wakes the thread
     assert_eq!(t.join().unwrap(), None);
 }
 
@@ -102,8 +117,8 @@ fn close_releases_a_thread_blocked_in_recv() {
 fn a_threads_send_on_a_channel_closed_meanwhile_panics() {
     let ch = Chan::<i32>::new(0);
     let tx = ch.clone();
-    let t = thread::spawn(move || tx.send(1));
-    ch.close();
+    let t = spawn_parked("the thread parked in send", move || tx.send(1));
+    ch.close(); // a thread wakes the thread
     let payload = t.join().expect_err("send on closed channel");
     assert_eq!(panic_text(&*payload), SEND_ON_CLOSED);
 }

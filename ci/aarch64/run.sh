@@ -13,8 +13,10 @@
 #           aarch64 build of goro; that object is linked with the harness instead.
 # If llvm-mc is installed, it must accept the extracted text as well.
 #
-# Needs: python3, aarch64-linux-gnu-gcc, qemu-aarch64 (Debian: gcc-aarch64-linux-gnu,
-# qemu-user or qemu-user-static). Missing tools make it skip with exit 0; it installs nothing.
+# Needs: python3, aarch64-linux-gnu-gcc, qemu-aarch64 (Debian: gcc-aarch64-linux-gnu and
+# libc6-dev-arm64-cross, qemu-user or qemu-user-static). The harness runs as
+# `qemu-aarch64 ./switch_test`, never through binfmt_misc, so no handler needs registering.
+# Missing tools make it skip with exit 0, saying so; it installs nothing.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +25,7 @@ root="$(cd "$here/../.." && pwd)"
 src="${GORO_AARCH64_RS:-$root/rt/src/arch/aarch64.rs}"
 
 skip() {
-    echo "aarch64 check skipped: $1 missing"
+    echo "== aarch64 context switch skipped: $1 missing"
     exit 0
 }
 

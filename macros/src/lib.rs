@@ -193,11 +193,13 @@ pub fn select(input: TokenStream) -> TokenStream {
 ///
 /// # Examples
 /// ```
+/// use goro::prelude::*;
+///
 /// #[goro::main]
 /// fn main() {
-///     let (tx, rx) = std::sync::mpsc::channel();
-///     goro::go!(move || tx.send(1 + 1).unwrap());
-///     assert_eq!(rx.recv(), Ok(2));
+///     let ch = chan![i32];
+///     go!({ ch.send(1 + 1) });
+///     assert_eq!(ch.recv(), Some(2)); // parks goroutine 1; the other one runs
 /// }
 /// ```
 #[proc_macro_attribute]
@@ -214,11 +216,13 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// # Examples
 /// ```
+/// use goro::prelude::*;
+///
 /// #[goro::test]
 /// fn sum_in_a_goroutine() {
-///     let (tx, rx) = std::sync::mpsc::channel();
-///     goro::go!(move || tx.send((1..=10).sum::<i32>()).unwrap());
-///     assert_eq!(rx.recv(), Ok(55));
+///     let ch = chan![i32];
+///     go!({ ch.send((1..=10).sum()) });
+///     assert_eq!(ch.recv(), Some(55));
 /// }
 /// ```
 #[proc_macro_attribute]

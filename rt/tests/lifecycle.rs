@@ -38,7 +38,11 @@ fn goroutines_left_parked_when_run_returns_are_unwound_once() {
                 park_forever();
             });
         }
-        wait_until("100 goroutines parked", || s.load(Ordering::SeqCst) == 100);
+        // Parked, not merely started: `run` must unwind parked goroutines.
+        let parked = format!("[{}]:", goro_rt::WaitReason::Preempted.as_str());
+        wait_until("100 goroutines parked", || {
+            goro_rt::runtime::stack(true).matches(&parked).count() == 100
+        });
     });
     assert_eq!(started.load(Ordering::SeqCst), 100);
     assert_eq!(drops.load(Ordering::SeqCst), 100);
@@ -47,15 +51,20 @@ fn goroutines_left_parked_when_run_returns_are_unwound_once() {
 #[test]
 fn goroutines_that_never_ran_drop_their_captures_once() {
     let drops = Arc::new(AtomicUsize::new(0));
-    let d = drops.clone();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let (d, r) = (drops.clone(), ran.clone());
     run(move || {
         goro_rt::runtime::gomaxprocs(1);
         for _ in 0..50 {
-            let guard = DropCount(d.clone());
-            spawn(move || drop(guard));
+            let (guard, r) = (DropCount(d.clone()), r.clone());
+            spawn(move || {
+                r.fetch_add(1, Ordering::SeqCst);
+                drop(guard)
+            });
         }
         // main returns at once: with one P none of them has run.
     });
+    assert_eq!(ran.load(Ordering::SeqCst), 0, "none of them ran");
     assert_eq!(drops.load(Ordering::SeqCst), 50);
 }
 

@@ -9,7 +9,7 @@
 //! with `mpsc::channel(1)` (tokio's smallest; no rendezvous channel either) on the
 //! current-thread runtime for 1 P and the multi-thread runtime with `--procs` workers
 //! otherwise; crossbeam-channel `bounded(0)` between two OS threads restricted to `--procs`
-//! CPUs (`sched_setaffinity`).
+//! CPUs (`sched_setaffinity`; fewer if fewer are allowed, as Go's Ps then share them).
 
 use std::time::{Duration, Instant};
 
@@ -117,7 +117,12 @@ fn tokio_run(n: u64, procs: usize) -> (Duration, u64) {
 }
 
 fn crossbeam_run(n: u64, procs: usize) -> (Duration, u64) {
-    peer::pin_to_cpus(procs);
+    let cpus = peer::pin_to_cpus(procs);
+    if cpus < procs {
+        eprintln!(
+            "note: --procs {procs}, but only {cpus} CPUs are allowed: the threads share them"
+        );
+    }
     let (ping_tx, ping_rx) = crossbeam_channel::bounded::<u64>(0);
     let (pong_tx, pong_rx) = crossbeam_channel::bounded::<u64>(0);
     let echo = std::thread::spawn(move || {

@@ -7,7 +7,8 @@
 //! introspection — only "one P runs one goroutine at a time", which `gomaxprocs(1)`
 //! guarantees once it returns. Tests then confirm the state independently where they can:
 //! [`parked`] counts wait reasons in `runtime::stack(true)`, and a non-blocking operation
-//! succeeds only if the expected peer is parked.
+//! succeeds only if the expected peer is parked. A plain thread has no goroutine header in
+//! that dump: [`ThreadProbe`] tells whether it is parked from the kernel's view of it.
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
 use goro::{Chan, JoinHandle};
@@ -197,4 +198,58 @@ impl Drop for DropCount {
 /// Reads a drop counter.
 pub fn count(n: &AtomicUsize) -> usize {
     n.load(Ordering::SeqCst)
+}
+
+/// Whether a plain OS thread is parked on a goro primitive, seen from another thread.
+///
+/// A plain thread has no `goroutine N [chan receive]:` header in `runtime::stack`, so this
+/// asks the kernel: a plain thread parks by sleeping in `futex(2)` on the note inside its
+/// own G (goro-rt `park.rs`, `park_thread`), which it does only after it has queued itself
+/// on the channel and released the channel's lock. So "parked" is exactly "blocked in the
+/// futex syscall on a word inside this thread's G", read from
+/// `/proc/self/task/<tid>/syscall` (the syscall number, then its arguments in hex, the
+/// first being the futex word). Any other wait of the thread (a contended allocator lock,
+/// std's own primitives) sleeps on a word elsewhere and does not count.
+pub struct ThreadProbe {
+    syscall_file: String,
+    g: std::ops::Range<usize>,
+}
+
+#[cfg(target_arch = "x86_64")]
+const SYS_FUTEX: &str = "202";
+#[cfg(target_arch = "aarch64")]
+const SYS_FUTEX: &str = "98";
+
+impl ThreadProbe {
+    /// The probe of the calling thread, a plain thread (no goroutine). Also gives the thread
+    /// its G now, so its first park allocates nothing.
+    pub fn of_this_thread() -> ThreadProbe {
+        assert_eq!(goro::runtime::goid(), 0, "ThreadProbe is for plain threads");
+        let gp = goro_rt::park::getg();
+        let g = &*gp;
+        let lo = std::ptr::from_ref(g).addr();
+        // "<pid>/task/<tid>"
+        let me = std::fs::read_link("/proc/thread-self").expect("read /proc/thread-self");
+        let tid = me
+            .file_name()
+            .and_then(|t| t.to_str())
+            .expect("a thread id");
+        ThreadProbe {
+            syscall_file: format!("/proc/self/task/{tid}/syscall"),
+            g: lo..lo + std::mem::size_of_val(g),
+        }
+    }
+
+    /// Whether the thread is parked now (see the type's docs); false once it has exited.
+    pub fn parked(&self) -> bool {
+        let Ok(text) = std::fs::read_to_string(&self.syscall_file) else {
+            return false;
+        };
+        let mut fields = text.split_whitespace();
+        let (nr, word) = (fields.next(), fields.next());
+        let word = word
+            .and_then(|w| w.strip_prefix("0x"))
+            .and_then(|w| usize::from_str_radix(w, 16).ok());
+        nr == Some(SYS_FUTEX) && word.is_some_and(|w| self.g.contains(&w))
+    }
 }
