@@ -68,9 +68,8 @@ fn thread_locals_stay_valid_across_blocking_receives_in_a_ring_of_goroutines() {
                         tx.send(t + 1);
                     }
                     // Every entry this goroutine logged is in its own thread's Vec, in order.
-                    let mine: Vec<u32> = LOG.with_borrow(|v| {
-                        v.iter().filter(|e| e.0 == i).map(|e| e.1).collect()
-                    });
+                    let mine: Vec<u32> =
+                        LOG.with_borrow(|v| v.iter().filter(|e| e.0 == i).map(|e| e.1).collect());
                     let complete = mine.iter().copied().eq(0..2 * ROUNDS);
                     (stale, moved, complete)
                 })
@@ -83,9 +82,15 @@ fn thread_locals_stay_valid_across_blocking_receives_in_a_ring_of_goroutines() {
         results
     });
     for (i, (stale, moved, complete)) in results.into_iter().enumerate() {
-        assert_eq!(stale, 0, "goroutine {i} read another thread's thread-local address");
+        assert_eq!(
+            stale, 0,
+            "goroutine {i} read another thread's thread-local address"
+        );
         assert_eq!(moved, 0, "goroutine {i} changed threads");
-        assert!(complete, "goroutine {i}'s log entries are not all on its thread, in order");
+        assert!(
+            complete,
+            "goroutine {i}'s log entries are not all on its thread, in order"
+        );
     }
 }
 

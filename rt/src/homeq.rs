@@ -7,18 +7,23 @@
 //! its next schedule point — after waking up, if it was asleep. A queue found holding a G
 //! of another M (work stealing, a P handed between Ms) forwards it here too.
 //!
-//! Lost-wakeup rule: `push` counts the G in `len` *then* reads `state`; the owner, before
-//! sleeping, publishes `state = M_IDLE` *then* reads `len` (`set_idle`; both SeqCst). At
-//! least one sees the other: either the owner finds the G, or the pusher finds the owner
-//! idle and wakes it. (Model: `tests/loom_homeq.rs`.)
+//! Lost-wakeup rule: `push` appends and reads `state` under the queue's lock; the owner,
+//! before sleeping, publishes `state = M_IDLE` and looks at the queue under the same lock
+//! (`set_idle`). So either the owner finds the G, or the pusher finds the owner idle and
+//! wakes it — after the owner cleared its note, which it did before taking the lock.
+//! (Model: `tests/loom_homeq.rs`. A first version paired SeqCst accesses without the lock;
+//! sound in C11, but loom, which models SeqCst accesses as acquire/release, reported a lost
+//! wake-up, and the lock makes the argument one line.)
 //!
 //! Ownership: the list and each queued G's `schedlink` belong to `lock`; `len` is updated
-//! under it and read by anyone; `state` is written only by the owner M (and, with the
-//! sched lock held, by whoever hands it a P), read by pushers.
+//! under it and read by anyone (a hint: an empty look is confirmed under the lock before
+//! the owner sleeps); `state` is written only by the owner M (`M_IDLE` under the lock),
+//! read by pushers under the lock.
 
 use crate::g::{G, GRef};
 use crate::lock::Lock;
 use crate::loom::atomic::{AtomicU32, AtomicUsize, Ordering};
+use crate::note::Note;
 use core::cell::UnsafeCell;
 use core::ptr;
 
@@ -53,6 +58,14 @@ impl HomeQ {
         }
     }
 
+    /// Appends `gp` (runnable, owned by the caller, which gives it up) and wakes the owner
+    /// through `park`, its note, if it sleeps idle. What `M::inject` does.
+    pub(crate) fn push_and_wake(&self, gp: GRef, park: &Note) {
+        if self.push(gp) {
+            park.wakeup_shared();
+        }
+    }
+
     /// Appends `gp` (runnable, owned by the caller, which gives it up). Returns true if the
     /// owner M is asleep idle and the caller must wake it.
     pub(crate) fn push(&self, gp: GRef) -> bool {
@@ -69,9 +82,10 @@ impl HomeQ {
         }
         list.1 = gp.as_ptr();
         self.len.fetch_add(1, Ordering::SeqCst);
+        let idle = self.state.load(Ordering::Relaxed) == M_IDLE;
         // SAFETY: taken above.
         unsafe { self.lock.unlock() };
-        self.state.load(Ordering::SeqCst) == M_IDLE
+        idle
     }
 
     /// Takes the oldest G, if any.
@@ -120,8 +134,13 @@ impl HomeQ {
     /// queue is still empty (sleeping is safe: a later push will wake us); false if a G
     /// arrived (the state is left `M_IDLE`: the caller sets what it does instead).
     pub(crate) fn set_idle(&self) -> bool {
-        self.state.store(M_IDLE, Ordering::SeqCst);
-        self.is_empty()
+        self.lock.lock();
+        self.state.store(M_IDLE, Ordering::Relaxed);
+        // SAFETY: we hold `lock`.
+        let empty = unsafe { (*self.list.get()).0.is_null() };
+        // SAFETY: taken above.
+        unsafe { self.lock.unlock() };
+        empty
     }
 }
 

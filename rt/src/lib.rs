@@ -14,7 +14,6 @@ mod asan;
 #[doc(hidden)]
 pub mod entry;
 mod funcval;
-#[cfg(not(goro_loom))]
 mod futex;
 mod g;
 mod gfree;

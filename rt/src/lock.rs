@@ -12,22 +12,16 @@ use crate::loom::atomic::{AtomicU32, Ordering};
 
 const UNLOCKED: u32 = 0;
 const LOCKED: u32 = 1;
-#[cfg(not(goro_loom))]
 const SLEEPING: u32 = 2;
-/// Go: active_spin, active_spin_cnt.
-#[cfg(not(goro_loom))]
-const ACTIVE_SPIN: u32 = 4;
-#[cfg(not(goro_loom))]
-const ACTIVE_SPIN_CNT: u32 = 30;
+/// Go: active_spin, active_spin_cnt. Shrunk under loom: each spin is a branch for the
+/// model checker, and one round already covers every state the loop can reach.
+const ACTIVE_SPIN: u32 = if cfg!(goro_loom) { 1 } else { 4 };
+const ACTIVE_SPIN_CNT: u32 = if cfg!(goro_loom) { 1 } else { 30 };
 
 /// A mutual-exclusion lock without a guard. Go: runtime.mutex.
 #[derive(Debug)]
 pub struct Lock {
     key: AtomicU32,
-    /// Under loom, contended waiters sleep on a condition variable instead of spinning:
-    /// a spin loop is an unbounded branch for the model checker.
-    #[cfg(goro_loom)]
-    wait: (crate::loom::Mutex<()>, crate::loom::Condvar),
 }
 
 impl Default for Lock {
@@ -50,7 +44,6 @@ impl Lock {
     pub fn new() -> Lock {
         Lock {
             key: AtomicU32::new(UNLOCKED),
-            wait: (crate::loom::Mutex::new(()), crate::loom::Condvar::new()),
         }
     }
 
@@ -67,7 +60,6 @@ impl Lock {
     }
 
     #[cold]
-    #[cfg(not(goro_loom))]
     fn lock_slow(&self) {
         // Go's lock2: spin 4 x (try; 30 pauses), yield once, then sleep; after each wake-up
         // spin again. A waiter that has slept takes the lock as SLEEPING (others may still
@@ -100,19 +92,6 @@ impl Lock {
         }
     }
 
-    #[cold]
-    #[cfg(goro_loom)]
-    fn lock_slow(&self) {
-        let mut guard = self.wait.0.lock().unwrap();
-        while self
-            .key
-            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            guard = self.wait.1.wait(guard).unwrap();
-        }
-    }
-
     /// Tries to acquire the lock without waiting.
     pub fn try_lock(&self) -> bool {
         self.key
@@ -126,15 +105,8 @@ impl Lock {
     /// The caller holds the lock (acquired by `lock`/`try_lock` and not yet released) —
     /// possibly on another stack of the same M, as a parked G's unlock callback does.
     pub unsafe fn unlock(&self) {
-        #[cfg(not(goro_loom))]
         if self.key.swap(UNLOCKED, Ordering::Release) == SLEEPING {
             crate::futex::wake(&self.key);
-        }
-        #[cfg(goro_loom)]
-        {
-            let _guard = self.wait.0.lock().unwrap();
-            self.key.store(UNLOCKED, Ordering::Release);
-            self.wait.1.notify_all();
         }
     }
 }

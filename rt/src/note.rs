@@ -8,20 +8,12 @@ use crate::loom::atomic::{AtomicU32, Ordering};
 
 pub(crate) struct Note {
     key: AtomicU32,
-    #[cfg(goro_loom)]
-    lock: crate::loom::Mutex<()>,
-    #[cfg(goro_loom)]
-    cv: crate::loom::Condvar,
 }
 
 impl Note {
     pub(crate) fn new() -> Note {
         Note {
             key: AtomicU32::new(0),
-            #[cfg(goro_loom)]
-            lock: crate::loom::Mutex::new(()),
-            #[cfg(goro_loom)]
-            cv: crate::loom::Condvar::new(),
         }
     }
 
@@ -32,16 +24,8 @@ impl Note {
 
     /// Blocks the calling thread until `wakeup`.
     pub(crate) fn sleep(&self) {
-        #[cfg(not(goro_loom))]
         while self.key.load(Ordering::Acquire) == 0 {
             crate::futex::wait(&self.key, 0);
-        }
-        #[cfg(goro_loom)]
-        {
-            let mut guard = self.lock.lock().unwrap();
-            while self.key.load(Ordering::Acquire) == 0 {
-                guard = self.cv.wait(guard).unwrap();
-            }
         }
     }
 
@@ -62,12 +46,6 @@ impl Note {
     }
 
     fn wake_sleeper(&self) {
-        #[cfg(not(goro_loom))]
         crate::futex::wake(&self.key);
-        #[cfg(goro_loom)]
-        {
-            let _guard = self.lock.lock().unwrap();
-            self.cv.notify_one();
-        }
     }
 }

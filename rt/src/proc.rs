@@ -247,9 +247,7 @@ impl M {
     /// Pushes `gp` (runnable, owned by the caller) to this M's home queue, waking the M if
     /// it sleeps.
     pub(crate) fn inject(&self, gp: GRef) {
-        if self.homeq.push(gp) {
-            self.park.wakeup_shared();
-        }
+        self.homeq.push_and_wake(gp, &self.park);
     }
 
     /// Puts the running M's own started G back to run later: its P's queue (tail, or

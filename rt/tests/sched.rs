@@ -268,14 +268,17 @@ fn a_goroutine_in_syscall_does_not_hold_up_the_goroutines_of_its_thread() {
         let (sleeper_thread, saw_done) = sleeper.join().unwrap();
         ((sleeper_thread, other_thread), saw_done)
     });
-    assert_eq!(threads.0, threads.1, "the two goroutines did not share a thread");
+    assert_eq!(
+        threads.0, threads.1,
+        "the two goroutines did not share a thread"
+    );
     assert!(done_before_sleeper_returned);
 }
 
 #[test]
 fn syscall_returns_the_value_borrows_and_passes_panics_through() {
     run(|| {
-        let words = vec!["a", "bb", "ccc"];
+        let words = ["a", "bb", "ccc"].map(String::from);
         let n = goro_rt::runtime::syscall(|| words.iter().map(|w| w.len()).sum::<usize>());
         assert_eq!(n, 6);
         let err = spawn(|| goro_rt::runtime::syscall(|| panic!("in the pool")))
@@ -355,7 +358,10 @@ fn a_locked_thread_runs_only_goroutines_that_started_there_before_the_lock() {
         let (locked, others) = locker.join().unwrap();
         stop.store(true, Ordering::SeqCst);
         let (early_home, turns) = early.join().unwrap();
-        assert!(others.iter().all(|t| *t != locked), "a fresh goroutine ran on a locked thread");
+        assert!(
+            others.iter().all(|t| *t != locked),
+            "a fresh goroutine ran on a locked thread"
+        );
         assert_eq!(early_home, locked, "both started on M0");
         assert!(turns > 0);
     });

@@ -1,2 +1,4 @@
 //! Loom models of crate-private protocols (`--cfg goro_loom`; see STYLE H5).
+mod loom_homeq;
+mod loom_lock;
 mod loom_park;
