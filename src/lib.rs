@@ -24,8 +24,10 @@
 //! });
 //! ```
 //!
-//! Goroutines move between OS threads whenever they block or yield, so `thread_local!`
-//! values are per thread, not per goroutine.
+//! A goroutine that has started stays on its OS thread until it ends, like a `std::thread`,
+//! so `thread_local!`s and `!Send` values held across a blocking call behave as in a
+//! thread. Wrap blocking std calls in [`runtime::syscall`] so they do not hold up the other
+//! goroutines of that thread.
 #![warn(missing_docs)]
 
 pub use goro_chan::{Chan, Receiver, Sender, TryRecvError, TrySendError};

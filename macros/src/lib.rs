@@ -39,9 +39,9 @@ mod select;
 /// text to tell its brackets by; there `go! { f(x) }` is a call too.) `go!` evaluates to `()`;
 /// the goroutine's closure must be `Send + 'static` and return `()`.
 ///
-/// Goroutines migrate between OS threads whenever they block or yield, so a `thread_local!`
-/// is per thread, not per goroutine; `goro::runtime::lock_os_thread()` pins one that needs
-/// thread identity.
+/// A goroutine that has started stays on its OS thread until it ends, like a `std::thread`:
+/// `thread_local!`s and `!Send` values held across a blocking call behave as in a thread.
+/// `goro::runtime::lock_os_thread()` also keeps new goroutines off that thread.
 ///
 /// # Examples
 /// ```

@@ -9,9 +9,8 @@
 //! RUSTFLAGS="-Zsanitizer=address --cfg goro_asan" cargo +nightly test
 //! --target x86_64-unknown-linux-gnu -p goro-rt -p goro-chan --lib --tests`.
 //! Stack-use-after-return detection stays off: it moves locals to per-thread "fake stacks",
-//! and a goroutine that resumes on another thread would need its fake stack restored before
-//! it can even read the variable that holds it (doctests are left out: rustdoc does not link
-//! the sanitizer runtime).
+//! which would need saving and restoring around every goroutine switch (doctests are left
+//! out: rustdoc does not link the sanitizer runtime).
 
 #[cfg(goro_asan)]
 use core::ffi::c_void;

@@ -36,6 +36,7 @@ pub mod runtime;
 pub mod share;
 mod shutdown;
 mod signal;
+mod sigquit;
 mod stack;
 pub mod sudog;
 mod syscall;

@@ -509,7 +509,7 @@ impl CellPtrExt for Cell<*const P> {
 }
 
 /// Switches from the running G to its M's g0, asking for `after`. Returns when the G is
-/// resumed — possibly on another thread. Go: mcall.
+/// resumed, on the same M (its home). Go: mcall.
 pub(crate) fn mcall(gp: GRef, after: After) {
     let m = getm();
     // SAFETY: a goroutine always runs on an M (TLS set by mstart/execute).

@@ -204,6 +204,11 @@ impl LocalQ {
 
     /// Takes a batch from the global queue into ours and returns one G. Go: globrunqget.
     ///
+    /// One G at a time: `GlobalQ::size` must drop by exactly what was taken, and a batch
+    /// steal straight into our worker cannot say how many it moved while thieves may be
+    /// taking from that same worker (counting by its length once made `size` wrap, and two
+    /// Ms spun forever on a global queue that looked non-empty).
+    ///
     /// # Safety
     /// The caller holds the P that owns `self`.
     pub(crate) unsafe fn get_global(&self, global: &GlobalQ, nprocs: usize) -> Option<GRef> {
@@ -215,18 +220,14 @@ impl LocalQ {
         let w = unsafe { self.worker() };
         let room = RUNQ_CAP - w.len().min(RUNQ_CAP);
         let n = (size / nprocs.max(1) + 1).min(room / 2 + 1).max(1);
-        let before = w.len();
-        loop {
-            match global.inj.steal_batch_with_limit_and_pop(w, n) {
-                Steal::Success(gp) => {
-                    let moved = w.len() - before + 1;
-                    global.size.fetch_sub(moved, Ordering::SeqCst);
-                    return Some(gp);
-                }
-                Steal::Retry => crate::loom::hint::spin_loop(),
-                Steal::Empty => return None,
+        let first = global.get_one()?;
+        for _ in 1..n {
+            match global.get_one() {
+                Some(gp) => w.push(gp),
+                None => break,
             }
         }
+        Some(first)
     }
 
     /// Empties the queue (runnext included), oldest first, for a P being retired.

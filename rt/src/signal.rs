@@ -40,6 +40,7 @@ pub(crate) fn install() {
     }
     // Read `GORO_STACK_SIZE` now, outside any handler: the handler reads only the result.
     crate::stack::stack_size();
+    crate::sigquit::install();
     for (i, sig) in [libc::SIGSEGV, libc::SIGBUS].into_iter().enumerate() {
         // SAFETY: zeroed sigaction is a valid "no flags, empty mask" value we then fill.
         let mut sa: libc::sigaction = unsafe { core::mem::zeroed() };

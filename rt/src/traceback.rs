@@ -64,3 +64,20 @@ pub fn stack(all: bool) -> String {
     }
     out
 }
+
+/// Every live goroutine of every runtime in this process, in Go's format (headers only: the
+/// frames of goroutines other than the caller are not walked yet). For SIGQUIT.
+pub(crate) fn dump_all() -> String {
+    let mut gs: Vec<GRef> = crate::gfree::all_gs()
+        .into_iter()
+        .filter(|g| !g.sched.load(Ordering::Acquire).is_null())
+        .collect();
+    gs.sort_by_key(|g| (g.sched.load(Ordering::Relaxed) as usize, g.goid()));
+    let mut out = String::new();
+    for gp in gs {
+        if let Some(h) = header(gp) {
+            let _ = writeln!(out, "{h}");
+        }
+    }
+    out
+}

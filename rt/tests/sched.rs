@@ -366,3 +366,53 @@ fn a_locked_thread_runs_only_goroutines_that_started_there_before_the_lock() {
         assert!(turns > 0);
     });
 }
+
+#[test]
+fn the_global_queue_is_checked_every_61st_schedule_even_with_local_work() {
+    // One P. Goroutine 1 keeps yielding, so the local queue is never empty; a goroutine
+    // spawned from a plain thread lands in the global queue. Only the every-61st-tick check
+    // (Go's schedule: `schedtick%61 == 0`) lets it run.
+    let yields = run(|| {
+        gomaxprocs(1);
+        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let r2 = ran.clone();
+        std::thread::spawn(move || goro_rt::entry::go(move || r2.store(true, Ordering::SeqCst)))
+            .join()
+            .unwrap();
+        let mut yields = 0u32;
+        while !ran.load(Ordering::SeqCst) {
+            assert!(yields < 100_000, "the global queue was never checked");
+            gosched();
+            yields += 1;
+        }
+        yields
+    });
+    assert!(yields <= 2 * 61, "took {yields} yields");
+}
+
+#[test]
+fn an_idle_thread_takes_a_fresh_goroutine_from_a_busy_ps_runnext() {
+    // Two Ps. Goroutine 1 spawns a goroutine (into its P's runnext, the local queue stays
+    // empty) and then spins without ever yielding until that goroutine has run: only the
+    // other M, stealing the busy P's runnext (Go's runqsteal with stealRunNextG), can run
+    // it.
+    run(|| {
+        gomaxprocs(2);
+        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let r2 = ran.clone();
+        let me = thread_id();
+        let h = spawn(move || {
+            r2.store(true, Ordering::SeqCst);
+            thread_id()
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !ran.load(Ordering::SeqCst) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "nobody took the goroutine from runnext"
+            );
+            std::hint::spin_loop();
+        }
+        assert_ne!(h.join().unwrap(), me);
+    });
+}

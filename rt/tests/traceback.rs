@@ -29,3 +29,29 @@ fn stack_lists_every_goroutine_with_its_wait_reason() {
         assert!(!stack(false).contains("[chan receive]"));
     });
 }
+
+#[test]
+fn sigquit_prints_every_goroutine_and_exits_2() {
+    if support::is_child() {
+        run(|| {
+            spawn(|| goro_rt::park::park_forever(WaitReason::ChanReceive));
+            spawn(|| goro_rt::park::park_forever(WaitReason::Select));
+            support::wait_until("2 goroutines parked", || {
+                let s = stack(true);
+                s.contains("[chan receive]:") && s.contains("[select]:")
+            });
+            // SAFETY: sends SIGQUIT to this process, whose handler goro installed.
+            unsafe { libc::kill(libc::getpid(), libc::SIGQUIT) };
+            loop {
+                goro_rt::runtime::gosched(); // the watcher thread exits the process
+            }
+        });
+        return;
+    }
+    let (code, stderr) = support::run_child("sigquit_prints_every_goroutine_and_exits_2");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("SIGQUIT: quit\n"), "{stderr}");
+    assert!(stderr.contains("goroutine 1 [running]:"), "{stderr}");
+    assert!(stderr.contains("[chan receive]:"), "{stderr}");
+    assert!(stderr.contains("[select]:"), "{stderr}");
+}
