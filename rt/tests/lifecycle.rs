@@ -194,3 +194,55 @@ fn stack_size_comes_from_goro_stack_size_and_mprotect_guards_also_catch_overflow
 fn libc_sigabrt() -> i32 {
     6
 }
+
+#[test]
+fn a_late_wake_up_from_before_a_runtime_ended_wakes_nothing() {
+    // A waker (say, `close` on a plain thread) takes a parked goroutine's token, unlocks,
+    // and is slow to call `goready`. Meanwhile the runtime ends: the goroutine is unwound,
+    // dies, and its G is reused by a goroutine of a new runtime, which parks. The late
+    // wake-up must not wake that unrelated park. (In a child process: the free list of Gs
+    // is shared by every runtime of the process.)
+    use goro_rt::park::{GRef, getg, goready};
+    use std::sync::Mutex;
+    if !is_child() {
+        let (code, stderr) = run_child("a_late_wake_up_from_before_a_runtime_ended_wakes_nothing");
+        assert_eq!(code, 0, "{stderr}");
+        return;
+    }
+    let token: Arc<Mutex<Option<GRef>>> = Arc::default();
+    let t2 = token.clone();
+    run(move || {
+        spawn(move || {
+            *t2.lock().unwrap() = Some(getg());
+            park_forever();
+        });
+        wait_until("the goroutine parked", || {
+            goro_rt::runtime::stack(true).contains("[preempted]")
+        });
+    });
+    let stale = token.lock().unwrap().take().expect("token");
+    run(move || {
+        // The dead goroutine's G is the last one freed: the free list hands it to the new
+        // runtime's goroutine 1 (this one).
+        assert!(getg() == stale, "the dead goroutine's G was not reused");
+        let waker = spawn(move || {
+            // The late wake-up, from a plain thread as a closer would, while goroutine 1
+            // is parked in `join` below.
+            wait_until("goroutine 1 parked in join", || {
+                goro_rt::runtime::stack(true).contains("goroutine 1 [join]:")
+            });
+            // SAFETY: exercising the contract's failure case: this token's park is over.
+            std::thread::spawn(move || unsafe { goready(stale) })
+                .join()
+                .unwrap();
+            goro_rt::runtime::stack(true)
+        });
+        // If the stale token woke this park, `join` would return without a result (a
+        // fatal error) or the dump below would show goroutine 1 runnable.
+        let dump = waker.join().unwrap();
+        assert!(
+            dump.contains("goroutine 1 [join]:"),
+            "a stale wake-up woke a later park:\n{dump}"
+        );
+    });
+}
