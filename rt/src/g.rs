@@ -147,6 +147,8 @@ pub struct G {
     pub(crate) m: AtomicPtr<crate::m::M>,
     /// Link in an M's home queue (`homeq.rs`); guarded by that queue's lock.
     pub(crate) schedlink: AtomicPtr<G>,
+    /// Position in its P's FIFO order while queued (`runq.rs`); written by the queuer.
+    pub(crate) qstamp: AtomicU64,
     /// `lock_os_thread` nesting (Go: lockedExt) and the runtime's own wiring (Go: lockedInt).
     pub(crate) lockedext: AtomicU32,
     pub(crate) lockedint: AtomicU32,
@@ -177,6 +179,7 @@ impl G {
             unwinding: AtomicBool::new(false),
             m: AtomicPtr::new(core::ptr::null_mut()),
             schedlink: AtomicPtr::new(core::ptr::null_mut()),
+            qstamp: AtomicU64::new(0),
             lockedext: AtomicU32::new(0),
             lockedint: AtomicU32::new(0),
             sched: AtomicPtr::new(core::ptr::null_mut()),

@@ -88,29 +88,6 @@ impl HomeQ {
         idle
     }
 
-    /// Takes the oldest G, if any.
-    pub(crate) fn pop(&self) -> Option<GRef> {
-        if self.is_empty() {
-            return None;
-        }
-        self.lock.lock();
-        // SAFETY: we hold `lock`.
-        let list = unsafe { &mut *self.list.get() };
-        let head = list.0;
-        if !head.is_null() {
-            // SAFETY: a queued G is live; its link is ours under the lock.
-            list.0 = unsafe { (*head).schedlink.load(Ordering::Relaxed) };
-            if list.0.is_null() {
-                list.1 = ptr::null_mut();
-            }
-            self.len.fetch_sub(1, Ordering::SeqCst);
-        }
-        // SAFETY: taken above.
-        unsafe { self.lock.unlock() };
-        // SAFETY: list entries come from `GRef::as_ptr`.
-        (!head.is_null()).then(|| unsafe { GRef::from_ptr(head) })
-    }
-
     /// Takes every queued G, oldest first.
     pub(crate) fn take_all(&self) -> GList {
         if self.is_empty() {

@@ -19,11 +19,12 @@
 //! Several parties may wake an M's note (startm, pidleput, a home-queue push, shutdown):
 //! the M re-checks why under the sched lock every time.
 //!
-//! Ownership: `g0`, `p`, `after`, `nlocked`, `wantp_since` belong to the M's own thread;
+//! Ownership: `g0`, `p`, `runq`, `after`, `nlocked`, `wantp_since` belong to the M's own thread;
 //! `nextp` and `spinning` are written (under the sched lock) by whoever hands the M a P,
 //! before the note wake-up that publishes them.
 
 use crate::arch::Context;
+use crate::g::GRef;
 use crate::homeq::{HomeQ, M_RUNNING, M_WANTP};
 use crate::loom::StdArc as Arc;
 use crate::loom::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering, fence};
@@ -33,6 +34,7 @@ use crate::proc::{After, Locked, P, Sched};
 use crate::tls::setm;
 use core::cell::{Cell, UnsafeCell};
 use core::ptr;
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// How long an M keeps its P while another M with runnable goroutines waits for one.
@@ -57,6 +59,10 @@ pub(crate) struct M {
     /// How many of its goroutines hold this M locked (`lockosthread.rs`; Go: m.lockedg);
     /// owner thread only. A locked M starts no fresh goroutine; it runs its home Gs only.
     pub(crate) nlocked: Cell<u32>,
+    /// This M's own runnable started Gs, stamped for FIFO order with its P's fresh ones
+    /// (`runq.rs`); owner thread only. Go has one queue per P; goro's started Gs cannot
+    /// move with a P, so they queue here.
+    pub(crate) runq: UnsafeCell<VecDeque<GRef>>,
     /// Started Gs readied by other threads (`homeq.rs`).
     pub(crate) homeq: HomeQ,
     /// Live goroutines whose home this M is.
@@ -87,6 +93,7 @@ impl M {
             park: Note::new(),
             after: Cell::new(After::None),
             nlocked: Cell::new(0),
+            runq: UnsafeCell::new(VecDeque::new()),
             homeq: HomeQ::new(),
             nhomed: AtomicUsize::new(0),
             wantp_since: Cell::new(None),
@@ -113,6 +120,37 @@ impl M {
     pub(crate) fn acquirep(&self, p: *const P) {
         self.p.set(p);
         self.wantp_since.set(None);
+        // SAFETY: a non-null P handed to this M is a P of its runtime, now held by it.
+        if let (Some(p), Some(last)) = (unsafe { p.as_ref() }, self.runq_back_stamp()) {
+            p.runq.catch_up(last + 1); // our queued Gs were stamped on another P
+        }
+    }
+
+    /// Appends one of this M's started Gs to its queue, stamped by `p`. Owner thread.
+    pub(crate) fn runq_push(&self, p: &P, gp: GRef) {
+        p.runq.stamp(gp);
+        // SAFETY: `runq` belongs to this M's own thread, which is the caller.
+        unsafe { (*self.runq.get()).push_back(gp) };
+    }
+
+    pub(crate) fn runq_pop(&self) -> Option<GRef> {
+        // SAFETY: as in `runq_push`.
+        unsafe { (*self.runq.get()).pop_front() }
+    }
+
+    pub(crate) fn runq_is_empty(&self) -> bool {
+        // SAFETY: as in `runq_push`.
+        unsafe { (*self.runq.get()).is_empty() }
+    }
+
+    pub(crate) fn runq_front_stamp(&self) -> Option<u64> {
+        // SAFETY: as in `runq_push`.
+        unsafe { (*self.runq.get()).front() }.map(|g| g.qstamp.load(Ordering::Relaxed))
+    }
+
+    fn runq_back_stamp(&self) -> Option<u64> {
+        // SAFETY: as in `runq_push`.
+        unsafe { (*self.runq.get()).back() }.map(|g| g.qstamp.load(Ordering::Relaxed))
     }
 
     /// Takes an idle P for the thread that called `run` (M0). Go: the first acquirep.
@@ -155,6 +193,33 @@ impl M {
         true
     }
 
+    /// `find_runnable`'s way to sleep: this M gave its P back (and counted itself in
+    /// `nmidling`), then looked at every queue once more and saw fresh `work` or not. Takes
+    /// a P `startm` set aside for it, or an idle one if there is work, else `stopm`.
+    pub(crate) fn stopm_idling(&self, me: &Arc<M>, work: bool) -> bool {
+        let s = &*self.sched;
+        {
+            let mut l = s.lock();
+            l.nmidling -= 1;
+            if let Some((id, spinning)) = l.pending.pop() {
+                // `startm` counted us spinning if it asked for a spinning M.
+                self.spinning.store(spinning, Ordering::Relaxed);
+                self.acquirep(&s.ps[id]);
+                return true;
+            }
+            if work
+                && !s.shutdown.load(Ordering::SeqCst)
+                && let Some(p) = s.pidleget(&mut l)
+            {
+                self.acquirep(p);
+                self.spinning.store(true, Ordering::Relaxed);
+                s.nmspinning.fetch_add(1, Ordering::SeqCst);
+                return true;
+            }
+        }
+        self.stopm(me)
+    }
+
     /// Sleeps, without a P, until this M can run something: given a P for fresh work, or
     /// holding a P for Gs of its own home queue. False when the runtime ends. Go: stopm
     /// (and, for our home queue, what exitsyscall's wait for a P would be).
@@ -170,7 +235,7 @@ impl M {
                 if self.take_nextp() {
                     return true;
                 }
-                if self.homeq.set_idle() {
+                if self.runq_is_empty() && self.homeq.set_idle() {
                     if self.nlocked.get() == 0 {
                         l.midle.push(me.clone());
                     } else {
@@ -332,6 +397,11 @@ impl Sched {
             return;
         };
         let pp = (p as *const P).cast_mut();
+        if l.midle.is_empty() && l.nmidling > l.pending.len() {
+            // An M is on its way to sleep: it takes this P instead (`stopm_idling`).
+            l.pending.push((p.id, spinning));
+            return;
+        }
         if let Some(m) = l.midle.pop() {
             m.spinning.store(spinning, Ordering::Relaxed);
             m.nextp.store(pp, Ordering::Release);

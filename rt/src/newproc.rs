@@ -43,16 +43,18 @@ impl Sched {
             && ptr::eq(Arc::as_ptr(unsafe { &(*m).sched }), Arc::as_ptr(self)))
         .then(|| {
             // SAFETY: as above; `p` is this thread's own P (null on a P-less M).
-            unsafe { (*m).p.get().as_ref() }
+            unsafe { (*m).p.get().as_ref() }.map(|p| (unsafe { &*m }, p))
         })
         .flatten();
-        let gp = gfree::get(mine);
-        let goid = self.next_goid(mine);
+        let p = mine.map(|(_, p)| p);
+        let gp = gfree::get(p);
+        let goid = self.next_goid(p);
         // SAFETY: gp is fresh from the free list; `f` is 'static.
         unsafe { self.init_g(gp, goid, f) };
         match mine {
-            // SAFETY: `p` is held by this thread's M.
-            Some(p) => unsafe { p.runq.put(gp, true, &self.global) },
+            Some((m, p)) => {
+                m.runqput(p, gp, true);
+            }
             None => self.global.put(gp),
         }
         self.wakep();

@@ -63,6 +63,10 @@ use std::collections::VecDeque;
 pub(crate) const MAX_PROCS: usize = 256;
 /// Every this many schedule ticks the global queue is checked first (Go: 61).
 const GLOBAL_TICK: u32 = 61;
+/// How long an M with goroutines of its own watches for them before it sleeps
+/// (`spin_for_home_work`). A futex wake-up of a sleeping M costs several microseconds
+/// here, far more than a hand-off to an awake one.
+const HOME_SPIN: std::time::Duration = std::time::Duration::from_micros(50);
 
 /// A processor: the right, and the local state, to run goroutines. Go: runtime.p.
 pub(crate) struct P {
@@ -106,6 +110,11 @@ pub(crate) struct Locked {
     pub(crate) mwantp: VecDeque<Arc<M>>,
     /// Every M this runtime made (they live as long as it does: Gs point at their home M).
     pub(crate) allm: Vec<Arc<M>>,
+    /// Ms that gave their P back in `find_runnable` and are on their way to `stopm`.
+    pub(crate) nmidling: usize,
+    /// Ps (with the spinning flag) that `startm` set aside for those Ms rather than making
+    /// a new M: every extra M is a thread goroutines may start on and then keep.
+    pub(crate) pending: Vec<(usize, bool)>,
     pub(crate) threads: Vec<std::thread::JoinHandle<()>>,
 }
 
@@ -167,6 +176,8 @@ impl Sched {
                 mlocked: Vec::new(),
                 mwantp: VecDeque::new(),
                 allm: Vec::new(),
+                nmidling: 0,
+                pending: Vec::new(),
                 threads: Vec::new(),
             }),
             npidle: AtomicUsize::new(nprocs),
@@ -206,13 +217,15 @@ impl Sched {
         if ptr::eq(m, home) {
             // SAFETY: `m` is this thread's live M (it is `home`, and non-null).
             let m = unsafe { &*m };
-            if m.nlocked.get() == 0
-                // SAFETY: a non-null P pointer in an M is a P it holds (we are its thread).
-                && let Some(p) = unsafe { m.p.get().as_ref() }
-            {
-                // SAFETY: `p` is held by this thread's M.
-                unsafe { p.runq.put(gp, true, &self.global) };
-                self.wakep();
+            // SAFETY: a non-null P pointer in an M is a P it holds (we are its thread).
+            if let Some(p) = unsafe { m.p.get().as_ref() } {
+                // A locked M keeps its P's runnext for fresh Gs another M will take.
+                // Only this M can run `gp`: another M is worth waking only if a fresh G
+                // was pushed out of runnext to where thieves can take it. (Go wakes one on
+                // every ready: there any M could run the G.)
+                if m.runqput(p, gp, m.nlocked.get() == 0) {
+                    self.wakep();
+                }
                 return;
             }
         }
@@ -250,14 +263,60 @@ impl M {
         self.homeq.push_and_wake(gp, &self.park);
     }
 
-    /// Puts the running M's own started G back to run later: its P's queue (tail, or
-    /// `runnext`), or for a locked M, which keeps its P's queues for others, its home queue.
-    fn runqput_own(&self, gp: GRef, next: bool) {
-        if self.nlocked.get() == 0 {
-            // SAFETY: we hold our P.
-            unsafe { self.p().runq.put(gp, next, &self.sched.global) };
+    /// Queues `gp` (runnable, owned by the caller) on this M's P: in `runnext` if `next`
+    /// (the G there before goes to a tail), else at the tail — the P's queue for a fresh G,
+    /// this M's queue for one of its own started Gs, its home's for another M's. Returns
+    /// whether a fresh G is now where other Ms may take it. Go: runqput.
+    pub(crate) fn runqput(&self, p: &P, gp: GRef, next: bool) -> bool {
+        let mut fresh = false;
+        let gp = if next {
+            fresh = gp.m.load(Ordering::Relaxed).is_null();
+            // SAFETY: `p` is this M's P; we are its thread.
+            match unsafe { p.runq.put_next(gp) } {
+                Some(old) => old,
+                None => return fresh,
+            }
         } else {
-            self.homeq.push(gp);
+            gp
+        };
+        let home = gp.m.load(Ordering::Relaxed);
+        if home.is_null() {
+            // SAFETY: as above.
+            unsafe { p.runq.put_fresh(gp, &self.sched.global) };
+            return true;
+        } else if ptr::eq(home, self) {
+            self.runq_push(p, gp);
+        } else {
+            // SAFETY: a live G's home M is alive as long as its runtime.
+            unsafe { (*home).inject(gp) };
+        }
+        fresh
+    }
+
+    /// The next G to run from this M's P and its own queue: `runnext`, then the older of
+    /// the two heads. Go: runqget.
+    ///
+    /// # Safety
+    /// `p` is the P this M holds.
+    unsafe fn runqget(&self, p: &P) -> Option<GRef> {
+        // SAFETY: per the contract, for every call on `p.runq` below.
+        unsafe {
+            if let Some(gp) = p.runq.take_next() {
+                return Some(gp);
+            }
+            loop {
+                let fresh = p.runq.peek_stamp();
+                match (self.runq_front_stamp(), fresh) {
+                    (Some(mine), Some(theirs)) if theirs < mine => {}
+                    (Some(_), _) => return self.runq_pop(),
+                    (None, Some(_)) => {}
+                    (None, None) => return None,
+                }
+                if let Some(gp) = p.runq.take_peek() {
+                    return Some(gp);
+                }
+                // A thief took the fresh head: look again.
+            }
         }
     }
 
@@ -314,12 +373,15 @@ impl M {
                 }
                 continue 'top;
             }
+            for gp in self.homeq.take_all() {
+                // Gs readied for us by other threads join our queue's tail.
+                self.runq_push(p, gp);
+            }
             if self.nlocked.get() != 0 {
-                // A locked M runs only its own Gs, which its readiers put in its home queue;
-                // fresh Gs on its P (spawned here) need another M, so it keeps the P only
-                // while there are none.
+                // A locked M runs only its own Gs; fresh Gs on its P (spawned here) need
+                // another M, so it keeps the P only while there are none.
                 if p.runq.is_empty()
-                    && let Some(gp) = self.homeq.pop()
+                    && let Some(gp) = self.runq_pop()
                 {
                     return Some(gp);
                 }
@@ -339,11 +401,7 @@ impl M {
                 {
                     return Some(gp);
                 }
-                // Gs readied for us by other threads join the local queue's tail.
-                for gp in self.homeq.take_all() {
-                    p.runq.put(gp, false, &s.global);
-                }
-                if let Some(gp) = p.runq.get() {
+                if let Some(gp) = self.runqget(p) {
                     return Some(gp);
                 }
                 if let Some(gp) = p.runq.get_global(&s.global, nprocs) {
@@ -362,6 +420,12 @@ impl M {
                     return Some(gp);
                 }
             }
+            // Goroutines of ours that other threads may ready any moment: wait a little
+            // before sleeping, since waking a sleeping M costs more than a hand-off (and
+            // a started goroutine can only run here).
+            if self.spin_for_home_work(p, nprocs) {
+                continue 'top;
+            }
             // Nothing: give the P back, stop spinning, then look once more.
             {
                 let mut l = s.lock();
@@ -373,22 +437,44 @@ impl M {
                 }
                 s.pidleput(&mut l, p);
                 self.p.set(ptr::null());
+                l.nmidling += 1; // `startm` may hand us a P instead of making an M
             }
             self.stop_spinning();
             fence(Ordering::SeqCst);
             let work = s.global.len() > 0 || s.ps[..nprocs].iter().any(|p| !p.runq.is_empty());
-            if work {
-                let mut l = s.lock();
-                if let Some(p) = s.pidleget(&mut l) {
-                    drop(l);
-                    self.acquirep(p);
-                    self.spinning.store(true, Ordering::Relaxed);
-                    s.nmspinning.fetch_add(1, Ordering::SeqCst);
-                    continue 'top;
-                }
-            }
-            if !self.stopm(me) {
+            if !self.stopm_idling(me, work) {
                 return None;
+            }
+        }
+    }
+
+    /// Before this M sleeps: if it is home to goroutines that another thread may ready,
+    /// watches its home queue (and every run queue) for up to `HOME_SPIN`, a pause between
+    /// looks. True if something turned up. goro's own: in Go a goroutine readied by another
+    /// thread runs on that thread's P, so nobody needs to be awake for it.
+    fn spin_for_home_work(&self, p: &P, nprocs: usize) -> bool {
+        let s = &*self.sched;
+        if self.nhomed.load(Ordering::Relaxed) == 0 {
+            return false;
+        }
+        let start = std::time::Instant::now();
+        loop {
+            // Mostly our own home queue's line: reading other Ps' queues in a tight loop
+            // would pull the cache lines their Ms are writing.
+            for _ in 0..64 {
+                if !self.homeq.is_empty() {
+                    return true;
+                }
+                crate::loom::hint::spin_loop();
+            }
+            if s.global.len() > 0
+                || s.nmwantp.load(Ordering::Relaxed) > 0
+                || s.ps[..nprocs].iter().any(|q| q.runq.has_fresh())
+            {
+                return true;
+            }
+            if start.elapsed() >= HOME_SPIN || p.id >= s.gomaxprocs() {
+                return false;
             }
         }
     }
@@ -401,7 +487,7 @@ impl M {
             let start = fastrand(nprocs);
             for i in 0..nprocs {
                 let victim = &s.ps[(start + i) % nprocs];
-                if victim.id == p.id || victim.runq.is_empty() {
+                if victim.id == p.id || !victim.runq.has_fresh() {
                     continue;
                 }
                 let running = victim.held.load(Ordering::Relaxed);
@@ -445,7 +531,9 @@ impl M {
                 After::None => throw("execute: G switched to g0 without a reason"),
                 After::Gosched => {
                     gp.set_status(G_RUNNABLE, Ordering::Release);
-                    self.runqput_own(gp, false);
+                    if self.runqput(self.p(), gp, false) {
+                        self.sched.wakep();
+                    }
                     return;
                 }
                 After::Park { data, unlock } => {

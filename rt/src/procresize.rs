@@ -65,6 +65,8 @@ impl M {
             let home = gp.m.load(Ordering::Acquire);
             if home.is_null() {
                 s.global.put(gp);
+            } else if core::ptr::eq(home, self) {
+                self.runq_push(p, gp);
             } else {
                 // SAFETY: a live G's home M lives as long as its runtime.
                 unsafe { (*home).inject(gp) };

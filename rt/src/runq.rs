@@ -11,12 +11,14 @@
 //! Ownership: `worker` is touched only by the M that holds the P (so its accessors are
 //! `unsafe`), `stealer` and `runnext` by anyone.
 //!
-//! Thread affinity (`proc.rs`): a queue may hold started Gs of its P's M (readied or
-//! yielding there). Thieves never take a started G from `runnext`; a started G in a stolen
-//! batch is forwarded home by the scheduler.
+//! Thread affinity (`proc.rs`): the queue (`worker`, `peek`) holds only *fresh* Gs, the
+//! kind thieves may take; a started G readied or yielding on its own M waits in that M's
+//! queue (`M::runq`), and `runnext` may hold either (thieves never take a started one). Go
+//! keeps one FIFO per P; to give the same order, every G queued at a tail gets a stamp from
+//! its P's counter (`stamp`), and `M::runqget` runs the older of the two heads.
 
 use crate::g::{G, GRef};
-use crate::loom::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use crate::loom::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use core::cell::UnsafeCell;
 use core::ptr;
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
@@ -24,16 +26,17 @@ use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 /// Logical capacity of a P's local run queue (Go: len(p.runq)).
 pub(crate) const RUNQ_CAP: usize = 256;
 
-/// A P's local run queue.
+/// A P's local run queue: fresh Gs only (`worker`, `peek`), plus `runnext`.
 pub(crate) struct LocalQ {
     worker: UnsafeCell<Worker<GRef>>,
     stealer: Stealer<GRef>,
     runnext: AtomicPtr<G>,
+    /// The worker's head, taken off by the owner to compare its stamp with the head of its
+    /// M's queue (`M::runqget`); thieves may take it as they take `runnext`.
+    peek: AtomicPtr<G>,
+    /// The next stamp (owner writes; thieves read it to catch up, `steal_from`).
+    stamp: AtomicU64,
 }
-
-// SAFETY: `worker` is only used by the M holding the owning P (the `unsafe` accessors'
-// contract); `Stealer` is Sync and `runnext` atomic.
-unsafe impl Sync for LocalQ {}
 
 /// The global run queue (Go: sched.runq), shared by all Ps of one runtime.
 pub(crate) struct GlobalQ {
@@ -83,6 +86,8 @@ impl LocalQ {
             worker: UnsafeCell::new(worker),
             stealer,
             runnext: AtomicPtr::new(ptr::null_mut()),
+            peek: AtomicPtr::new(ptr::null_mut()),
+            stamp: AtomicU64::new(1),
         }
     }
 
@@ -94,19 +99,39 @@ impl LocalQ {
         unsafe { &*self.worker.get() }
     }
 
-    /// Puts `gp` on the queue: into `runnext` if `next`, else at the tail. Go: runqput.
+    /// Stamps `gp` with this queue's next position, for FIFO order across the P's queue and
+    /// its M's. Owner only.
+    pub(crate) fn stamp(&self, gp: GRef) {
+        let st = self.stamp.load(Ordering::Relaxed);
+        self.stamp.store(st + 1, Ordering::Relaxed);
+        gp.qstamp.store(st, Ordering::Relaxed);
+    }
+
+    /// Moves the stamp counter up to at least `st` (Gs stamped elsewhere arrived).
+    pub(crate) fn catch_up(&self, st: u64) {
+        if self.stamp.load(Ordering::Relaxed) < st {
+            self.stamp.store(st, Ordering::Relaxed);
+        }
+    }
+
+    /// Puts `gp` in `runnext`; returns the G it displaced, for the caller to queue at the
+    /// tail. Go: runqput with next.
     ///
     /// # Safety
     /// The caller holds the P that owns this queue.
-    pub(crate) unsafe fn put(&self, mut gp: GRef, next: bool, global: &GlobalQ) {
-        if next {
-            let old = self.runnext.swap(gp.as_ptr(), Ordering::AcqRel);
-            if old.is_null() {
-                return;
-            }
-            // SAFETY: non-null pointers in runnext come from GRef::as_ptr.
-            gp = unsafe { GRef::from_ptr(old) };
-        }
+    pub(crate) unsafe fn put_next(&self, gp: GRef) -> Option<GRef> {
+        let old = self.runnext.swap(gp.as_ptr(), Ordering::AcqRel);
+        // SAFETY: non-null pointers in runnext come from GRef::as_ptr.
+        (!old.is_null()).then(|| unsafe { GRef::from_ptr(old) })
+    }
+
+    /// Puts a fresh `gp` at the tail (stamped); when the queue is full, half of it and `gp`
+    /// go to the global queue. Go: runqput, runqputslow.
+    ///
+    /// # Safety
+    /// The caller holds the P that owns this queue.
+    pub(crate) unsafe fn put_fresh(&self, gp: GRef, global: &GlobalQ) {
+        self.stamp(gp);
         // SAFETY: forwarded contract.
         let w = unsafe { self.worker() };
         if w.len() < RUNQ_CAP {
@@ -123,31 +148,77 @@ impl LocalQ {
         global.put(gp);
     }
 
-    /// Takes the next G to run: `runnext` first, then the head. Go: runqget.
+    /// Takes `runnext`. Go: the first step of runqget.
     ///
     /// # Safety
     /// The caller holds the P that owns this queue.
-    pub(crate) unsafe fn get(&self) -> Option<GRef> {
+    pub(crate) unsafe fn take_next(&self) -> Option<GRef> {
         // Look before swapping: an empty runnext is the common case in a busy queue, and
         // the swap is a locked instruction.
-        if !self.runnext.load(Ordering::Relaxed).is_null() {
-            let next = self.runnext.swap(ptr::null_mut(), Ordering::AcqRel);
-            if !next.is_null() {
-                // SAFETY: non-null pointers in runnext come from GRef::as_ptr.
-                return Some(unsafe { GRef::from_ptr(next) });
-            }
+        if self.runnext.load(Ordering::Relaxed).is_null() {
+            return None;
         }
-        // SAFETY: forwarded contract.
-        unsafe { self.worker() }.pop()
+        let next = self.runnext.swap(ptr::null_mut(), Ordering::AcqRel);
+        // SAFETY: non-null pointers in runnext come from GRef::as_ptr.
+        (!next.is_null()).then(|| unsafe { GRef::from_ptr(next) })
+    }
+
+    /// The stamp of the oldest fresh G, taking it off the worker into `peek` if needed.
+    ///
+    /// # Safety
+    /// The caller holds the P that owns this queue.
+    pub(crate) unsafe fn peek_stamp(&self) -> Option<u64> {
+        let mut head = self.peek.load(Ordering::Acquire);
+        if head.is_null() {
+            // SAFETY: forwarded contract.
+            let gp = unsafe { self.worker() }.pop()?;
+            head = gp.as_ptr();
+            self.peek.store(head, Ordering::Release);
+        }
+        // SAFETY: non-null pointers in peek come from GRef::as_ptr; G structs are never
+        // freed (a thief may have taken it since: then the stamp is stale, and `take_peek`
+        // finds the slot empty).
+        Some(
+            unsafe { GRef::from_ptr(head) }
+                .qstamp
+                .load(Ordering::Relaxed),
+        )
+    }
+
+    /// Takes the G `peek_stamp` looked at, unless a thief did.
+    ///
+    /// # Safety
+    /// The caller holds the P that owns this queue.
+    pub(crate) unsafe fn take_peek(&self) -> Option<GRef> {
+        let gp = self.peek.swap(ptr::null_mut(), Ordering::AcqRel);
+        // SAFETY: non-null pointers in peek come from GRef::as_ptr.
+        (!gp.is_null()).then(|| unsafe { GRef::from_ptr(gp) })
     }
 
     /// Whether the queue (including `runnext`) looks empty. Any thread. Go: runqempty.
     pub(crate) fn is_empty(&self) -> bool {
-        self.runnext.load(Ordering::SeqCst).is_null() && self.stealer.is_empty()
+        self.runnext.load(Ordering::SeqCst).is_null()
+            && self.peek.load(Ordering::SeqCst).is_null()
+            && self.stealer.is_empty()
     }
 
-    /// Steals about half of `victim`'s queue into ours and returns one G to run; with
-    /// `take_runnext`, may take the victim's `runnext` when its queue is empty. Go: runqsteal.
+    /// Whether a thief could find something here: a fresh G queued, peeked or in
+    /// `runnext` (a started one in `runnext` belongs to the P's M). Any thread.
+    pub(crate) fn has_fresh(&self) -> bool {
+        let next = self.runnext.load(Ordering::Acquire);
+        // SAFETY: non-null pointers in runnext come from GRef::as_ptr; G structs are never
+        // freed (a stale look only makes the answer stale, as any look here is).
+        let fresh_next = !next.is_null()
+            && unsafe { GRef::from_ptr(next) }
+                .m
+                .load(Ordering::Relaxed)
+                .is_null();
+        fresh_next || !self.peek.load(Ordering::Acquire).is_null() || !self.stealer.is_empty()
+    }
+
+    /// Steals about half of `victim`'s fresh Gs into ours and returns one G to run (else
+    /// its `peek`); with `take_runnext`, may take the victim's `runnext` too, if that G has
+    /// not run yet. Go: runqsteal.
     ///
     /// # Safety
     /// The caller holds the P that owns `self`.
@@ -157,6 +228,8 @@ impl LocalQ {
         take_runnext: bool,
         victim_running: bool,
     ) -> Option<GRef> {
+        // Gs stamped by the victim's counter join ours: keep ours ahead of theirs.
+        self.catch_up(victim.stamp.load(Ordering::Relaxed));
         // SAFETY: forwarded contract.
         let w = unsafe { self.worker() };
         loop {
@@ -167,6 +240,13 @@ impl LocalQ {
                 Steal::Success(gp) => return Some(gp),
                 Steal::Retry => crate::loom::hint::spin_loop(),
                 Steal::Empty => break,
+            }
+        }
+        if !victim.peek.load(Ordering::Relaxed).is_null() {
+            let gp = victim.peek.swap(ptr::null_mut(), Ordering::AcqRel);
+            if !gp.is_null() {
+                // SAFETY: non-null pointers in peek come from GRef::as_ptr.
+                return Some(unsafe { GRef::from_ptr(gp) });
             }
         }
         if take_runnext {
@@ -223,7 +303,10 @@ impl LocalQ {
         let first = global.get_one()?;
         for _ in 1..n {
             match global.get_one() {
-                Some(gp) => w.push(gp),
+                Some(gp) => {
+                    self.stamp(gp);
+                    w.push(gp);
+                }
                 None => break,
             }
         }
@@ -235,9 +318,11 @@ impl LocalQ {
     /// # Safety
     /// The caller holds the P that owns this queue.
     pub(crate) unsafe fn drain(&self, mut f: impl FnMut(GRef)) {
-        // SAFETY: forwarded contract.
-        while let Some(gp) = unsafe { self.get() } {
-            f(gp);
-        }
+        // SAFETY: forwarded contract (three times).
+        let (next, peek, w) = unsafe { (self.take_next(), self.take_peek(), self.worker()) };
+        next.into_iter()
+            .chain(peek)
+            .chain(core::iter::from_fn(|| w.pop()))
+            .for_each(&mut f);
     }
 }
