@@ -26,6 +26,7 @@
 use crate::arch::Context;
 use crate::g::GRef;
 use crate::homeq::{HomeQ, M_RUNNING, M_WANTP};
+use crate::loom::MutexGuard;
 use crate::loom::StdArc as Arc;
 use crate::loom::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering, fence};
 use crate::note::Note;
@@ -198,68 +199,72 @@ impl M {
     /// a P `startm` set aside for it, or an idle one if there is work, else `stopm`.
     pub(crate) fn stopm_idling(&self, me: &Arc<M>, work: bool) -> bool {
         let s = &*self.sched;
-        {
-            let mut l = s.lock();
-            l.nmidling -= 1;
-            if let Some((id, spinning)) = l.pending.pop() {
-                // `startm` counted us spinning if it asked for a spinning M.
-                self.spinning.store(spinning, Ordering::Relaxed);
-                self.acquirep(&s.ps[id]);
-                return true;
-            }
-            if work
-                && !s.shutdown.load(Ordering::SeqCst)
-                && let Some(p) = s.pidleget(&mut l)
-            {
-                self.acquirep(p);
-                self.spinning.store(true, Ordering::Relaxed);
-                s.nmspinning.fetch_add(1, Ordering::SeqCst);
-                return true;
-            }
+        let mut l = s.lock();
+        l.nmidling -= 1;
+        if let Some((id, spinning)) = l.pending.pop() {
+            // `startm` counted us spinning if it asked for a spinning M.
+            self.spinning.store(spinning, Ordering::Relaxed);
+            self.acquirep(&s.ps[id]);
+            return true;
         }
-        self.stopm(me)
+        if work
+            && !s.shutdown.load(Ordering::SeqCst)
+            && let Some(p) = s.pidleget(&mut l)
+        {
+            self.acquirep(p);
+            self.spinning.store(true, Ordering::Relaxed);
+            s.nmspinning.fetch_add(1, Ordering::SeqCst);
+            return true;
+        }
+        self.stopm_locked(me, l)
     }
 
     /// Sleeps, without a P, until this M can run something: given a P for fresh work, or
     /// holding a P for Gs of its own home queue. False when the runtime ends. Go: stopm
     /// (and, for our home queue, what exitsyscall's wait for a P would be).
     pub(crate) fn stopm(&self, me: &Arc<M>) -> bool {
+        self.stopm_locked(me, self.sched.lock())
+    }
+
+    /// `stopm` with the sched lock already held: from deciding not to run until this M is
+    /// listed somewhere (idle, or waiting for a P) it never lets the lock go, so `startm`
+    /// always finds it and never makes an extra M meanwhile.
+    fn stopm_locked<'s>(&'s self, me: &Arc<M>, mut l: MutexGuard<'s, Locked>) -> bool {
         let s = &*self.sched;
         loop {
+            if s.shutdown.load(Ordering::SeqCst) {
+                return false;
+            }
+            if self.take_nextp() {
+                return true;
+            }
+            // Before publishing ourselves idle: a later wake-up must not be lost.
             self.park.clear();
-            {
-                let mut l = s.lock();
-                if s.shutdown.load(Ordering::SeqCst) {
+            if self.runq_is_empty() && self.homeq.set_idle() {
+                if self.nlocked.get() == 0 {
+                    l.midle.push(me.clone());
+                } else {
+                    l.mlocked.push(me.clone());
+                }
+                if s.killing.load(Ordering::SeqCst) && s.quiescent(&l) {
+                    drop(l);
+                    s.end();
                     return false;
                 }
-                if self.take_nextp() {
-                    return true;
-                }
-                if self.runq_is_empty() && self.homeq.set_idle() {
-                    if self.nlocked.get() == 0 {
-                        l.midle.push(me.clone());
-                    } else {
-                        l.mlocked.push(me.clone());
-                    }
-                    if s.killing.load(Ordering::SeqCst) && s.quiescent(&l) {
-                        drop(l);
-                        s.end();
-                        return false;
-                    }
-                } else if let Some(p) = s.pidleget(&mut l) {
-                    self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
-                    self.acquirep(p);
-                    return true;
-                } else {
-                    self.homeq.state.store(M_WANTP, Ordering::SeqCst);
-                    l.mwantp.push_back(me.clone());
-                    s.nmwantp.fetch_add(1, Ordering::SeqCst);
-                }
+            } else if let Some(p) = s.pidleget(&mut l) {
+                self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
+                self.acquirep(p);
+                return true;
+            } else {
+                self.homeq.state.store(M_WANTP, Ordering::SeqCst);
+                l.mwantp.push_back(me.clone());
+                s.nmwantp.fetch_add(1, Ordering::SeqCst);
             }
+            drop(l);
             loop {
                 self.park.sleep();
                 self.park.clear();
-                let mut l = s.lock();
+                l = s.lock();
                 if s.shutdown.load(Ordering::SeqCst) {
                     return false;
                 }
@@ -267,9 +272,11 @@ impl M {
                     return true; // whoever handed us the P took us off its list
                 }
                 if self.homeq.state.load(Ordering::SeqCst) == M_WANTP {
+                    drop(l);
                     continue; // still queued for a P
                 }
-                // Idle, woken by a push to our home queue: leave the idle list, look again.
+                // Idle, woken by a push to our home queue: leave the idle list and decide
+                // again, without letting the lock go.
                 l.midle.retain(|m| !Arc::ptr_eq(m, me));
                 l.mlocked.retain(|m| !Arc::ptr_eq(m, me));
                 self.homeq.state.store(M_RUNNING, Ordering::SeqCst);

@@ -17,11 +17,15 @@
 //! safe code. Everything below serves that rule while keeping Go's load balancing for the
 //! Gs that may still move — the fresh ones, which have not run yet:
 //! 1. fresh Gs (`newproc`) go where Go puts them: the spawner's `runnext`, local queues,
-//!    the global queue; idle Ms steal half a victim's queue; every 61st tick the global
-//!    queue comes first;
+//!    the global queue; every 61st tick the global queue comes first; idle Ms steal half a
+//!    victim's queue — but only work that has waited `STEAL_DELAY_NS`, since where a G
+//!    first runs is where it stays (`steal_work`), and fresh work passed over by a run of
+//!    `runnext` picks goes first on its own M (`runqget`);
 //! 2. a started G readied by its own M goes to that M's P, in `runnext`, as in Go (a
-//!    ping-pong pair stays on one M); readied from anywhere else, it is pushed to its home
-//!    M's home queue (`homeq.rs`), which wakes that M if it sleeps (`ready`);
+//!    ping-pong pair stays on one M); when it waits at a tail, it waits in its M's own
+//!    queue (`M::runq`: the P's queue holds fresh Gs only, so thieves never meet a started
+//!    one; stamps keep the two in Go's FIFO order). Readied from anywhere else, it is
+//!    pushed to its home M's home queue (`homeq.rs`), which wakes that M if it sleeps;
 //! 3. any queue may still hand an M a started G of another M (a stolen batch, a P passed
 //!    between Ms, a retired P's queue): the M forwards it to its home queue instead of
 //!    running it (`schedule`). So the rule does not depend on what thieves take; taking
@@ -66,7 +70,11 @@ const GLOBAL_TICK: u32 = 61;
 /// How long an M with goroutines of its own watches for them before it sleeps
 /// (`spin_for_home_work`). A futex wake-up of a sleeping M costs several microseconds
 /// here, far more than a hand-off to an awake one.
-const HOME_SPIN: std::time::Duration = std::time::Duration::from_micros(50);
+const HOME_SPIN: std::time::Duration = std::time::Duration::from_micros(20);
+/// How long fresh work waits on a P before another M may steal it (`steal_work`).
+const STEAL_DELAY_NS: u64 = 50_000;
+/// How many times in a row `runnext` may go before fresh work queued behind it (`runqget`).
+const RUNNEXT_STREAK: u32 = 8;
 
 /// A processor: the right, and the local state, to run goroutines. Go: runtime.p.
 pub(crate) struct P {
@@ -74,8 +82,9 @@ pub(crate) struct P {
     pub(crate) runq: LocalQ,
     /// Held by an M (or being retired); Ps ≥ gomaxprocs are retired when released.
     pub(crate) held: AtomicBool,
-    /// Owner only: schedule tick, free Gs, goid cache.
+    /// Owner only: schedule tick, free Gs, goid cache, `runnext` picks in a row.
     pub(crate) schedtick: UnsafeCell<u32>,
+    pub(crate) nextstreak: UnsafeCell<u32>,
     pub(crate) gfree: UnsafeCell<Vec<GRef>>,
     pub(crate) goidcache: UnsafeCell<(u64, u64)>,
 }
@@ -162,6 +171,7 @@ impl Sched {
                 runq: LocalQ::new(),
                 held: AtomicBool::new(false),
                 schedtick: UnsafeCell::new(0),
+                nextstreak: UnsafeCell::new(0),
                 gfree: UnsafeCell::new(Vec::new()),
                 goidcache: UnsafeCell::new((0, 0)),
             })
@@ -301,16 +311,23 @@ impl M {
     unsafe fn runqget(&self, p: &P) -> Option<GRef> {
         // SAFETY: per the contract, for every call on `p.runq` below.
         unsafe {
-            if let Some(gp) = p.runq.take_next() {
+            // Go's runnext may starve the queue until sysmon preempts (10 ms); here fresh
+            // work passed over `RUNNEXT_STREAK` times in a row goes first, so this M starts
+            // it long before a thief may (`steal_work`), and then keeps it.
+            let streak = &mut *p.nextstreak.get();
+            let starving = *streak >= RUNNEXT_STREAK && p.runq.has_queued_fresh();
+            if !starving && let Some(gp) = p.runq.take_next() {
+                *streak += 1;
                 return Some(gp);
             }
+            *streak = 0;
             loop {
                 let fresh = p.runq.peek_stamp();
                 match (self.runq_front_stamp(), fresh) {
                     (Some(mine), Some(theirs)) if theirs < mine => {}
                     (Some(_), _) => return self.runq_pop(),
                     (None, Some(_)) => {}
-                    (None, None) => return None,
+                    (None, None) => return p.runq.take_next(),
                 }
                 if let Some(gp) = p.runq.take_peek() {
                     return Some(gp);
@@ -409,6 +426,7 @@ impl M {
                 }
             }
             // Steal, unless enough Ms already spin (Go: 2*nmspinning >= busy Ps).
+            let mut young_work = false;
             let spinning = self.spinning.load(Ordering::Relaxed);
             let busy = nprocs.saturating_sub(s.npidle.load(Ordering::SeqCst));
             if spinning || 2 * s.nmspinning.load(Ordering::SeqCst) < busy {
@@ -416,14 +434,16 @@ impl M {
                     self.spinning.store(true, Ordering::Relaxed);
                     s.nmspinning.fetch_add(1, Ordering::SeqCst);
                 }
-                if let Some(gp) = self.steal_work(p, nprocs) {
-                    return Some(gp);
+                let (gp, young) = self.steal_work(p, nprocs);
+                if gp.is_some() {
+                    return gp;
                 }
+                young_work = young;
             }
             // Goroutines of ours that other threads may ready any moment: wait a little
             // before sleeping, since waking a sleeping M costs more than a hand-off (and
             // a started goroutine can only run here).
-            if self.spin_for_home_work(p, nprocs) {
+            if self.spin_for_work(p, nprocs, young_work) {
                 continue 'top;
             }
             // Nothing: give the P back, stop spinning, then look once more.
@@ -449,12 +469,20 @@ impl M {
     }
 
     /// Before this M sleeps: if it is home to goroutines that another thread may ready,
-    /// watches its home queue (and every run queue) for up to `HOME_SPIN`, a pause between
-    /// looks. True if something turned up. goro's own: in Go a goroutine readied by another
-    /// thread runs on that thread's P, so nobody needs to be awake for it.
-    fn spin_for_home_work(&self, p: &P, nprocs: usize) -> bool {
+    /// watches its home queue for up to `HOME_SPIN`; if another P has fresh work too young
+    /// to steal (`young`), until that is old enough. True if something turned up. goro's
+    /// own: in Go a goroutine readied by another thread runs on that thread's P, so nobody
+    /// needs to be awake for it.
+    fn spin_for_work(&self, p: &P, nprocs: usize, young: bool) -> bool {
         let s = &*self.sched;
-        if self.nhomed.load(Ordering::Relaxed) == 0 {
+        let mut limit = std::time::Duration::ZERO;
+        if self.nhomed.load(Ordering::Relaxed) != 0 {
+            limit = HOME_SPIN;
+        }
+        if young {
+            limit = limit.max(std::time::Duration::from_nanos(STEAL_DELAY_NS + 1_000));
+        }
+        if limit.is_zero() {
             return false;
         }
         let start = std::time::Instant::now();
@@ -467,13 +495,21 @@ impl M {
                 }
                 crate::loom::hint::spin_loop();
             }
+            let now = crate::runq::nanotime();
+            // Other Ps' queues only while waiting for their young work to age: looking at
+            // them otherwise keeps pulling cache lines their Ms are writing.
             if s.global.len() > 0
                 || s.nmwantp.load(Ordering::Relaxed) > 0
-                || s.ps[..nprocs].iter().any(|q| q.runq.has_fresh())
+                || (young
+                    && s.ps[..nprocs].iter().any(|q| {
+                        q.id != p.id
+                            && q.runq.has_fresh()
+                            && q.runq.fresh_age(now) >= STEAL_DELAY_NS
+                    }))
             {
                 return true;
             }
-            if start.elapsed() >= HOME_SPIN || p.id >= s.gomaxprocs() {
+            if start.elapsed() >= limit || p.id >= s.gomaxprocs() {
                 return false;
             }
         }
@@ -481,8 +517,17 @@ impl M {
 
     /// Tries to steal from the other Ps, in random order, four rounds; the last round may take
     /// a victim's runnext. Go: stealWork.
-    fn steal_work(&self, p: &P, nprocs: usize) -> Option<GRef> {
+    ///
+    /// goro takes only fresh work that has waited `STEAL_DELAY`: a goroutine starts for good
+    /// on the M that first runs it, and goroutines spawned by one that then blocks (a
+    /// pipeline, a fan-in) are best left to the spawner's M, which runs them within
+    /// microseconds; work still waiting after that is what the spawner's M cannot keep up
+    /// with. (In Go the placement does not matter: a goroutine readied later moves to the
+    /// readier's P.) The second result says fresh work younger than that was seen.
+    fn steal_work(&self, p: &P, nprocs: usize) -> (Option<GRef>, bool) {
         let s = &*self.sched;
+        let now = crate::runq::nanotime();
+        let mut young = false;
         for round in 0..4 {
             let start = fastrand(nprocs);
             for i in 0..nprocs {
@@ -490,14 +535,17 @@ impl M {
                 if victim.id == p.id || !victim.runq.has_fresh() {
                     continue;
                 }
-                let running = victim.held.load(Ordering::Relaxed);
+                if victim.runq.fresh_age(now) < STEAL_DELAY_NS {
+                    young = true;
+                    continue;
+                }
                 // SAFETY: we hold `p`.
-                if let Some(gp) = unsafe { p.runq.steal_from(&victim.runq, round == 3, running) } {
-                    return Some(gp);
+                if let Some(gp) = unsafe { p.runq.steal_from(&victim.runq, round == 3) } {
+                    return (Some(gp), false);
                 }
             }
         }
-        None
+        (None, young)
     }
 
     /// Runs `gp` until it switches back, then does what it asked. Go: execute + the mcall

@@ -36,6 +36,17 @@ pub(crate) struct LocalQ {
     peek: AtomicPtr<G>,
     /// The next stamp (owner writes; thieves read it to catch up, `steal_from`).
     stamp: AtomicU64,
+    /// When this queue last went from no fresh G to some (`nanotime`); owner writes,
+    /// thieves read (`fresh_age`).
+    fresh_since: AtomicU64,
+}
+
+/// Nanoseconds on a process-wide monotonic clock, for the age of queued work.
+pub(crate) fn nanotime() -> u64 {
+    static BASE: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    BASE.get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_nanos() as u64
 }
 
 /// The global run queue (Go: sched.runq), shared by all Ps of one runtime.
@@ -88,6 +99,7 @@ impl LocalQ {
             runnext: AtomicPtr::new(ptr::null_mut()),
             peek: AtomicPtr::new(ptr::null_mut()),
             stamp: AtomicU64::new(1),
+            fresh_since: AtomicU64::new(0),
         }
     }
 
@@ -120,6 +132,9 @@ impl LocalQ {
     /// # Safety
     /// The caller holds the P that owns this queue.
     pub(crate) unsafe fn put_next(&self, gp: GRef) -> Option<GRef> {
+        if gp.m.load(Ordering::Relaxed).is_null() {
+            self.fresh_arrives();
+        }
         let old = self.runnext.swap(gp.as_ptr(), Ordering::AcqRel);
         // SAFETY: non-null pointers in runnext come from GRef::as_ptr.
         (!old.is_null()).then(|| unsafe { GRef::from_ptr(old) })
@@ -131,6 +146,7 @@ impl LocalQ {
     /// # Safety
     /// The caller holds the P that owns this queue.
     pub(crate) unsafe fn put_fresh(&self, gp: GRef, global: &GlobalQ) {
+        self.fresh_arrives();
         self.stamp(gp);
         // SAFETY: forwarded contract.
         let w = unsafe { self.worker() };
@@ -202,6 +218,23 @@ impl LocalQ {
             && self.stealer.is_empty()
     }
 
+    /// Fresh work is about to be queued: if there was none, its age starts now. Owner only.
+    fn fresh_arrives(&self) {
+        if !self.has_fresh() {
+            self.fresh_since.store(nanotime(), Ordering::Relaxed);
+        }
+    }
+
+    /// How long this queue has had fresh work waiting (meaningful when `has_fresh`).
+    pub(crate) fn fresh_age(&self, now: u64) -> u64 {
+        now.saturating_sub(self.fresh_since.load(Ordering::Relaxed))
+    }
+
+    /// Whether fresh Gs wait behind `runnext` (in the queue or `peek`). Any thread.
+    pub(crate) fn has_queued_fresh(&self) -> bool {
+        !self.peek.load(Ordering::Acquire).is_null() || !self.stealer.is_empty()
+    }
+
     /// Whether a thief could find something here: a fresh G queued, peeked or in
     /// `runnext` (a started one in `runnext` belongs to the P's M). Any thread.
     pub(crate) fn has_fresh(&self) -> bool {
@@ -222,12 +255,7 @@ impl LocalQ {
     ///
     /// # Safety
     /// The caller holds the P that owns `self`.
-    pub(crate) unsafe fn steal_from(
-        &self,
-        victim: &LocalQ,
-        take_runnext: bool,
-        victim_running: bool,
-    ) -> Option<GRef> {
+    pub(crate) unsafe fn steal_from(&self, victim: &LocalQ, take_runnext: bool) -> Option<GRef> {
         // Gs stamped by the victim's counter join ours: keep ours ahead of theirs.
         self.catch_up(victim.stamp.load(Ordering::Relaxed));
         // SAFETY: forwarded contract.
@@ -264,14 +292,6 @@ impl LocalQ {
                 // A started G belongs to its home M: never take it. (If it changes under
                 // us, the swap below may still take one; the scheduler then forwards it.)
                 return None;
-            }
-            if victim_running {
-                // Go: back off ~3µs first. The usual case is a G that readied another and is
-                // about to block; its own M will run runnext next, and stealing it would
-                // bounce a ping-pong pair between threads.
-                // A real sleep, as Go's usleep(3) (on a VM it lasts far longer): meanwhile
-                // this M still counts as spinning, so `wakep` does not wake yet another M.
-                std::thread::sleep(std::time::Duration::from_micros(3));
             }
             let next = victim.runnext.swap(ptr::null_mut(), Ordering::AcqRel);
             if !next.is_null() {

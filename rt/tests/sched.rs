@@ -369,25 +369,30 @@ fn a_locked_thread_runs_only_goroutines_that_started_there_before_the_lock() {
 
 #[test]
 fn the_global_queue_is_checked_every_61st_schedule_even_with_local_work() {
-    // One P. Goroutine 1 keeps yielding, so the local queue is never empty; a goroutine
-    // spawned from a plain thread lands in the global queue. Only the every-61st-tick check
-    // (Go's schedule: `schedtick%61 == 0`) lets it run.
+    // One P. Goroutine 1 spawns 300 goroutines: the local queue holds 256, so the rest
+    // overflow to the global queue (Go's runqputslow). Then it keeps yielding, so the local
+    // side is never empty: only the every-61st-tick check (Go's schedule,
+    // `schedtick%61 == 0`) lets the overflowed goroutines run.
+    const N: usize = 300;
     let yields = run(|| {
         gomaxprocs(1);
-        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let r2 = ran.clone();
-        std::thread::spawn(move || goro_rt::entry::go(move || r2.store(true, Ordering::SeqCst)))
-            .join()
-            .unwrap();
-        let mut yields = 0u32;
-        while !ran.load(Ordering::SeqCst) {
-            assert!(yields < 100_000, "the global queue was never checked");
+        let ran = Arc::new(AtomicUsize::new(0));
+        for _ in 0..N {
+            let r = ran.clone();
+            goro_rt::entry::go(move || {
+                r.fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        let mut yields = 0usize;
+        while ran.load(Ordering::SeqCst) < N {
+            assert!(yields < 1_000_000, "the global queue was never checked");
             gosched();
             yields += 1;
         }
         yields
     });
-    assert!(yields <= 2 * 61, "took {yields} yields");
+    // Each global-queue goroutine waits at most 61 ticks.
+    assert!(yields <= N * 61, "took {yields} yields");
 }
 
 #[test]
