@@ -52,6 +52,13 @@ const fn case(
 
 const CASES: &[Case] = &[
     case("spawn_join", &[], "spawn_join", &["may", "tokio"]),
+    // 1,000,000 goroutines whose handles are all held before the first join.
+    case(
+        "spawn_join",
+        &["--batch", "1000000"],
+        "spawn_join_held",
+        &["tokio"],
+    ),
     case(
         "gosched_pingpong",
         &[],
