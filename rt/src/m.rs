@@ -106,6 +106,8 @@ impl M {
     /// Runs Gs until the runtime ends. Go: mstart + schedule.
     pub(crate) fn mstart(me: Arc<M>) {
         crate::signal::minit_signal_stack();
+        // Retried here: a runtime first started while unwinding could not install it.
+        crate::panic::install_hook();
         setm(Arc::as_ptr(&me));
         let p = me.nextp.swap(ptr::null_mut(), Ordering::Acquire);
         me.acquirep(p);

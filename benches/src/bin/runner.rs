@@ -6,7 +6,8 @@
 //!
 //! Steps:
 //! 1. The workload binaries are the ones cargo built beside this one (same directory as
-//!    `current_exe`); the runner builds no Rust itself.
+//!    `current_exe`); the runner builds no Rust itself, and stops at once if they are missing
+//!    (`cargo build --release -p goro-benches` builds them all).
 //! 2. The Go twins are built once with `go build` into `target/go-bench/<workload>` (`go run`
 //!    would count its compile in every run). Without `go`, it tries `apt-get install golang-go`;
 //!    failing that the Go column reads `go: unavailable`.
@@ -164,6 +165,20 @@ fn main() {
         .collect();
     if cases.is_empty() {
         eprintln!("runner: no such workload: {}", opts.workloads.join(" "));
+        std::process::exit(2);
+    }
+    // `cargo run --bin runner` builds only the runner: without its workloads every cell
+    // would read FAIL, so say what to do instead.
+    let missing: Vec<&str> = cases
+        .iter()
+        .map(|c| c.workload)
+        .filter(|w| !bin_dir.join(w).exists())
+        .collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "runner: workload binaries not built ({}); run `cargo build --release -p goro-benches` first",
+            missing.join(", ")
+        );
         std::process::exit(2);
     }
 
