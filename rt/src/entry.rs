@@ -149,6 +149,14 @@ where
     // a late `goready` on one finds valid memory (and a runtime that will never run it).
     if sched.ngoroutine.load(Ordering::SeqCst) > 0 {
         core::mem::forget(sched.clone());
+    } else {
+        // Ms and the Sched point at each other (`allm`, `M::sched`): break the cycle, or
+        // every runtime would stay allocated.
+        let mut l = sched.lock();
+        l.allm.clear();
+        l.midle.clear();
+        l.mlocked.clear();
+        l.mwantp.clear();
     }
     core::mem::forget(guard);
     let panicked = sched
