@@ -498,8 +498,12 @@ impl M {
             let now = crate::runq::nanotime();
             // Other Ps' queues only while waiting for their young work to age: looking at
             // them otherwise keeps pulling cache lines their Ms are writing.
+            if s.nmwantp.load(Ordering::Relaxed) > 0 {
+                // An M with work of its own waits for a P: give ours up now (the idle path
+                // hands it over) rather than spin on it.
+                return false;
+            }
             if s.global.len() > 0
-                || s.nmwantp.load(Ordering::Relaxed) > 0
                 || (young
                     && s.ps[..nprocs].iter().any(|q| {
                         q.id != p.id
