@@ -412,6 +412,7 @@ impl M {
             unsafe {
                 let tick = &mut *p.schedtick.get();
                 *tick = tick.wrapping_add(1);
+                p.runq.tick();
                 if tick.is_multiple_of(GLOBAL_TICK)
                     && s.global.len() > 0
                     && let Some(gp) = s.global.get_one()

@@ -18,7 +18,7 @@
 //! its P's counter (`stamp`), and `M::runqget` runs the older of the two heads.
 
 use crate::g::{G, GRef};
-use crate::loom::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+use crate::loom::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use core::cell::UnsafeCell;
 use core::ptr;
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
@@ -39,6 +39,10 @@ pub(crate) struct LocalQ {
     /// When this queue last went from no fresh G to some (`nanotime`); owner writes,
     /// thieves read (`fresh_age`).
     fresh_since: AtomicU64,
+    /// The owner's schedule count (owner writes at every schedule; thieves read it).
+    ticks: AtomicU32,
+    /// `ticks` when the current fresh work arrived.
+    fresh_tick: AtomicU32,
 }
 
 /// Nanoseconds on a process-wide monotonic clock, for the age of queued work.
@@ -100,6 +104,8 @@ impl LocalQ {
             peek: AtomicPtr::new(ptr::null_mut()),
             stamp: AtomicU64::new(1),
             fresh_since: AtomicU64::new(0),
+            ticks: AtomicU32::new(0),
+            fresh_tick: AtomicU32::new(0),
         }
     }
 
@@ -222,7 +228,23 @@ impl LocalQ {
     fn fresh_arrives(&self) {
         if !self.has_fresh() {
             self.fresh_since.store(nanotime(), Ordering::Relaxed);
+            self.fresh_tick
+                .store(self.ticks.load(Ordering::Relaxed), Ordering::Relaxed);
         }
+    }
+
+    /// The owner went through a schedule point. Owner only.
+    pub(crate) fn tick(&self) {
+        self.ticks.store(
+            self.ticks.load(Ordering::Relaxed).wrapping_add(1),
+            Ordering::Relaxed,
+        );
+    }
+
+    /// Whether the owner has scheduled since its current fresh work arrived: it is not
+    /// stuck, and will get to its `runnext`.
+    pub(crate) fn progressed(&self) -> bool {
+        self.ticks.load(Ordering::Relaxed) != self.fresh_tick.load(Ordering::Relaxed)
     }
 
     /// How long this queue has had fresh work waiting (meaningful when `has_fresh`).
@@ -277,7 +299,10 @@ impl LocalQ {
                 return Some(unsafe { GRef::from_ptr(gp) });
             }
         }
-        if take_runnext {
+        // `runnext` is what the victim runs next: take it only from a victim stuck in one
+        // goroutine since the work arrived (Go backs off 3 µs and takes it anyway; here a
+        // G stolen from a pipeline stays off its pipeline's thread for good).
+        if take_runnext && !victim.progressed() {
             let next = victim.runnext.load(Ordering::Acquire);
             if next.is_null() {
                 return None;
