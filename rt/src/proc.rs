@@ -669,7 +669,7 @@ pub(crate) fn mcall(gp: GRef, after: After) {
     // SAFETY: gp is the running G (owned by this M); g0's context was saved by `execute`'s
     // switch. gp is published (to queues or wakers) only after this switch completes.
     unsafe { arch::switch(gp.ctx.get(), m.g0.get()) };
-    // Resumed, maybe on another M: learn that M's g0 stack for the next switch out.
+    // Resumed (on the same M: the G's home): learn g0's stack bounds for the next switch.
     #[cfg(goro_asan)]
     // SAFETY: the running G owns its fake-stack slot.
     asan_arrived(unsafe { *gp.asan_fake.get() });
