@@ -18,9 +18,10 @@
 //! Gs that may still move — the fresh ones, which have not run yet:
 //! 1. fresh Gs (`newproc`) go where Go puts them: the spawner's `runnext`, local queues,
 //!    the global queue; every 61st tick the global queue comes first; idle Ms steal half a
-//!    victim's queue — but only work that has waited `STEAL_DELAY_NS`, since where a G
-//!    first runs is where it stays (`steal_work`), and fresh work passed over by a run of
-//!    `runnext` picks goes first on its own M (`runqget`);
+//!    victim's queue — but only work that has waited `STEAL_DELAY_NS` (a lone `runnext`,
+//!    `RUNNEXT_STEAL_DELAY_NS`), since where a G first runs is where it stays
+//!    (`steal_work`), and fresh work passed over by a run of `runnext` picks goes first on
+//!    its own M (`runqget`);
 //! 2. a started G readied by its own M goes to that M's P, in `runnext`, as in Go (a
 //!    ping-pong pair stays on one M); when it waits at a tail, it waits in its M's own
 //!    queue (`M::runq`: the P's queue holds fresh Gs only, so thieves never meet a started
@@ -73,6 +74,17 @@ const GLOBAL_TICK: u32 = 61;
 const HOME_SPIN: std::time::Duration = std::time::Duration::from_micros(20);
 /// How long fresh work waits on a P before another M may steal it (`steal_work`).
 const STEAL_DELAY_NS: u64 = 50_000;
+/// How long an idle M waits for young fresh work elsewhere to become stealable.
+const YOUNG_SPIN: std::time::Duration = std::time::Duration::from_nanos(STEAL_DELAY_NS + 1_000);
+/// How long a lone fresh `runnext` waits before another M may take it (`steal_work`). The
+/// spawner's M runs it at its next schedule. What holds that M up longer than
+/// `STEAL_DELAY_NS` is mostly the OS, not its goroutine: measured in prime_sieve, the M
+/// preempted on its way out of the futex call that woke another M (the kernel put the
+/// woken M on the waker's CPU, where it spun), or waiting for the mmap lock in `madvise`.
+/// A pipeline stage taken then crosses threads at every message for good (prime_sieve:
+/// 2.3-3.1 s with such steals, 1.6-2 s without). Go takes it after 3 µs; there the
+/// stage moves back at its next wake-up.
+const RUNNEXT_STEAL_DELAY_NS: u64 = 1_000_000;
 /// How many times in a row `runnext` may go before fresh work queued behind it (`runqget`).
 const RUNNEXT_STREAK: u32 = 8;
 
@@ -471,19 +483,17 @@ impl M {
 
     /// Before this M sleeps: if it is home to goroutines that another thread may ready,
     /// watches its home queue for up to `HOME_SPIN`; if another P has fresh work too young
-    /// to steal (`young`), until that is old enough. True if something turned up. goro's
-    /// own: in Go a goroutine readied by another thread runs on that thread's P, so nobody
-    /// needs to be awake for it.
-    fn spin_for_work(&self, p: &P, nprocs: usize, young: bool) -> bool {
+    /// to steal (`young`), until that is old enough or gone. True if something turned up.
+    /// goro's own: in Go a goroutine readied by another thread runs on that thread's P, so
+    /// nobody needs to be awake for it.
+    fn spin_for_work(&self, p: &P, nprocs: usize, mut young: bool) -> bool {
         let s = &*self.sched;
-        let mut limit = std::time::Duration::ZERO;
-        if self.nhomed.load(Ordering::Relaxed) != 0 {
-            limit = HOME_SPIN;
-        }
-        if young {
-            limit = limit.max(std::time::Duration::from_nanos(STEAL_DELAY_NS + 1_000));
-        }
-        if limit.is_zero() {
+        let home = if self.nhomed.load(Ordering::Relaxed) != 0 {
+            HOME_SPIN
+        } else {
+            std::time::Duration::ZERO
+        };
+        if home.is_zero() && !young {
             return false;
         }
         let start = std::time::Instant::now();
@@ -496,25 +506,39 @@ impl M {
                 }
                 crate::loom::hint::spin_loop();
             }
-            let now = crate::runq::nanotime();
-            // Other Ps' queues only while waiting for their young work to age: looking at
-            // them otherwise keeps pulling cache lines their Ms are writing.
             if s.nmwantp.load(Ordering::Relaxed) > 0 {
                 // An M with work of its own waits for a P: give ours up now (the idle path
                 // hands it over) rather than spin on it.
                 return false;
             }
-            if s.global.len() > 0
-                || (young
-                    && s.ps[..nprocs].iter().any(|q| {
-                        q.id != p.id
-                            && q.runq.has_fresh()
-                            && q.runq.fresh_age(now) >= STEAL_DELAY_NS
-                    }))
-            {
+            if s.global.len() > 0 {
                 return true;
             }
-            if start.elapsed() >= limit || p.id >= s.gomaxprocs() {
+            // What we wait for may be on a thread waiting for this CPU (the kernel often
+            // puts a woken M on its waker's CPU): let it run.
+            crate::loom::thread::yield_now();
+            // Other Ps' queues only while waiting for their young work to age: looking at
+            // them otherwise keeps pulling cache lines their Ms are writing.
+            if young {
+                let now = crate::runq::nanotime();
+                young = false;
+                for q in &s.ps[..nprocs] {
+                    if q.id != p.id {
+                        match stealable(&q.runq, now) {
+                            Some(true) => return true,
+                            Some(false) => young = true,
+                            None => {}
+                        }
+                    }
+                }
+            }
+            let spun = start.elapsed();
+            if young && spun >= YOUNG_SPIN {
+                // What is left is a lone `runnext`: this M goes idle, sees it in its last
+                // look (`stopm_idling`) and comes back for it until it can be taken.
+                young = false;
+            }
+            if (!young && spun >= home) || p.id >= s.gomaxprocs() {
                 return false;
             }
         }
@@ -537,12 +561,16 @@ impl M {
             let start = fastrand(nprocs);
             for i in 0..nprocs {
                 let victim = &s.ps[(start + i) % nprocs];
-                if victim.id == p.id || !victim.runq.has_fresh() {
+                if victim.id == p.id {
                     continue;
                 }
-                if victim.runq.fresh_age(now) < STEAL_DELAY_NS {
-                    young = true;
-                    continue;
+                match stealable(&victim.runq, now) {
+                    None => continue,
+                    Some(false) => {
+                        young = true;
+                        continue;
+                    }
+                    Some(true) => {}
                 }
                 // SAFETY: we hold `p`.
                 if let Some(gp) = unsafe { p.runq.steal_from(&victim.runq, round == 3) } {
@@ -647,6 +675,21 @@ impl CellPtrExt for Cell<*const P> {
         // SAFETY: a non-null P pointer in an M is a P of its runtime that it holds.
         unsafe { self.get().as_ref() }
     }
+}
+
+/// Whether thieves may take fresh work from `q` now (`Some(true)`), only later (`Some(false)`:
+/// it is younger than its steal delay), or it has none (`None`). Queued work waits
+/// `STEAL_DELAY_NS`; a lone `runnext`, `RUNNEXT_STEAL_DELAY_NS`.
+fn stealable(q: &LocalQ, now: u64) -> Option<bool> {
+    if !q.has_fresh() {
+        return None;
+    }
+    let delay = if q.has_queued_fresh() {
+        STEAL_DELAY_NS
+    } else {
+        RUNNEXT_STEAL_DELAY_NS
+    };
+    Some(q.fresh_age(now) >= delay)
 }
 
 /// Switches from the running G to its M's g0, asking for `after`. Returns when the G is
