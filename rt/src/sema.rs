@@ -22,9 +22,9 @@
 //!    once it unlocks: the waiter may be gone by then (see kills, below).
 //!
 //! Lost wake-ups (Go's rule): a waiter increments `nwait` under the lock and *then* looks at
-//! the counter once more; a releaser increments the counter and *then* reads `nwait` (all
-//! SeqCst). So either the waiter sees the unit, or the releaser sees the waiter and looks
-//! for it under the lock.
+//! the counter once more; a releaser increments the counter and *then* reads `nwait`. Both
+//! reads are read-modify-writes (`recheck`, `nwait_rmw`), so either the waiter sees the
+//! unit, or the releaser sees the waiter and looks for it under the lock.
 //!
 //! **Kills** (goro's own; Go never unwinds a parked goroutine). When a runtime ends, its
 //! parked goroutines are resumed to unwind (`shutdown.rs`), and a releaser may have picked
@@ -274,6 +274,20 @@ pub(crate) fn cansemacquire(addr: &AtomicU32) -> bool {
     }
 }
 
+/// The waiter's last look at the counter, after counting itself in `nwait`: a
+/// read-modify-write, so that it and the releaser's `nwait_rmw` cannot both miss the other's
+/// write. (Go uses seq-cst loads, which give the same on hardware; loom, which models
+/// SeqCst as acquire/release, finds the store-buffer lost wake-up with plain loads, and so
+/// would a weaker memory model. Both sides are off the fast paths.)
+fn recheck(addr: &AtomicU32) -> bool {
+    addr.fetch_add(0, Ordering::SeqCst) != 0 && cansemacquire(addr)
+}
+
+/// The releaser's look at `nwait` after adding its unit (see `recheck`).
+fn nwait_rmw(root: &Root) -> u32 {
+    root.nwait.fetch_add(0, Ordering::SeqCst)
+}
+
 /// Takes a unit from `addr`, parking until one is released; `lifo` queues at the head of
 /// the address's waiters. Go: semacquire1.
 ///
@@ -319,7 +333,7 @@ fn semacquire_slow(
         root.lock.lock();
         // Before the last look at the counter: a releaser from now on sees us.
         root.nwait.fetch_add(1, Ordering::SeqCst);
-        if cansemacquire(addr) {
+        if recheck(addr) {
             root.nwait.fetch_sub(1, Ordering::SeqCst);
             // SAFETY: taken above.
             unsafe { root.lock.unlock() };
@@ -419,7 +433,7 @@ pub(crate) fn semrelease(addr: &AtomicU32, handoff: bool) {
     let root = root_for(addr);
     addr.fetch_add(1, Ordering::SeqCst);
     // After the add: a waiter that queued before it is counted here (the header's rule).
-    if root.nwait.load(Ordering::SeqCst) == 0 {
+    if nwait_rmw(root) == 0 {
         return;
     }
     root.lock.lock();
