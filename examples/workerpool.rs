@@ -20,7 +20,7 @@ fn collatz_steps(mut n: u64) -> u64 {
     assert!(n > 0, "nonpositive input");
     let mut steps = 0;
     while n > 1 {
-        n = if n % 2 == 0 {
+        n = if n.is_multiple_of(2) {
             n / 2
         } else {
             n.checked_mul(3)
