@@ -49,6 +49,12 @@ pub mod runtime {
     pub use goro_rt::runtime::*;
 }
 
+/// Go's `sync` package: `Mutex`, `RWMutex`, `Cond`, `WaitGroup`, `Once`, and the weighted
+/// `Semaphore` of `golang.org/x/sync/semaphore`.
+pub mod sync {
+    pub use goro_rt::sync::*;
+}
+
 /// Panic payloads and helpers: `Goexit`, `payload_str`.
 pub mod panic {
     pub use goro_rt::panic::{Goexit, payload_str};
@@ -56,6 +62,7 @@ pub mod panic {
 
 /// Everything a Go port usually needs: `use goro::prelude::*;`.
 pub mod prelude {
+    pub use crate::sync::{Mutex, WaitGroup};
     pub use crate::{Chan, Receiver, Sender};
     pub use goro_macros::{chan, go, select};
     pub use std::time::Duration;

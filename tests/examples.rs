@@ -14,6 +14,8 @@
 
 use std::process::Command;
 
+#[path = "../examples/countermap.rs"]
+mod countermap;
 #[path = "../examples/doubleselect.rs"]
 mod doubleselect;
 #[path = "../examples/fifo.rs"]
@@ -24,6 +26,8 @@ mod goroutines;
 mod nonblock;
 #[path = "../examples/perm.rs"]
 mod perm;
+#[path = "../examples/philosophers.rs"]
+mod philosophers;
 #[path = "../examples/powser1.rs"]
 mod powser1;
 #[path = "../examples/select3.rs"]
@@ -34,6 +38,10 @@ mod sendstmt;
 mod sieve1;
 #[path = "../examples/sieve2.rs"]
 mod sieve2;
+#[path = "../examples/waitgroup.rs"]
+mod waitgroup;
+#[path = "../examples/workerpool.rs"]
+mod workerpool;
 
 /// In the child: runs the example's `main`. In the parent: runs the child and checks that
 /// it exits with status 0 and that its standard output contains every line of `want`.
@@ -181,5 +189,55 @@ fn perm() {
         "perm",
         perm::main,
         &["perm: every operation Go's perm.go accepts works, on the matching view"],
+    );
+}
+
+#[test]
+fn philosophers() {
+    let mut want: Vec<String> = (0..5)
+        .map(|i| format!("philosopher {i} ate 3 times"))
+        .collect();
+    want.push("dinner is over: every philosopher ate 3 times, nobody deadlocked".into());
+    let want: Vec<&str> = want.iter().map(String::as_str).collect();
+    example("philosophers", philosophers::main, &want);
+}
+
+#[test]
+fn workerpool() {
+    example(
+        "workerpool",
+        workerpool::main,
+        // Go's `// Output:` line for Example_workerPool.
+        &["[0 1 7 2 5 8 16 3 19 6 14 9 9 17 17 4 12 20 20 7 7 15 15 10 23 10 111 18 18 18 106 5]"],
+    );
+}
+
+#[test]
+fn countermap() {
+    example(
+        "countermap",
+        countermap::main,
+        &[
+            "and: 1",
+            "go: 4",
+            "gopher: 2",
+            "runs: 2",
+            "runtime: 2",
+            "the: 3",
+            "14 words counted by 8 writers while 4 readers watched",
+        ],
+    );
+}
+
+#[test]
+fn waitgroup() {
+    example(
+        "waitgroup",
+        waitgroup::main,
+        &[
+            "results: [1, 5, 14, 30, 55, 91, 140, 204, 285, 385]",
+            "squares: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]",
+            "the WaitGroup was reused: both rounds complete",
+        ],
     );
 }

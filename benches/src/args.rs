@@ -107,7 +107,7 @@ impl Flags {
 
     /// Exits with status 2 and `why`: this workload has no version for `imp` (the runner
     /// never asks for one; its cell reads `n/a`).
-    pub fn not_applicable(&self, imp: Impl, why: &str) -> ! {
+    pub fn not_applicable(&self, imp: impl fmt::Display, why: &str) -> ! {
         eprintln!("{}: no {imp} version: {why}", self.program);
         process::exit(2)
     }

@@ -112,3 +112,52 @@ fn a_peer_without_a_version_says_so() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no crossbeam version"), "{err}");
 }
+
+// ---- sync workloads: their peers are locks (`--impl goro|std|parking_lot|tokio`) --------
+
+#[test]
+fn mutex_uncontended() {
+    let bin = env!("CARGO_BIN_EXE_mutex_uncontended");
+    let impls = ["goro", "std", "parking_lot", "tokio"];
+    check(bin, &["--n", "20000"], &impls, "mutex_uncontended", "ns/op");
+}
+
+#[test]
+fn mutex_contended() {
+    let bin = env!("CARGO_BIN_EXE_mutex_contended");
+    let impls = ["goro", "std", "parking_lot", "tokio"];
+    let args = ["--n", "20000", "--procs", "2"];
+    check(bin, &args, &impls, "mutex_contended_p2", "ns/op");
+}
+
+#[test]
+fn rwmutex_read99() {
+    let bin = env!("CARGO_BIN_EXE_rwmutex_read99");
+    let impls = ["goro", "std", "parking_lot", "tokio"];
+    check(bin, &["--n", "20000"], &impls, "rwmutex_read99", "ns/op");
+}
+
+#[test]
+fn waitgroup() {
+    let bin = env!("CARGO_BIN_EXE_waitgroup");
+    check(
+        bin,
+        &["--rounds", "5"],
+        &["goro"],
+        "waitgroup_1000",
+        "us/round",
+    );
+}
+
+#[test]
+fn semaphore() {
+    let bin = env!("CARGO_BIN_EXE_semaphore");
+    let impls = ["goro", "tokio"];
+    check(
+        bin,
+        &["--n", "20000"],
+        &impls,
+        "semaphore_contended",
+        "ns/op",
+    );
+}

@@ -68,7 +68,9 @@ pub enum WaitReason {
     SyncRWMutexLock,
     /// Blocked in `Cond::wait`.
     SyncCondWait,
-    /// Blocked in `WaitGroup::wait` or another semaphore acquire.
+    /// Blocked in `WaitGroup::wait`.
+    SyncWaitGroupWait,
+    /// Blocked in a semaphore acquire (`sync::Semaphore::acquire`).
     SemAcquire,
     /// Blocked in `time::sleep`.
     Sleep,
@@ -97,6 +99,7 @@ impl WaitReason {
             WaitReason::SyncRWMutexRLock => "sync.RWMutex.RLock",
             WaitReason::SyncRWMutexLock => "sync.RWMutex.Lock",
             WaitReason::SyncCondWait => "sync.Cond.Wait",
+            WaitReason::SyncWaitGroupWait => "sync.WaitGroup.Wait",
             WaitReason::SemAcquire => "semacquire",
             WaitReason::Sleep => "sleep",
             WaitReason::IoWait => "IO wait",
@@ -108,7 +111,7 @@ impl WaitReason {
 
     /// Decodes `reason as u8`, for a G's stored wait reason.
     pub fn from_u8(v: u8) -> WaitReason {
-        const ALL: [WaitReason; 17] = [
+        const ALL: [WaitReason; 18] = [
             WaitReason::Zero,
             WaitReason::ChanReceive,
             WaitReason::ChanSend,
@@ -120,6 +123,7 @@ impl WaitReason {
             WaitReason::SyncRWMutexRLock,
             WaitReason::SyncRWMutexLock,
             WaitReason::SyncCondWait,
+            WaitReason::SyncWaitGroupWait,
             WaitReason::SemAcquire,
             WaitReason::Sleep,
             WaitReason::IoWait,

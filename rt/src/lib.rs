@@ -4,7 +4,8 @@
 //! Modules, one Go runtime concept each: `arch` (context switch), `stack`, `g`, `funcval`,
 //! `proc` (the scheduler loop), `newproc`, `m` (threads), `homeq` (an M's queue of its own
 //! goroutines readied elsewhere), `procresize`, `lockosthread`, `syscall`, `tls`, `runq`,
-//! `park`, `note`, `gfree`, `signal`, `panic`, `join`, `entry`, `shutdown`, [`runtime`].
+//! `park`, `note`, `gfree`, `signal`, `panic`, `join`, `entry`, `shutdown`, [`runtime`],
+//! `sema` (semaphores keyed by address), `notify` (Cond's ticket list), [`sync`].
 //! Each file opens with what it owns; `proc.rs` states the scheduler's central rule: a
 //! goroutine that has started runs only on its home thread.
 #![warn(missing_docs)]
@@ -25,6 +26,7 @@ mod loom;
 mod m;
 mod newproc;
 mod note;
+mod notify;
 /// Go's panic, goexit and fatal-error texts and mechanisms.
 pub mod panic;
 /// gopark / goready: the block/wake API channels and sync types build on.
@@ -33,12 +35,14 @@ mod proc;
 mod procresize;
 mod runq;
 pub mod runtime;
+mod sema;
 pub mod share;
 mod shutdown;
 mod signal;
 mod sigquit;
 mod stack;
 pub mod sudog;
+pub mod sync;
 mod syscall;
 mod tls;
 mod traceback;

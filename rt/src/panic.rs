@@ -210,6 +210,14 @@ pub fn throw(msg: &str) -> ! {
     exit(2)
 }
 
+/// The program broke a rule it cannot recover from (unlocking an unlocked mutex): print
+/// `fatal error: <msg>` and exit 2, as [`throw`] does; no `recover` or `catch_unwind`
+/// stops it. Go: runtime.fatal (sync's `fatal`).
+#[doc(hidden)]
+pub fn fatal(msg: &str) -> ! {
+    throw(msg)
+}
+
 /// Leaves the process at once with `code`, as Go's exit does (no unwinding, no destructors
 /// of other goroutines).
 pub(crate) fn exit(code: i32) -> ! {

@@ -765,3 +765,48 @@ pub(crate) fn fastrand(n: usize) -> usize {
         (x % n.max(1) as u64) as usize
     })
 }
+
+/// How many times a `sync::Mutex` waiter spins before it queues, and how many pauses each
+/// spin is. Go: active_spin, active_spin_cnt.
+const SYNC_ACTIVE_SPIN: u32 = 4;
+const SYNC_ACTIVE_SPIN_CNT: u32 = 30;
+
+/// Whether a `sync::Mutex` waiter may spin for the `i`th time: on a multicore machine, fewer
+/// than 4 times, while another P is running goroutines (the holder may be one of them, about
+/// to unlock) and this P has nothing else to run. Cheap: a few relaxed loads. A plain thread
+/// (no P) may spin on a multicore machine: it would otherwise sleep on a futex. Go:
+/// sync_runtime_canSpin.
+pub(crate) fn can_spin(i: u32) -> bool {
+    if cfg!(goro_loom) || i >= SYNC_ACTIVE_SPIN || ncpu() <= 1 {
+        return false;
+    }
+    let m = getm();
+    if m.is_null() {
+        return true;
+    }
+    // SAFETY: a non-null TLS M is this thread's live M.
+    let m = unsafe { &*m };
+    let s = &*m.sched;
+    let idle = s.npidle.load(Ordering::Relaxed) + s.nmspinning.load(Ordering::Relaxed);
+    if s.gomaxprocs.load(Ordering::Relaxed) <= idle + 1 {
+        return false;
+    }
+    // SAFETY: a non-null P pointer in an M is a P it holds (we are its thread).
+    match unsafe { m.p.get().as_ref() } {
+        Some(p) => p.runq.is_empty() && m.runq_is_empty() && m.homeq.is_empty(),
+        None => false,
+    }
+}
+
+/// One spin of a `sync::Mutex` waiter. Go: sync_runtime_doSpin (procyield).
+pub(crate) fn do_spin() {
+    for _ in 0..SYNC_ACTIVE_SPIN_CNT {
+        crate::loom::hint::spin_loop();
+    }
+}
+
+/// The number of CPUs, read once. Go: ncpu.
+fn ncpu() -> usize {
+    static NCPU: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *NCPU.get_or_init(crate::runtime::num_cpu)
+}

@@ -52,8 +52,13 @@ impl Sched {
 }
 
 /// Readies `gp`, if it is parked and may be killed, to unwind on its home M.
+///
+/// A G that parked while already unwinding from a kill is left parked: resuming it would
+/// not unwind it again, only wake it with nothing done (a destructor that waits for a
+/// lock to be handed over, `sync`'s waiters, relies on sleeping until it is).
 pub(crate) fn kill_parked(gp: GRef) {
     if gp.is_thread()
+        || gp.unwinding.load(Ordering::Acquire)
         || gp.lockedint.load(Ordering::Relaxed) != 0
         || WaitReason::from_u8(gp.waitreason.load(Ordering::Relaxed)) == WaitReason::Syscall
     {

@@ -11,3 +11,35 @@ pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
         goro::runtime::gosched();
     }
 }
+
+/// How many goroutines of this runtime are parked with wait reason `reason` (Go's text, as
+/// in `goroutine 7 [sync.Mutex.Lock]:`), from `runtime::stack(true)`.
+#[allow(dead_code, reason = "each test file uses a different subset")]
+pub fn parked(reason: &str) -> usize {
+    goro::runtime::stack(true)
+        .matches(&format!("[{reason}]:"))
+        .count()
+}
+
+/// Runs the current test binary again with only `test` selected and `GORO_CHILD=1`, and
+/// returns (exit code or -signal, stderr): for behaviour that ends the process.
+#[allow(dead_code, reason = "each test file uses a different subset")]
+pub fn run_child(test: &str) -> (i32, String) {
+    use std::os::unix::process::ExitStatusExt;
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env("GORO_CHILD", "1")
+        .output()
+        .expect("spawn child test process");
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| -out.status.signal().unwrap_or(0));
+    (code, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// True in the child process started by `run_child`.
+#[allow(dead_code, reason = "each test file uses a different subset")]
+pub fn is_child() -> bool {
+    std::env::var_os("GORO_CHILD").is_some()
+}

@@ -2,7 +2,7 @@
 //! prints the medians side by side with the goro/Go ratio.
 //!
 //! `cargo run --release -p goro-benches --bin runner [-- [--runs N] [--timeout S]
-//! [--impls goro,go,may,tokio,crossbeam] [workload...]]`
+//! [--impls goro,go,may,tokio,crossbeam,std,parking_lot] [workload...]]`
 //!
 //! Steps:
 //! 1. The workload binaries are the ones cargo built beside this one (same directory as
@@ -27,7 +27,8 @@ struct Case {
     workload: &'static str,
     args: &'static [&'static str],
     name: &'static str,
-    /// The peer columns (may, tokio, crossbeam) this workload has a version for; the others
+    /// The peer columns (may, tokio, crossbeam, std, parking_lot) this workload has a version
+    /// for; the others
     /// read `n/a`. goro and Go always run.
     peers: &'static [&'static str],
     /// Extra arguments for one column, after `args` (a later flag wins): a smaller `--n` for a
@@ -121,10 +122,39 @@ const CASES: &[Case] = &[
     },
     case("skynet", &[], "skynet", &["tokio"]),
     case("prime_sieve", &[], "prime_sieve", &["tokio"]),
+    // goro::sync; peers are locks: std and parking_lot on OS threads, tokio's in tasks.
+    case(
+        "mutex_uncontended",
+        &[],
+        "mutex_uncontended",
+        &["tokio", "std", "parking_lot"],
+    ),
+    case(
+        "mutex_contended",
+        &["--procs", "2"],
+        "mutex_contended_p2",
+        &["tokio", "std", "parking_lot"],
+    ),
+    case(
+        "rwmutex_read99",
+        &[],
+        "rwmutex_read99",
+        &["tokio", "std", "parking_lot"],
+    ),
+    case("waitgroup", &[], "waitgroup_1000", &[]),
+    case("semaphore", &[], "semaphore_contended", &["tokio"]),
 ];
 
 /// The columns: goro, Go, then the peers.
-const IMPLS: &[&str] = &["goro", "go", "may", "tokio", "crossbeam"];
+const IMPLS: &[&str] = &[
+    "goro",
+    "go",
+    "may",
+    "tokio",
+    "crossbeam",
+    "std",
+    "parking_lot",
+];
 
 /// What one cell of the table shows.
 enum Cell {
@@ -267,7 +297,7 @@ fn parse_options() -> Options {
     let usage = |msg: &str| -> ! {
         eprintln!(
             "{msg}\nusage: runner [--runs N] [--timeout SECONDS] \
-             [--impls goro,go,may,tokio,crossbeam] [workload...]\nworkloads: {}",
+             [--impls goro,go,may,tokio,crossbeam,std,parking_lot] [workload...]\nworkloads: {}",
             workload_names().join(" ")
         );
         std::process::exit(2)

@@ -1,4 +1,7 @@
 //! Loom models of crate-private protocols (`--cfg goro_loom`; see STYLE H5).
 mod loom_homeq;
 mod loom_lock;
+mod loom_mutex;
 mod loom_park;
+mod loom_sema;
+mod loom_sync;

@@ -1,0 +1,484 @@
+//! `RWMutex<T>`: Go's sync.RWMutex, with the data it guards. Go: sync/rwmutex.go.
+//!
+//! Fields as Go's: `w` (a `Mutex` writers take first, so one writer at a time proceeds),
+//! `writer_sem` (the pending writer waits here for the readers it found active),
+//! `reader_sem` (readers wait here for the writer), `reader_count` (readers holding or
+//! waiting; `MAX_READERS` is subtracted while a writer is pending or holding, so a negative
+//! count tells an arriving reader to wait), `reader_wait` (the readers a pending writer
+//! still waits for).
+//!
+//! Writers are not starved: once a writer has subtracted `MAX_READERS`, new readers queue
+//! behind it; it waits only for the readers that were active then (`reader_wait`), and on
+//! unlock releases exactly the readers that queued meanwhile (the count it adds back).
+//!
+//! A waiter whose runtime ends while it is parked finishes acquiring (the unit it waits for
+//! is owed to it), releases, then unwinds (`sema.rs`), so the others are not stuck.
+
+use super::mutex::RawMutex;
+use crate::g::WaitReason;
+use crate::loom::atomic::{AtomicI32, AtomicU32, Ordering};
+use crate::sema::{semacquire, semrelease};
+use core::cell::UnsafeCell;
+use core::fmt;
+use core::marker::PhantomData;
+use core::ops::{Deref, DerefMut};
+
+/// The most readers at once. Go: rwmutexMaxReaders.
+const MAX_READERS: i32 = 1 << 30;
+
+/// Go's fatal text for releasing a read lock nobody holds.
+pub const RUNLOCK_OF_UNLOCKED: &str = "sync: RUnlock of unlocked RWMutex";
+/// Go's fatal text for releasing a write lock nobody holds.
+pub const UNLOCK_OF_UNLOCKED_RW: &str = "sync: Unlock of unlocked RWMutex";
+
+/// The lock of an [`RWMutex`], without data. Go: sync.RWMutex.
+struct RawRWMutex {
+    w: RawMutex,
+    writer_sem: AtomicU32,
+    reader_sem: AtomicU32,
+    reader_count: AtomicI32,
+    reader_wait: AtomicI32,
+}
+
+impl RawRWMutex {
+    #[cfg(not(goro_loom))]
+    const fn new() -> RawRWMutex {
+        RawRWMutex {
+            w: RawMutex::new(),
+            writer_sem: AtomicU32::new(0),
+            reader_sem: AtomicU32::new(0),
+            reader_count: AtomicI32::new(0),
+            reader_wait: AtomicI32::new(0),
+        }
+    }
+
+    #[cfg(goro_loom)]
+    fn new() -> RawRWMutex {
+        RawRWMutex {
+            w: RawMutex::new(),
+            writer_sem: AtomicU32::new(0),
+            reader_sem: AtomicU32::new(0),
+            reader_count: AtomicI32::new(0),
+            reader_wait: AtomicI32::new(0),
+        }
+    }
+
+    /// Go: RWMutex.RLock.
+    #[inline]
+    fn rlock(&self) {
+        if self.reader_count.fetch_add(1, Ordering::Acquire) + 1 < 0 {
+            // A writer is pending: wait for its unlock, which releases us.
+            if let Err(k) = semacquire(&self.reader_sem, false, WaitReason::SyncRWMutexRLock) {
+                self.runlock();
+                k.resume();
+            }
+        }
+    }
+
+    /// Go: RWMutex.TryRLock.
+    fn try_rlock(&self) -> bool {
+        let mut c = self.reader_count.load(Ordering::Relaxed);
+        loop {
+            if c < 0 {
+                return false;
+            }
+            match self.reader_count.compare_exchange_weak(
+                c,
+                c + 1,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => c = now,
+            }
+        }
+    }
+
+    /// Go: RWMutex.RUnlock.
+    #[inline]
+    fn runlock(&self) {
+        let r = self.reader_count.fetch_sub(1, Ordering::Release) - 1;
+        if r < 0 {
+            self.runlock_slow(r);
+        }
+    }
+
+    #[cold]
+    fn runlock_slow(&self, r: i32) {
+        if r + 1 == 0 || r + 1 == -MAX_READERS {
+            crate::panic::fatal(RUNLOCK_OF_UNLOCKED);
+        }
+        // A writer is pending: the last reader it waits for lets it in.
+        if self.reader_wait.fetch_sub(1, Ordering::AcqRel) - 1 == 0 {
+            semrelease(&self.writer_sem, false);
+        }
+    }
+
+    /// Go: RWMutex.Lock.
+    fn lock(&self) {
+        // First, beat the other writers.
+        self.w.lock();
+        // Then announce ourselves to readers.
+        // (The count before: the readers active now.)
+        let r = self.reader_count.fetch_sub(MAX_READERS, Ordering::AcqRel);
+        // Wait for the readers active now.
+        if r != 0
+            && self.reader_wait.fetch_add(r, Ordering::AcqRel) + r != 0
+            && let Err(k) = semacquire(&self.writer_sem, false, WaitReason::SyncRWMutexLock)
+        {
+            self.unlock();
+            k.resume();
+        }
+    }
+
+    /// Go: RWMutex.TryLock.
+    fn try_lock(&self) -> bool {
+        if !self.w.try_lock() {
+            return false;
+        }
+        if self
+            .reader_count
+            .compare_exchange(0, -MAX_READERS, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            self.w.unlock();
+            return false;
+        }
+        true
+    }
+
+    /// Go: RWMutex.Unlock.
+    fn unlock(&self) {
+        // Tell readers there is no writer any more.
+        let r = self.reader_count.fetch_add(MAX_READERS, Ordering::Release) + MAX_READERS;
+        if r >= MAX_READERS {
+            crate::panic::fatal(UNLOCK_OF_UNLOCKED_RW);
+        }
+        // Let in the readers that queued behind us.
+        for _ in 0..r {
+            semrelease(&self.reader_sem, false);
+        }
+        // Let in the next writer.
+        self.w.unlock();
+    }
+}
+
+/// A reader-writer lock that owns its data: Go's `sync.RWMutex`, with guards. Any number of
+/// readers, or one writer. A blocked caller parks its goroutine (or plain thread).
+///
+/// As Go: once a writer is waiting, new readers wait behind it, so a stream of readers
+/// cannot starve writers; the writer waits only for the readers already inside. Readers do
+/// not nest safely: a reader that takes the read lock again while a writer waits deadlocks
+/// (Go: the same). No poisoning.
+///
+/// `RWMutex<()>` also has Go's explicit `rlock`/`runlock`/`lock`/`unlock`, for verbatim
+/// ports.
+///
+/// # Examples
+/// ```
+/// use goro::sync::RWMutex;
+/// use std::collections::HashMap;
+/// use std::sync::Arc;
+///
+/// goro::run(|| {
+///     let m = Arc::new(RWMutex::new(HashMap::new()));
+///     let w = m.clone();
+///     goro::spawn(move || w.write().insert("go", 1)).join().unwrap();
+///     assert_eq!(m.read().get("go"), Some(&1));
+/// });
+/// ```
+pub struct RWMutex<T: ?Sized = ()> {
+    raw: RawRWMutex,
+    data: UnsafeCell<T>,
+}
+
+// SAFETY: the RWMutex owns its T; moving it moves the T.
+unsafe impl<T: ?Sized + Send> Send for RWMutex<T> {}
+// SAFETY: readers on several threads share `&T` at once (T: Sync); a writer gets `&mut T`
+// on any thread (T: Send). The lock orders every access, as std's RwLock.
+unsafe impl<T: ?Sized + Send + Sync> Sync for RWMutex<T> {}
+
+/// Shared access to an [`RWMutex`]'s data; releases the read lock when dropped. `!Send`.
+///
+/// # Examples
+/// ```
+/// let m = goro::sync::RWMutex::new(5);
+/// let (a, b) = (m.read(), m.read()); // readers share
+/// assert_eq!(*a + *b, 10);
+/// ```
+#[must_use = "if unused the RWMutex will immediately unlock"]
+pub struct RWMutexReadGuard<'a, T: ?Sized + 'a> {
+    lock: &'a RWMutex<T>,
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Exclusive access to an [`RWMutex`]'s data; releases the write lock when dropped.
+/// `!Send`.
+///
+/// # Examples
+/// ```
+/// let m = goro::sync::RWMutex::new(5);
+/// *m.write() += 1;
+/// assert_eq!(*m.read(), 6);
+/// ```
+#[must_use = "if unused the RWMutex will immediately unlock"]
+pub struct RWMutexWriteGuard<'a, T: ?Sized + 'a> {
+    lock: &'a RWMutex<T>,
+    _not_send: PhantomData<*const ()>,
+}
+
+// SAFETY: both guards only give `&T` through a shared reference: shareable if T is Sync.
+unsafe impl<T: ?Sized + Sync> Sync for RWMutexReadGuard<'_, T> {}
+// SAFETY: as above.
+unsafe impl<T: ?Sized + Sync> Sync for RWMutexWriteGuard<'_, T> {}
+
+impl<T> RWMutex<T> {
+    /// An unlocked RWMutex holding `value`; `const`, so it can be a `static`.
+    ///
+    /// # Examples
+    /// ```
+    /// static CONFIG: goro::sync::RWMutex<u32> = goro::sync::RWMutex::new(1);
+    /// assert_eq!(*CONFIG.read(), 1);
+    /// ```
+    #[cfg(not(goro_loom))]
+    pub const fn new(value: T) -> RWMutex<T> {
+        RWMutex {
+            raw: RawRWMutex::new(),
+            data: UnsafeCell::new(value),
+        }
+    }
+
+    /// An unlocked RWMutex holding `value` (loom build: not `const`).
+    #[cfg(goro_loom)]
+    pub fn new(value: T) -> RWMutex<T> {
+        RWMutex {
+            raw: RawRWMutex::new(),
+            data: UnsafeCell::new(value),
+        }
+    }
+
+    /// Consumes the lock and returns its data.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(goro::sync::RWMutex::new(3).into_inner(), 3);
+    /// ```
+    pub fn into_inner(self) -> T {
+        self.data.into_inner()
+    }
+}
+
+impl<T: ?Sized> RWMutex<T> {
+    /// Takes the read lock, parking while a writer holds or waits for the lock. Go:
+    /// `rw.RLock()` … `defer rw.RUnlock()`.
+    ///
+    /// # Examples
+    /// ```
+    /// let m = goro::sync::RWMutex::new(vec![1, 2]);
+    /// assert_eq!(m.read().len(), 2);
+    /// ```
+    #[inline]
+    pub fn read(&self) -> RWMutexReadGuard<'_, T> {
+        self.raw.rlock();
+        RWMutexReadGuard {
+            lock: self,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Takes the write lock, parking while anyone holds the lock. Go: `rw.Lock()` …
+    /// `defer rw.Unlock()`.
+    ///
+    /// # Examples
+    /// ```
+    /// let m = goro::sync::RWMutex::new(vec![1, 2]);
+    /// m.write().push(3);
+    /// assert_eq!(*m.read(), [1, 2, 3]);
+    /// ```
+    pub fn write(&self) -> RWMutexWriteGuard<'_, T> {
+        self.raw.lock();
+        RWMutexWriteGuard {
+            lock: self,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Takes the read lock if that needs no waiting. Go: `rw.TryRLock()`.
+    ///
+    /// # Examples
+    /// ```
+    /// let m = goro::sync::RWMutex::new(0);
+    /// let w = m.write();
+    /// assert!(m.try_read().is_none());
+    /// drop(w);
+    /// assert!(m.try_read().is_some());
+    /// ```
+    pub fn try_read(&self) -> Option<RWMutexReadGuard<'_, T>> {
+        self.raw.try_rlock().then(|| RWMutexReadGuard {
+            lock: self,
+            _not_send: PhantomData,
+        })
+    }
+
+    /// Takes the write lock if that needs no waiting. Go: `rw.TryLock()`.
+    ///
+    /// # Examples
+    /// ```
+    /// let m = goro::sync::RWMutex::new(0);
+    /// let r = m.read();
+    /// assert!(m.try_write().is_none());
+    /// drop(r);
+    /// assert!(m.try_write().is_some());
+    /// ```
+    pub fn try_write(&self) -> Option<RWMutexWriteGuard<'_, T>> {
+        self.raw.try_lock().then(|| RWMutexWriteGuard {
+            lock: self,
+            _not_send: PhantomData,
+        })
+    }
+
+    /// A mutable reference to the data, without locking (`&mut self` proves exclusivity).
+    ///
+    /// # Examples
+    /// ```
+    /// let mut m = goro::sync::RWMutex::new(1);
+    /// *m.get_mut() = 2;
+    /// assert_eq!(*m.read(), 2);
+    /// ```
+    pub fn get_mut(&mut self) -> &mut T {
+        self.data.get_mut()
+    }
+}
+
+impl RWMutex<()> {
+    /// Go's `rw.RLock()` without a guard, for verbatim ports; pair with
+    /// [`runlock`](RWMutex::runlock).
+    ///
+    /// # Examples
+    /// ```
+    /// static RW: goro::sync::RWMutex = goro::sync::RWMutex::new(());
+    /// RW.rlock();
+    /// assert!(RW.try_write().is_none());
+    /// RW.runlock();
+    /// assert!(RW.try_write().is_some());
+    /// ```
+    pub fn rlock(&self) {
+        self.raw.rlock();
+    }
+
+    /// Go's `rw.RUnlock()`.
+    ///
+    /// # Panics
+    /// Go's fatal error, which nothing recovers: without a read lock held, prints
+    /// `fatal error: sync: RUnlock of unlocked RWMutex` and exits with status 2.
+    ///
+    /// # Examples
+    /// ```
+    /// let rw = goro::sync::RWMutex::new(());
+    /// rw.rlock();
+    /// rw.runlock();
+    /// ```
+    pub fn runlock(&self) {
+        self.raw.runlock();
+    }
+
+    /// Go's `rw.Lock()` without a guard; pair with [`unlock`](RWMutex::unlock).
+    ///
+    /// # Examples
+    /// ```
+    /// let rw = goro::sync::RWMutex::new(());
+    /// rw.lock();
+    /// assert!(rw.try_read().is_none());
+    /// rw.unlock();
+    /// ```
+    pub fn lock(&self) {
+        self.raw.lock();
+    }
+
+    /// Go's `rw.Unlock()`.
+    ///
+    /// # Panics
+    /// Go's fatal error: without the write lock held, prints
+    /// `fatal error: sync: Unlock of unlocked RWMutex` and exits with status 2.
+    ///
+    /// # Examples
+    /// ```
+    /// let rw = goro::sync::RWMutex::new(());
+    /// rw.lock();
+    /// rw.unlock();
+    /// assert!(rw.try_write().is_some());
+    /// ```
+    pub fn unlock(&self) {
+        self.raw.unlock();
+    }
+}
+
+impl<T: Default> Default for RWMutex<T> {
+    fn default() -> RWMutex<T> {
+        RWMutex::new(T::default())
+    }
+}
+
+impl<T> From<T> for RWMutex<T> {
+    fn from(value: T) -> RWMutex<T> {
+        RWMutex::new(value)
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for RWMutex<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("RWMutex");
+        match self.try_read() {
+            Some(g) => d.field("data", &&*g),
+            None => d.field("data", &format_args!("<locked>")),
+        };
+        d.finish_non_exhaustive()
+    }
+}
+
+impl<T: ?Sized> Deref for RWMutexReadGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the read lock is held: no writer has `&mut T` until it is released.
+        unsafe { &*self.lock.data.get() }
+    }
+}
+
+impl<T: ?Sized> Drop for RWMutexReadGuard<'_, T> {
+    fn drop(&mut self) {
+        self.lock.raw.runlock();
+    }
+}
+
+impl<T: ?Sized> Deref for RWMutexWriteGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the write lock is held: nobody else has any reference to the data.
+        unsafe { &*self.lock.data.get() }
+    }
+}
+
+impl<T: ?Sized> DerefMut for RWMutexWriteGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`, and `&mut self` makes this the only use of the guard.
+        unsafe { &mut *self.lock.data.get() }
+    }
+}
+
+impl<T: ?Sized> Drop for RWMutexWriteGuard<'_, T> {
+    fn drop(&mut self) {
+        self.lock.raw.unlock();
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for RWMutexReadGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for RWMutexWriteGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
