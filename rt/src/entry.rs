@@ -140,11 +140,17 @@ where
     M::mstart(m0);
     sched.join_ms();
     crate::tls::restore_tls(saved);
-    if !sched.main_done.load(Ordering::SeqCst) {
+    if !sched.main_done.load(Ordering::SeqCst) && !sched.deadlocked.load(Ordering::SeqCst) {
         crate::panic::throw(
             "goroutine 1 is still blocked after its runtime ended; cannot return from run",
         );
     }
+    // After a deadlock report goroutine 1 may be left parked for good (say, waiting for a
+    // Mutex whose holder is parked too: `sync`'s waiters unwind only once they hold what
+    // they waited for). Returning is still sound: it can never run again — its runtime has
+    // ended, so a late `goready` only queues it where no M will look — so the borrows in its
+    // frozen frames are never used, and its destructors never run (a leak, as of any
+    // goroutine left parked). The report is the panic resumed below.
     // Goroutines left parked still point at this runtime and their Ms: keep them alive, so
     // a late `goready` on one finds valid memory (and a runtime that will never run it).
     if sched.ngoroutine.load(Ordering::SeqCst) > 0 {

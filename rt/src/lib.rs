@@ -12,6 +12,7 @@
 
 mod arch;
 mod asan;
+mod checkdead;
 #[doc(hidden)]
 pub mod entry;
 mod funcval;

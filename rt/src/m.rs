@@ -242,6 +242,7 @@ impl M {
             }
             // Before publishing ourselves idle: a later wake-up must not be lost.
             self.park.clear();
+            let mut deadlock = false; // maybe: all asleep
             if self.runq_is_empty() && self.homeq.set_idle() {
                 if self.nlocked.get() == 0 {
                     l.midle.push(me.clone());
@@ -253,6 +254,7 @@ impl M {
                     s.end();
                     return false;
                 }
+                deadlock = !s.killing.load(Ordering::SeqCst) && s.quiescent(&l);
             } else if let Some(p) = s.pidleget(&mut l) {
                 self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
                 self.acquirep(p);
@@ -263,8 +265,13 @@ impl M {
                 s.nmwantp.fetch_add(1, Ordering::SeqCst);
             }
             drop(l);
+            if deadlock {
+                // Nothing of this runtime can run: maybe a deadlock (`checkdead.rs`).
+                crate::checkdead::arm();
+            }
             loop {
                 self.park.sleep();
+                crate::checkdead::note_wake();
                 self.park.clear();
                 l = s.lock();
                 if s.shutdown.load(Ordering::SeqCst) {

@@ -192,6 +192,11 @@ pub unsafe fn goready(gp: GRef) {
     if s.is_null() {
         throw("goready: goroutine of no runtime");
     }
+    let m = crate::tls::getm();
+    // SAFETY: a non-null TLS M pointer is this thread's live M.
+    if m.is_null() || !core::ptr::eq(unsafe { std::sync::Arc::as_ptr(&(*m).sched) }, s) {
+        crate::checkdead::note_foreign(); // a waker the deadlock detector cannot see
+    }
     // SAFETY: a waiting goroutine's runtime outlives it (`run` waits for every G, and keeps
     // the runtime alive for goroutines left parked).
     unsafe { (*s).ready(gp) };

@@ -168,6 +168,8 @@ pub(crate) struct Sched {
     /// First unrecovered panic, for `PanicMode::Propagate`.
     pub(crate) panicked: Mutex<Option<Box<dyn Any + Send>>>,
     pub(crate) mnext: AtomicU64,
+    /// A deadlock was reported (`checkdead.rs`).
+    pub(crate) deadlocked: AtomicBool,
 }
 
 // ---- Sched ------------------------------------------------------------------------------
@@ -188,7 +190,7 @@ impl Sched {
                 goidcache: UnsafeCell::new((0, 0)),
             })
             .collect();
-        Arc::new(Sched {
+        let sched = Arc::new(Sched {
             ps,
             gomaxprocs: AtomicUsize::new(nprocs),
             global: GlobalQ::new(),
@@ -216,7 +218,10 @@ impl Sched {
             main_done: AtomicBool::new(false),
             panicked: Mutex::new(None),
             mnext: AtomicU64::new(0),
-        })
+            deadlocked: AtomicBool::new(false),
+        });
+        crate::checkdead::register(&sched);
+        sched
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Locked> {

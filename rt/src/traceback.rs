@@ -81,3 +81,21 @@ pub(crate) fn dump_all() -> String {
     }
     out
 }
+
+/// Every live goroutine of `sched` in Go's format, by goroutine id (headers only, as
+/// `dump_all`). For the deadlock report.
+pub(crate) fn dump_sched(sched: &crate::proc::Sched) -> String {
+    let sp = (sched as *const crate::proc::Sched).cast_mut();
+    let mut gs: Vec<GRef> = crate::gfree::all_gs()
+        .into_iter()
+        .filter(|g| g.sched.load(Ordering::Acquire) == sp)
+        .collect();
+    gs.sort_by_key(|g| g.goid());
+    let mut out = String::new();
+    for gp in gs {
+        if let Some(h) = header(gp) {
+            let _ = writeln!(out, "{h}");
+        }
+    }
+    out
+}

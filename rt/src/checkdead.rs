@@ -1,0 +1,156 @@
+//! Deadlock detection. Go: checkdead (proc.go).
+//!
+//! When nothing can ever run again — every M of every runtime in the process asleep, no
+//! goroutine runnable or inside `runtime::syscall`, and some goroutine 1 not finished — Go
+//! prints `fatal error: all goroutines are asleep - deadlock!` and the goroutine dump, and
+//! exits 2. goro does the same under `#[goro::main]`; under `run` and `#[goro::test]` the
+//! same text becomes the panic `run` resumes, so the test fails with it (the parked
+//! goroutines are unwound first, as at any runtime end: `shutdown.rs`).
+//!
+//! What goro cannot see, Go does not have: plain OS threads, which may wake a goroutine at
+//! any time (a thread that sends on a channel), and several runtimes in one process. So the
+//! verdict waits: an M that leaves a runtime quiescent arms a watchdog thread, which reports
+//! only if everything stayed asleep for `GRACE` with no wake-up from a plain thread or another
+//! runtime meanwhile (`FOREIGN`). A runtime that waits only for a plain thread silent for
+//! longer than `GRACE` is reported as deadlocked: run such work as a goroutine (with
+//! `runtime::syscall` for the blocking part) instead.
+
+use crate::loom::atomic::{AtomicU64, Ordering};
+use crate::panic::PanicMode;
+use crate::proc::Sched;
+use std::sync::{Arc, Condvar, Mutex, Weak};
+use std::time::Duration;
+
+/// The report's first line, after `fatal error: ` (Go's text).
+pub(crate) const DEADLOCK: &str = "all goroutines are asleep - deadlock!";
+
+/// How long everything must stay asleep before the verdict.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// Wake-ups of goroutines by plain threads or by another runtime's Ms (`note_foreign`).
+static FOREIGN: AtomicU64 = AtomicU64::new(0);
+/// Idle Ms woken (`note_wake`): any change in any runtime.
+static WAKES: AtomicU64 = AtomicU64::new(0);
+/// Every runtime of the process (pruned as they go).
+static RUNTIMES: Mutex<Vec<Weak<Sched>>> = Mutex::new(Vec::new());
+/// The watchdog: armed flag and its wake-up.
+static WATCH: (Mutex<Watch>, Condvar) = (
+    Mutex::new(Watch {
+        armed: false,
+        started: false,
+    }),
+    Condvar::new(),
+);
+
+struct Watch {
+    armed: bool,
+    started: bool,
+}
+
+/// Lists a new runtime.
+pub(crate) fn register(sched: &Arc<Sched>) {
+    let mut all = RUNTIMES.lock().unwrap_or_else(|e| e.into_inner());
+    all.retain(|w| w.strong_count() > 0);
+    all.push(Arc::downgrade(sched));
+}
+
+/// A goroutine of `gp_sched` was readied by a plain thread or another runtime.
+pub(crate) fn note_foreign() {
+    FOREIGN.fetch_add(1, Ordering::Relaxed);
+}
+
+/// An idle M woke up.
+pub(crate) fn note_wake() {
+    WAKES.fetch_add(1, Ordering::Relaxed);
+}
+
+/// An M left its runtime quiescent: start the watchdog's count if it is not running.
+pub(crate) fn arm() {
+    let (lock, cv) = &WATCH;
+    let mut w = lock.lock().unwrap_or_else(|e| e.into_inner());
+    if w.armed {
+        return;
+    }
+    w.armed = true;
+    if !w.started {
+        let spawned = std::thread::Builder::new()
+            .name("goro-checkdead".into())
+            .spawn(watchdog);
+        if spawned.is_err() {
+            // Without the watchdog a deadlock hangs silently, as before; say so.
+            eprintln!("goro: cannot start the deadlock detector; continuing without it");
+            return;
+        }
+        w.started = true;
+    }
+    cv.notify_one();
+}
+
+fn watchdog() {
+    let (lock, cv) = &WATCH;
+    loop {
+        {
+            let mut w = lock.lock().unwrap_or_else(|e| e.into_inner());
+            while !w.armed {
+                w = cv.wait(w).unwrap_or_else(|e| e.into_inner());
+            }
+        }
+        let before = (FOREIGN.load(Ordering::SeqCst), WAKES.load(Ordering::SeqCst));
+        std::thread::sleep(GRACE);
+        let runtimes: Vec<Arc<Sched>> = RUNTIMES
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        let all_asleep = runtimes.iter().all(|s| s.quiescent(&s.lock()));
+        let after = (FOREIGN.load(Ordering::SeqCst), WAKES.load(Ordering::SeqCst));
+        let stuck: Vec<&Arc<Sched>> = runtimes.iter().filter(|s| s.waits_for_main()).collect();
+        if all_asleep && before == after && !stuck.is_empty() {
+            for s in stuck {
+                s.report_deadlock();
+            }
+        } else if !all_asleep || stuck.is_empty() {
+            // Something runs (or nothing waits): the next M to go idle re-arms us.
+            lock.lock().unwrap_or_else(|e| e.into_inner()).armed = false;
+        }
+        // Still asleep but something happened meanwhile: count again.
+    }
+}
+
+impl Sched {
+    /// Whether goroutine 1 of this runtime is still to finish and the runtime not ending:
+    /// a runtime that can deadlock. (The global runtime behind plain-thread `spawn`s has no
+    /// goroutine 1: its callers are threads.)
+    fn waits_for_main(&self) -> bool {
+        !self.main_g.load(Ordering::Relaxed).is_null()
+            && !self.main_done.load(Ordering::SeqCst)
+            && !self.killing.load(Ordering::SeqCst)
+            && !self.deadlocked.load(Ordering::SeqCst)
+    }
+
+    /// Reports a deadlock: exits 2 under `#[goro::main]`, else ends the runtime with the
+    /// report as the panic `run` resumes.
+    fn report_deadlock(&self) {
+        if self.deadlocked.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let dump = crate::traceback::dump_sched(self);
+        let report = format!("fatal error: {DEADLOCK}\n\n{dump}");
+        match self.mode {
+            PanicMode::Exit => {
+                use std::io::Write;
+                let _ = write!(std::io::stderr().lock(), "{report}");
+                crate::panic::exit(2);
+            }
+            PanicMode::Propagate => {
+                let mut slot = self.panicked.lock().unwrap_or_else(|e| e.into_inner());
+                if slot.is_none() {
+                    *slot = Some(Box::new(report));
+                }
+                drop(slot);
+                self.begin_killing();
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Go's deadlock report (checkdead): when no goroutine of a runtime can ever run again,
+//! `#[goro::main]` prints `fatal error: all goroutines are asleep - deadlock!`, a blank
+//! line and the goroutine dump, and exits 2; `run` (and so `#[goro::test]`) panics with that
+//! report instead. Child-process cases re-run this binary with `GORO_CHILD` set.
+
+use goro::prelude::*;
+use std::time::Duration;
+
+const REPORT: &str = "fatal error: all goroutines are asleep - deadlock!\n\n";
+
+fn run_child(test: &str) -> (i32, String) {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env("GORO_CHILD", "1")
+        .output()
+        .expect("spawn child test process");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn is_child() -> bool {
+    std::env::var_os("GORO_CHILD").is_some()
+}
+
+/// The panic message `run` resumed with.
+fn panic_text(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+    let payload = std::panic::catch_unwind(f).expect_err("run should panic");
+    match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(p) => p
+            .downcast::<&str>()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+#[test]
+fn main_blocked_on_a_channel_nobody_sends_to_exits_2_with_gos_report() {
+    if is_child() {
+        goro::__private::run_main(|| {
+            let ch = chan![i32];
+            go!(move || {
+                let c = chan![u8];
+                c.send(1); // blocks forever too
+            });
+            let _ = ch.recv();
+            unreachable!("nothing sends");
+        });
+        return;
+    }
+    let (code, err) =
+        run_child("main_blocked_on_a_channel_nobody_sends_to_exits_2_with_gos_report");
+    assert_eq!(code, 2, "stderr: {err}");
+    assert!(err.starts_with(REPORT), "stderr: {err}");
+    assert!(
+        err.contains("goroutine 1 [chan receive]:\n"),
+        "stderr: {err}"
+    );
+    assert!(err.contains("goroutine 2 [chan send]:\n"), "stderr: {err}");
+}
+
+#[test]
+fn run_panics_with_the_report_and_unwinds_the_goroutines() {
+    struct Flag(std::sync::Arc<std::sync::atomic::AtomicBool>);
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let d = dropped.clone();
+    let text = panic_text(move || {
+        goro::run(move || {
+            let gate = chan![()];
+            let g2 = gate.clone();
+            go!(move || {
+                let _flag = Flag(d);
+                let _ = g2.recv();
+            });
+            let _ = gate.recv();
+        })
+    });
+    assert!(text.starts_with(REPORT), "{text}");
+    assert!(text.contains("goroutine 1 [chan receive]:\n"), "{text}");
+    assert!(
+        dropped.load(std::sync::atomic::Ordering::SeqCst),
+        "goroutine 2 was not unwound"
+    );
+}
+
+#[test]
+fn a_goroutine_inside_runtime_syscall_is_not_a_deadlock() {
+    let v = goro::run(|| {
+        let ch = chan![i32];
+        let tx = ch.clone();
+        go!(move || {
+            goro::runtime::syscall(|| std::thread::sleep(Duration::from_millis(100)));
+            tx.send(7);
+        });
+        ch.recv().unwrap()
+    });
+    assert_eq!(v, 7);
+}
+
+#[test]
+fn every_goroutine_blocked_in_select_is_a_deadlock() {
+    let text = panic_text(|| {
+        goro::run(|| {
+            let (a, b) = (chan![i32], chan![i32]);
+            select! {
+                v = <-a => { let _ = v; },
+                v = <-b => { let _ = v; },
+            }
+        })
+    });
+    assert!(text.starts_with(REPORT), "{text}");
+    assert!(text.contains("goroutine 1 [select]:\n"), "{text}");
+}
+
+#[test]
+fn a_plain_thread_that_sends_after_a_while_is_not_a_deadlock() {
+    // goro cannot see a plain thread; it waits for everything to stay asleep a while
+    // (half a second) before the verdict, so a thread that acts sooner is not reported.
+    let ch = chan![i32];
+    let tx = ch.clone();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        tx.send(5);
+    });
+    let v = goro::run(move || ch.recv().unwrap());
+    t.join().unwrap();
+    assert_eq!(v, 5);
+}
+
+#[test]
+fn goroutines_of_two_runtimes_waiting_for_each_other_are_not_a_deadlock_while_one_runs() {
+    // Runtime B starts late (its thread is slow to come up) and then answers runtime A.
+    let (ping, pong) = (chan![i32], chan![i32]);
+    let (ping2, pong2) = (ping.clone(), pong.clone());
+    let b = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        goro::run(move || {
+            let v = ping2.recv().unwrap();
+            pong2.send(v * 2);
+        })
+    });
+    let v = goro::run(move || {
+        ping.send(21);
+        pong.recv().unwrap()
+    });
+    b.join().unwrap();
+    assert_eq!(v, 42);
+}
+
+#[test]
+fn goroutines_blocked_on_mutexes_in_opposite_order_are_a_deadlock() {
+    use std::sync::Arc;
+    let text = panic_text(|| {
+        goro::run(|| {
+            let (a, b) = (
+                Arc::new(goro::sync::Mutex::new(())),
+                Arc::new(goro::sync::Mutex::new(())),
+            );
+            let (a2, b2) = (a.clone(), b.clone());
+            let held = chan![()];
+            let h2 = held.clone();
+            let _ga = a.lock();
+            go!(move || {
+                let _gb = b2.lock();
+                h2.send(());
+                let _ga = a2.lock(); // waits for goroutine 1
+            });
+            held.recv().unwrap();
+            let _gb = b.lock(); // waits for goroutine 2
+        })
+    });
+    assert!(text.starts_with(REPORT), "{text}");
+    assert!(text.contains("goroutine 1 [sync.Mutex.Lock]:\n"), "{text}");
+    assert!(text.contains("goroutine 2 [sync.Mutex.Lock]:\n"), "{text}");
+}
