@@ -74,4 +74,5 @@ pub mod __private {
     pub use goro_chan::select;
     pub use goro_rt::entry::*;
     pub use goro_rt::share::*;
+    pub use goro_rt::sysmon::set_preemption;
 }

@@ -146,6 +146,7 @@ impl<T> Chan<T> {
     /// assert_eq!(ch.recv(), Some("hi"));
     /// ```
     pub fn send(&self, v: T) {
+        goro_rt::park::preempt_point();
         let Some(c) = &self.inner else {
             block_forever(WaitReason::ChanSendNilChan)
         };
@@ -206,6 +207,7 @@ impl<T> Chan<T> {
     /// assert_eq!(ch.recv(), None);
     /// ```
     pub fn recv(&self) -> Option<T> {
+        goro_rt::park::preempt_point();
         let Some(c) = &self.inner else {
             block_forever(WaitReason::ChanReceiveNilChan)
         };
@@ -265,6 +267,7 @@ impl<T> Chan<T> {
     /// assert_eq!(ch.try_send("c"), Err(TrySendError::Closed("c")));
     /// ```
     pub fn try_send(&self, v: T) -> Result<(), TrySendError<T>> {
+        goro_rt::park::preempt_point();
         let Some(c) = &self.inner else {
             return Err(TrySendError::Full(v));
         };
@@ -303,6 +306,7 @@ impl<T> Chan<T> {
     /// assert_eq!(ch.try_recv(), Err(TryRecvError::Closed));
     /// ```
     pub fn try_recv(&self) -> Result<T, TryRecvError> {
+        goro_rt::park::preempt_point();
         let Some(c) = &self.inner else {
             return Err(TryRecvError::Empty);
         };

@@ -332,6 +332,7 @@ const SEND_CASE_SPENT: &str = "select: send case reused after its value was sent
 /// assert_eq!(rb.take(), Some("ready"));
 /// ```
 pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Option<usize> {
+    goro_rt::park::preempt_point();
     // 0. No lock is held yet: user destructors may run, and a misuse may panic.
     for case in cases.iter_mut() {
         case.prepare();

@@ -144,6 +144,8 @@ pub struct G {
     pub(crate) waitreason: AtomicU8,
     /// Set when the runtime that owns this G shuts down: the G unwinds at its next resume.
     pub(crate) killed: AtomicBool,
+    /// sysmon asks the G to yield at its next scheduling point (`sysmon.rs`). Go: g.preempt.
+    pub(crate) preempt: AtomicBool,
     /// The kill unwind has started (so a second resume does not start another).
     pub(crate) unwinding: AtomicBool,
     /// The G's home M: the M it first ran on, and the only one it runs on until it exits.
@@ -180,6 +182,7 @@ impl G {
             atomicstatus: AtomicU64::new(if stack.is_some() { G_DEAD } else { G_RUNNING } as u64),
             waitreason: AtomicU8::new(0),
             killed: AtomicBool::new(false),
+            preempt: AtomicBool::new(false),
             unwinding: AtomicBool::new(false),
             m: AtomicPtr::new(core::ptr::null_mut()),
             schedlink: AtomicPtr::new(core::ptr::null_mut()),

@@ -45,6 +45,8 @@ mod stack;
 pub mod sudog;
 pub mod sync;
 mod syscall;
+#[doc(hidden)]
+pub mod sysmon;
 mod tls;
 mod traceback;
 

@@ -70,6 +70,8 @@ pub(crate) struct M {
     pub(crate) nhomed: AtomicUsize,
     /// When this M, holding a P, first saw another M waiting for one.
     wantp_since: Cell<Option<Instant>>,
+    /// The G `runqget` just returned came from `runnext` (it inherits the time slice).
+    pub(crate) inherit: Cell<bool>,
     /// ASan bookkeeping (`asan.rs`): g0's fake stack and stack bounds.
     #[cfg(goro_asan)]
     pub(crate) asan_g0: Cell<(*mut core::ffi::c_void, usize, usize)>,
@@ -98,6 +100,7 @@ impl M {
             homeq: HomeQ::new(),
             nhomed: AtomicUsize::new(0),
             wantp_since: Cell::new(None),
+            inherit: Cell::new(false),
             #[cfg(goro_asan)]
             asan_g0: Cell::new((ptr::null_mut(), 0, 0)),
         }
@@ -464,6 +467,7 @@ impl Sched {
         for m in ms {
             m.park.wakeup_shared();
         }
+        crate::sysmon::wake(self);
     }
 
     /// Joins every M thread this runtime started (after `end`).

@@ -58,6 +58,7 @@ impl Sched {
             None => self.global.put(gp),
         }
         self.wakep();
+        crate::sysmon::start(self);
         gp
     }
 

@@ -217,6 +217,21 @@ pub fn gosched() {
     }
 }
 
+/// A scheduling point: yields (to the tail of the queue, as `gosched`) if sysmon asked the
+/// running goroutine to, because its time slice passed 10 ms (`sysmon.rs`). Called at every
+/// channel operation and `select!`; a no-op on plain threads. Go: the preemption check in
+/// function prologues.
+#[doc(hidden)]
+#[inline]
+pub fn preempt_point() {
+    if let Some(gp) = curg()
+        && gp.preempt.load(Ordering::Relaxed)
+    {
+        gp.preempt.store(false, Ordering::Relaxed);
+        gosched();
+    }
+}
+
 /// Unwinds a goroutine whose runtime is shutting down (once).
 pub(crate) fn check_killed(gp: GRef) {
     if gp.killed.load(Ordering::Acquire) && !gp.unwinding.swap(true, Ordering::AcqRel) {

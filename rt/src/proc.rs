@@ -52,7 +52,7 @@ use crate::arch;
 use crate::g::{G, G_DEAD, G_RUNNABLE, G_RUNNING, GRef};
 use crate::gfree;
 use crate::loom::atomic::{
-    AtomicBool, AtomicIsize, AtomicPtr, AtomicU64, AtomicUsize, Ordering, fence,
+    AtomicBool, AtomicIsize, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering, fence,
 };
 use crate::loom::{Mutex, MutexGuard, StdArc as Arc};
 use crate::m::M;
@@ -99,6 +99,10 @@ pub(crate) struct P {
     pub(crate) nextstreak: UnsafeCell<u32>,
     pub(crate) gfree: UnsafeCell<Vec<GRef>>,
     pub(crate) goidcache: UnsafeCell<(u64, u64)>,
+    /// Time slices begun (not counting Gs taken from `runnext`, which inherit the slice:
+    /// Go's inheritTime) and the G running now; owner writes, sysmon reads (`sysmon.rs`).
+    pub(crate) slicetick: AtomicU32,
+    pub(crate) curg: AtomicPtr<G>,
 }
 
 // SAFETY: the UnsafeCell fields are touched only by the M holding the P (`held` and the
@@ -170,6 +174,9 @@ pub(crate) struct Sched {
     pub(crate) mnext: AtomicU64,
     /// A deadlock was reported (`checkdead.rs`).
     pub(crate) deadlocked: AtomicBool,
+    /// sysmon (`sysmon.rs`): started at the first `go`, and its thread.
+    pub(crate) sysmon_started: AtomicBool,
+    pub(crate) sysmon: std::sync::OnceLock<std::thread::Thread>,
 }
 
 // ---- Sched ------------------------------------------------------------------------------
@@ -188,6 +195,8 @@ impl Sched {
                 nextstreak: UnsafeCell::new(0),
                 gfree: UnsafeCell::new(Vec::new()),
                 goidcache: UnsafeCell::new((0, 0)),
+                slicetick: AtomicU32::new(0),
+                curg: AtomicPtr::new(ptr::null_mut()),
             })
             .collect();
         let sched = Arc::new(Sched {
@@ -219,6 +228,8 @@ impl Sched {
             panicked: Mutex::new(None),
             mnext: AtomicU64::new(0),
             deadlocked: AtomicBool::new(false),
+            sysmon_started: AtomicBool::new(false),
+            sysmon: std::sync::OnceLock::new(),
         });
         crate::checkdead::register(&sched);
         sched
@@ -335,6 +346,7 @@ impl M {
             let starving = *streak >= RUNNEXT_STREAK && p.runq.has_queued_fresh();
             if !starving && let Some(gp) = p.runq.take_next() {
                 *streak += 1;
+                self.inherit.set(true);
                 return Some(gp);
             }
             *streak = 0;
@@ -364,6 +376,7 @@ impl M {
             let Some(gp) = self.find_runnable(me) else {
                 return;
             };
+            let inherit = self.inherit.replace(false);
             if self.spinning.load(Ordering::Relaxed) {
                 self.resetspinning();
             }
@@ -379,6 +392,15 @@ impl M {
                 continue;
             } else if s.killing.load(Ordering::SeqCst) {
                 gp.killed.store(true, Ordering::Release);
+            }
+            if !inherit {
+                // A new time slice (Go: execute's schedtick++ unless inheritTime).
+                let p = self.p();
+                p.slicetick.store(
+                    p.slicetick.load(Ordering::Relaxed).wrapping_add(1),
+                    Ordering::Relaxed,
+                );
+                gp.preempt.store(false, Ordering::Relaxed);
             }
             self.execute(gp);
         }
@@ -597,6 +619,8 @@ impl M {
         } else if !ptr::eq(home, self) {
             throw("execute: a started goroutine on another thread");
         }
+        let p = self.p();
+        p.curg.store(gp.as_ptr(), Ordering::Release);
         loop {
             gp.set_status(G_RUNNING, Ordering::Release);
             setg(gp.as_ptr());
@@ -613,6 +637,7 @@ impl M {
             #[cfg(goro_asan)]
             crate::asan::finish_switch(self.asan_g0.get().0);
             setg(ptr::null_mut());
+            p.curg.store(ptr::null_mut(), Ordering::Relaxed);
             match self.after.replace(After::None) {
                 After::None => throw("execute: G switched to g0 without a reason"),
                 After::Gosched => {

@@ -80,6 +80,8 @@ where
         1,
         "park_in_order needs gomaxprocs(1)"
     );
+    // These tests check Go's exact order on one P: no preemption in this test binary.
+    goro::__private::set_preemption(false);
     let all_parked = Chan::<()>::new(1);
     let handles = Arc::new(Mutex::new(Vec::new()));
     if n == 0 {

@@ -1,0 +1,117 @@
+//! sysmon: the runtime's watchdog, a thread without a P. Go: runtime.sysmon (proc.go).
+//!
+//! It looks at the Ps every 20 µs while it finds something to do, backing off to 10 ms
+//! after 50 idle looks (Go's delays), and today does Go's preemption part of `retake`: a P
+//! whose time slice (`P::slicetick`, which does not advance when a goroutine is taken from
+//! `runnext`: Go's inheritTime) has lasted more than 10 ms gets its running goroutine
+//! marked (`G::preempt`). That goroutine yields to the tail of its queue at its next
+//! scheduling point (`park::preempt_point`: every channel operation and `select!`), so a
+//! pair handing work back and forth through `runnext` cannot starve the rest of its P.
+//! goro cannot interrupt a goroutine between those points (Go ≥ 1.14 sends a signal): a
+//! loop that never touches a channel runs on, as in Go ≤ 1.13.
+
+use crate::loom::atomic::{AtomicBool, Ordering};
+use crate::proc::Sched;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+/// Shortest and longest sleep between two looks (Go: 20 µs, 10 ms).
+const MIN_DELAY: Duration = Duration::from_micros(20);
+const MAX_DELAY: Duration = Duration::from_millis(10);
+/// Idle looks before the delay starts doubling (Go: 50).
+const IDLE_BEFORE_BACKOFF: u32 = 50;
+/// A time slice longer than this is preempted (Go: forcePreemptNS).
+const FORCE_PREEMPT: Duration = Duration::from_millis(10);
+
+/// Whether sysmon preempts (`set_preemption`).
+static PREEMPT: AtomicBool = AtomicBool::new(true);
+
+/// Turns sysmon's preemption off or on for the whole process. For tests that check Go's
+/// exact order of events on one P (a preemption after a 10 ms slice — slow debug builds on
+/// a loaded machine get there — would reorder them), not for programs.
+#[doc(hidden)]
+pub fn set_preemption(on: bool) {
+    PREEMPT.store(on, Ordering::Relaxed);
+}
+
+/// Starts sysmon for `sched` (once; `newproc` calls this at the first `go`: a runtime
+/// with goroutine 1 alone has nobody to starve). Its thread is joined with the Ms.
+pub(crate) fn start(sched: &Arc<Sched>) {
+    if sched.sysmon_started.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let weak = Arc::downgrade(sched);
+    let spawned = std::thread::Builder::new()
+        .name("goro-sysmon".into())
+        .spawn(move || run(weak));
+    match spawned {
+        Ok(t) => {
+            let _ = sched.sysmon.set(t.thread().clone());
+            sched.lock().threads.push(t);
+        }
+        // Without sysmon only preemption is lost; say so once.
+        Err(e) => eprintln!("goro: cannot start sysmon ({e}); continuing without it"),
+    }
+}
+
+/// Wakes sysmon so it sees the runtime end (`Sched::end`).
+pub(crate) fn wake(sched: &Sched) {
+    if let Some(t) = sched.sysmon.get() {
+        t.unpark();
+    }
+}
+
+fn run(weak: Weak<Sched>) {
+    let mut delay = MIN_DELAY;
+    let mut idle = 0u32;
+    // Per P: the slice tick last seen and when (Go: p.sysmontick).
+    let mut seen: Vec<(u32, Instant)> = Vec::new();
+    loop {
+        if idle == 0 {
+            delay = MIN_DELAY;
+        } else if idle > IDLE_BEFORE_BACKOFF {
+            delay = (delay * 2).min(MAX_DELAY);
+        }
+        std::thread::park_timeout(delay);
+        let Some(sched) = weak.upgrade() else {
+            return;
+        };
+        if sched.shutdown.load(Ordering::SeqCst) {
+            return;
+        }
+        if retake(&sched, &mut seen) {
+            idle = 0;
+        } else {
+            idle += 1;
+        }
+    }
+}
+
+/// Marks the running goroutine of every P whose slice has lasted `FORCE_PREEMPT`. Go:
+/// retake (its preemption half).
+fn retake(sched: &Sched, seen: &mut Vec<(u32, Instant)>) -> bool {
+    let now = Instant::now();
+    let nprocs = sched.gomaxprocs();
+    if seen.len() < nprocs {
+        seen.resize(nprocs, (0, now));
+    }
+    let mut marked = false;
+    for (p, s) in sched.ps[..nprocs].iter().zip(seen.iter_mut()) {
+        let tick = p.slicetick.load(Ordering::Relaxed);
+        if tick != s.0 || !p.held.load(Ordering::Relaxed) {
+            *s = (tick, now);
+            continue;
+        }
+        if now.duration_since(s.1) < FORCE_PREEMPT {
+            continue;
+        }
+        let gp = p.curg.load(Ordering::Acquire);
+        if !gp.is_null() && PREEMPT.load(Ordering::Relaxed) {
+            // SAFETY: G structs are never freed (`gfree.rs`); marking a G that has just
+            // switched out only makes it yield once more than needed.
+            unsafe { (*gp).preempt.store(true, Ordering::Relaxed) };
+            marked = true;
+        }
+    }
+    marked
+}
