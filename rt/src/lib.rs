@@ -25,6 +25,7 @@ pub mod lock;
 mod lockosthread;
 mod loom;
 mod m;
+mod mstats;
 mod newproc;
 mod note;
 mod notify;

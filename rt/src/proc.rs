@@ -232,6 +232,9 @@ impl Sched {
             sysmon: std::sync::OnceLock::new(),
         });
         crate::checkdead::register(&sched);
+        if crate::sysmon::schedtrace_ms() > 0 {
+            crate::sysmon::start(&sched); // the trace runs from the start
+        }
         sched
     }
 

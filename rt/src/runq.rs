@@ -252,6 +252,11 @@ impl LocalQ {
         now.saturating_sub(self.fresh_since.load(Ordering::Relaxed))
     }
 
+    /// Fresh Gs queued (not counting `runnext`), for `GODEBUG=schedtrace`. Any thread.
+    pub(crate) fn len(&self) -> usize {
+        self.stealer.len() + usize::from(!self.peek.load(Ordering::Relaxed).is_null())
+    }
+
     /// Whether fresh Gs wait behind `runnext` (in the queue or `peek`). Any thread.
     pub(crate) fn has_queued_fresh(&self) -> bool {
         !self.peek.load(Ordering::Acquire).is_null() || !self.stealer.is_empty()

@@ -8,6 +8,7 @@ use crate::proc::Sched;
 use crate::tls::{curg, current_sched};
 
 pub use crate::lockosthread::{lock_os_thread, unlock_os_thread};
+pub use crate::mstats::{MemStats, read_mem_stats};
 pub use crate::park::gosched;
 pub use crate::syscall::syscall;
 pub use crate::traceback::stack;
@@ -85,4 +86,14 @@ pub fn goexit() -> ! {
 /// ```
 pub fn goid() -> u64 {
     curg().map_or(0, |g| g.goid())
+}
+
+/// The runtime's version: `goro` and the crate version (Go: runtime.Version, `go1.19.8`).
+///
+/// # Examples
+/// ```
+/// assert!(goro::runtime::version().starts_with("goro"));
+/// ```
+pub fn version() -> &'static str {
+    concat!("goro", env!("CARGO_PKG_VERSION"))
 }

@@ -119,6 +119,13 @@ fn parse_size(v: &str) -> Option<usize> {
     num.trim().parse::<usize>().ok()?.checked_mul(mul)
 }
 
+/// Bytes of stack slots carved so far (with their guard pages), for `read_mem_stats`.
+static CARVED: AtomicUsize = AtomicUsize::new(0);
+
+pub(crate) fn carved_bytes() -> usize {
+    CARVED.load(Ordering::Relaxed)
+}
+
 /// Carves a new stack slot. Called only when no free G (with its stack) can be reused.
 pub(crate) fn alloc() -> Stack {
     let size = stack_size();
@@ -129,6 +136,7 @@ pub(crate) fn alloc() -> Stack {
     }
     let base = c.next;
     c.next += slot;
+    CARVED.fetch_add(slot, Ordering::Relaxed);
     let mode = c.mode.unwrap_or(GuardMode::Mprotect);
     drop(c);
     install_guard(base, mode);

@@ -9,6 +9,9 @@
 //! pair handing work back and forth through `runnext` cannot starve the rest of its P.
 //! goro cannot interrupt a goroutine between those points (Go ≥ 1.14 sends a signal): a
 //! loop that never touches a channel runs on, as in Go ≤ 1.13.
+//!
+//! With `GODEBUG=schedtrace=MS` it also prints Go's `SCHED` line every MS ms (Go:
+//! schedtrace), from the runtime's start.
 
 use crate::loom::atomic::{AtomicBool, Ordering};
 use crate::proc::Sched;
@@ -61,9 +64,51 @@ pub(crate) fn wake(sched: &Sched) {
     }
 }
 
+/// `GODEBUG=schedtrace=MS` (0: off).
+pub(crate) fn schedtrace_ms() -> u64 {
+    static MS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *MS.get_or_init(|| {
+        std::env::var("GODEBUG")
+            .ok()
+            .and_then(|v| {
+                v.split(',')
+                    .find_map(|kv| kv.strip_prefix("schedtrace=")?.parse().ok())
+            })
+            .unwrap_or(0)
+    })
+}
+
+/// Go's `SCHED` line: Ps, Ms and queue lengths (each P's local queue of fresh goroutines;
+/// started goroutines wait in their thread's own queue, not shown).
+fn schedtrace(sched: &Sched, start: Instant) {
+    let nprocs = sched.gomaxprocs();
+    let (threads, idle) = {
+        let l = sched.lock();
+        (l.allm.len(), l.midle.len() + l.mlocked.len())
+    };
+    let queues: Vec<String> = sched.ps[..nprocs]
+        .iter()
+        .map(|p| p.runq.len().to_string())
+        .collect();
+    eprintln!(
+        "SCHED {}ms: gomaxprocs={} idleprocs={} threads={} spinningthreads={} idlethreads={} runqueue={} [{}]",
+        start.elapsed().as_millis(),
+        nprocs,
+        sched.npidle.load(Ordering::Relaxed),
+        threads,
+        sched.nmspinning.load(Ordering::Relaxed),
+        idle,
+        sched.global.len(),
+        queues.join(" ")
+    );
+}
+
 fn run(weak: Weak<Sched>) {
     let mut delay = MIN_DELAY;
     let mut idle = 0u32;
+    let start = Instant::now();
+    let trace = Duration::from_millis(schedtrace_ms());
+    let mut lasttrace: Option<Instant> = None;
     // Per P: the slice tick last seen and when (Go: p.sysmontick).
     let mut seen: Vec<(u32, Instant)> = Vec::new();
     loop {
@@ -78,6 +123,10 @@ fn run(weak: Weak<Sched>) {
         };
         if sched.shutdown.load(Ordering::SeqCst) {
             return;
+        }
+        if !trace.is_zero() && lasttrace.is_none_or(|t| t.elapsed() >= trace) {
+            lasttrace = Some(Instant::now());
+            schedtrace(&sched, start);
         }
         if retake(&sched, &mut seen) {
             idle = 0;

@@ -421,3 +421,36 @@ fn an_idle_thread_takes_a_fresh_goroutine_from_a_busy_ps_runnext() {
         assert_ne!(h.join().unwrap(), me);
     });
 }
+
+#[test]
+fn godebug_schedtrace_prints_gos_sched_lines() {
+    if support::is_child() {
+        run(|| {
+            gomaxprocs(2);
+            goro_rt::runtime::syscall(|| std::thread::sleep(std::time::Duration::from_millis(60)));
+        });
+        return;
+    }
+    let (code, err) = support::run_child_with(
+        "godebug_schedtrace_prints_gos_sched_lines",
+        &[("GODEBUG", "schedtrace=10")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("SCHED ")).collect();
+    assert!(lines.len() >= 2, "{err}");
+    for l in &lines {
+        let (head, rest) = l.split_once("ms: gomaxprocs=").expect(l);
+        assert!(head["SCHED ".len()..].parse::<u64>().is_ok(), "{l}");
+        for field in [
+            " idleprocs=",
+            " threads=",
+            " spinningthreads=",
+            " idlethreads=",
+            " runqueue=",
+        ] {
+            assert!(rest.contains(field), "{l}");
+        }
+        assert!(rest.ends_with(']') && rest.contains(" ["), "{l}");
+    }
+    assert!(lines.iter().any(|l| l.contains("gomaxprocs=2")), "{err}");
+}
