@@ -4,7 +4,7 @@
 //! Modules, one Go runtime concept each: `arch` (context switch), `stack`, `g`, `funcval`,
 //! `proc` (the scheduler loop), `newproc`, `m` (threads), `homeq` (an M's queue of its own
 //! goroutines readied elsewhere), `procresize`, `lockosthread`, `syscall`, `tls`, `runq`,
-//! `park`, `note`, `gfree`, `signal`, `panic`, `join`, `entry`, `shutdown`, [`runtime`].
+//! `park`, `note`, `time` (timers), `gfree`, `signal`, `panic`, `join`, `entry`, `shutdown`, [`runtime`].
 //! Each file opens with what it owns; `proc.rs` states the scheduler's central rule: a
 //! goroutine that has started runs only on its home thread.
 #![warn(missing_docs)]
@@ -40,6 +40,7 @@ mod sigquit;
 mod stack;
 pub mod sudog;
 mod syscall;
+pub mod time;
 mod tls;
 mod traceback;
 

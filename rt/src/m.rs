@@ -32,6 +32,7 @@ use crate::loom::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering, fence};
 use crate::note::Note;
 use crate::panic::throw;
 use crate::proc::{After, Locked, P, Sched};
+use crate::time::TimerPlan;
 use crate::tls::setm;
 use core::cell::{Cell, UnsafeCell};
 use core::ptr;
@@ -242,6 +243,7 @@ impl M {
             }
             // Before publishing ourselves idle: a later wake-up must not be lost.
             self.park.clear();
+            let mut deadline = None;
             if self.runq_is_empty() && self.homeq.set_idle() {
                 if self.nlocked.get() == 0 {
                     l.midle.push(me.clone());
@@ -252,6 +254,26 @@ impl M {
                     drop(l);
                     s.end();
                     return false;
+                }
+                // goro time: sleep until the earliest timer, or run the due ones now.
+                if self.nlocked.get() == 0 {
+                    match s.timer_plan(&mut l, me) {
+                        TimerPlan::Forever => {}
+                        TimerPlan::Until(when) => deadline = Some(when),
+                        TimerPlan::Due => {
+                            l.midle.retain(|m| !Arc::ptr_eq(m, me));
+                            self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
+                            if let Some(p) = s.pidleget(&mut l) {
+                                self.acquirep(p);
+                                return true;
+                            }
+                            // Every P is busy: run them here rather than wait.
+                            drop(l);
+                            s.run_all_timers();
+                            l = s.lock();
+                            continue;
+                        }
+                    }
                 }
             } else if let Some(p) = s.pidleget(&mut l) {
                 self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
@@ -264,9 +286,15 @@ impl M {
             }
             drop(l);
             loop {
-                self.park.sleep();
+                match deadline.take() {
+                    Some(when) => {
+                        self.park.sleep_until(when);
+                    }
+                    None => self.park.sleep(),
+                }
                 self.park.clear();
                 l = s.lock();
+                s.timer_sleeper_woke(&mut l, me);
                 if s.shutdown.load(Ordering::SeqCst) {
                     return false;
                 }
@@ -437,7 +465,8 @@ impl Sched {
     }
 
     /// Whether nothing of this runtime can run any more: every M asleep without a P, every
-    /// queue empty, no goroutine inside `runtime::syscall`. Go: checkdead's count.
+    /// queue empty, no goroutine inside `runtime::syscall` or `time::sleep` (its timer
+    /// will ready it). Go: checkdead's count.
     pub(crate) fn quiescent(&self, l: &Locked) -> bool {
         l.midle.len() + l.mlocked.len() + l.mwantp.len() == l.allm.len()
             && self.ps.iter().all(|p| !p.held.load(Ordering::SeqCst))
@@ -445,6 +474,7 @@ impl Sched {
             && self.ps.iter().all(|p| p.runq.is_empty())
             && l.allm.iter().all(|m| m.homeq.is_empty())
             && self.nsyscall.load(Ordering::SeqCst) == 0
+            && self.nsleeping.load(Ordering::SeqCst) == 0
     }
 
     /// Stops every M: they leave their schedule loops. Go: exit after main returns.

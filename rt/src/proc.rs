@@ -99,6 +99,8 @@ pub(crate) struct P {
     pub(crate) nextstreak: UnsafeCell<u32>,
     pub(crate) gfree: UnsafeCell<Vec<GRef>>,
     pub(crate) goidcache: UnsafeCell<(u64, u64)>,
+    /// Timers (`time/timer.rs`): any thread may add or run them, under their own lock.
+    pub(crate) timers: crate::time::Timers,
 }
 
 // SAFETY: the UnsafeCell fields are touched only by the M holding the P (`held` and the
@@ -137,6 +139,8 @@ pub(crate) struct Locked {
     /// a new M: every extra M is a thread goroutines may start on and then keep.
     pub(crate) pending: Vec<(usize, bool)>,
     pub(crate) threads: Vec<std::thread::JoinHandle<()>>,
+    /// The idle M sleeping until the earliest timer, if any (`time/timer.rs`).
+    pub(crate) tsleeper: Option<Arc<M>>,
 }
 
 /// One runtime: its Ps, queues, idle lists. Go: runtime.schedt plus allp.
@@ -168,6 +172,11 @@ pub(crate) struct Sched {
     /// First unrecovered panic, for `PanicMode::Propagate`.
     pub(crate) panicked: Mutex<Option<Box<dyn Any + Send>>>,
     pub(crate) mnext: AtomicU64,
+    /// `tsleeper`'s deadline (nanotime; `u64::MAX`: none yet), 0 if there is no tsleeper.
+    /// Go: sched.pollUntil.
+    pub(crate) poll_until: AtomicU64,
+    /// Goroutines parked in `time::sleep` (their timers will ready them).
+    pub(crate) nsleeping: AtomicUsize,
 }
 
 // ---- Sched ------------------------------------------------------------------------------
@@ -186,6 +195,7 @@ impl Sched {
                 nextstreak: UnsafeCell::new(0),
                 gfree: UnsafeCell::new(Vec::new()),
                 goidcache: UnsafeCell::new((0, 0)),
+                timers: crate::time::Timers::new(),
             })
             .collect();
         Arc::new(Sched {
@@ -201,6 +211,7 @@ impl Sched {
                 nmidling: 0,
                 pending: Vec::new(),
                 threads: Vec::new(),
+                tsleeper: None,
             }),
             npidle: AtomicUsize::new(nprocs),
             nmspinning: AtomicUsize::new(0),
@@ -216,6 +227,8 @@ impl Sched {
             main_done: AtomicBool::new(false),
             panicked: Mutex::new(None),
             mnext: AtomicU64::new(0),
+            poll_until: AtomicU64::new(0),
+            nsleeping: AtomicUsize::new(0),
         })
     }
 
@@ -402,6 +415,8 @@ impl M {
                 }
                 continue 'top;
             }
+            // goro time: our P's due timers first (Go: checkTimers in schedule).
+            s.run_timers(p);
             for gp in self.homeq.take_all() {
                 // Gs readied for us by other threads join our queue's tail.
                 self.runq_push(p, gp);
@@ -457,6 +472,11 @@ impl M {
             // before sleeping, since waking a sleeping M costs more than a hand-off (and
             // a started goroutine can only run here).
             if self.spin_for_work(p, nprocs, young_work) {
+                continue 'top;
+            }
+            // goro time: due timers of every P (Go: stealWork's checkTimers); what they
+            // readied may be ours to run.
+            if s.run_all_timers() {
                 continue 'top;
             }
             // Nothing: give the P back, stop spinning, then look once more.
