@@ -177,6 +177,9 @@ pub(crate) struct Sched {
     pub(crate) poll_until: AtomicU64,
     /// Goroutines parked in `time::sleep` (their timers will ready them).
     pub(crate) nsleeping: AtomicUsize,
+    /// The most Ps this runtime ever had: a retired P may hold timers for a moment
+    /// (`time/timer.rs`), so timer scans go this far.
+    pub(crate) procs_hi: AtomicUsize,
 }
 
 // ---- Sched ------------------------------------------------------------------------------
@@ -229,6 +232,7 @@ impl Sched {
             mnext: AtomicU64::new(0),
             poll_until: AtomicU64::new(0),
             nsleeping: AtomicUsize::new(0),
+            procs_hi: AtomicUsize::new(nprocs),
         })
     }
 

@@ -22,6 +22,7 @@ impl Sched {
         let old = {
             let mut l = self.lock();
             let old = self.gomaxprocs.swap(n, Ordering::SeqCst);
+            self.procs_hi.fetch_max(n, Ordering::SeqCst);
             if n > old {
                 for id in old..n {
                     let p = &self.ps[id];

@@ -239,7 +239,7 @@ impl Sched {
     /// deadlock check may read "a timer is pending" as `timers_next() != u64::MAX`, as
     /// Go's checkdead looks at the heaps' lengths.
     pub(crate) fn timers_next(&self) -> u64 {
-        self.ps[..self.gomaxprocs()]
+        self.ps[..self.procs_hi.load(Ordering::SeqCst)]
             .iter()
             .map(|p| p.timers.when0())
             .min()
@@ -285,7 +285,7 @@ impl Sched {
     /// other Ps.
     pub(crate) fn run_all_timers(&self) -> bool {
         let mut ran = false;
-        for p in &self.ps[..self.gomaxprocs()] {
+        for p in &self.ps[..self.procs_hi.load(Ordering::SeqCst)] {
             ran |= self.run_timers(p);
         }
         ran
