@@ -18,6 +18,8 @@ use std::process::Command;
 mod doubleselect;
 #[path = "../examples/fifo.rs"]
 mod fifo;
+#[path = "../examples/google_search.rs"]
+mod google_search;
 #[path = "../examples/goroutines.rs"]
 mod goroutines;
 #[path = "../examples/nonblock.rs"]
@@ -26,6 +28,8 @@ mod nonblock;
 mod perm;
 #[path = "../examples/powser1.rs"]
 mod powser1;
+#[path = "../examples/rate_limiting.rs"]
+mod rate_limiting;
 #[path = "../examples/select3.rs"]
 mod select3;
 #[path = "../examples/sendstmt.rs"]
@@ -34,6 +38,12 @@ mod sendstmt;
 mod sieve1;
 #[path = "../examples/sieve2.rs"]
 mod sieve2;
+#[path = "../examples/tickers.rs"]
+mod tickers;
+#[path = "../examples/timeouts.rs"]
+mod timeouts;
+#[path = "../examples/timers.rs"]
+mod timers;
 
 /// In the child: runs the example's `main`. In the parent: runs the child and checks that
 /// it exits with status 0 and that its standard output contains every line of `want`.
@@ -181,5 +191,61 @@ fn perm() {
         "perm",
         perm::main,
         &["perm: every operation Go's perm.go accepts works, on the matching view"],
+    );
+}
+
+#[test]
+fn timers() {
+    example(
+        "timers",
+        timers::main,
+        &["Timer 1 fired", "Timer 2 stopped"],
+    );
+}
+
+#[test]
+fn tickers() {
+    example(
+        "tickers",
+        tickers::main,
+        &["Tick 1 at ~50 ms", "Ticker stopped"],
+    );
+}
+
+#[test]
+fn rate_limiting() {
+    example(
+        "rate_limiting",
+        rate_limiting::main,
+        &[
+            "request 1",
+            "request 2",
+            "request 3",
+            "request 4",
+            "request 5",
+            "request 1 (burst)",
+            "request 2 (burst)",
+            "request 3 (burst)",
+        ],
+    );
+}
+
+#[test]
+fn timeouts() {
+    example("timeouts", timeouts::main, &["timeout 1", "result 2"]);
+}
+
+#[test]
+fn google_search() {
+    example(
+        "google_search",
+        google_search::main,
+        &[
+            r#"Google Search 1.0: ["web result for \"golang\"", "image result for \"golang\"", "video result for \"golang\""]"#,
+            r#"Google Search 2.0: ["web result for \"golang\"", "image result for \"golang\"", "video result for \"golang\""]"#,
+            "timed out",
+            r#"Google Search 2.1: ["web result for \"golang\"", "image result for \"golang\""]"#,
+            r#"Google Search 3.0: ["web result for \"golang\"", "image result for \"golang\"", "video result for \"golang\""]"#,
+        ],
     );
 }
