@@ -121,6 +121,12 @@ const CASES: &[Case] = &[
     },
     case("skynet", &[], "skynet", &["tokio"]),
     case("prime_sieve", &[], "prime_sieve", &["tokio"]),
+    case("sleepers", &["--report", "total"], "sleepers_total", &[]),
+    case("sleepers", &["--report", "p50"], "sleepers_late_p50", &[]),
+    case("sleepers", &["--report", "p99"], "sleepers_late_p99", &[]),
+    case("select_timeout", &[], "select_timeout", &[]),
+    case("timer_churn", &[], "timer_churn", &[]),
+    case("ticker", &[], "ticker", &[]),
 ];
 
 /// The columns: goro, Go, then the peers.
