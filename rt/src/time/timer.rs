@@ -145,11 +145,11 @@ impl TimerInner {
     fn fire(&self) {
         match &self.f {
             TimerFn::Ready(gp) => {
-                // SAFETY: a `Ready` timer is made by `time::sleep` for one park of `gp`,
-                // armed once (by that park's unlock callback), never periodic; the claim
-                // above succeeds once per activation, so this is the park's only wake-up.
-                // (If shutdown woke the G first, the token is stale and this does nothing.)
-                unsafe { crate::park::goready(*gp) }
+                // A `Ready` timer is made by `time::sleep` for one park of `gp`, armed once
+                // (by that park's unlock callback), never periodic; the claim above
+                // succeeds once per activation, so this is the park's only wake-up. (If
+                // shutdown woke the G first, the token is stale and this does nothing.)
+                goready_tail(*gp);
             }
             TimerFn::Call(f) => {
                 // We are on g0: a panic must not unwind through the scheduler.
@@ -159,6 +159,33 @@ impl TimerInner {
             }
         }
     }
+}
+
+/// Readies a goroutine whose sleep ended: like `goready`, but at the tail of its M's queue,
+/// not in `runnext`. Go uses `runnext` and relies on sysmon's preemption to stop a
+/// goroutine that sleeps for a nanosecond in a loop from taking `runnext` back at every
+/// schedule and starving the queue behind it; goro queues it at the tail instead.
+fn goready_tail(gp: GRef) {
+    if !crate::park::ready_cas(gp) {
+        return;
+    }
+    let home = gp.m.load(Ordering::Acquire);
+    let m = getm();
+    if !home.is_null() && core::ptr::eq(m, home) {
+        // SAFETY: `m` is this thread's live M (non-null: it is `home`); a non-null P pointer
+        // in it is a P it holds.
+        let (m, p) = unsafe { (&*m, (*m).p.get().as_ref()) };
+        if let Some(p) = p {
+            if m.runqput(p, gp, false) {
+                m.sched.wakep();
+            }
+            return;
+        }
+    }
+    let s = gp.sched.load(Ordering::Acquire);
+    // SAFETY: a waiting goroutine's runtime outlives it (`park::goready`'s argument); we
+    // own `gp` since our CAS readied it.
+    unsafe { (*s).ready(gp) };
 }
 
 /// One P's timers. Go: p.timers, p.timersLock, p.timer0When.
