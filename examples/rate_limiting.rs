@@ -20,8 +20,8 @@ pub fn main() {
         requests.send(i);
     }
     requests.close();
-    let limiter = tick(PERIOD);
     let start = Instant::now();
+    let limiter = tick(PERIOD);
     for req in &requests {
         limiter.recv();
         let at = start.elapsed();
@@ -36,6 +36,7 @@ pub fn main() {
     for _ in 0..3 {
         bursty_limiter.send(Instant::now());
     }
+    let start = Instant::now();
     go!({
         for t in &tick(PERIOD) {
             bursty_limiter.send(t);
@@ -46,7 +47,6 @@ pub fn main() {
         bursty_requests.send(i);
     }
     bursty_requests.close();
-    let start = Instant::now();
     for req in &bursty_requests {
         bursty_limiter.recv();
         if req <= 3 {

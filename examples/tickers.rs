@@ -13,10 +13,10 @@ const PERIOD: Duration = Duration::from_millis(50);
 
 #[goro::main]
 pub fn main() {
+    let start = Instant::now();
     let ticker = std::sync::Arc::new(Ticker::new(PERIOD));
     let done = chan![bool];
     let ticks = chan![u32; 1];
-    let start = Instant::now();
     go!({
         let mut n = 0;
         loop {
