@@ -55,6 +55,14 @@ pub mod sync {
     pub use goro_rt::sync::*;
 }
 
+/// Timers, tickers and sleeping: Go's `time` package (the parts about waiting).
+///
+/// A sleeping goroutine holds no thread; timers are kept per P and fired by the scheduler;
+/// [`after`](time::after) and [`Ticker`](time::Ticker) channels work in `select!`.
+pub mod time {
+    pub use goro_chan::time::*;
+}
+
 /// Panic payloads and helpers: `Goexit`, `payload_str`.
 pub mod panic {
     pub use goro_rt::panic::{Goexit, payload_str};

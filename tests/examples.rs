@@ -20,6 +20,8 @@ mod countermap;
 mod doubleselect;
 #[path = "../examples/fifo.rs"]
 mod fifo;
+#[path = "../examples/google_search.rs"]
+mod google_search;
 #[path = "../examples/goroutines.rs"]
 mod goroutines;
 #[path = "../examples/nonblock.rs"]
@@ -30,6 +32,8 @@ mod perm;
 mod philosophers;
 #[path = "../examples/powser1.rs"]
 mod powser1;
+#[path = "../examples/rate_limiting.rs"]
+mod rate_limiting;
 #[path = "../examples/select3.rs"]
 mod select3;
 #[path = "../examples/sendstmt.rs"]
@@ -38,6 +42,12 @@ mod sendstmt;
 mod sieve1;
 #[path = "../examples/sieve2.rs"]
 mod sieve2;
+#[path = "../examples/tickers.rs"]
+mod tickers;
+#[path = "../examples/timeouts.rs"]
+mod timeouts;
+#[path = "../examples/timers.rs"]
+mod timers;
 #[path = "../examples/waitgroup.rs"]
 mod waitgroup;
 #[path = "../examples/workerpool.rs"]
@@ -238,6 +248,62 @@ fn waitgroup() {
             "results: [1, 5, 14, 30, 55, 91, 140, 204, 285, 385]",
             "squares: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]",
             "the WaitGroup was reused: both rounds complete",
+        ],
+    );
+}
+
+#[test]
+fn timers() {
+    example(
+        "timers",
+        timers::main,
+        &["Timer 1 fired", "Timer 2 stopped"],
+    );
+}
+
+#[test]
+fn tickers() {
+    example(
+        "tickers",
+        tickers::main,
+        &["Tick 1 at ~50 ms", "Ticker stopped"],
+    );
+}
+
+#[test]
+fn rate_limiting() {
+    example(
+        "rate_limiting",
+        rate_limiting::main,
+        &[
+            "request 1",
+            "request 2",
+            "request 3",
+            "request 4",
+            "request 5",
+            "request 1 (burst)",
+            "request 2 (burst)",
+            "request 3 (burst)",
+        ],
+    );
+}
+
+#[test]
+fn timeouts() {
+    example("timeouts", timeouts::main, &["timeout 1", "result 2"]);
+}
+
+#[test]
+fn google_search() {
+    example(
+        "google_search",
+        google_search::main,
+        &[
+            r#"Google Search 1.0: ["web result for \"golang\"", "image result for \"golang\"", "video result for \"golang\""]"#,
+            r#"Google Search 2.0: ["web result for \"golang\"", "image result for \"golang\"", "video result for \"golang\""]"#,
+            "timed out",
+            r#"Google Search 2.1: ["web result for \"golang\"", "image result for \"golang\""]"#,
+            r#"Google Search 3.0: ["web result for \"golang\"", "image result for \"golang\"", "video result for \"golang\""]"#,
         ],
     );
 }

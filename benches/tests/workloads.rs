@@ -161,3 +161,19 @@ fn semaphore() {
         "ns/op",
     );
 }
+
+#[test]
+fn time() {
+    let goro = ["goro"];
+    let bin = env!("CARGO_BIN_EXE_sleepers");
+    let small = ["--n", "2000", "--max-ms", "10"];
+    check(bin, &small, &goro, "sleepers_total", "ms");
+    let args = ["--n", "2000", "--max-ms", "10", "--report", "p99"];
+    check(bin, &args, &goro, "sleepers_late_p99", "us");
+    let bin = env!("CARGO_BIN_EXE_select_timeout");
+    check(bin, &["--n", "2000"], &goro, "select_timeout", "ns/iter");
+    let bin = env!("CARGO_BIN_EXE_timer_churn");
+    check(bin, &["--n", "2000"], &goro, "timer_churn", "ns/op");
+    let bin = env!("CARGO_BIN_EXE_ticker");
+    check(bin, &["--ms", "20"], &goro, "ticker", "ticks");
+}

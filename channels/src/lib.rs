@@ -4,7 +4,8 @@
 //! - [`Chan`]: `chan T` — send, recv, close, len/cap, nil channels, `for v in &ch`;
 //! - [`Sender`], [`Receiver`]: `chan<- T`, `<-chan T`;
 //! - [`select`]: the engine behind `select!`;
-//! - [`TrySendError`], [`TryRecvError`] and Go's panic texts.
+//! - [`TrySendError`], [`TryRecvError`] and Go's panic texts;
+//! - [`time`]: Go's timers and tickers, whose channels work in `select!`.
 //!
 //! Channels work from goroutines and plain threads alike: a blocked thread parks on its own
 //! futex through the same code path.
@@ -14,6 +15,7 @@ mod chan;
 mod err;
 mod hchan;
 pub mod select;
+pub mod time;
 mod view;
 
 pub use chan::{Chan, Iter};

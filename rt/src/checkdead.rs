@@ -103,7 +103,7 @@ fn watchdog() {
             .iter()
             .filter_map(Weak::upgrade)
             .collect();
-        let all_asleep = runtimes.iter().all(|s| s.quiescent(&s.lock()));
+        let all_asleep = runtimes.iter().all(|s| s.asleep_forever(&s.lock()));
         let after = (FOREIGN.load(Ordering::SeqCst), WAKES.load(Ordering::SeqCst));
         let stuck: Vec<&Arc<Sched>> = runtimes.iter().filter(|s| s.waits_for_main()).collect();
         if all_asleep && before == after && !stuck.is_empty() {
@@ -119,6 +119,13 @@ fn watchdog() {
 }
 
 impl Sched {
+    /// Whether nothing of this runtime can run again: quiescent (`m.rs`) and no timer
+    /// pending (Go's checkdead: a goroutine asleep on a timer is not a deadlock; as in Go, a
+    /// ticker nobody stops keeps the report away).
+    pub(crate) fn asleep_forever(&self, l: &crate::proc::Locked) -> bool {
+        self.quiescent(l) && self.timers_next() == u64::MAX
+    }
+
     /// Whether goroutine 1 of this runtime is still to finish and the runtime not ending:
     /// a runtime that can deadlock. (The global runtime behind plain-thread `spawn`s has no
     /// goroutine 1: its callers are threads.)

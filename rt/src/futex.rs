@@ -8,10 +8,10 @@
 use crate::loom::atomic::AtomicU32;
 
 #[cfg(goro_loom)]
-pub(crate) use loom_futex::{wait, wake};
+pub(crate) use loom_futex::{wait, wait_timeout, wake};
 
 #[cfg(not(goro_loom))]
-pub(crate) use linux::{wait, wake};
+pub(crate) use linux::{wait, wait_timeout, wake};
 
 #[cfg(not(goro_loom))]
 mod linux {
@@ -28,6 +28,26 @@ mod linux {
                 libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
                 expected,
                 core::ptr::null::<libc::timespec>(),
+            );
+        }
+    }
+
+    /// Sleeps while `*key == expected`, for at most `timeout` (or until a wake-up or a
+    /// signal; callers re-check). Go: futexsleep with ns >= 0.
+    pub(crate) fn wait_timeout(key: &AtomicU32, expected: u32, timeout: core::time::Duration) {
+        let ts = libc::timespec {
+            tv_sec: timeout.as_secs().min(i64::MAX as u64) as libc::time_t,
+            tv_nsec: timeout.subsec_nanos() as libc::c_long,
+        };
+        // SAFETY: as in `wait`; `ts` is a live timespec for the call's duration, read by the
+        // kernel as a relative timeout. ETIMEDOUT/EINTR/EAGAIN are the caller's to re-check.
+        unsafe {
+            libc::syscall(
+                libc::SYS_futex,
+                key.as_ptr(),
+                libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+                expected,
+                &raw const ts,
             );
         }
     }
@@ -65,6 +85,14 @@ mod loom_futex {
         if key.load(Ordering::SeqCst) == expected {
             drop(TABLE.1.wait(guard).unwrap());
         }
+    }
+
+    /// A timed sleep: loom has no clock, and a timeout may end the wait at any moment, so
+    /// the model returns at once — the one interleaving every caller must survive (it
+    /// re-checks its condition, as after a real timeout).
+    pub(crate) fn wait_timeout(key: &AtomicU32, _expected: u32, _timeout: core::time::Duration) {
+        let _ = key.load(Ordering::SeqCst);
+        loom::thread::yield_now();
     }
 
     /// Wakes the sleepers (all of them; a woken caller that finds nothing changed sleeps

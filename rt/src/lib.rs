@@ -4,8 +4,8 @@
 //! Modules, one Go runtime concept each: `arch` (context switch), `stack`, `g`, `funcval`,
 //! `proc` (the scheduler loop), `newproc`, `m` (threads), `homeq` (an M's queue of its own
 //! goroutines readied elsewhere), `procresize`, `lockosthread`, `syscall`, `tls`, `runq`,
-//! `park`, `note`, `gfree`, `signal`, `panic`, `join`, `entry`, `shutdown`, [`runtime`],
-//! `sema` (semaphores keyed by address), `notify` (Cond's ticket list), [`sync`].
+//! `park`, `note`, `time` (timers), `gfree`, `signal`, `panic`, `join`, `entry`, `shutdown`,
+//! [`runtime`], `sema` (semaphores keyed by address), `notify` (Cond's ticket list), [`sync`].
 //! Each file opens with what it owns; `proc.rs` states the scheduler's central rule: a
 //! goroutine that has started runs only on its home thread.
 #![warn(missing_docs)]
@@ -48,6 +48,7 @@ pub mod sync;
 mod syscall;
 #[doc(hidden)]
 pub mod sysmon;
+pub mod time;
 mod tls;
 mod traceback;
 

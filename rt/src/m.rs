@@ -32,6 +32,7 @@ use crate::loom::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering, fence};
 use crate::note::Note;
 use crate::panic::throw;
 use crate::proc::{After, Locked, P, Sched};
+use crate::time::TimerPlan;
 use crate::tls::setm;
 use core::cell::{Cell, UnsafeCell};
 use core::ptr;
@@ -246,6 +247,7 @@ impl M {
             // Before publishing ourselves idle: a later wake-up must not be lost.
             self.park.clear();
             let mut deadlock = false; // maybe: all asleep
+            let mut deadline = None;
             if self.runq_is_empty() && self.homeq.set_idle() {
                 if self.nlocked.get() == 0 {
                     l.midle.push(me.clone());
@@ -257,7 +259,27 @@ impl M {
                     s.end();
                     return false;
                 }
-                deadlock = !s.killing.load(Ordering::SeqCst) && s.quiescent(&l);
+                // goro time: sleep until the earliest timer, or run the due ones now.
+                if self.nlocked.get() == 0 {
+                    match s.timer_plan(&mut l, me) {
+                        TimerPlan::Forever => {}
+                        TimerPlan::Until(when) => deadline = Some(when),
+                        TimerPlan::Due => {
+                            l.midle.retain(|m| !Arc::ptr_eq(m, me));
+                            self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
+                            if let Some(p) = s.pidleget(&mut l) {
+                                self.acquirep(p);
+                                return true;
+                            }
+                            // Every P is busy: run them here rather than wait.
+                            drop(l);
+                            s.run_all_timers();
+                            l = s.lock();
+                            continue;
+                        }
+                    }
+                }
+                deadlock = !s.killing.load(Ordering::SeqCst) && s.asleep_forever(&l);
             } else if let Some(p) = s.pidleget(&mut l) {
                 self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
                 self.acquirep(p);
@@ -273,10 +295,16 @@ impl M {
                 crate::checkdead::arm();
             }
             loop {
-                self.park.sleep();
+                match deadline.take() {
+                    Some(when) => {
+                        self.park.sleep_until(when);
+                    }
+                    None => self.park.sleep(),
+                }
                 crate::checkdead::note_wake();
                 self.park.clear();
                 l = s.lock();
+                s.timer_sleeper_woke(&mut l, me);
                 if s.shutdown.load(Ordering::SeqCst) {
                     return false;
                 }
@@ -447,7 +475,8 @@ impl Sched {
     }
 
     /// Whether nothing of this runtime can run any more: every M asleep without a P, every
-    /// queue empty, no goroutine inside `runtime::syscall`. Go: checkdead's count.
+    /// queue empty, no goroutine inside `runtime::syscall` or `time::sleep` (its timer
+    /// will ready it). Go: checkdead's count.
     pub(crate) fn quiescent(&self, l: &Locked) -> bool {
         l.midle.len() + l.mlocked.len() + l.mwantp.len() == l.allm.len()
             && self.ps.iter().all(|p| !p.held.load(Ordering::SeqCst))
@@ -455,6 +484,7 @@ impl Sched {
             && self.ps.iter().all(|p| p.runq.is_empty())
             && l.allm.iter().all(|m| m.homeq.is_empty())
             && self.nsyscall.load(Ordering::SeqCst) == 0
+            && self.nsleeping.load(Ordering::SeqCst) == 0
     }
 
     /// Stops every M: they leave their schedule loops. Go: exit after main returns.

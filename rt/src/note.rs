@@ -29,6 +29,26 @@ impl Note {
         }
     }
 
+    /// Blocks the calling thread until `wakeup` or until `deadline` (nanoseconds on the
+    /// `time::nanotime` clock) has passed. True if woken. Go: notetsleep.
+    pub(crate) fn sleep_until(&self, deadline: u64) -> bool {
+        loop {
+            if self.key.load(Ordering::Acquire) != 0 {
+                return true;
+            }
+            let now = crate::time::nanotime();
+            if now >= deadline {
+                return false;
+            }
+            let left = core::time::Duration::from_nanos(deadline - now);
+            crate::futex::wait_timeout(&self.key, 0, left);
+            if cfg!(goro_loom) {
+                // The model's timeout fires at once (`futex.rs`).
+                return self.key.load(Ordering::Acquire) != 0;
+            }
+        }
+    }
+
     /// Wakes the sleeper (now or when it comes to sleep).
     pub(crate) fn wakeup(&self) {
         let old = self.key.swap(1, Ordering::Release);

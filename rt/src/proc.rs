@@ -103,6 +103,8 @@ pub(crate) struct P {
     /// Go's inheritTime) and the G running now; owner writes, sysmon reads (`sysmon.rs`).
     pub(crate) slicetick: AtomicU32,
     pub(crate) curg: AtomicPtr<G>,
+    /// Timers (`time/timer.rs`): any thread may add or run them, under their own lock.
+    pub(crate) timers: crate::time::Timers,
 }
 
 // SAFETY: the UnsafeCell fields are touched only by the M holding the P (`held` and the
@@ -141,6 +143,8 @@ pub(crate) struct Locked {
     /// a new M: every extra M is a thread goroutines may start on and then keep.
     pub(crate) pending: Vec<(usize, bool)>,
     pub(crate) threads: Vec<std::thread::JoinHandle<()>>,
+    /// The idle M sleeping until the earliest timer, if any (`time/timer.rs`).
+    pub(crate) tsleeper: Option<Arc<M>>,
 }
 
 /// One runtime: its Ps, queues, idle lists. Go: runtime.schedt plus allp.
@@ -177,6 +181,14 @@ pub(crate) struct Sched {
     /// sysmon (`sysmon.rs`): started at the first `go`, and its thread.
     pub(crate) sysmon_started: AtomicBool,
     pub(crate) sysmon: std::sync::OnceLock<std::thread::Thread>,
+    /// `tsleeper`'s deadline (nanotime; `u64::MAX`: none yet), 0 if there is no tsleeper.
+    /// Go: sched.pollUntil.
+    pub(crate) poll_until: AtomicU64,
+    /// Goroutines parked in `time::sleep` (their timers will ready them).
+    pub(crate) nsleeping: AtomicUsize,
+    /// The most Ps this runtime ever had: a retired P may hold timers for a moment
+    /// (`time/timer.rs`), so timer scans go this far.
+    pub(crate) procs_hi: AtomicUsize,
 }
 
 // ---- Sched ------------------------------------------------------------------------------
@@ -197,6 +209,7 @@ impl Sched {
                 goidcache: UnsafeCell::new((0, 0)),
                 slicetick: AtomicU32::new(0),
                 curg: AtomicPtr::new(ptr::null_mut()),
+                timers: crate::time::Timers::new(),
             })
             .collect();
         let sched = Arc::new(Sched {
@@ -212,6 +225,7 @@ impl Sched {
                 nmidling: 0,
                 pending: Vec::new(),
                 threads: Vec::new(),
+                tsleeper: None,
             }),
             npidle: AtomicUsize::new(nprocs),
             nmspinning: AtomicUsize::new(0),
@@ -227,6 +241,9 @@ impl Sched {
             main_done: AtomicBool::new(false),
             panicked: Mutex::new(None),
             mnext: AtomicU64::new(0),
+            poll_until: AtomicU64::new(0),
+            nsleeping: AtomicUsize::new(0),
+            procs_hi: AtomicUsize::new(nprocs),
             deadlocked: AtomicBool::new(false),
             sysmon_started: AtomicBool::new(false),
             sysmon: std::sync::OnceLock::new(),
@@ -432,6 +449,8 @@ impl M {
                 }
                 continue 'top;
             }
+            // goro time: our P's due timers first (Go: checkTimers in schedule).
+            s.run_timers(p);
             for gp in self.homeq.take_all() {
                 // Gs readied for us by other threads join our queue's tail.
                 self.runq_push(p, gp);
@@ -487,6 +506,11 @@ impl M {
             // before sleeping, since waking a sleeping M costs more than a hand-off (and
             // a started goroutine can only run here).
             if self.spin_for_work(p, nprocs, young_work) {
+                continue 'top;
+            }
+            // goro time: due timers of every P (Go: stealWork's checkTimers); what they
+            // readied may be ours to run.
+            if s.run_all_timers() {
                 continue 'top;
             }
             // Nothing: give the P back, stop spinning, then look once more.

@@ -22,6 +22,7 @@ impl Sched {
         let old = {
             let mut l = self.lock();
             let old = self.gomaxprocs.swap(n, Ordering::SeqCst);
+            self.procs_hi.fetch_max(n, Ordering::SeqCst);
             if n > old {
                 for id in old..n {
                     let p = &self.ps[id];
@@ -44,6 +45,13 @@ impl Sched {
                 self.wakep();
             }
         } else {
+            // goro time: the dropped idle Ps' timers go to P 0 (Go: moveTimers); held
+            // ones move as their Ms retire them (`retire_p`).
+            for p in &self.ps[n..old] {
+                if !p.held.load(Ordering::SeqCst) {
+                    self.move_timers(p);
+                }
+            }
             while self.ps[n..old]
                 .iter()
                 .any(|p| p.held.load(Ordering::SeqCst))
@@ -78,6 +86,9 @@ impl M {
             let mut l = s.lock();
             s.pidleput(&mut l, p); // not re-listed: p.id >= gomaxprocs
         }
+        // goro time: after `held` is cleared, so a racing `time` add onto this P either
+        // is moved here or sees the P retired and moves it itself (Go: moveTimers).
+        s.move_timers(p);
         self.p.set(ptr::null());
         self.stop_spinning();
         s.wakep();

@@ -143,6 +143,12 @@ const CASES: &[Case] = &[
     ),
     case("waitgroup", &[], "waitgroup_1000", &[]),
     case("semaphore", &[], "semaphore_contended", &["tokio"]),
+    case("sleepers", &["--report", "total"], "sleepers_total", &[]),
+    case("sleepers", &["--report", "p50"], "sleepers_late_p50", &[]),
+    case("sleepers", &["--report", "p99"], "sleepers_late_p99", &[]),
+    case("select_timeout", &[], "select_timeout", &[]),
+    case("timer_churn", &[], "timer_churn", &[]),
+    case("ticker", &[], "ticker", &[]),
 ];
 
 /// The columns: goro, Go, then the peers.

@@ -1,0 +1,404 @@
+//! Timers: per-P heaps run by the scheduler, and the idle M that sleeps until the earliest
+//! one. Go: runtime/time.go (addtimer, deltimer, modtimer, checkTimers, runtimer,
+//! moveTimers) and the timer parts of proc.go (findrunnable's pollUntil, wakeNetPoller).
+//!
+//! State and ownership:
+//! - a timer (`TimerInner`) owns its state under its own lock: whether it is active, its
+//!   `when`, `period`, and `seq`, the number of its current activation (mirrored in an
+//!   atomic so heaps can tell stale entries without the lock). Every `modify` and `stop`
+//!   starts a new activation (`seq + 1`);
+//! - each P has a `Timers`: a 4-ary heap of entries `(when, seq, timer)` under its lock,
+//!   and `when0`, the heap's earliest `when` (`u64::MAX`: empty), readable without it.
+//!   Any thread may push to or run any P's heap; the P's own M does so at every schedule
+//!   (as Go's checkTimers), the others when they look for work;
+//! - the heap lock and a timer's lock are never held together: an entry is popped under the
+//!   heap lock, then *claimed* under the timer's lock if its `seq` is still current. So a
+//!   timer fires at most once per activation, and `stop` returns true exactly when it
+//!   beat the claim, as Go's deltimer does.
+//!
+//! Timer functions run on g0 (the scheduler's stack) and never block: they ready a
+//! sleeping goroutine, send on a channel without waiting (Go's sendTime), or start a
+//! goroutine (Go's goFunc, for `after_func`). No user code runs on g0.
+//!
+//! Idle Ms and time (Go's netpoll-with-timeout, without a netpoller): at most one idle M,
+//! `Locked::tsleeper`, sleeps with a deadline — the earliest timer of all Ps, published in
+//! `Sched::poll_until` (0: no such M) — every other idle M sleeps without one. Protocol:
+//! 1. an M about to sleep idle (`timer_plan`, sched lock held, note cleared, listed idle)
+//!    takes the role if it is free, publishing `poll_until = MAX` *before* reading every
+//!    P's `when0`, then the deadline it found. If a timer is already due it does not sleep:
+//!    it takes an idle P to run it (or runs it without one, if every P is busy);
+//! 2. whoever adds a timer (`add`) pushes it, then reads `poll_until`: 0 → `wakep` (an
+//!    idle P gets a spinning M, which looks at the timers before it sleeps); a later
+//!    deadline → wake the sleeper (Go's netpollBreak), which plans again;
+//! 3. both sides are SeqCst, so either the sleeper sees the new timer or the adder sees the
+//!    sleeper's deadline; a wake-up that comes before the sleep is kept by the note.
+//!
+//! Lock order: `Sched::lock` < a heap lock; a timer lock is a leaf.
+
+use super::heap::{Entry, Heap};
+use crate::g::GRef;
+use crate::loom::atomic::{AtomicU64, Ordering, fence};
+use crate::loom::{Mutex, MutexGuard, StdArc as Arc};
+use crate::m::M;
+use crate::proc::{Locked, P, Sched};
+use crate::tls::getm;
+
+/// What a timer does when it fires; run on g0, never blocking.
+pub(crate) enum TimerFn {
+    /// Ready a goroutine parked in `time::sleep` (Go: goroutineReady).
+    Ready(GRef),
+    /// Anything else that does not block: a non-blocking channel send, a `go` statement.
+    Call(Box<dyn Fn() + Send + Sync>),
+}
+
+struct State {
+    active: bool,
+    when: u64,
+    period: u64,
+    seq: u64,
+}
+
+/// A timer. Go: runtime.timer.
+pub(crate) struct TimerInner {
+    state: Mutex<State>,
+    /// `State::seq`, readable without the lock (written under it).
+    seq: AtomicU64,
+    f: TimerFn,
+}
+
+impl TimerInner {
+    pub(crate) fn new(f: TimerFn) -> TimerInner {
+        TimerInner {
+            state: Mutex::new(State {
+                active: false,
+                when: 0,
+                period: 0,
+                seq: 0,
+            }),
+            seq: AtomicU64::new(0),
+            f,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn seq(&self) -> u64 {
+        self.seq.load(Ordering::Acquire)
+    }
+
+    /// (Re)arms the timer to fire at `when` (nanotime), then every `period` ns if
+    /// non-zero. Returns whether it was active. Go: modtimer (addtimer for a new timer).
+    pub(crate) fn modify(self: &Arc<Self>, when: u64, period: u64) -> bool {
+        let (was, seq) = {
+            let mut st = self.lock();
+            let was = st.active;
+            st.active = true;
+            st.when = when;
+            st.period = period;
+            st.seq += 1;
+            self.seq.store(st.seq, Ordering::Release);
+            (was, st.seq)
+        };
+        add(Entry {
+            when,
+            seq,
+            t: self.clone(),
+        });
+        was
+    }
+
+    /// Stops the timer. True if it was active (it will not fire for that activation);
+    /// false if it had already fired (one-shot) or been stopped. Go: deltimer.
+    pub(crate) fn stop(&self) -> bool {
+        let mut st = self.lock();
+        let was = st.active;
+        if was {
+            st.active = false;
+            st.seq += 1;
+            self.seq.store(st.seq, Ordering::Release);
+        }
+        was
+    }
+
+    /// Claims the activation `seq` for firing at `now`. `None`: stale (stopped, reset, or
+    /// already claimed); `Some(next)`: fire, and for a periodic timer re-queue at `next`
+    /// (the first multiple of the period after `now`: a late tick is not repeated, Go's
+    /// catch-up rule).
+    fn claim(&self, seq: u64, now: u64) -> Option<Option<u64>> {
+        let mut st = self.lock();
+        if !st.active || st.seq != seq {
+            return None;
+        }
+        if st.period == 0 {
+            st.active = false;
+            return Some(None);
+        }
+        let missed = now.saturating_sub(st.when) / st.period;
+        st.when = st
+            .when
+            .saturating_add(st.period.saturating_mul(missed.saturating_add(1)));
+        Some(Some(st.when))
+    }
+
+    fn fire(&self) {
+        match &self.f {
+            TimerFn::Ready(gp) => {
+                // A `Ready` timer is made by `time::sleep` for one park of `gp`, armed once
+                // (by that park's unlock callback), never periodic; the claim above
+                // succeeds once per activation, so this is the park's only wake-up. (If
+                // shutdown woke the G first, the token is stale and this does nothing.)
+                goready_tail(*gp);
+            }
+            TimerFn::Call(f) => {
+                // We are on g0: a panic must not unwind through the scheduler.
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err() {
+                    crate::panic::throw("timer function panicked");
+                }
+            }
+        }
+    }
+}
+
+/// Readies a goroutine whose sleep ended: like `goready`, but at the tail of its M's queue,
+/// not in `runnext`. Go uses `runnext` and relies on sysmon's preemption to stop a
+/// goroutine that sleeps for a nanosecond in a loop from taking `runnext` back at every
+/// schedule and starving the queue behind it; goro queues it at the tail instead.
+fn goready_tail(gp: GRef) {
+    if !crate::park::ready_cas(gp) {
+        return;
+    }
+    let home = gp.m.load(Ordering::Acquire);
+    let m = getm();
+    if !home.is_null() && core::ptr::eq(m, home) {
+        // SAFETY: `m` is this thread's live M (non-null: it is `home`); a non-null P pointer
+        // in it is a P it holds.
+        let (m, p) = unsafe { (&*m, (*m).p.get().as_ref()) };
+        if let Some(p) = p {
+            if m.runqput(p, gp, false) {
+                m.sched.wakep();
+            }
+            return;
+        }
+    }
+    let s = gp.sched.load(Ordering::Acquire);
+    // SAFETY: a waiting goroutine's runtime outlives it (`park::goready`'s argument); we
+    // own `gp` since our CAS readied it.
+    unsafe { (*s).ready(gp) };
+}
+
+/// One P's timers. Go: p.timers, p.timersLock, p.timer0When.
+pub(crate) struct Timers {
+    heap: Mutex<Heap>,
+    /// The heap's earliest `when` (`u64::MAX` when empty); written under the heap lock.
+    when0: AtomicU64,
+}
+
+impl Timers {
+    pub(crate) fn new() -> Timers {
+        Timers {
+            heap: Mutex::new(Heap::default()),
+            when0: AtomicU64::new(u64::MAX),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Heap> {
+        self.heap.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn push(&self, e: Entry) {
+        let mut h = self.lock();
+        h.push(e);
+        self.when0.store(h.when0(), Ordering::SeqCst);
+    }
+
+    pub(crate) fn when0(&self) -> u64 {
+        self.when0.load(Ordering::SeqCst)
+    }
+}
+
+/// Adds `e` to a P's heap of the caller's runtime (its own P if it holds one, else a random
+/// one; the global runtime's on a plain thread), then makes sure an M will wake for it.
+fn add(e: Entry) {
+    let m = getm();
+    let (s, own): (&Sched, Option<&P>) = if m.is_null() {
+        (crate::entry::global(), None)
+    } else {
+        // SAFETY: a non-null TLS M is this thread's live M; a non-null P pointer in it is
+        // a P it holds.
+        unsafe { (&(*m).sched, (*m).p.get().as_ref()) }
+    };
+    let p = match own {
+        Some(p) => p,
+        None => &s.ps[crate::proc::fastrand(s.gomaxprocs())],
+    };
+    let when = e.when;
+    p.timers.push(e);
+    if p.id >= s.gomaxprocs() && !p.held.load(Ordering::SeqCst) {
+        // The P was retired meanwhile (`gomaxprocs` shrank) and may have been emptied
+        // before our push: move what it holds (Go: moveTimers).
+        s.move_timers(p);
+    }
+    s.wake_netpoller(when);
+}
+
+/// A timer due at `when` was added: make sure some M wakes for it. Go: wakeNetPoller.
+impl Sched {
+    pub(crate) fn wake_netpoller(&self, when: u64) {
+        fence(Ordering::SeqCst);
+        let pu = self.poll_until.load(Ordering::SeqCst);
+        if pu == 0 {
+            self.wakep();
+        } else if when < pu {
+            let l = self.lock();
+            if let Some(m) = &l.tsleeper
+                && when < self.poll_until.load(Ordering::SeqCst)
+            {
+                // Later adds of timers no earlier than this one need not wake it again.
+                self.poll_until.store(when, Ordering::SeqCst);
+                m.park.wakeup_shared();
+            }
+        }
+    }
+
+    /// The earliest `when` over the Ps (stale entries included; `u64::MAX`: none). A
+    /// deadlock check may read "a timer is pending" as `timers_next() != u64::MAX`, as
+    /// Go's checkdead looks at the heaps' lengths.
+    pub(crate) fn timers_next(&self) -> u64 {
+        self.ps[..self.procs_hi.load(Ordering::SeqCst)]
+            .iter()
+            .map(|p| p.timers.when0())
+            .min()
+            .unwrap_or(u64::MAX)
+    }
+
+    /// Runs `p`'s timers due now. True if any fired. Go: checkTimers + runtimer.
+    pub(crate) fn run_timers(&self, p: &P) -> bool {
+        if p.timers.when0() == u64::MAX {
+            return false; // no clock read when there is nothing to run
+        }
+        let now = super::nanotime();
+        if p.timers.when0() > now {
+            return false;
+        }
+        let mut ran = false;
+        loop {
+            let e = {
+                let mut h = p.timers.lock();
+                let e = h.pop_due(now);
+                p.timers.when0.store(h.when0(), Ordering::SeqCst);
+                e
+            };
+            let Some(e) = e else {
+                return ran;
+            };
+            let Some(next) = e.t.claim(e.seq, now) else {
+                continue; // stale: stopped or reset since it was queued
+            };
+            if let Some(when) = next {
+                p.timers.push(Entry {
+                    when,
+                    seq: e.seq,
+                    t: e.t.clone(),
+                });
+            }
+            e.t.fire();
+            ran = true;
+        }
+    }
+
+    /// Runs the due timers of every P. True if any fired. Go: stealWork's checkTimers of
+    /// other Ps.
+    pub(crate) fn run_all_timers(&self) -> bool {
+        let mut ran = false;
+        for p in &self.ps[..self.procs_hi.load(Ordering::SeqCst)] {
+            ran |= self.run_timers(p);
+        }
+        ran
+    }
+
+    /// Moves the timers of `p` (retired: beyond `gomaxprocs`) to P 0, which always exists.
+    /// Go: moveTimers.
+    pub(crate) fn move_timers(&self, p: &P) {
+        if p.timers.when0() == u64::MAX || p.id == 0 {
+            return;
+        }
+        let moved = {
+            let mut h = p.timers.lock();
+            let v = h.take_all();
+            p.timers.when0.store(u64::MAX, Ordering::SeqCst);
+            v
+        };
+        let to = &self.ps[0].timers;
+        let mut first = u64::MAX;
+        {
+            let mut h = to.lock();
+            for e in moved {
+                if e.t.seq() == e.seq {
+                    first = first.min(e.when);
+                    h.push(e);
+                }
+            }
+            to.when0.store(h.when0(), Ordering::SeqCst);
+        }
+        if first != u64::MAX {
+            self.wake_netpoller(first);
+        }
+    }
+
+    /// How an M that is about to sleep idle waits: see the protocol in the header. Called
+    /// with the sched lock held, the M listed idle and its note cleared.
+    pub(crate) fn timer_plan(&self, l: &mut Locked, me: &Arc<M>) -> TimerPlan {
+        let take = l.tsleeper.is_none();
+        if take {
+            // Until we publish our deadline, any new timer wakes us (it waits for the
+            // sched lock we hold, then wakes our note, and we plan again).
+            self.poll_until.store(u64::MAX, Ordering::SeqCst);
+        }
+        fence(Ordering::SeqCst);
+        let next = self.timers_next();
+        if next <= super::nanotime() {
+            if take {
+                self.poll_until.store(0, Ordering::SeqCst);
+            }
+            return TimerPlan::Due;
+        }
+        if take {
+            l.tsleeper = Some(me.clone());
+            self.poll_until.store(next, Ordering::SeqCst);
+        } else if next < self.poll_until.load(Ordering::SeqCst) {
+            // The sleeper would wake too late (its deadline predates a newer timer): take
+            // its place; it wakes and plans again.
+            if let Some(old) = l.tsleeper.replace(me.clone()) {
+                old.park.wakeup_shared();
+            }
+            self.poll_until.store(next, Ordering::SeqCst);
+        } else {
+            return TimerPlan::Forever;
+        }
+        if next == u64::MAX {
+            TimerPlan::Forever
+        } else {
+            TimerPlan::Until(next)
+        }
+    }
+
+    /// An idle M woke up (for whatever reason): it no longer sleeps for the timers.
+    pub(crate) fn timer_sleeper_woke(&self, l: &mut Locked, me: &Arc<M>) {
+        if l.tsleeper.as_ref().is_some_and(|m| Arc::ptr_eq(m, me)) {
+            l.tsleeper = None;
+            self.poll_until.store(0, Ordering::SeqCst);
+        }
+    }
+}
+
+/// How an idle M sleeps (`timer_plan`).
+pub(crate) enum TimerPlan {
+    /// Until woken.
+    Forever,
+    /// Until woken or this nanotime: the earliest timer.
+    Until(u64),
+    /// Not at all: a timer is due.
+    Due,
+}
