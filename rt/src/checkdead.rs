@@ -15,7 +15,7 @@
 //! longer than `GRACE` is reported as deadlocked: run such work as a goroutine (with
 //! `runtime::syscall` for the blocking part) instead.
 
-use crate::loom::atomic::{AtomicU64, Ordering};
+use crate::loom::static_atomic::{AtomicU64, Ordering};
 use crate::panic::PanicMode;
 use crate::proc::Sched;
 use std::sync::{Arc, Condvar, Mutex, Weak};

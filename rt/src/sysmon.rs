@@ -13,7 +13,8 @@
 //! With `GODEBUG=schedtrace=MS` it also prints Go's `SCHED` line every MS ms (Go:
 //! schedtrace), from the runtime's start.
 
-use crate::loom::atomic::{AtomicBool, Ordering};
+use crate::loom::atomic::Ordering;
+use crate::loom::static_atomic::AtomicBool;
 use crate::proc::Sched;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
