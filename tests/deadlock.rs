@@ -3,26 +3,13 @@
 //! line and the goroutine dump, and exits 2; `run` (and so `#[goro::test]`) panics with that
 //! report instead. Child-process cases re-run this binary with `GORO_CHILD` set.
 
+mod support;
+
 use goro::prelude::*;
 use std::time::Duration;
+use support::{is_child, run_child};
 
 const REPORT: &str = "fatal error: all goroutines are asleep - deadlock!\n\n";
-
-fn run_child(test: &str) -> (i32, String) {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env("GORO_CHILD", "1")
-        .output()
-        .expect("spawn child test process");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn is_child() -> bool {
-    std::env::var_os("GORO_CHILD").is_some()
-}
 
 /// The panic message `run` resumed with.
 fn panic_text(f: impl FnOnce() + std::panic::UnwindSafe) -> String {

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 /// Polls `cond` (yielding between polls) until it holds; after 10 s panics naming `what`.
 /// The deadline only bounds a failure; a passing run never waits for it.
+#[allow(dead_code, reason = "each test file uses a different subset")]
 pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !cond() {
