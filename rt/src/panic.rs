@@ -114,7 +114,9 @@ pub(crate) fn unrecovered(gp: GRef, payload: Box<dyn Any + Send>) {
         PanicMode::Exit => {
             // SAFETY: the running G owns its panic record.
             let rec = unsafe { (*gp.panic.get()).take() };
-            report(gp.goid(), &*payload, rec);
+            let others = (traceback_level() == Traceback::All)
+                .then(|| crate::traceback::dump_sched_except(s, gp));
+            report(gp.goid(), &*payload, rec, others);
             exit(2);
         }
         PanicMode::Propagate => {
@@ -143,13 +145,44 @@ fn mark_main_goexit(gp: GRef) {
 }
 
 /// Go's report for an unrecovered panic.
-fn report(goid: u64, payload: &(dyn Any + Send), rec: Option<PanicRecord>) {
+/// How much a panic report shows. Go: GOTRACEBACK (`none`/`0`, `single` (the default),
+/// `all`/`1`, and `system`/`2`/`crash`, which goro treats as `all`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Traceback {
+    None,
+    Single,
+    All,
+}
+
+pub(crate) fn traceback_level() -> Traceback {
+    match std::env::var("GOTRACEBACK").as_deref() {
+        Ok("none" | "0") => Traceback::None,
+        Ok("all" | "1" | "system" | "2" | "crash") => Traceback::All,
+        _ => Traceback::Single,
+    }
+}
+
+/// Go's report of an unrecovered panic: `panic: msg`, then (unless `GOTRACEBACK=none`) the
+/// panicking goroutine's trace, then (with `GOTRACEBACK=all`) every other goroutine.
+fn report(goid: u64, payload: &(dyn Any + Send), rec: Option<PanicRecord>, others: Option<String>) {
     let msg = rec
         .as_ref()
         .map_or_else(|| payload_str(payload).to_owned(), |r| r.msg.clone());
-    let mut out = format!("panic: {msg}\n\ngoroutine {goid} [running]:\n");
-    if let Some(r) = rec {
-        out.push_str(&trim_backtrace(&r.backtrace.to_string()));
+    let mut out = format!("panic: {msg}\n");
+    if traceback_level() != Traceback::None {
+        out.push_str(&format!("\ngoroutine {goid} [running]:\n"));
+        if let Some(r) = rec {
+            out.push_str(&trim_backtrace(&r.backtrace.to_string()));
+        }
+    }
+    if let Some(others) = others {
+        for h in others
+            .split_inclusive('\n')
+            .filter(|l| !l.trim().is_empty())
+        {
+            out.push('\n');
+            out.push_str(h);
+        }
     }
     let _ = std::io::stderr().lock().write_all(out.as_bytes());
 }

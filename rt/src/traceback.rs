@@ -85,10 +85,19 @@ pub(crate) fn dump_all() -> String {
 /// Every live goroutine of `sched` in Go's format, by goroutine id (headers only, as
 /// `dump_all`). For the deadlock report.
 pub(crate) fn dump_sched(sched: &crate::proc::Sched) -> String {
+    dump_filtered(sched, None)
+}
+
+/// As `dump_sched`, without `me`: for `GOTRACEBACK=all` panic reports.
+pub(crate) fn dump_sched_except(sched: &crate::proc::Sched, me: GRef) -> String {
+    dump_filtered(sched, Some(me))
+}
+
+fn dump_filtered(sched: &crate::proc::Sched, skip: Option<GRef>) -> String {
     let sp = (sched as *const crate::proc::Sched).cast_mut();
     let mut gs: Vec<GRef> = crate::gfree::all_gs()
         .into_iter()
-        .filter(|g| g.sched.load(Ordering::Acquire) == sp)
+        .filter(|g| g.sched.load(Ordering::Acquire) == sp && Some(*g) != skip)
         .collect();
     gs.sort_by_key(|g| g.goid());
     let mut out = String::new();

@@ -59,3 +59,36 @@ fn sigquit_prints_every_goroutine_and_exits_2() {
     assert!(stderr.contains("[chan receive]:"), "{stderr}");
     assert!(stderr.contains("[select]:"), "{stderr}");
 }
+
+#[test]
+fn gotraceback_none_single_and_all_as_go() {
+    if support::is_child() {
+        goro_rt::entry::run_main(|| {
+            spawn(|| goro_rt::park::park_forever(WaitReason::ChanReceive));
+            support::wait_until("goroutine 2 parked", || {
+                stack(true).contains("[chan receive]:")
+            });
+            panic!("boom");
+        });
+        return;
+    }
+    let test = "gotraceback_none_single_and_all_as_go";
+    let (code, none) = support::run_child_with(test, &[("GOTRACEBACK", "none")]);
+    assert_eq!(code, 2, "{none}");
+    assert!(none.contains("panic: boom\n"), "{none}");
+    assert!(!none.contains("goroutine "), "{none}");
+    let (code, single) = support::run_child_with(test, &[("GOTRACEBACK", "single")]);
+    assert_eq!(code, 2, "{single}");
+    assert!(
+        single.contains("panic: boom\n\ngoroutine 1 [running]:\n"),
+        "{single}"
+    );
+    assert!(!single.contains("[chan receive]"), "{single}");
+    let (code, all) = support::run_child_with(test, &[("GOTRACEBACK", "all")]);
+    assert_eq!(code, 2, "{all}");
+    assert!(
+        all.contains("panic: boom\n\ngoroutine 1 [running]:\n"),
+        "{all}"
+    );
+    assert!(all.contains("\ngoroutine 2 [chan receive]:\n"), "{all}");
+}
