@@ -70,7 +70,7 @@ pub mod panic {
 
 /// Everything a Go port usually needs: `use goro::prelude::*;`.
 pub mod prelude {
-    pub use crate::sync::{Mutex, WaitGroup};
+    pub use crate::sync::{Mutex, StaticGo as _, WaitGroup};
     pub use crate::{Chan, Receiver, Sender};
     pub use goro_macros::{chan, go, select};
     pub use std::time::Duration;

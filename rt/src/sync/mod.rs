@@ -24,7 +24,7 @@ pub use mutex::{Mutex, MutexGuard};
 pub use once::Once;
 pub use rwmutex::{RWMutex, RWMutexReadGuard, RWMutexWriteGuard};
 pub use semaphore::Semaphore;
-pub use waitgroup::WaitGroup;
+pub use waitgroup::{StaticGo, WaitGroup};
 
 /// Go's texts for misuse, written once (tests match on them).
 #[doc(hidden)]

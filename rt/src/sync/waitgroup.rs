@@ -260,6 +260,49 @@ impl WaitGroup {
     }
 }
 
+/// `wg.go(f)` on a `static` WaitGroup (Go's package-level `var wg sync.WaitGroup`), where
+/// the inherent [`WaitGroup::go`] needs an `Arc`. In the prelude.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+/// use std::sync::atomic::{AtomicU32, Ordering};
+///
+/// static WG: WaitGroup = WaitGroup::new();
+/// static SUM: AtomicU32 = AtomicU32::new(0);
+///
+/// goro::run(|| {
+///     for i in 1..=4 {
+///         WG.go(move || {
+///             SUM.fetch_add(i, Ordering::SeqCst);
+///         });
+///     }
+///     WG.wait();
+///     assert_eq!(SUM.load(Ordering::SeqCst), 10);
+/// });
+/// ```
+pub trait StaticGo {
+    /// As [`WaitGroup::go`].
+    fn go<F: FnOnce() + Send + 'static>(self, f: F);
+}
+
+impl StaticGo for &'static WaitGroup {
+    fn go<F: FnOnce() + Send + 'static>(self, f: F) {
+        struct Done(&'static WaitGroup);
+        impl Drop for Done {
+            fn drop(&mut self) {
+                self.0.done();
+            }
+        }
+        self.add(1);
+        let done = Done(self);
+        crate::entry::go(move || {
+            let _done = done;
+            f();
+        });
+    }
+}
+
 impl Default for WaitGroup {
     fn default() -> WaitGroup {
         WaitGroup::new()
