@@ -45,6 +45,29 @@ struct Queue {
 }
 
 /// Ticket-ordered waiters of one `Cond`. Go: runtime.notifyList.
+impl Queue {
+    /// Takes `s` (whose predecessor is `prev`, null at the head) out of the list.
+    ///
+    /// # Safety
+    /// The caller holds the list's lock; `s` is queued here after `prev`; both are live.
+    unsafe fn unlink(&mut self, prev: *mut Waiter, s: *mut Waiter) {
+        // SAFETY: per the contract.
+        unsafe {
+            let n = (*s).next;
+            if prev.is_null() {
+                self.head = n;
+            } else {
+                (*prev).next = n;
+            }
+            if n.is_null() {
+                self.tail = prev;
+            }
+            (*s).next = ptr::null_mut();
+            (*s).queued = false;
+        }
+    }
+}
+
 pub(crate) struct NotifyList {
     /// The next ticket to hand out.
     wait: AtomicU32,
@@ -158,17 +181,7 @@ impl NotifyList {
             let mut s = q.head;
             while !s.is_null() {
                 if s == w {
-                    let n = (*s).next;
-                    if prev.is_null() {
-                        q.head = n;
-                    } else {
-                        (*prev).next = n;
-                    }
-                    if n.is_null() {
-                        q.tail = prev;
-                    }
-                    (*s).next = ptr::null_mut();
-                    (*s).queued = false;
+                    q.unlink(prev, s);
                     return true;
                 }
                 prev = s;
@@ -233,17 +246,7 @@ impl NotifyList {
             let mut found = None;
             while !s.is_null() {
                 if (*s).ticket == t {
-                    let n = (*s).next;
-                    if prev.is_null() {
-                        q.head = n;
-                    } else {
-                        (*prev).next = n;
-                    }
-                    if n.is_null() {
-                        q.tail = prev;
-                    }
-                    (*s).next = ptr::null_mut();
-                    (*s).queued = false;
+                    q.unlink(prev, s);
                     found = Some((*s).g);
                     break;
                 }
