@@ -22,9 +22,10 @@ fn main() {
         flags.not_applicable(imp, "ticker measures Go's Ticker");
     }
     let ticks = goro::run(move || {
+        // `start` before `after`: the deadline is counted from inside `after`.
+        let start = Instant::now();
         let ticker = goro::time::Ticker::new(Duration::from_micros(period_us));
         let end = goro::time::after(Duration::from_millis(ms));
-        let start = Instant::now();
         let mut ticks = 0u64;
         loop {
             select! {
