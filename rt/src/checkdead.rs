@@ -54,6 +54,16 @@ pub(crate) fn register(sched: &Arc<Sched>) {
     all.push(Arc::downgrade(sched));
 }
 
+/// Every live runtime of the process (for SIGQUIT's dump).
+pub(crate) fn runtimes() -> Vec<Arc<Sched>> {
+    RUNTIMES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter_map(Weak::upgrade)
+        .collect()
+}
+
 /// A goroutine of `gp_sched` was readied by a plain thread or another runtime.
 pub(crate) fn note_foreign() {
     FOREIGN.fetch_add(1, Ordering::Relaxed);
@@ -97,12 +107,7 @@ fn watchdog() {
         }
         let before = (FOREIGN.load(Ordering::SeqCst), WAKES.load(Ordering::SeqCst));
         std::thread::sleep(GRACE);
-        let runtimes: Vec<Arc<Sched>> = RUNTIMES
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .filter_map(Weak::upgrade)
-            .collect();
+        let runtimes = runtimes();
         let all_asleep = runtimes.iter().all(|s| s.asleep_forever(&s.lock()));
         let after = (FOREIGN.load(Ordering::SeqCst), WAKES.load(Ordering::SeqCst));
         let stuck: Vec<&Arc<Sched>> = runtimes.iter().filter(|s| s.waits_for_main()).collect();

@@ -148,6 +148,11 @@ pub struct G {
     pub(crate) preempt: AtomicBool,
     /// The kill unwind has started (so a second resume does not start another).
     pub(crate) unwinding: AtomicBool,
+    /// About when the park of wake generation `waitgen` began (`time::nanotime`), for the
+    /// `, N minutes` of dumps. Stamped by sysmon, which sees each park within a second, so
+    /// parking costs nothing (Go stamps lazily too, at GC). Go: g.waitsince.
+    pub(crate) waitsince: AtomicU64,
+    pub(crate) waitgen: AtomicU64,
     /// The G's home M: the M it first ran on, and the only one it runs on until it exits.
     /// Null while the G has not run yet (and after it exits).
     pub(crate) m: AtomicPtr<crate::m::M>,
@@ -184,6 +189,8 @@ impl G {
             killed: AtomicBool::new(false),
             preempt: AtomicBool::new(false),
             unwinding: AtomicBool::new(false),
+            waitsince: AtomicU64::new(0),
+            waitgen: AtomicU64::new(0),
             m: AtomicPtr::new(core::ptr::null_mut()),
             schedlink: AtomicPtr::new(core::ptr::null_mut()),
             qstamp: AtomicU64::new(0),

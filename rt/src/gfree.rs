@@ -29,6 +29,13 @@ const RELEASE_BATCH: usize = 1024;
 static GFREE: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
 static ALLGS: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
 
+/// Calls `f` on every G ever made (live, dead or free), without copying the list.
+pub(crate) fn for_each_g(mut f: impl FnMut(GRef)) {
+    for &gp in lock(&ALLGS).iter() {
+        f(gp);
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -16,8 +16,8 @@
 //!   with work share the Ps when there are more of them than Ps (gomaxprocs lowered, a
 //!   locked M, an M created while another was on its way to sleep).
 //!
-//! Several parties may wake an M's note (startm, pidleput, a home-queue push, shutdown):
-//! the M re-checks why under the sched lock every time.
+//! Several parties may wake an M's note (startm, pidleput, a home-queue push, shutdown, a
+//! dump): the M re-checks why under the sched lock every time.
 //!
 //! Ownership: `g0`, `p`, `runq`, `after`, `nlocked`, `wantp_since` belong to the M's own thread;
 //! `nextp` and `spinning` are written (under the sched lock) by whoever hands the M a P,
@@ -73,6 +73,8 @@ pub(crate) struct M {
     wantp_since: Cell<Option<Instant>>,
     /// The G `runqget` just returned came from `runnext` (it inherits the time slice).
     pub(crate) inherit: Cell<bool>,
+    /// Dumps waiting for this M to walk its goroutines' stacks (`traceback.rs`).
+    pub(crate) walks: crate::traceback::WalkQueue,
     /// ASan bookkeeping (`asan.rs`): g0's fake stack and stack bounds.
     #[cfg(goro_asan)]
     pub(crate) asan_g0: Cell<(*mut core::ffi::c_void, usize, usize)>,
@@ -102,6 +104,7 @@ impl M {
             nhomed: AtomicUsize::new(0),
             wantp_since: Cell::new(None),
             inherit: Cell::new(false),
+            walks: crate::traceback::WalkQueue::default(),
             #[cfg(goro_asan)]
             asan_g0: Cell::new((ptr::null_mut(), 0, 0)),
         }
@@ -295,6 +298,8 @@ impl M {
                 crate::checkdead::arm();
             }
             loop {
+                // A dump's request posted before our `clear` did not stop this sleep.
+                crate::traceback::serve(self);
                 match deadline.take() {
                     Some(when) => {
                         self.park.sleep_until(when);

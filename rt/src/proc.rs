@@ -434,6 +434,8 @@ impl M {
             if s.shutdown.load(Ordering::SeqCst) {
                 return None;
             }
+            // A dump wants our goroutines' frames: none of them runs now.
+            crate::traceback::serve(self);
             let p = self.p();
             let nprocs = s.gomaxprocs();
             if p.id >= nprocs {

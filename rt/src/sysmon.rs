@@ -10,6 +10,9 @@
 //! goro cannot interrupt a goroutine between those points (Go ≥ 1.14 sends a signal): a
 //! loop that never touches a channel runs on, as in Go ≤ 1.13.
 //!
+//! Every second it stamps when each parked goroutine began waiting (`G::waitsince`), for
+//! the `, N minutes` of goroutine dumps.
+//!
 //! With `GODEBUG=schedtrace=MS` it also prints Go's `SCHED` line every MS ms (Go:
 //! schedtrace), from the runtime's start.
 
@@ -26,6 +29,8 @@ const MAX_DELAY: Duration = Duration::from_millis(10);
 const IDLE_BEFORE_BACKOFF: u32 = 50;
 /// A time slice longer than this is preempted (Go: forcePreemptNS).
 const FORCE_PREEMPT: Duration = Duration::from_millis(10);
+/// How often parked goroutines get their wait start stamped (`traceback::stamp_waits`).
+const STAMP_EVERY: Duration = Duration::from_secs(1);
 
 /// Whether sysmon preempts (`set_preemption`).
 static PREEMPT: AtomicBool = AtomicBool::new(true);
@@ -110,6 +115,7 @@ fn run(weak: Weak<Sched>) {
     let start = Instant::now();
     let trace = Duration::from_millis(schedtrace_ms());
     let mut lasttrace: Option<Instant> = None;
+    let mut laststamp = start;
     // Per P: the slice tick last seen and when (Go: p.sysmontick).
     let mut seen: Vec<(u32, Instant)> = Vec::new();
     loop {
@@ -128,6 +134,10 @@ fn run(weak: Weak<Sched>) {
         if !trace.is_zero() && lasttrace.is_none_or(|t| t.elapsed() >= trace) {
             lasttrace = Some(Instant::now());
             schedtrace(&sched, start);
+        }
+        if laststamp.elapsed() >= STAMP_EVERY {
+            laststamp = Instant::now();
+            crate::traceback::stamp_waits();
         }
         if retake(&sched, &mut seen) {
             idle = 0;

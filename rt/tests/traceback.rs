@@ -34,7 +34,7 @@ fn stack_lists_every_goroutine_with_its_wait_reason() {
 fn sigquit_prints_every_goroutine_and_exits_2() {
     if support::is_child() {
         run(|| {
-            spawn(|| goro_rt::park::park_forever(WaitReason::ChanReceive));
+            spawn(|| wait_in_a_helper(1));
             spawn(|| goro_rt::park::park_forever(WaitReason::Select));
             support::wait_until("2 goroutines parked", || {
                 let s = stack(true);
@@ -58,6 +58,19 @@ fn sigquit_prints_every_goroutine_and_exits_2() {
     );
     assert!(stderr.contains("[chan receive]:"), "{stderr}");
     assert!(stderr.contains("[select]:"), "{stderr}");
+    // Frames of the parked goroutines too, walked by their threads (not in ASan builds).
+    if cfg!(goro_asan) {
+        return;
+    }
+    assert!(
+        stderr.contains("[chan receive]:\ntraceback::wait_in_a_helper(...)\n"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("traceback::wait_in_a_helper").count(),
+        2,
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -91,4 +104,44 @@ fn gotraceback_none_single_and_all_as_go() {
         "{all}"
     );
     assert!(all.contains("\ngoroutine 2 [chan receive]:\n"), "{all}");
+}
+
+/// Parks three calls deep, so the dump has frames of ours to show.
+#[inline(never)]
+fn wait_in_a_helper(depth: u32) {
+    if depth == 0 {
+        goro_rt::park::park_forever(WaitReason::ChanReceive);
+    } else {
+        wait_in_a_helper(depth - 1);
+    }
+    std::hint::black_box(depth); // not a tail call: every level keeps its frame
+}
+
+/// Not under ASan: the walk's stack switch has no fiber annotations, so ASan builds
+/// print headers only.
+#[cfg(not(goro_asan))]
+#[test]
+fn stack_shows_the_frames_of_parked_goroutines() {
+    run(|| {
+        spawn(|| wait_in_a_helper(2));
+        support::wait_until("goroutine 2 parked", || {
+            stack(true).contains("[chan receive]:")
+        });
+        let dump = stack(true);
+        let g2 = dump
+            .split("\n\n")
+            .find(|g| g.starts_with("goroutine 2 [chan receive]:\n"))
+            .unwrap_or_else(|| panic!("no goroutine 2: {dump}"));
+        let frames: Vec<&str> = g2.lines().skip(1).collect();
+        // Innermost first, runtime frames hidden: our helper three times, then the body.
+        assert!(frames[0].starts_with("traceback::wait_in_a_helper"), "{g2}");
+        assert!(frames[1].contains("rt/tests/traceback.rs:"), "{g2}");
+        assert_eq!(g2.matches("traceback::wait_in_a_helper").count(), 3, "{g2}");
+        assert!(
+            g2.contains("traceback::stack_shows_the_frames_of_parked_goroutines::{{closure}}"),
+            "{g2}"
+        );
+        assert!(!g2.contains("goro_rt::"), "runtime frames are hidden: {g2}");
+        assert!(!g2.contains("gentry"), "{g2}");
+    });
 }

@@ -35,6 +35,7 @@ global_asm!(
     "goro_switch:",
     ".cfi_startproc",
     "sub sp, sp, #176",
+    ".cfi_def_cfa_offset 176",
     "stp x19, x20, [sp, #0]",
     "stp x21, x22, [sp, #16]",
     "stp x23, x24, [sp, #32]",
@@ -45,6 +46,28 @@ global_asm!(
     "stp d10, d11, [sp, #112]",
     "stp d12, d13, [sp, #128]",
     "stp d14, d15, [sp, #144]",
+    // Where each register went: an unwinder standing at `goro_switch_walk_ra` (`walk`)
+    // then finds a suspended context's caller and registers, as for an ordinary frame.
+    ".cfi_offset x19, -176",
+    ".cfi_offset x20, -168",
+    ".cfi_offset x21, -160",
+    ".cfi_offset x22, -152",
+    ".cfi_offset x23, -144",
+    ".cfi_offset x24, -136",
+    ".cfi_offset x25, -128",
+    ".cfi_offset x26, -120",
+    ".cfi_offset x27, -112",
+    ".cfi_offset x28, -104",
+    ".cfi_offset x29, -96",
+    ".cfi_offset x30, -88",
+    ".cfi_offset d8, -80",
+    ".cfi_offset d9, -72",
+    ".cfi_offset d10, -64",
+    ".cfi_offset d11, -56",
+    ".cfi_offset d12, -48",
+    ".cfi_offset d13, -40",
+    ".cfi_offset d14, -32",
+    ".cfi_offset d15, -24",
     "mrs x9, fpcr",
     "str x9, [sp, #160]",
     // Publish our sp into *from, adopt the target's (x10: scratch; x9 keeps our FPCR).
@@ -52,6 +75,9 @@ global_asm!(
     "str x10, [x0]",
     "ldr x10, [x1]",
     "mov sp, x10",
+    // Both stacks have the same layout here (CFA = sp + 176), so this address, as a
+    // return address, unwinds into the target context's caller (`walk`).
+    "goro_switch_walk_ra:",
     // Now on the target stack: undo its save sequence. Writing FPCR is slow on many
     // cores and nearly every switch finds the same value, so it is written only if it
     // differs.
@@ -71,9 +97,40 @@ global_asm!(
     "ldp d12, d13, [sp, #128]",
     "ldp d14, d15, [sp, #144]",
     "add sp, sp, #176",
+    ".cfi_def_cfa_offset 0",
     "ret",
     ".cfi_endproc",
     ".size goro_switch, .-goro_switch",
+    // walk(from: *mut Context [x0], sp [x1], f [x2], arg [x3]): saves the running context
+    // into *from exactly as goro_switch does (so a `switch` to it returns from here), then
+    // calls f(arg) on the stack below the suspended context saved at `sp`, with
+    // `goro_switch_walk_ra` as f's return address. f never returns.
+    ".global goro_walk",
+    ".type goro_walk,%function",
+    ".p2align 4",
+    "goro_walk:",
+    ".cfi_startproc",
+    "sub sp, sp, #176",
+    "stp x19, x20, [sp, #0]",
+    "stp x21, x22, [sp, #16]",
+    "stp x23, x24, [sp, #32]",
+    "stp x25, x26, [sp, #48]",
+    "stp x27, x28, [sp, #64]",
+    "stp x29, x30, [sp, #80]",
+    "stp d8, d9, [sp, #96]",
+    "stp d10, d11, [sp, #112]",
+    "stp d12, d13, [sp, #128]",
+    "stp d14, d15, [sp, #144]",
+    "mrs x9, fpcr",
+    "str x9, [sp, #160]",
+    "mov x10, sp",
+    "str x10, [x0]",
+    "mov sp, x1",
+    "adr x30, goro_switch_walk_ra",
+    "mov x0, x3",
+    "br x2",
+    ".cfi_endproc",
+    ".size goro_walk, .-goro_walk",
 );
 
 // First code a fresh context runs: x19 = entry function, x20 = its argument. The return
@@ -95,7 +152,18 @@ global_asm!(
 
 unsafe extern "C" {
     fn goro_switch(from: *mut Context, to: *const Context);
+    fn goro_walk(from: *mut Context, sp: usize, f: Entry, arg: usize);
     fn goro_trampoline();
+}
+
+/// Runs `f(arg)` below a suspended context's frames, as the x86_64 `walk`.
+///
+/// # Safety
+/// As the x86_64 `walk`: `from` writable; `sp` the saved sp of a context suspended by
+/// `switch` that nobody resumes meanwhile, with room below it; `f` switches back to `*from`.
+pub(crate) unsafe fn walk(from: *mut Context, sp: usize, f: Entry, arg: usize) {
+    // SAFETY: the caller upholds the contract above; `goro_walk` follows the C ABI.
+    unsafe { goro_walk(from, sp, f, arg) }
 }
 
 /// Suspends the running context into `from` and resumes `to`.

@@ -1,11 +1,13 @@
 //! The context switch: the only assembly in goro, one file per target (STYLE H4).
 //!
-//! Each target file exports the same three items:
+//! Each target file exports the same four items:
 //! - `Context`: the saved stack pointer of a suspended execution context;
 //! - `init_stack(top, entry, arg) -> Context`: lays out a fresh stack so that switching to it
 //!   calls `entry(arg)` on that stack;
 //! - `switch(from, to)`: saves the callee-saved registers and floating-point control state on
-//!   the current stack, stores the stack pointer in `*from`, loads `to` and restores.
+//!   the current stack, stores the stack pointer in `*from`, loads `to` and restores;
+//! - `walk(from, sp, f, arg)`: calls `f(arg)` below a suspended context's frames, so that an
+//!   unwinder started in `f` walks them (goroutine dumps, `traceback.rs`).
 //!
 //! Everything caller-saved is, by the C ABI, already saved by the compiler around the call,
 //! so `switch` is an ordinary `extern "C"` call from Rust's point of view.
@@ -13,12 +15,12 @@
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
 #[cfg(target_arch = "x86_64")]
-pub(crate) use x86_64::{Context, init_stack, switch};
+pub(crate) use x86_64::{Context, init_stack, switch, walk};
 
 #[cfg(target_arch = "aarch64")]
 mod aarch64;
 #[cfg(target_arch = "aarch64")]
-pub(crate) use aarch64::{Context, init_stack, switch};
+pub(crate) use aarch64::{Context, init_stack, switch, walk};
 
 #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
 compile_error!("goro's context switch exists for x86_64 and aarch64 only");

@@ -35,15 +35,30 @@ global_asm!(
     ".p2align 4",
     "goro_switch:",
     ".cfi_startproc",
-    // rsp: return address on top. Save callee-saved integer registers.
+    // rsp: return address on top. Save callee-saved integer registers. The CFI says where
+    // each one went: an unwinder standing at `goro_switch_walk_ra` (`walk`) then finds a
+    // suspended context's caller and registers, as if `goro_switch` were an ordinary frame.
     "push rbp",
+    ".cfi_adjust_cfa_offset 8",
+    ".cfi_offset rbp, -16",
     "push rbx",
+    ".cfi_adjust_cfa_offset 8",
+    ".cfi_offset rbx, -24",
     "push r12",
+    ".cfi_adjust_cfa_offset 8",
+    ".cfi_offset r12, -32",
     "push r13",
+    ".cfi_adjust_cfa_offset 8",
+    ".cfi_offset r13, -40",
     "push r14",
+    ".cfi_adjust_cfa_offset 8",
+    ".cfi_offset r14, -48",
     "push r15",
+    ".cfi_adjust_cfa_offset 8",
+    ".cfi_offset r15, -56",
     // 8 bytes for MXCSR (low 4) and the x87 control word (next 2).
     "sub rsp, 8",
+    ".cfi_adjust_cfa_offset 8",
     "stmxcsr [rsp]",
     "fnstcw [rsp + 4]",
     // Keep our control words in caller-saved eax/ecx for the comparison below.
@@ -52,6 +67,9 @@ global_asm!(
     // Publish our sp into *from, adopt the target's.
     "mov [rdi], rsp",
     "mov rsp, [rsi]",
+    // Both stacks have the same layout here (CFA = rsp + 64), so this address, as a return
+    // address, unwinds into the target context's caller (`walk`).
+    "goro_switch_walk_ra:",
     // Now on the target stack: undo its save sequence. ldmxcsr and fldcw are slow
     // (microcoded, partly serialising), and nearly every switch finds the same values, so
     // each is loaded only when it differs.
@@ -64,15 +82,50 @@ global_asm!(
     "fldcw [rsp + 4]",
     "3:",
     "add rsp, 8",
+    ".cfi_adjust_cfa_offset -8",
     "pop r15",
+    ".cfi_adjust_cfa_offset -8",
     "pop r14",
+    ".cfi_adjust_cfa_offset -8",
     "pop r13",
+    ".cfi_adjust_cfa_offset -8",
     "pop r12",
+    ".cfi_adjust_cfa_offset -8",
     "pop rbx",
+    ".cfi_adjust_cfa_offset -8",
     "pop rbp",
+    ".cfi_adjust_cfa_offset -8",
     "ret",
     ".cfi_endproc",
     ".size goro_switch, .-goro_switch",
+    // walk(from: *mut Context [rdi], sp [rsi], f [rdx], arg [rcx]): saves the running
+    // context into *from exactly as goro_switch does (so a `switch` to it returns from
+    // here), then calls f(arg) on the stack below the suspended context saved at `sp`, with
+    // `goro_switch_walk_ra` as f's return address. f never returns.
+    ".global goro_walk",
+    ".type goro_walk,@function",
+    ".p2align 4",
+    "goro_walk:",
+    ".cfi_startproc",
+    "push rbp",
+    "push rbx",
+    "push r12",
+    "push r13",
+    "push r14",
+    "push r15",
+    "sub rsp, 8",
+    "stmxcsr [rsp]",
+    "fnstcw [rsp + 4]",
+    "mov [rdi], rsp",
+    // The suspended context's sp is 16-aligned; after the push, f sees rsp = 8 mod 16 as
+    // after any call.
+    "mov rsp, rsi",
+    "lea rax, [rip + goro_switch_walk_ra]",
+    "push rax",
+    "mov rdi, rcx",
+    "jmp rdx",
+    ".cfi_endproc",
+    ".size goro_walk, .-goro_walk",
 );
 
 // First code a fresh context runs: `ret` from `goro_switch` lands here with rsp 16-aligned,
@@ -95,7 +148,22 @@ global_asm!(
 
 unsafe extern "C" {
     fn goro_switch(from: *mut Context, to: *const Context);
+    fn goro_walk(from: *mut Context, sp: usize, f: Entry, arg: usize);
     fn goro_trampoline();
+}
+
+/// Runs `f(arg)` on the stack of the suspended context whose saved sp is `sp`, below its
+/// frames, as if that context's `switch` had called `f`: an unwinder started in `f` walks
+/// the suspended context's frames (`traceback.rs`). `f` must end with a `switch` back to
+/// `*from`, where this call then returns. The suspended context is left unchanged.
+///
+/// # Safety
+/// `from` must be valid for writes. `sp` must be the saved sp of a context suspended by
+/// `switch` (not a fresh one) that nobody resumes until this returns, with room below it
+/// for `f`'s frames. `f` must not unwind and must switch back to `*from`.
+pub(crate) unsafe fn walk(from: *mut Context, sp: usize, f: Entry, arg: usize) {
+    // SAFETY: the caller upholds the contract above; `goro_walk` follows the C ABI.
+    unsafe { goro_walk(from, sp, f, arg) }
 }
 
 /// Suspends the running context into `from` and resumes `to`.
