@@ -24,6 +24,8 @@ mod fifo;
 mod google_search;
 #[path = "../examples/goroutines.rs"]
 mod goroutines;
+#[path = "../examples/monitor.rs"]
+mod monitor;
 #[path = "../examples/nonblock.rs"]
 mod nonblock;
 #[path = "../examples/perm.rs"]
@@ -249,6 +251,15 @@ fn waitgroup() {
             "squares: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]",
             "the WaitGroup was reused: both rounds complete",
         ],
+    );
+}
+
+#[test]
+fn monitor() {
+    example(
+        "monitor",
+        monitor::main,
+        &["workers done", "goroutines at the end: 1"],
     );
 }
 

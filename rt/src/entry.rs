@@ -35,6 +35,7 @@ pub(crate) fn global() -> &'static Arc<Sched> {
 }
 
 /// Starts `body` as a new goroutine of the caller's runtime (or the global one).
+#[track_caller]
 pub(crate) fn newproc<F: FnOnce() + Send + 'static>(body: F) -> GRef {
     let m = getm();
     if m.is_null() {
@@ -65,6 +66,7 @@ pub(crate) fn newproc<F: FnOnce() + Send + 'static>(body: F) -> GRef {
 ///     assert_eq!(sum, 285);
 /// });
 /// ```
+#[track_caller]
 pub fn spawn<F, T>(f: F) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,
@@ -194,6 +196,7 @@ impl Drop for AbortOnUnwind {
 
 /// `go!`: starts a goroutine, result discarded; its panics are unrecovered. Macro support.
 #[doc(hidden)]
+#[track_caller]
 pub fn go<F: FnOnce() + Send + 'static>(f: F) {
     newproc(f);
 }

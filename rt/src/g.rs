@@ -153,6 +153,11 @@ pub struct G {
     /// parking costs nothing (Go stamps lazily too, at GC). Go: g.waitsince.
     pub(crate) waitsince: AtomicU64,
     pub(crate) waitgen: AtomicU64,
+    /// Where the goroutine was created (`go!`/`spawn`'s caller; null for goroutine 1) and
+    /// by which goroutine (0: a plain thread), for dumps' `created by`. Go: g.gopc,
+    /// g.parentGoid.
+    pub(crate) created: AtomicPtr<core::panic::Location<'static>>,
+    pub(crate) parent: AtomicU64,
     /// The G's home M: the M it first ran on, and the only one it runs on until it exits.
     /// Null while the G has not run yet (and after it exits).
     pub(crate) m: AtomicPtr<crate::m::M>,
@@ -191,6 +196,8 @@ impl G {
             unwinding: AtomicBool::new(false),
             waitsince: AtomicU64::new(0),
             waitgen: AtomicU64::new(0),
+            created: AtomicPtr::new(core::ptr::null_mut()),
+            parent: AtomicU64::new(0),
             m: AtomicPtr::new(core::ptr::null_mut()),
             schedlink: AtomicPtr::new(core::ptr::null_mut()),
             qstamp: AtomicU64::new(0),

@@ -36,6 +36,7 @@ impl Sched {
     }
 
     /// Creates a goroutine running `f` and makes it runnable. Go: newproc.
+    #[track_caller]
     pub(crate) fn newproc<F: FnOnce() + Send + 'static>(self: &Arc<Self>, f: F) -> GRef {
         let m = getm();
         // SAFETY: a non-null TLS M is live on this thread.
@@ -51,6 +52,12 @@ impl Sched {
         let goid = self.next_goid(p);
         // SAFETY: gp is fresh from the free list; `f` is 'static.
         unsafe { self.init_g(gp, goid, f) };
+        gp.created.store(
+            (core::panic::Location::caller() as *const core::panic::Location<'static>).cast_mut(),
+            Ordering::Relaxed,
+        );
+        let parent = crate::tls::curg().map_or(0, |g| g.goid());
+        gp.parent.store(parent, Ordering::Relaxed);
         match mine {
             Some((m, p)) => {
                 m.runqput(p, gp, true);
@@ -77,6 +84,7 @@ impl Sched {
         gp.lockedint.store(0, Ordering::Relaxed);
         gp.sched
             .store(Arc::as_ptr(self).cast_mut(), Ordering::Relaxed);
+        gp.created.store(ptr::null_mut(), Ordering::Relaxed);
         // SAFETY: gp is fresh from the free list: we are its only owner (status dead), its
         // entry slot is empty, and the caller vouches for `f`'s borrows.
         unsafe { gp.entry.set(f) };

@@ -1,10 +1,11 @@
 //! sysmon: the runtime's watchdog, a thread without a P. Go: runtime.sysmon (proc.go).
 //!
 //! It looks at the Ps every 20 µs while it finds something to do, backing off to 10 ms
-//! after 50 idle looks (Go's delays), and today does Go's preemption part of `retake`: a P
-//! whose time slice (`P::slicetick`, which does not advance when a goroutine is taken from
-//! `runnext`: Go's inheritTime) has lasted more than 10 ms gets its running goroutine
-//! marked (`G::preempt`). That goroutine yields to the tail of its queue at its next
+//! after 50 idle looks (Go's delays). In `retake`, a P whose goroutine has run 20 µs
+//! without a scheduling point gets its fresh goroutines stolen by a woken M (goro's form of
+//! Go's handoffp), and a P whose time slice (`P::slicetick`, which does not advance when a
+//! goroutine is taken from `runnext`: Go's inheritTime) has lasted more than 10 ms gets its
+//! running goroutine marked (`G::preempt`). That goroutine yields to the tail of its queue at its next
 //! scheduling point (`park::preempt_point`: every channel operation and `select!`), so a
 //! pair handing work back and forth through `runnext` cannot starve the rest of its P.
 //! goro cannot interrupt a goroutine between those points (Go ≥ 1.14 sends a signal): a
@@ -29,6 +30,10 @@ const MAX_DELAY: Duration = Duration::from_millis(10);
 const IDLE_BEFORE_BACKOFF: u32 = 50;
 /// A time slice longer than this is preempted (Go: forcePreemptNS).
 const FORCE_PREEMPT: Duration = Duration::from_millis(10);
+/// A slice this long may be a goroutine blocked in a call goro cannot see (`std::thread::sleep`,
+/// blocking I/O not in `runtime::syscall`): its P's fresh work should run elsewhere (Go: a
+/// P in a syscall for one sysmon tick is handed off).
+const BLOCKED: Duration = Duration::from_micros(20);
 /// How often parked goroutines get their wait start stamped (`traceback::stamp_waits`).
 const STAMP_EVERY: Duration = Duration::from_secs(1);
 
@@ -147,8 +152,14 @@ fn run(weak: Weak<Sched>) {
     }
 }
 
-/// Marks the running goroutine of every P whose slice has lasted `FORCE_PREEMPT`. Go:
-/// retake (its preemption half).
+/// Marks the running goroutine of every P whose slice has lasted `FORCE_PREEMPT`, and gets
+/// the fresh work of a P whose slice has lasted `BLOCKED` taken by another M. Go: retake.
+///
+/// Go hands such a P itself to another M, since its M is in a system call that gave up the
+/// P's ownership. goro's M may be in a blocking call it cannot see or computing, still owning
+/// the P, so only the P's fresh goroutines move: they are stealable, and `wakep` starts a
+/// spinning M to steal them (it waits out their steal delay, `proc.rs`). Started goroutines
+/// wait for their own thread, as thread affinity requires; `runtime::syscall` frees it.
 fn retake(sched: &Sched, seen: &mut Vec<(u32, Instant)>) -> bool {
     let now = Instant::now();
     let nprocs = sched.gomaxprocs();
@@ -162,7 +173,13 @@ fn retake(sched: &Sched, seen: &mut Vec<(u32, Instant)>) -> bool {
             *s = (tick, now);
             continue;
         }
-        if now.duration_since(s.1) < FORCE_PREEMPT {
+        let held = now.duration_since(s.1);
+        if held >= BLOCKED && p.runq.has_fresh() {
+            // A no-op if an M already spins or no P is idle. Not counted as work done:
+            // a runnext pair with queued fresh work would keep sysmon at 20 µs for good.
+            sched.wakep();
+        }
+        if held < FORCE_PREEMPT {
             continue;
         }
         let gp = p.curg.load(Ordering::Acquire);

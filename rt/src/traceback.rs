@@ -395,17 +395,57 @@ fn walk_runtime(sched: &Sched) -> HashMap<usize, Pcs> {
     got.into_iter().collect()
 }
 
-/// Header and frames of `gp`, with `pcs` from `walk_runtime`.
-fn goroutine(out: &mut String, gp: GRef, walked: &HashMap<usize, Pcs>) {
-    let Some(h) = header(gp) else { return };
-    out.push_str(&h);
-    match walked.get(&(gp.as_ptr() as usize)) {
+/// One goroutine of a dump: its header as of the walk, and its frames if walked.
+struct Snap {
+    gp: GRef,
+    header: String,
+    pcs: Option<Pcs>,
+    started: bool,
+}
+
+/// Headers of `gs` right after the walk, before the (slower) symbolization, so that the
+/// statuses shown are those of the moment the frames were taken.
+fn snap(gs: Vec<GRef>, mut walked: HashMap<usize, Pcs>) -> Vec<Snap> {
+    gs.into_iter()
+        .filter_map(|gp| {
+            Some(Snap {
+                header: header(gp)?,
+                pcs: walked.remove(&(gp.as_ptr() as usize)),
+                started: !gp.m.load(Ordering::Acquire).is_null(),
+                gp,
+            })
+        })
+        .collect()
+}
+
+/// Header and frames of one goroutine.
+fn goroutine(out: &mut String, g: &Snap) {
+    out.push_str(&g.header);
+    match &g.pcs {
         Some(pcs) => out.push_str(&format_frames(pcs)),
         // Never ran (no home yet): nothing to walk, as a Go goroutine not yet started.
-        None if gp.m.load(Ordering::Acquire).is_null() => {}
-        None if cfg!(goro_asan) => {}
+        None if !g.started || cfg!(goro_asan) => {}
         None => out.push_str("\t(frames not available: its thread did not stop in time)\n"),
     }
+    created_by(out, g.gp);
+}
+
+/// Go's last lines of a goroutine, `created by … in goroutine N` and the `go` statement's
+/// place (goro knows the place, not the creating function's name).
+fn created_by(out: &mut String, gp: GRef) {
+    let at = gp.created.load(Ordering::Relaxed);
+    if at.is_null() {
+        return;
+    }
+    // SAFETY: `created` holds only `&'static Location`s (`newproc`).
+    let at = unsafe { &*at };
+    match gp.parent.load(Ordering::Relaxed) {
+        0 => out.push_str("created by a thread\n"),
+        n => {
+            let _ = writeln!(out, "created in goroutine {n}");
+        }
+    }
+    let _ = writeln!(out, "\t{}:{}", at.file(), at.line());
 }
 
 /// A dump of the calling goroutine (and, with `all`, every other goroutine of its
@@ -419,22 +459,27 @@ fn goroutine(out: &mut String, gp: GRef, walked: &HashMap<usize, Pcs>) {
 /// });
 /// ```
 pub fn stack(all: bool) -> String {
-    let mut out = String::new();
     let me = curg();
-    if let Some(gp) = me {
-        out.push_str(&header(gp).unwrap_or_default());
+    let mine = me.map(|gp| {
         let mut pcs = Vec::with_capacity(MAX_PCS);
         capture_here(&mut pcs);
-        out.push_str(&format_frames(&pcs));
-    }
-    if !all {
-        return out;
-    }
-    let Some(s) = current_sched() else { return out };
-    let walked = walk_runtime(s);
-    for gp in gs_of(s, me) {
-        out.push('\n');
-        goroutine(&mut out, gp, &walked);
+        Snap {
+            gp,
+            header: header(gp).unwrap_or_default(),
+            pcs: Some(pcs),
+            started: true,
+        }
+    });
+    let others = match current_sched() {
+        Some(s) if all => snap(gs_of(s, me), walk_runtime(s)),
+        _ => Vec::new(),
+    };
+    let mut out = String::new();
+    for (i, g) in mine.iter().chain(&others).enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        goroutine(&mut out, g);
     }
     out
 }
@@ -471,10 +516,9 @@ pub(crate) fn dump_sched_except(sched: &Sched, me: GRef) -> String {
 }
 
 fn dump_filtered(sched: &Sched, skip: Option<GRef>) -> String {
-    let walked = walk_runtime(sched);
     let mut out = String::new();
-    for gp in gs_of(sched, skip) {
-        goroutine(&mut out, gp, &walked);
+    for g in snap(gs_of(sched, skip), walk_runtime(sched)) {
+        goroutine(&mut out, &g);
         out.push('\n');
     }
     out

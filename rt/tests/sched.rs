@@ -423,6 +423,39 @@ fn an_idle_thread_takes_a_fresh_goroutine_from_a_busy_ps_runnext() {
 }
 
 #[test]
+fn fresh_goroutines_of_a_thread_blocked_outside_syscall_run_elsewhere() {
+    // Goroutine 1 spawns three goroutines onto its P (two queued, one in runnext) and then
+    // blocks its thread in a call the runtime cannot see. The other M takes all three
+    // (woken by the spawns, or by sysmon seeing the P stuck: Go's handoffp) while the
+    // thread sleeps.
+    run(|| {
+        gomaxprocs(2);
+        let ran = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let me = thread_id();
+        let hs: Vec<_> = (0..3)
+            .map(|_| {
+                let ran = ran.clone();
+                spawn(move || {
+                    ran.fetch_add(1, Ordering::SeqCst);
+                    thread_id()
+                })
+            })
+            .collect();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while ran.load(Ordering::SeqCst) < 3 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "fresh work stayed put"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5)); // unwrapped, on purpose
+        }
+        for h in hs {
+            assert_ne!(h.join().unwrap(), me);
+        }
+    });
+}
+
+#[test]
 fn godebug_schedtrace_prints_gos_sched_lines() {
     if support::is_child() {
         run(|| {

@@ -123,6 +123,7 @@ fn wait_in_a_helper(depth: u32) {
 #[test]
 fn stack_shows_the_frames_of_parked_goroutines() {
     run(|| {
+        let at = line!() + 1;
         spawn(|| wait_in_a_helper(2));
         support::wait_until("goroutine 2 parked", || {
             stack(true).contains("[chan receive]:")
@@ -143,5 +144,9 @@ fn stack_shows_the_frames_of_parked_goroutines() {
         );
         assert!(!g2.contains("goro_rt::"), "runtime frames are hidden: {g2}");
         assert!(!g2.contains("gentry"), "{g2}");
+        // Then where it was created, and by whom (the `spawn` above).
+        let created = frames[frames.len() - 2..].join("\n");
+        assert!(created.starts_with("created in goroutine 1\n\t"), "{g2}");
+        assert!(created.ends_with(&format!("traceback.rs:{at}")), "{g2}");
     });
 }

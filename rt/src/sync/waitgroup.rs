@@ -244,6 +244,7 @@ impl WaitGroup {
     ///     assert_eq!(r, [0, 1, 4]);
     /// });
     /// ```
+    #[track_caller]
     pub fn go<F: FnOnce() + Send + 'static>(self: &Arc<Self>, f: F) {
         struct Done(Arc<WaitGroup>);
         impl Drop for Done {
@@ -287,6 +288,7 @@ pub trait StaticGo {
 }
 
 impl StaticGo for &'static WaitGroup {
+    #[track_caller]
     fn go<F: FnOnce() + Send + 'static>(self, f: F) {
         struct Done(&'static WaitGroup);
         impl Drop for Done {

@@ -5,3 +5,4 @@ mod loom_mutex;
 mod loom_park;
 mod loom_sema;
 mod loom_sync;
+mod loom_timers;
