@@ -401,6 +401,7 @@ struct Snap {
     header: String,
     pcs: Option<Pcs>,
     started: bool,
+    running: bool,
 }
 
 /// Headers of `gs` right after the walk, before the (slower) symbolization, so that the
@@ -412,6 +413,7 @@ fn snap(gs: Vec<GRef>, mut walked: HashMap<usize, Pcs>) -> Vec<Snap> {
                 header: header(gp)?,
                 pcs: walked.remove(&(gp.as_ptr() as usize)),
                 started: !gp.m.load(Ordering::Acquire).is_null(),
+                running: gp.status() == G_RUNNING,
                 gp,
             })
         })
@@ -425,6 +427,10 @@ fn goroutine(out: &mut String, g: &Snap) {
         Some(pcs) => out.push_str(&format_frames(pcs)),
         // Never ran (no home yet): nothing to walk, as a Go goroutine not yet started.
         None if !g.started || cfg!(goro_asan) => {}
+        // Go's words for the same case.
+        None if g.running => {
+            out.push_str("\tgoroutine running on other thread; stack unavailable\n");
+        }
         None => out.push_str("\t(frames not available: its thread did not stop in time)\n"),
     }
     created_by(out, g.gp);
@@ -468,6 +474,7 @@ pub fn stack(all: bool) -> String {
             header: header(gp).unwrap_or_default(),
             pcs: Some(pcs),
             started: true,
+            running: true,
         }
     });
     let others = match current_sched() {

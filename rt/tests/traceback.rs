@@ -150,3 +150,32 @@ fn stack_shows_the_frames_of_parked_goroutines() {
         assert!(created.ends_with(&format!("traceback.rs:{at}")), "{g2}");
     });
 }
+
+#[test]
+fn a_goroutine_running_on_another_thread_is_shown_as_go_shows_it() {
+    run(|| {
+        goro_rt::runtime::gomaxprocs(2);
+        let started = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (s2, t2) = (started.clone(), stop.clone());
+        let h = spawn(move || {
+            s2.store(true, std::sync::atomic::Ordering::SeqCst);
+            while !t2.load(std::sync::atomic::Ordering::SeqCst) {
+                std::hint::spin_loop(); // never reaches a scheduling point
+            }
+        });
+        // Spin too (no yield): only the other thread can take the goroutine.
+        while !started.load(std::sync::atomic::Ordering::SeqCst) {
+            std::hint::spin_loop();
+        }
+        let dump = stack(true);
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        h.join().unwrap();
+        assert!(
+            dump.contains(
+                "goroutine 2 [running]:\n\tgoroutine running on other thread; stack unavailable\n"
+            ),
+            "{dump}"
+        );
+    });
+}
