@@ -267,6 +267,14 @@ pub trait RecvOperand {
     /// The element type.
     type Elem;
     /// The channel.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::chan::select::RecvOperand;
+    /// use goro::prelude::*;
+    /// let ch = chan![u8];
+    /// assert!(*ch.receiver().chan() == ch); // the channel the view receives from
+    /// ```
     fn chan(&self) -> &Chan<Self::Elem>;
 }
 
@@ -291,6 +299,14 @@ pub trait SendOperand {
     /// The element type.
     type Elem;
     /// The channel.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::chan::select::SendOperand;
+    /// use goro::prelude::*;
+    /// let ch = chan![u8];
+    /// assert!(*ch.sender().chan() == ch); // the channel the view sends on
+    /// ```
     fn chan(&self) -> &Chan<Self::Elem>;
 }
 
@@ -311,6 +327,12 @@ pub trait SendOperand {
 )]
 pub trait ZeroValue: Sized {
     /// `Self::default()`.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::chan::select::ZeroValue;
+    /// assert_eq!(<(bool, u8)>::zero_value(), (false, 0));
+    /// ```
     fn zero_value() -> Self;
 }
 
