@@ -85,7 +85,9 @@ fn main() {
     b.close();
     let (v, ok) = select! { case (v, ok) := <-b => (v, ok) };
     assert_eq!((idle.as_str(), v, ok), ("nothing ready", 0, false));
-    println!("3. select!: {got}; then {idle}; on the closed channel: v={v} (the zero value), ok={ok}");
+    println!(
+        "3. select!: {got}; then {idle}; on the closed channel: v={v} (the zero value), ok={ok}"
+    );
 
     // 4. Nil channels and timeouts, two Go idioms. A nil channel is never ready, so setting
     //    a channel variable to nil switches its arm off. `time::after` is Go's time.After.
