@@ -22,11 +22,16 @@ use std::sync::Arc;
 ///
 /// # Examples
 /// ```
-/// use goro_chan::Chan;
-/// goro_rt::run(|| {
-///     let ch = Chan::<i32>::new(0); // unbuffered
-///     let tx = ch.clone();
-///     goro_rt::spawn(move || { for i in 0..3 { tx.send(i) } tx.close() });
+/// use goro::prelude::*;
+/// goro::run(|| {
+///     let ch = chan![i32]; // unbuffered: Go's make(chan int)
+///     go!({
+///         // `ch` is cloned into the goroutine: both handles name one channel
+///         for i in 0..3 {
+///             ch.send(i);
+///         }
+///         ch.close();
+///     });
 ///     assert_eq!(ch.iter().collect::<Vec<_>>(), [0, 1, 2]);
 /// });
 /// ```
@@ -89,7 +94,7 @@ impl<T> Chan<T> {
     ///
     /// # Examples
     /// ```
-    /// let ch = goro_chan::Chan::<u8>::new(2);
+    /// let ch = goro::Chan::<u8>::new(2); // chan![u8; 2]
     /// ch.send(1);
     /// ch.send(2); // a buffered send waits only when the buffer is full
     /// assert_eq!((ch.len(), ch.cap()), (2, 2));
@@ -105,7 +110,7 @@ impl<T> Chan<T> {
     ///
     /// # Examples
     /// ```
-    /// let ch = goro_chan::Chan::<i32>::nil();
+    /// let ch = goro::Chan::<i32>::nil(); // Go: var ch chan int
     /// assert!(ch.is_nil());
     /// assert!(ch.try_send(1).is_err());
     /// assert_eq!((ch.len(), ch.cap()), (0, 0));
@@ -114,22 +119,55 @@ impl<T> Chan<T> {
         Chan { inner: None }
     }
 
-    /// Whether this is a nil channel.
+    /// Whether this is a nil channel (Go: `ch == nil`).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// assert!(Chan::<i32>::nil().is_nil());
+    /// assert!(!chan![i32].is_nil());
+    /// ```
     pub fn is_nil(&self) -> bool {
         self.inner.is_none()
     }
 
     /// Values buffered now. Go: `len(ch)`.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// let ch = chan![char; 3];
+    /// ch.send('a');
+    /// ch.send('b');
+    /// assert_eq!(ch.len(), 2);
+    /// assert_eq!(chan![char].len(), 0); // an unbuffered channel never holds a value
+    /// ```
     pub fn len(&self) -> usize {
         self.inner.as_ref().map_or(0, |c| c.len())
     }
 
-    /// Whether no value is buffered now.
+    /// Whether no value is buffered now (Go: `len(ch) == 0`).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// let ch = chan![u8; 1];
+    /// assert!(ch.is_empty());
+    /// ch.send(1);
+    /// assert!(!ch.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Buffer size. Go: `cap(ch)`.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// assert_eq!(chan![u8; 4].cap(), 4);
+    /// assert_eq!(chan![u8].cap(), 0);
+    /// ```
     pub fn cap(&self) -> usize {
         self.inner.as_ref().map_or(0, |c| c.cap())
     }
@@ -141,7 +179,13 @@ impl<T> Chan<T> {
     ///
     /// # Examples
     /// ```
-    /// let ch = goro_chan::Chan::new(1);
+    /// use goro::prelude::*;
+    /// goro::run(|| {
+    ///     let ch = chan![&str]; // unbuffered: send waits for the receiver
+    ///     go!({ ch.send("hi") }); // `ch` is cloned into the goroutine
+    ///     assert_eq!(ch.recv(), Some("hi"));
+    /// });
+    /// let ch = chan![&str; 1]; // buffered: from a plain thread too
     /// ch.send("hi");
     /// assert_eq!(ch.recv(), Some("hi"));
     /// ```
@@ -200,7 +244,8 @@ impl<T> Chan<T> {
     ///
     /// # Examples
     /// ```
-    /// let ch = goro_chan::Chan::new(2);
+    /// use goro::prelude::*;
+    /// let ch = chan![i32; 2];
     /// ch.send(7);
     /// ch.close();
     /// assert_eq!(ch.recv(), Some(7)); // buffered values outlive close
@@ -259,8 +304,9 @@ impl<T> Chan<T> {
     ///
     /// # Examples
     /// ```
-    /// use goro_chan::{Chan, TrySendError};
-    /// let ch = Chan::new(1);
+    /// use goro::prelude::*;
+    /// use goro::TrySendError;
+    /// let ch = chan![&str; 1];
     /// assert!(ch.try_send("a").is_ok());
     /// assert_eq!(ch.try_send("b"), Err(TrySendError::Full("b")));
     /// ch.close();
@@ -297,8 +343,9 @@ impl<T> Chan<T> {
     ///
     /// # Examples
     /// ```
-    /// use goro_chan::{Chan, TryRecvError};
-    /// let ch = Chan::new(1);
+    /// use goro::prelude::*;
+    /// use goro::TryRecvError;
+    /// let ch = chan![i32; 1];
     /// assert_eq!(ch.try_recv(), Err(TryRecvError::Empty));
     /// ch.send(5);
     /// assert_eq!(ch.try_recv(), Ok(5));
@@ -335,10 +382,19 @@ impl<T> Chan<T> {
     /// `close of closed channel`; `close of nil channel`.
     ///
     /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// let ch = chan![i32; 1];
+    /// ch.send(1);
+    /// ch.close();
+    /// assert_eq!(ch.recv(), Some(1)); // the buffer is still drained
+    /// assert_eq!(ch.recv(), None);
+    /// ```
+    /// Closing twice panics, as in Go:
     /// ```should_panic
-    /// let ch = goro_chan::Chan::<()>::new(0);
+    /// let ch = goro::chan![()];
     /// ch.close();
-    /// ch.close();
+    /// ch.close(); // panics: close of closed channel
     /// ```
     pub fn close(&self) {
         let Some(c) = &self.inner else {
@@ -350,23 +406,80 @@ impl<T> Chan<T> {
     }
 
     /// Iterates over received values until the channel is closed and drained. Go:
-    /// `for v := range ch`.
+    /// `for v := range ch`; `for v in &ch` is the same loop.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// goro::run(|| {
+    ///     let ch = chan![u32];
+    ///     go!({
+    ///         for i in 1..=4 {
+    ///             ch.send(i);
+    ///         }
+    ///         ch.close(); // ends the loop below
+    ///     });
+    ///     let mut sum = 0;
+    ///     for v in ch.iter() {
+    ///         sum += v;
+    ///     }
+    ///     assert_eq!(sum, 10);
+    /// });
+    /// ```
     pub fn iter(&self) -> Iter<'_, T> {
         Iter { ch: self }
     }
 
     /// A send-only view. Go: `chan<- T`.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// fn produce(out: Sender<i32>) {
+    ///     out.send(1);
+    ///     out.close();
+    /// }
+    /// let ch = chan![i32; 1];
+    /// produce(ch.sender());
+    /// assert_eq!(ch.recv(), Some(1));
+    /// ```
     pub fn sender(&self) -> crate::Sender<T> {
         crate::Sender(self.clone())
     }
 
     /// A receive-only view. Go: `<-chan T`.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// fn first(input: Receiver<i32>) -> Option<i32> {
+    ///     input.recv()
+    /// }
+    /// let ch = chan![i32; 1];
+    /// ch.send(9);
+    /// assert_eq!(first(ch.receiver()), Some(9));
+    /// ```
     pub fn receiver(&self) -> crate::Receiver<T> {
         crate::Receiver(self.clone())
     }
 }
 
 /// The values of a channel until it is closed and drained: Go's `range ch`.
+///
+/// Made by [`Chan::iter`], [`Receiver::iter`](crate::Receiver::iter) and `for v in &ch`.
+/// Each `next` blocks like [`Chan::recv`].
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+/// let ch = chan![&str; 2];
+/// ch.send("a");
+/// ch.send("b");
+/// ch.close();
+/// let mut it: goro::chan::Iter<'_, &str> = ch.iter();
+/// assert_eq!(it.next(), Some("a"));
+/// assert_eq!(it.collect::<Vec<_>>(), ["b"]);
+/// ```
 #[derive(Debug)]
 pub struct Iter<'a, T> {
     ch: &'a Chan<T>,

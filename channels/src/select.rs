@@ -77,6 +77,17 @@ pub trait Case: sealed::Sealed {
 
 /// A receive case: `v = <-ch`. Holds the received value after the select. Reused in
 /// another select, it first drops a value still held (before locking any channel).
+///
+/// # Examples
+/// ```
+/// use goro::chan::select;
+/// use goro::prelude::*;
+/// let ch = chan![i32; 1];
+/// ch.send(4);
+/// let mut case = select::recv(&ch);
+/// assert_eq!(select::select([&mut case], true), Some(0));
+/// assert_eq!(case.take(), Some(4));
+/// ```
 pub struct RecvCase<'a, T> {
     c: Option<&'a Hchan<T>>,
     slot: Option<T>,
@@ -84,6 +95,16 @@ pub struct RecvCase<'a, T> {
 
 /// A send case: `ch <- v`. Holds the value until it is sent (or dropped with the case).
 /// Reusing it in another select after its value was sent panics.
+///
+/// # Examples
+/// ```
+/// use goro::chan::select;
+/// use goro::prelude::*;
+/// let ch = chan![&str; 1];
+/// let mut case = select::send(&ch, "sent");
+/// assert_eq!(select::select([&mut case], false), Some(0)); // buffer space: ready
+/// assert_eq!(ch.recv(), Some("sent"));
+/// ```
 pub struct SendCase<'a, T> {
     c: Option<&'a Hchan<T>>,
     slot: Option<T>,
@@ -91,11 +112,36 @@ pub struct SendCase<'a, T> {
 
 impl<T> RecvCase<'_, T> {
     /// The received value; `None` if the channel was closed (Go's `v, ok` with `!ok`).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::chan::select;
+    /// use goro::prelude::*;
+    /// let ch = chan![i32];
+    /// ch.close();
+    /// let mut case = select::recv(&ch);
+    /// select::select([&mut case], true);
+    /// assert_eq!(case.take(), None); // closed
+    /// ```
     pub fn take(&mut self) -> Option<T> {
         self.slot.take()
     }
 
     /// Go's `v, ok := <-ch`: the zero value and `false` when the channel was closed.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::chan::select;
+    /// use goro::prelude::*;
+    /// let ch = chan![i32; 1];
+    /// ch.send(8);
+    /// ch.close();
+    /// let mut case = select::recv(&ch);
+    /// select::select([&mut case], true);
+    /// assert_eq!(case.take_ok(), (8, true));
+    /// select::select([&mut case], true);
+    /// assert_eq!(case.take_ok(), (0, false)); // closed and drained: the zero value
+    /// ```
     pub fn take_ok(&mut self) -> (T, bool)
     where
         T: Default,
@@ -201,6 +247,17 @@ impl<T> Case for SendCase<'_, T> {
 
 /// Something `select!` can receive from: a [`Chan`] or a [`Receiver`] (or a reference to
 /// one).
+///
+/// # Examples
+/// ```
+/// use goro::chan::select::RecvOperand;
+/// use goro::prelude::*;
+/// fn capacity<C: RecvOperand>(c: &C) -> usize {
+///     c.chan().cap()
+/// }
+/// let ch = chan![u8; 2];
+/// assert_eq!((capacity(&ch), capacity(&ch.receiver())), (2, 2));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`select!` cannot receive from `{Self}`",
     label = "a receive arm needs a `Chan<T>` or a `Receiver<T>`",
@@ -210,10 +267,29 @@ pub trait RecvOperand {
     /// The element type.
     type Elem;
     /// The channel.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::chan::select::RecvOperand;
+    /// use goro::prelude::*;
+    /// let ch = chan![u8];
+    /// assert!(*ch.receiver().chan() == ch); // the channel the view receives from
+    /// ```
     fn chan(&self) -> &Chan<Self::Elem>;
 }
 
 /// Something `select!` can send on: a [`Chan`] or a [`Sender`] (or a reference to one).
+///
+/// # Examples
+/// ```
+/// use goro::chan::select::SendOperand;
+/// use goro::prelude::*;
+/// fn capacity<C: SendOperand>(c: &C) -> usize {
+///     c.chan().cap()
+/// }
+/// let ch = chan![u8; 2];
+/// assert_eq!((capacity(&ch), capacity(&ch.sender())), (2, 2));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`select!` cannot send on `{Self}`",
     label = "a send arm needs a `Chan<T>` or a `Sender<T>`",
@@ -223,11 +299,26 @@ pub trait SendOperand {
     /// The element type.
     type Elem;
     /// The channel.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::chan::select::SendOperand;
+    /// use goro::prelude::*;
+    /// let ch = chan![u8];
+    /// assert!(*ch.sender().chan() == ch); // the channel the view sends on
+    /// ```
     fn chan(&self) -> &Chan<Self::Elem>;
 }
 
 /// Go's zero value, `T::default()`: what `(v, ok) := <-ch` binds to `v` once `ch` is closed.
 /// `select!` asks for it by this name, so that a missing `Default` is reported in Go's terms.
+///
+/// # Examples
+/// ```
+/// use goro::chan::select::ZeroValue;
+/// assert_eq!(i32::zero_value(), 0);
+/// assert_eq!(String::zero_value(), "");
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`(v, ok) := <-ch` needs a zero value of `{Self}` for when the channel is closed",
     label = "`{Self}` does not implement `Default`",
@@ -236,6 +327,12 @@ pub trait SendOperand {
 )]
 pub trait ZeroValue: Sized {
     /// `Self::default()`.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::chan::select::ZeroValue;
+    /// assert_eq!(<(bool, u8)>::zero_value(), (false, 0));
+    /// ```
     fn zero_value() -> Self;
 }
 
@@ -284,6 +381,15 @@ impl<C: SendOperand + ?Sized> SendOperand for &C {
 }
 
 /// A receive case on `c` (evaluated when the select starts).
+///
+/// # Examples
+/// ```
+/// use goro::chan::select;
+/// use goro::prelude::*;
+/// let ch = chan![i32];
+/// let mut case = select::recv(&ch);
+/// assert_eq!(select::select([&mut case], false), None); // nothing ready: Go's default
+/// ```
 pub fn recv<C: RecvOperand + ?Sized>(c: &C) -> RecvCase<'_, C::Elem> {
     RecvCase {
         c: c.chan().inner.as_deref(),
@@ -292,6 +398,15 @@ pub fn recv<C: RecvOperand + ?Sized>(c: &C) -> RecvCase<'_, C::Elem> {
 }
 
 /// A send case of `v` on `c` (both evaluated when the select starts).
+///
+/// # Examples
+/// ```
+/// use goro::chan::select;
+/// use goro::prelude::*;
+/// let ch = chan![i32]; // unbuffered, and nobody receives
+/// let mut case = select::send(&ch, 1);
+/// assert_eq!(select::select([&mut case], false), None);
+/// ```
 pub fn send<C: SendOperand + ?Sized>(c: &C, v: C::Elem) -> SendCase<'_, C::Elem> {
     SendCase {
         c: c.chan().inner.as_deref(),
@@ -300,6 +415,16 @@ pub fn send<C: SendOperand + ?Sized>(c: &C, v: C::Elem) -> SendCase<'_, C::Elem>
 }
 
 /// `select! {}`: blocks forever (wait reason "select (no cases)").
+///
+/// # Examples
+/// `no_run`: it never returns.
+/// ```no_run
+/// #[goro::main]
+/// fn main() {
+///     goro::go!({ /* serve forever */ });
+///     goro::chan::select::block(); // what `select! {}` calls
+/// }
+/// ```
 pub fn block() -> ! {
     block_forever(WaitReason::SelectNoCases)
 }
@@ -322,8 +447,9 @@ const SEND_CASE_SPENT: &str = "select: send case reused after its value was sent
 ///
 /// # Examples
 /// ```
-/// use goro_chan::{Chan, select};
-/// let (a, b) = (Chan::<i32>::new(1), Chan::<&str>::new(1));
+/// use goro::chan::select;
+/// use goro::prelude::*;
+/// let (a, b) = (chan![i32; 1], chan![&str; 1]);
 /// b.send("ready");
 /// let mut ra = select::recv(&a);
 /// let mut rb = select::recv(&b);

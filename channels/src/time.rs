@@ -100,6 +100,21 @@ impl Timer {
 
     /// The channel the time is sent on (nil for [`after_func`](Timer::after_func)). Go:
     /// Timer.C.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// use goro::time::Timer;
+    /// goro::run(|| {
+    ///     let t = Timer::new(Duration::from_millis(1));
+    ///     let idle = chan![()];
+    ///     let fired = select! {
+    ///         <-t.c() => true, // Go: case <-t.C:
+    ///         <-idle => false,
+    ///     };
+    ///     assert!(fired);
+    /// });
+    /// ```
     pub fn c(&self) -> &Receiver<Instant> {
         &self.c
     }
@@ -164,6 +179,17 @@ impl Ticker {
     ///
     /// # Panics
     /// `non-positive interval for NewTicker` if `d` is zero, as Go.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::time::{Duration, Ticker};
+    /// goro::run(|| {
+    ///     let ticker = Ticker::new(Duration::from_millis(1));
+    ///     for _ in 0..3 {
+    ///         ticker.c().recv().unwrap(); // Go: <-ticker.C
+    ///     }
+    /// }); // dropping the ticker stops it
+    /// ```
     pub fn new(d: Duration) -> Ticker {
         if d.is_zero() {
             panic!("non-positive interval for NewTicker");
@@ -181,6 +207,16 @@ impl Ticker {
     }
 
     /// The channel the ticks are sent on. Go: Ticker.C.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::time::{Duration, Ticker};
+    /// goro::run(|| {
+    ///     let ticker = Ticker::new(Duration::from_millis(1));
+    ///     let ticks: Vec<_> = ticker.c().iter().take(2).collect();
+    ///     assert!(ticks[1] > ticks[0]);
+    /// });
+    /// ```
     pub fn c(&self) -> &Receiver<Instant> {
         &self.c
     }
@@ -241,7 +277,7 @@ impl Drop for Ticker {
 ///     let timeout = goro::time::after(Duration::from_millis(5));
 ///     let got = select! {
 ///         v := <-never => v,
-///         _ = <-timeout => None,
+///         <-timeout => None,
 ///     };
 ///     assert_eq!(got, None);
 /// });

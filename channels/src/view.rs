@@ -7,68 +7,172 @@ use std::fmt;
 
 /// A send-only channel handle: Go's `chan<- T`.
 ///
+/// Made by [`Chan::sender`] or `Sender::from(ch)`; a clone is another handle to the same
+/// channel. It has the sending half of [`Chan`]'s methods, `close` included (as Go lets a
+/// `chan<- T` be closed), and compares equal to the channel it views.
+///
 /// # Examples
 /// ```
-/// use goro_chan::{Chan, Sender};
-/// fn produce(out: Sender<u32>) { out.send(1); out.close(); }
-/// let ch = Chan::new(1);
-/// produce(ch.sender());
-/// assert_eq!(ch.recv(), Some(1));
+/// use goro::prelude::*;
+/// // Go: func produce(out chan<- int) { out <- 1; out <- 2; close(out) }
+/// fn produce(out: Sender<u32>) {
+///     out.send(1);
+///     out.send(2);
+///     out.close();
+/// }
+/// goro::run(|| {
+///     let ch = chan![u32];
+///     go!(produce(ch.sender()));
+///     assert_eq!(ch.iter().collect::<Vec<_>>(), [1, 2]);
+/// });
 /// ```
 pub struct Sender<T>(pub(crate) Chan<T>);
 
 /// A receive-only channel handle: Go's `<-chan T`.
 ///
+/// Made by [`Chan::receiver`] or `Receiver::from(ch)` (`ch.into()`); a clone is another
+/// handle to the same channel. It has the receiving half of [`Chan`]'s methods; no `close`,
+/// as in Go.
+///
 /// # Examples
 /// ```
-/// use goro_chan::{Chan, Receiver};
-/// fn total(input: Receiver<u32>) -> u32 { input.iter().sum() }
-/// let ch = Chan::new(3);
-/// for v in [1, 2, 3] { ch.send(v) }
+/// use goro::prelude::*;
+/// // Go: func total(in <-chan int) (s int) { for v := range in { s += v }; return }
+/// fn total(input: Receiver<u32>) -> u32 {
+///     input.iter().sum()
+/// }
+/// let ch = chan![u32; 3];
+/// for v in [1, 2, 3] {
+///     ch.send(v);
+/// }
 /// ch.close();
 /// assert_eq!(total(ch.into()), 6);
 /// ```
 pub struct Receiver<T>(pub(crate) Chan<T>);
 
 impl<T> Sender<T> {
-    /// Go's nil `chan<- T`.
+    /// Go's nil `chan<- T`: sends block forever, `select!` never picks it, `close` panics.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::Sender;
+    /// let tx = Sender::<i32>::nil();
+    /// assert!(tx.is_nil());
+    /// assert!(tx.try_send(1).is_err()); // a nil channel is never ready
+    /// ```
     pub const fn nil() -> Sender<T> {
         Sender(Chan::nil())
     }
-    /// See [`Chan::send`].
+    /// Sends `v`, waiting for a receiver or buffer space. Go: `out <- v`. See [`Chan::send`].
+    ///
+    /// # Panics
+    /// `send on closed channel`, as [`Chan::send`].
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// let ch = chan![&str; 1];
+    /// let tx: Sender<&str> = ch.sender();
+    /// tx.send("hello");
+    /// assert_eq!(ch.recv(), Some("hello"));
+    /// ```
     pub fn send(&self, v: T) {
         self.0.send(v)
     }
-    /// See [`Chan::try_send`].
+    /// Sends `v` only if that needs no waiting. See [`Chan::try_send`].
     ///
     /// # Errors
     /// As [`Chan::try_send`].
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// use goro::TrySendError;
+    /// let tx = chan![i32; 1].sender();
+    /// assert_eq!(tx.try_send(1), Ok(()));
+    /// assert_eq!(tx.try_send(2), Err(TrySendError::Full(2)));
+    /// ```
     pub fn try_send(&self, v: T) -> Result<(), TrySendError<T>> {
         self.0.try_send(v)
     }
-    /// See [`Chan::close`].
+    /// Closes the channel. Go: `close(out)` on a `chan<- T`. See [`Chan::close`].
+    ///
+    /// # Panics
+    /// `close of closed channel`; `close of nil channel`.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// let ch = chan![i32];
+    /// ch.sender().close();
+    /// assert_eq!(ch.recv(), None);
+    /// ```
     pub fn close(&self) {
         self.0.close()
     }
 }
 
 impl<T> Receiver<T> {
-    /// Go's nil `<-chan T`.
+    /// Go's nil `<-chan T`: receives block forever and `select!` never picks it.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::Receiver;
+    /// let rx = Receiver::<i32>::nil();
+    /// assert!(rx.is_nil());
+    /// assert!(rx.try_recv().is_err()); // a nil channel is never ready
+    /// ```
     pub const fn nil() -> Receiver<T> {
         Receiver(Chan::nil())
     }
-    /// See [`Chan::recv`].
+    /// Receives a value, waiting for one; `None` once the channel is closed and drained.
+    /// Go: `v, ok := <-in`. See [`Chan::recv`].
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// goro::run(|| {
+    ///     let ch = chan![i32];
+    ///     let rx: Receiver<i32> = ch.receiver();
+    ///     go!({ ch.send(42) });
+    ///     assert_eq!(rx.recv(), Some(42));
+    /// });
+    /// ```
     pub fn recv(&self) -> Option<T> {
         self.0.recv()
     }
-    /// See [`Chan::try_recv`].
+    /// Receives a value only if that needs no waiting. See [`Chan::try_recv`].
     ///
     /// # Errors
     /// As [`Chan::try_recv`].
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// use goro::TryRecvError;
+    /// let ch = chan![i32; 1];
+    /// let rx = ch.receiver();
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// ch.send(3);
+    /// assert_eq!(rx.try_recv(), Ok(3));
+    /// ```
     pub fn try_recv(&self) -> Result<T, TryRecvError> {
         self.0.try_recv()
     }
-    /// See [`Chan::iter`].
+    /// Iterates over received values until the channel is closed and drained. Go:
+    /// `for v := range in`; `for v in &rx` is the same loop. See [`Chan::iter`].
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// let ch = chan![char; 3];
+    /// for c in ['g', 'o'] {
+    ///     ch.send(c);
+    /// }
+    /// ch.close();
+    /// let rx = ch.receiver();
+    /// assert_eq!(rx.iter().collect::<String>(), "go");
+    /// ```
     pub fn iter(&self) -> Iter<'_, T> {
         self.0.iter()
     }
@@ -94,19 +198,48 @@ macro_rules! view_traits {
         }
         impl<T> Eq for $view<T> {}
         impl<T> $view<T> {
-            /// See [`Chan::len`].
+            /// Values buffered now. Go: `len(ch)`. See [`Chan::len`].
+            ///
+            /// # Examples
+            /// ```
+            /// use goro::prelude::*;
+            /// let ch = chan![u8; 2];
+            /// ch.send(1);
+            /// assert_eq!((ch.sender().len(), ch.receiver().len()), (1, 1));
+            /// ```
             pub fn len(&self) -> usize {
                 self.0.len()
             }
-            /// See [`Chan::is_empty`].
+            /// Whether no value is buffered now. See [`Chan::is_empty`].
+            ///
+            /// # Examples
+            /// ```
+            /// use goro::prelude::*;
+            /// let ch = chan![u8; 2];
+            /// assert!(ch.sender().is_empty() && ch.receiver().is_empty());
+            /// ```
             pub fn is_empty(&self) -> bool {
                 self.0.is_empty()
             }
-            /// See [`Chan::cap`].
+            /// Buffer size. Go: `cap(ch)`. See [`Chan::cap`].
+            ///
+            /// # Examples
+            /// ```
+            /// use goro::prelude::*;
+            /// let ch = chan![u8; 2];
+            /// assert_eq!((ch.sender().cap(), ch.receiver().cap()), (2, 2));
+            /// ```
             pub fn cap(&self) -> usize {
                 self.0.cap()
             }
-            /// See [`Chan::is_nil`].
+            /// Whether this views a nil channel. See [`Chan::is_nil`].
+            ///
+            /// # Examples
+            /// ```
+            /// use goro::prelude::*;
+            /// assert!(Chan::<u8>::nil().receiver().is_nil());
+            /// assert!(!chan![u8].sender().is_nil());
+            /// ```
             pub fn is_nil(&self) -> bool {
                 self.0.is_nil()
             }

@@ -60,10 +60,30 @@ pub(crate) fn newproc<F: FnOnce() + Send + 'static>(body: F) -> GRef {
 ///
 /// # Examples
 /// ```
-/// goro_rt::run(|| {
-///     let handles: Vec<_> = (0..10u64).map(|i| goro_rt::spawn(move || i * i)).collect();
+/// goro::run(|| {
+///     let handles: Vec<_> = (0..10u64).map(|i| goro::spawn(move || i * i)).collect();
 ///     let sum: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
 ///     assert_eq!(sum, 285);
+/// });
+/// ```
+/// A started goroutine keeps its thread, so a thread-local stays its own across blocking
+/// operations:
+/// ```
+/// use goro::prelude::*;
+/// use std::cell::Cell;
+/// thread_local!(static SEEN: Cell<u32> = const { Cell::new(0) });
+/// goro::run(|| {
+///     let ch = chan![u32];
+///     let rx = ch.clone();
+///     let h = goro::spawn(move || {
+///         let me = std::thread::current().id();
+///         SEEN.set(rx.recv().unwrap()); // parks here...
+///         let v = rx.recv().unwrap(); // ...and here
+///         (me == std::thread::current().id(), SEEN.get() + v)
+///     });
+///     ch.send(1);
+///     ch.send(2);
+///     assert_eq!(h.join().unwrap(), (true, 3));
 /// });
 /// ```
 #[track_caller]
@@ -86,12 +106,24 @@ where
 ///
 /// # Examples
 /// ```
-/// let local = vec![1, 2, 3];
-/// let total = goro_rt::run(|| {
-///     let h = goro_rt::spawn(|| 10);
+/// let local = vec![1, 2, 3]; // `run` may borrow: it returns after goroutine 1 ends
+/// let total = goro::run(|| {
+///     let h = goro::spawn(|| 10);
 ///     local.iter().sum::<i32>() + h.join().unwrap()
 /// });
 /// assert_eq!(total, 16);
+/// ```
+/// An unrecovered panic in any goroutine ends the runtime and comes out of `run`:
+/// ```
+/// use goro::prelude::*;
+/// let err = std::panic::catch_unwind(|| {
+///     goro::run(|| {
+///         go!({ panic!("lost") });
+///         chan![()].recv(); // would wait forever: the panic ends the runtime first
+///     })
+/// })
+/// .unwrap_err();
+/// assert_eq!(goro::panic::payload_str(&*err), "lost");
 /// ```
 pub fn run<F, R>(f: F) -> R
 where

@@ -63,6 +63,23 @@ impl<T> Packet<T> {
 ///
 /// Dropping the handle detaches the goroutine: it runs on, and if it then panics the panic
 /// is reported like any unrecovered goroutine panic.
+///
+/// Go has no such handle (a `go` statement returns nothing; ports use a channel or a
+/// `sync.WaitGroup`); it is the Rust convenience of `std::thread::JoinHandle`, and a
+/// goroutine's panic comes back through [`join`](JoinHandle::join) as `Err`.
+///
+/// # Examples
+/// ```
+/// goro::run(|| {
+///     let handles: Vec<goro::JoinHandle<u64>> = (1..=3).map(|i| goro::spawn(move || i * 10)).collect();
+///     let sum: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+///     assert_eq!(sum, 60);
+///
+///     let h = goro::spawn(|| -> u8 { panic!("boom") });
+///     let err = h.join().unwrap_err();
+///     assert_eq!(goro::panic::payload_str(&*err), "boom");
+/// });
+/// ```
 pub struct JoinHandle<T> {
     packet: Arc<Packet<T>>,
     goid: u64,
@@ -74,11 +91,37 @@ impl<T> JoinHandle<T> {
     }
 
     /// The goroutine's id (as [`runtime::goid`](crate::runtime::goid) reports inside it).
+    ///
+    /// # Examples
+    /// ```
+    /// goro::run(|| {
+    ///     let h = goro::spawn(goro::runtime::goid);
+    ///     let id = h.goid();
+    ///     assert!(id > 1); // 1 is the main goroutine
+    ///     assert_eq!(h.join().unwrap(), id);
+    /// });
+    /// ```
     pub fn goid(&self) -> u64 {
         self.goid
     }
 
     /// Whether the goroutine has finished (so `join` would not wait).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// goro::run(|| {
+    ///     let go_on = chan![()];
+    ///     let rx = go_on.clone();
+    ///     let h = goro::spawn(move || rx.recv());
+    ///     assert!(!h.is_finished()); // it waits for `go_on`
+    ///     go_on.send(());
+    ///     while !h.is_finished() {
+    ///         goro::runtime::gosched();
+    ///     }
+    ///     assert_eq!(h.join().unwrap(), Some(()));
+    /// });
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.packet
             .state
@@ -97,8 +140,8 @@ impl<T> JoinHandle<T> {
     ///
     /// # Examples
     /// ```
-    /// let v = goro_rt::run(|| {
-    ///     let h = goro_rt::spawn(|| 6 * 7);
+    /// let v = goro::run(|| {
+    ///     let h = goro::spawn(|| 6 * 7);
     ///     h.join().unwrap()
     /// });
     /// assert_eq!(v, 42);

@@ -35,16 +35,16 @@ use crate::tls::{curg, getm};
 ///
 /// # Examples
 /// ```
-/// goro_rt::run(|| {
-///     goro_rt::runtime::lock_os_thread();
+/// goro::run(|| {
+///     goro::runtime::lock_os_thread();
 ///     let me = std::thread::current().id();
 ///     for _ in 0..10 {
 ///         // Started while we are locked: runs on another thread.
-///         let other = goro_rt::spawn(|| std::thread::current().id()).join().unwrap();
+///         let other = goro::spawn(|| std::thread::current().id()).join().unwrap();
 ///         assert_ne!(other, me);
 ///         assert_eq!(std::thread::current().id(), me);
 ///     }
-///     goro_rt::runtime::unlock_os_thread();
+///     goro::runtime::unlock_os_thread();
 /// });
 /// ```
 pub fn lock_os_thread() {
@@ -59,6 +59,18 @@ pub fn lock_os_thread() {
 
 /// Undoes one [`lock_os_thread`]; once every call is undone, fresh goroutines may start on
 /// this thread again. Without a matching lock it does nothing. Go: runtime.UnlockOSThread.
+///
+/// # Examples
+/// ```
+/// goro::run(|| {
+///     goro::runtime::lock_os_thread();
+///     goro::runtime::lock_os_thread(); // calls nest, as Go's
+///     goro::runtime::unlock_os_thread();
+///     goro::runtime::unlock_os_thread(); // now fresh goroutines may start here again
+///     goro::runtime::unlock_os_thread(); // without a matching lock: nothing
+///     assert_eq!(goro::spawn(|| 5).join().unwrap(), 5);
+/// });
+/// ```
 pub fn unlock_os_thread() {
     if let Some(gp) = curg() {
         let ext = gp.lockedext.load(Ordering::Relaxed);

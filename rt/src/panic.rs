@@ -33,6 +33,15 @@ pub enum PanicMode {
 }
 
 /// Payload of [`crate::runtime::goexit`]: ends the goroutine, runs its destructors.
+///
+/// # Examples
+/// ```
+/// goro::run(|| {
+///     let h = goro::spawn(|| -> u32 { goro::runtime::goexit() });
+///     let err = h.join().unwrap_err();
+///     assert!(err.is::<goro::panic::Goexit>()); // ended by goexit, not by a panic
+/// });
+/// ```
 #[derive(Debug)]
 pub struct Goexit;
 
@@ -51,7 +60,18 @@ pub(crate) fn is_quiet(payload: &(dyn Any + Send)) -> bool {
     payload.is::<Goexit>() || payload.is::<Killed>()
 }
 
-/// The text of a panic payload, as `panic!` formats it.
+/// The text of a panic payload, as `panic!` formats it (`Box<dyn Any>` for a payload
+/// that is not a string).
+///
+/// # Examples
+/// ```
+/// goro::run(|| {
+///     let err = goro::spawn(|| -> () { panic!("code {}", 7) }).join().unwrap_err();
+///     assert_eq!(goro::panic::payload_str(&*err), "code 7");
+///     let err = goro::spawn(|| -> () { std::panic::panic_any(7u8) }).join().unwrap_err();
+///     assert_eq!(goro::panic::payload_str(&*err), "Box<dyn Any>");
+/// });
+/// ```
 pub fn payload_str(payload: &(dyn Any + Send)) -> &str {
     if let Some(s) = payload.downcast_ref::<&str>() {
         s

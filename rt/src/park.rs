@@ -206,6 +206,31 @@ pub unsafe fn goready(gp: GRef) {
 /// runtime.Gosched (Go uses the global queue, from which any P may take it; a started
 /// goroutine never leaves its thread, so goro uses the local tail: the same order on one
 /// P). On a plain thread: `std::thread::yield_now`.
+///
+/// # Examples
+/// Two goroutines on one P take turns:
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// goro::run(|| {
+///     goro::runtime::gomaxprocs(1);
+///     let log = Arc::new(Mutex::new(String::new()));
+///     let hs: Vec<_> = ['a', 'b']
+///         .map(|c| {
+///             let log = log.clone();
+///             goro::spawn(move || {
+///                 for _ in 0..3 {
+///                     log.lock().unwrap().push(c);
+///                     goro::runtime::gosched(); // Go: runtime.Gosched()
+///                 }
+///             })
+///         })
+///         .into_iter()
+///         .collect();
+///     hs.into_iter().for_each(|h| h.join().unwrap());
+///     // 'b' was spawned last, so it ran first (Go's runnext), then they alternate
+///     assert_eq!(*log.lock().unwrap(), "bababa");
+/// });
+/// ```
 pub fn gosched() {
     match curg() {
         Some(gp) => {

@@ -22,7 +22,19 @@ fn sched() -> &'static Sched {
 ///
 /// # Examples
 /// ```
-/// goro_rt::run(|| assert_eq!(goro_rt::runtime::num_goroutine(), 1));
+/// use goro::prelude::*;
+/// goro::run(|| {
+///     assert_eq!(goro::runtime::num_goroutine(), 1); // main alone
+///     let gate = chan![()];
+///     let h = goro::spawn({
+///         let gate = gate.clone();
+///         move || gate.recv()
+///     });
+///     assert_eq!(goro::runtime::num_goroutine(), 2);
+///     gate.close();
+///     h.join().unwrap();
+///     assert_eq!(goro::runtime::num_goroutine(), 1);
+/// });
 /// ```
 pub fn num_goroutine() -> usize {
     sched().ngoroutine.load(Ordering::SeqCst).max(0) as usize
@@ -33,10 +45,10 @@ pub fn num_goroutine() -> usize {
 ///
 /// # Examples
 /// ```
-/// goro_rt::run(|| {
-///     let before = goro_rt::runtime::gomaxprocs(1);
-///     assert_eq!(goro_rt::runtime::gomaxprocs(0), 1);
-///     goro_rt::runtime::gomaxprocs(before);
+/// goro::run(|| {
+///     let before = goro::runtime::gomaxprocs(1);
+///     assert_eq!(goro::runtime::gomaxprocs(0), 1);
+///     goro::runtime::gomaxprocs(before);
 /// });
 /// ```
 pub fn gomaxprocs(n: usize) -> usize {
@@ -52,7 +64,7 @@ pub fn gomaxprocs(n: usize) -> usize {
 ///
 /// # Examples
 /// ```
-/// assert!(goro_rt::runtime::num_cpu() >= 1);
+/// assert!(goro::runtime::num_cpu() >= 1);
 /// ```
 pub fn num_cpu() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -67,9 +79,9 @@ pub fn num_cpu() -> usize {
 ///
 /// # Examples
 /// ```
-/// goro_rt::run(|| {
-///     let h = goro_rt::spawn(|| -> i32 { goro_rt::runtime::goexit() });
-///     assert!(h.join().unwrap_err().is::<goro_rt::panic::Goexit>());
+/// goro::run(|| {
+///     let h = goro::spawn(|| -> i32 { goro::runtime::goexit() });
+///     assert!(h.join().unwrap_err().is::<goro::panic::Goexit>());
 /// });
 /// ```
 pub fn goexit() -> ! {
@@ -81,8 +93,8 @@ pub fn goexit() -> ! {
 ///
 /// # Examples
 /// ```
-/// goro_rt::run(|| assert_eq!(goro_rt::runtime::goid(), 1));
-/// assert_eq!(goro_rt::runtime::goid(), 0);
+/// goro::run(|| assert_eq!(goro::runtime::goid(), 1));
+/// assert_eq!(goro::runtime::goid(), 0);
 /// ```
 pub fn goid() -> u64 {
     curg().map_or(0, |g| g.goid())

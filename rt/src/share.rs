@@ -36,6 +36,29 @@ use crate::loom::StdArc as Arc;
 /// `Share`, and the block form of `go!` clones them instead of moving them, so the caller keeps
 /// its handle. Implement it only for types whose `clone` yields another handle to the *same*
 /// shared state: cloning must be cheap and must not copy the data.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+/// use std::sync::Arc;
+///
+/// // A handle type of your own: clones share one counter.
+/// #[derive(Clone)]
+/// struct Hits(Arc<std::sync::atomic::AtomicU32>);
+/// impl goro::Share for Hits {}
+///
+/// goro::run(|| {
+///     let hits = Hits(Arc::default());
+///     let done = chan![()];
+///     go!({
+///         // `hits` and `done` are cloned in, not moved: the caller keeps both
+///         hits.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+///         done.send(());
+///     });
+///     done.recv();
+///     assert_eq!(hits.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+/// });
+/// ```
 pub trait Share: Clone {}
 
 impl<T: ?Sized> Share for Arc<T> {}

@@ -44,17 +44,17 @@ use std::time::Duration;
 /// # Examples
 /// ```
 /// use std::time::{Duration, Instant};
-/// goro_rt::run(|| {
-///     goro_rt::runtime::gomaxprocs(1);
+/// goro::run(|| {
+///     goro::runtime::gomaxprocs(1);
 ///     let name = String::from("config");
-///     let slow = goro_rt::spawn(move || {
-///         goro_rt::runtime::syscall(|| {
+///     let slow = goro::spawn(move || {
+///         goro::runtime::syscall(|| {
 ///             std::thread::sleep(Duration::from_millis(50)); // a blocking call
 ///             name.len() // borrows from the goroutine's frame
 ///         })
 ///     });
 ///     // Runs while `slow` waits, though there is only one P.
-///     assert_eq!(goro_rt::spawn(|| 7).join().unwrap(), 7);
+///     assert_eq!(goro::spawn(|| 7).join().unwrap(), 7);
 ///     assert_eq!(slow.join().unwrap(), 6);
 /// });
 /// ```

@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 /// # Examples
 /// ```
 /// use std::time::{Duration, Instant};
-/// goro_rt::run(|| {
+/// goro::run(|| {
 ///     let start = Instant::now();
-///     goro_rt::time::sleep(Duration::from_millis(2));
+///     goro::time::sleep(Duration::from_millis(2));
 ///     assert!(start.elapsed() >= Duration::from_millis(2));
 /// });
 /// ```
@@ -68,7 +68,7 @@ impl Drop for Sleeping {
 /// # Examples
 /// ```
 /// let t = std::time::Instant::now();
-/// assert!(goro_rt::time::since(t) < std::time::Duration::from_secs(3600));
+/// assert!(goro::time::since(t) < std::time::Duration::from_secs(3600));
 /// ```
 pub fn since(t: Instant) -> Duration {
     Instant::now().saturating_duration_since(t)
@@ -80,8 +80,8 @@ pub fn since(t: Instant) -> Duration {
 /// ```
 /// use std::time::{Duration, Instant};
 /// let t = Instant::now() + Duration::from_secs(60);
-/// assert!(goro_rt::time::until(t) > Duration::from_secs(59));
-/// assert_eq!(goro_rt::time::until(Instant::now()), Duration::ZERO);
+/// assert!(goro::time::until(t) > Duration::from_secs(59));
+/// assert_eq!(goro::time::until(Instant::now()), Duration::ZERO);
 /// ```
 pub fn until(t: Instant) -> Duration {
     t.saturating_duration_since(Instant::now())
