@@ -9,7 +9,11 @@
 mod support;
 
 mod chan_test;
+mod chancap;
+mod closedchan;
 mod select;
+mod select4;
 mod select6;
 mod select7;
+mod select8;
 mod zerosize;
