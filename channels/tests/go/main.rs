@@ -10,8 +10,10 @@ mod support;
 
 mod chan_test;
 mod chancap;
+mod chanlinear;
 mod closedchan;
 mod select;
+mod select2;
 mod select4;
 mod select6;
 mod select7;
