@@ -15,6 +15,7 @@ mod closedchan;
 mod select;
 mod select2;
 mod select4;
+mod select5;
 mod select6;
 mod select7;
 mod select8;
