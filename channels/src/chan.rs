@@ -63,6 +63,11 @@ impl<T> Hash for Chan<T> {
     /// Hashes the channel's identity (nil channels alike), consistent with `==`, so a
     /// channel can key a `HashMap` as in Go's `map[chan T]V`.
     ///
+    /// Clippy's `mutable_key_type` lint flags such a map, since a channel is changed
+    /// through `&self`; its identity never changes, so the key is sound. Silence it for
+    /// the crate in `clippy.toml`:
+    /// `ignore-interior-mutability = ["goro::Chan", "goro::Sender", "goro::Receiver"]`.
+    ///
     /// # Examples
     /// ```
     /// use goro::prelude::*;

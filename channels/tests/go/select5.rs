@@ -63,6 +63,9 @@ impl State {
     }
 }
 
+/// One generated program, by name.
+pub type Case = (&'static str, fn(&mut State));
+
 /// Go's `f`: the place it is given.
 pub fn f(p: &mut i32) -> &mut i32 {
     p
@@ -385,7 +388,7 @@ const HEADER: &str = "\
 //! `GORO_REGENERATE=1 cargo test -p goro-chan --test go select5`.
 //! Each function is one program of Go's `test/chan/select5.go`.
 
-use super::{State, die, f, fc, fnv, fp, no_place};
+use super::{Case, State, die, f, fc, fnv, fp, no_place};
 use goro::prelude::*;
 ";
 
@@ -397,7 +400,8 @@ fn generate() -> String {
         out: HEADER.to_owned(),
         depth: 0,
     };
-    let templates: [(&str, fn(&mut Gen)); 5] = [
+    type Template = (&'static str, fn(&mut Gen));
+    let templates: [Template; 5] = [
         ("recv", recv),
         ("send", send),
         ("recv_order", recv_order),
@@ -424,7 +428,7 @@ fn generate() -> String {
         names.len()
     )
     .unwrap();
-    g.line("pub(super) const CASES: &[(&str, fn(&mut State))] = &[");
+    g.line("pub(super) const CASES: &[Case] = &[");
     for name in &names {
         g.line(&format!("(\"{name}\", {name}),"));
     }

@@ -2,7 +2,7 @@
 //! `GORO_REGENERATE=1 cargo test -p goro-chan --test go select5`.
 //! Each function is one program of Go's `test/chan/select5.go`.
 
-use super::{State, die, f, fc, fnv, fp, no_place};
+use super::{Case, State, die, f, fc, fnv, fp, no_place};
 use goro::prelude::*;
 
 fn recv_0(s: &mut State) {
@@ -19274,7 +19274,7 @@ fn nonblock_511(s: &mut State) {
 }
 
 /// Every program, in order (1045 cases).
-pub(super) const CASES: &[(&str, fn(&mut State))] = &[
+pub(super) const CASES: &[Case] = &[
     ("recv_0", recv_0),
     ("recv_1", recv_1),
     ("recv_2", recv_2),
