@@ -438,6 +438,21 @@ impl<'a, T> IntoIterator for &'a Chan<T> {
 
 /// The values of a channel until it is closed and drained, holding the channel: what
 /// `for v in ch` (by value) iterates. Go: `for v := range ch`.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+/// goro::run(|| {
+///     let ch = chan![u8; 3];
+///     for v in [7, 8, 9] {
+///         ch.send(v);
+///     }
+///     ch.close();
+///     let mut values = ch.into_iter(); // owns its handle: can outlive `ch`'s scope
+///     assert_eq!(values.next(), Some(7));
+///     assert_eq!(values.collect::<Vec<_>>(), [8, 9]);
+/// });
+/// ```
 #[derive(Debug)]
 pub struct IntoIter<T> {
     ch: Chan<T>,
