@@ -199,7 +199,7 @@ pub use goro_rt::share::ShareOrCopy;
 
 /// Channel internals a port may need: iterators and `select`'s engine.
 pub mod chan {
-    pub use goro_chan::{CLOSE_OF_CLOSED, CLOSE_OF_NIL, Iter, SEND_ON_CLOSED, select};
+    pub use goro_chan::{CLOSE_OF_CLOSED, CLOSE_OF_NIL, IntoIter, Iter, SEND_ON_CLOSED, select};
 }
 
 /// Runtime queries and controls: Go's `runtime` package.

@@ -34,6 +34,8 @@ mod perm;
 mod philosophers;
 #[path = "../examples/powser1.rs"]
 mod powser1;
+#[path = "../examples/powser2.rs"]
+mod powser2;
 #[path = "../examples/rate_limiting.rs"]
 mod rate_limiting;
 #[path = "../examples/select3.rs"]
@@ -110,6 +112,22 @@ fn powser1() {
     example(
         "powser1",
         powser1::main,
+        &[
+            "Ones: 1 1 1 1 1 1 1 1 1 1",
+            "Diff(Ones): 1 2 3 4 5 6 7 8 9 10",
+            "Integ(0, Ones): 0 1 1/2 1/3 1/4 1/5 1/6 1/7 1/8 1/9",
+            "Mul(Ones, Ones): 1 2 3 4 5 6 7 8 9 10",
+            "Exp(Ones): 1 1 3/2 13/6 73/24 167/40 4051/720 37633/5040 43817/4480 4596553/362880",
+            "ATan: 0 1 0 -1/3 0 1/5 0 -1/7 0 1/9",
+        ],
+    );
+}
+
+#[test]
+fn powser2() {
+    example(
+        "powser2",
+        powser2::main,
         &[
             "Ones: 1 1 1 1 1 1 1 1 1 1",
             "Diff(Ones): 1 2 3 4 5 6 7 8 9 10",

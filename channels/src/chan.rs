@@ -12,6 +12,7 @@ use goro_rt::WaitReason;
 use goro_rt::park::{getg, gopark};
 use goro_rt::sudog::Sudog;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// A channel: Go's `chan T`. Cloning gives another handle to the same channel, as copying a
@@ -62,6 +63,49 @@ impl<T> PartialEq for Chan<T> {
 }
 
 impl<T> Eq for Chan<T> {}
+
+impl<T> Hash for Chan<T> {
+    /// Hashes the channel's identity (nil channels alike), consistent with `==`, so a
+    /// channel can key a `HashMap` as in Go's `map[chan T]V`.
+    ///
+    /// Clippy's `mutable_key_type` lint flags such a map, since a channel is changed
+    /// through `&self`; its identity never changes, so the key is sound. Silence it for
+    /// the crate in `clippy.toml`:
+    /// `ignore-interior-mutability = ["goro::Chan", "goro::Sender", "goro::Receiver"]`.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// use std::collections::HashMap;
+    /// goro::run(|| {
+    ///     let (a, b) = (chan![i32], chan![i32]);
+    ///     let mut seen: HashMap<Chan<i32>, &str> = HashMap::new();
+    ///     seen.insert(a.clone(), "a");
+    ///     seen.insert(b.clone(), "b");
+    ///     seen.insert(a.clone(), "a again"); // a clone is the same channel: same key
+    ///     assert_eq!(seen.len(), 2);
+    ///     assert_eq!(seen[&a], "a again");
+    /// });
+    /// ```
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.addr().hash(state);
+    }
+}
+
+impl<T> Default for Chan<T> {
+    /// The nil channel, Go's zero value for `chan T` ([`Chan::nil`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::Chan;
+    /// let ch: Chan<i32> = Chan::default();
+    /// assert!(ch.is_nil());
+    /// assert_eq!(ch, Chan::nil()); // every nil channel equals every other, as Go's nil
+    /// ```
+    fn default() -> Self {
+        Chan::nil()
+    }
+}
 
 impl<T> fmt::Debug for Chan<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -129,6 +173,11 @@ impl<T> Chan<T> {
     /// ```
     pub fn is_nil(&self) -> bool {
         self.inner.is_none()
+    }
+
+    /// The channel's identity: its hchan's address, 0 for nil.
+    pub(crate) fn addr(&self) -> usize {
+        self.inner.as_ref().map_or(0, |c| Arc::as_ptr(c).addr())
     }
 
     /// Values buffered now. Go: `len(ch)`.
@@ -497,5 +546,63 @@ impl<'a, T> IntoIterator for &'a Chan<T> {
     type IntoIter = Iter<'a, T>;
     fn into_iter(self) -> Iter<'a, T> {
         self.iter()
+    }
+}
+
+/// The values of a channel until it is closed and drained, holding the channel: what
+/// `for v in ch` (by value) iterates. Go: `for v := range ch`.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+/// goro::run(|| {
+///     let ch = chan![u8; 3];
+///     for v in [7, 8, 9] {
+///         ch.send(v);
+///     }
+///     ch.close();
+///     let mut values = ch.into_iter(); // owns its handle: can outlive `ch`'s scope
+///     assert_eq!(values.next(), Some(7));
+///     assert_eq!(values.collect::<Vec<_>>(), [8, 9]);
+/// });
+/// ```
+#[derive(Debug)]
+pub struct IntoIter<T> {
+    ch: Chan<T>,
+}
+
+impl<T> Iterator for IntoIter<T> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        self.ch.recv()
+    }
+}
+
+impl<T> IntoIterator for Chan<T> {
+    type Item = T;
+    type IntoIter = IntoIter<T>;
+    /// Iterates over received values until the channel is closed and drained, consuming
+    /// this handle (Go: `for v := range ch`); `for v in &ch` keeps it.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// goro::run(|| {
+    ///     let ch = chan![i32];
+    ///     go!({
+    ///         for i in 1..=3 {
+    ///             ch.send(i);
+    ///         }
+    ///         ch.close();
+    ///     });
+    ///     let mut got = Vec::new();
+    ///     for v in ch {
+    ///         got.push(v);
+    ///     }
+    ///     assert_eq!(got, [1, 2, 3]);
+    /// });
+    /// ```
+    fn into_iter(self) -> IntoIter<T> {
+        IntoIter { ch: self }
     }
 }

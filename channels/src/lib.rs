@@ -18,7 +18,7 @@ pub mod select;
 pub mod time;
 mod view;
 
-pub use chan::{Chan, Iter};
+pub use chan::{Chan, IntoIter, Iter};
 pub use err::{CLOSE_OF_CLOSED, CLOSE_OF_NIL, SEND_ON_CLOSED, TryRecvError, TrySendError};
 pub use view::{Receiver, Sender};
 

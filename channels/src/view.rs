@@ -1,9 +1,10 @@
 //! Direction-restricted views of a channel: Go's `chan<- T` and `<-chan T`. A view has only
 //! its direction's methods (`close` goes with sending, as in Go).
 
-use crate::chan::{Chan, Iter};
+use crate::chan::{Chan, IntoIter, Iter};
 use crate::err::{TryRecvError, TrySendError};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 /// A send-only channel handle: Go's `chan<- T`.
 ///
@@ -179,7 +180,7 @@ impl<T> Receiver<T> {
 }
 
 macro_rules! view_traits {
-    ($view:ident, $goname:literal) => {
+    ($view:ident, $goname:literal, $method:literal) => {
         impl<T> Clone for $view<T> {
             fn clone(&self) -> Self {
                 $view(self.0.clone())
@@ -197,6 +198,73 @@ macro_rules! view_traits {
             }
         }
         impl<T> Eq for $view<T> {}
+        impl<T> Hash for $view<T> {
+            /// Hashes the channel's identity, as [`Chan`]'s `Hash` does (a view and its
+            /// channel hash alike).
+            ///
+            /// # Examples
+            /// ```
+            /// use goro::prelude::*;
+            /// use std::collections::HashSet;
+            /// goro::run(|| {
+            ///     let (a, b) = (chan![i32], chan![i32]);
+            #[doc = concat!("    let views: HashSet<", stringify!($view), "<i32>> =")]
+            #[doc = concat!("        [a.", $method, "(), b.", $method, "(), a.", $method, "()].into_iter().collect();")]
+            ///     assert_eq!(views.len(), 2); // two views of `a` are one key
+            /// });
+            /// ```
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                self.0.hash(state)
+            }
+        }
+        impl<T> Default for $view<T> {
+            /// The nil channel's view, Go's zero value.
+            ///
+            /// # Examples
+            /// ```
+            /// use goro::prelude::*;
+            #[doc = concat!("let v: ", stringify!($view), "<i32> = Default::default();")]
+            /// assert!(v.is_nil());
+            /// assert_eq!(v, Chan::<i32>::nil());
+            /// ```
+            fn default() -> Self {
+                $view::nil()
+            }
+        }
+        impl<T> PartialEq<Chan<T>> for $view<T> {
+            /// Whether this view is of that channel (or both are nil), as Go compares a
+            /// directional channel with a bidirectional one.
+            ///
+            /// # Examples
+            /// ```
+            /// use goro::prelude::*;
+            /// goro::run(|| {
+            ///     let (a, b) = (chan![i32], chan![i32]);
+            #[doc = concat!("    assert!(a.", $method, "() == a);")]
+            #[doc = concat!("    assert!(a.", $method, "() != b);")]
+            /// });
+            /// ```
+            fn eq(&self, other: &Chan<T>) -> bool {
+                self.0 == *other
+            }
+        }
+        impl<T> PartialEq<$view<T>> for Chan<T> {
+            /// Whether that view is of this channel (or both are nil), as Go compares a
+            /// bidirectional channel with a directional one.
+            ///
+            /// # Examples
+            /// ```
+            /// use goro::prelude::*;
+            /// goro::run(|| {
+            ///     let (a, b) = (chan![i32], chan![i32]);
+            #[doc = concat!("    assert!(a == a.", $method, "());")]
+            #[doc = concat!("    assert!(b != a.", $method, "());")]
+            /// });
+            /// ```
+            fn eq(&self, other: &$view<T>) -> bool {
+                *self == other.0
+            }
+        }
         impl<T> $view<T> {
             /// Values buffered now. Go: `len(ch)`. See [`Chan::len`].
             ///
@@ -251,13 +319,43 @@ macro_rules! view_traits {
         }
     };
 }
-view_traits!(Sender, "Sender");
-view_traits!(Receiver, "Receiver");
+view_traits!(Sender, "Sender", "sender");
+view_traits!(Receiver, "Receiver", "receiver");
 
 impl<'a, T> IntoIterator for &'a Receiver<T> {
     type Item = T;
     type IntoIter = Iter<'a, T>;
     fn into_iter(self) -> Iter<'a, T> {
         self.iter()
+    }
+}
+
+impl<T> IntoIterator for Receiver<T> {
+    type Item = T;
+    type IntoIter = IntoIter<T>;
+    /// Iterates over received values until the channel is closed and drained, consuming
+    /// this handle: Go's `for v := range ch` on a `<-chan T`.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::prelude::*;
+    /// fn total(input: Receiver<u32>) -> u32 {
+    ///     let mut sum = 0;
+    ///     for v in input {
+    ///         sum += v;
+    ///     }
+    ///     sum
+    /// }
+    /// goro::run(|| {
+    ///     let ch = chan![u32; 3];
+    ///     for v in [1, 2, 3] {
+    ///         ch.send(v);
+    ///     }
+    ///     ch.close();
+    ///     assert_eq!(total(ch.receiver()), 6);
+    /// });
+    /// ```
+    fn into_iter(self) -> IntoIter<T> {
+        self.0.into_iter()
     }
 }

@@ -4,12 +4,20 @@
 //! order instead (`support::park_in_order`, one P), so nothing depends on timing.
 //!
 //! Go's test/chan/*.go *programs* are ported as examples (`examples/`, run by
-//! `tests/examples.rs`); the smaller regression programs are here.
+//! `tests/examples.rs`); the smaller regression programs (test/chan/select*.go,
+//! zerosize.go, and test/closedchan.go, chancap.go, chanlinear.go) are here.
 #[path = "../support/mod.rs"]
 mod support;
 
 mod chan_test;
+mod chancap;
+mod chanlinear;
+mod closedchan;
 mod select;
+mod select2;
+mod select4;
+mod select5;
 mod select6;
 mod select7;
+mod select8;
 mod zerosize;

@@ -1,0 +1,39 @@
+//! Go: `test/chan/select4.go` — a select evaluates the receive *place* of an assignment arm
+//! (`case *f() = <-c1:`) only for the arm that is chosen.
+//!
+//! Differences: goro's receive arms declare a variable (`v := <-c`, `v = <-c`), they do not
+//! assign to an existing place, so Go's `case x.a = <-c:` is `v := <-c => x.a = ...` and
+//! `case *f() = <-c1:` is `v := <-c1 => *f(..) = ...`: the place is evaluated in the body,
+//! hence only for the chosen arm, as Go promises. `f` counts its calls instead of printing
+//! `BUG: called f`.
+
+use goro::prelude::*;
+
+#[derive(Default)]
+struct X {
+    a: i32,
+}
+
+/// Go's `f`: hands back the place to assign, counting the call.
+fn f<'a>(calls: &mut u32, place: &'a mut i32) -> &'a mut i32 {
+    *calls += 1;
+    place
+}
+
+#[goro::test]
+fn test_select_assigns_only_the_chosen_place() {
+    let (mut calls, mut other) = (0, 0);
+    let mut x = X::default();
+    let c = chan![i32; 1];
+    let c1 = chan![i32];
+    c.send(42);
+    select! {
+        v := <-c1 => *f(&mut calls, &mut other) = v.unwrap(),
+        v := <-c => {
+            x.a = v.unwrap();
+            assert_eq!(x.a, 42, "BUG: {}", x.a);
+        }
+    }
+    assert_eq!(calls, 0, "BUG: called f");
+    assert_eq!(x.a, 42);
+}
