@@ -221,6 +221,12 @@ pub mod time {
     pub use goro_chan::time::*;
 }
 
+/// Sockets whose blocking calls park the goroutine, not the thread: Go's `net` package
+/// (TCP so far), on an epoll network poller.
+pub mod net {
+    pub use goro_rt::net::*;
+}
+
 /// Panic payloads and helpers: `Goexit`, `payload_str`.
 pub mod panic {
     pub use goro_rt::panic::{Goexit, payload_str};

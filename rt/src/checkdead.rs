@@ -128,7 +128,9 @@ impl Sched {
     /// pending (Go's checkdead: a goroutine asleep on a timer is not a deadlock; as in Go, a
     /// ticker nobody stops keeps the report away).
     pub(crate) fn asleep_forever(&self, l: &crate::proc::Locked) -> bool {
-        self.quiescent(l) && self.timers_next() == u64::MAX
+        self.quiescent(l)
+            && self.timers_next() == u64::MAX
+            && self.nnetwait.load(Ordering::SeqCst) == 0
     }
 
     /// Whether goroutine 1 of this runtime is still to finish and the runtime not ending:

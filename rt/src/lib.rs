@@ -5,7 +5,8 @@
 //! `proc` (the scheduler loop), `newproc`, `m` (threads), `homeq` (an M's queue of its own
 //! goroutines readied elsewhere), `procresize`, `lockosthread`, `syscall`, `tls`, `runq`,
 //! `park`, `note`, `time` (timers), `gfree`, `signal`, `panic`, `join`, `entry`, `shutdown`,
-//! [`runtime`], `sema` (semaphores keyed by address), `notify` (Cond's ticket list), [`sync`].
+//! [`runtime`], `sema` (semaphores keyed by address), `notify` (Cond's ticket list), [`sync`],
+//! `netpoll` (epoll) and [`net`] (its sockets).
 //! Each file opens with what it owns; `proc.rs` states the scheduler's central rule: a
 //! goroutine that has started runs only on its home thread.
 #![warn(missing_docs)]
@@ -26,6 +27,8 @@ mod lockosthread;
 mod loom;
 mod m;
 mod mstats;
+pub mod net;
+mod netpoll;
 mod newproc;
 mod note;
 mod notify;

@@ -186,6 +186,9 @@ pub(crate) struct Sched {
     pub(crate) poll_until: AtomicU64,
     /// Goroutines parked in `time::sleep` (their timers will ready them).
     pub(crate) nsleeping: AtomicUsize,
+    /// Goroutines parked in IO wait (`netpoll.rs`): the poller may ready them, so the
+    /// runtime is not deadlocked.
+    pub(crate) nnetwait: AtomicUsize,
     /// The most Ps this runtime ever had: a retired P may hold timers for a moment
     /// (`time/timer.rs`), so timer scans go this far.
     pub(crate) procs_hi: AtomicUsize,
@@ -243,6 +246,7 @@ impl Sched {
             mnext: AtomicU64::new(0),
             poll_until: AtomicU64::new(0),
             nsleeping: AtomicUsize::new(0),
+            nnetwait: AtomicUsize::new(0),
             procs_hi: AtomicUsize::new(nprocs),
             deadlocked: AtomicBool::new(false),
             sysmon_started: AtomicBool::new(false),

@@ -1,0 +1,99 @@
+//! `goro::net`: sockets whose blocking calls park the goroutine on the network poller
+//! (`netpoll.rs`), with std-like APIs. Go: package net (fd_unix.go, fd_poll_runtime.go).
+//!
+//! Each socket is non-blocking and registered with the poller once. An operation tries its
+//! syscall; on `WouldBlock` it parks in "IO wait" until the poller sees the fd ready, then
+//! tries again (Go: fd.pd.waitRead / waitWrite). From a plain OS thread the same calls
+//! block the thread instead (the park is a thread park).
+//!
+//! Closing, as Go's `Close`: `close(&self)` on any clone wakes every operation parked on
+//! the socket with an error at once and makes later ones fail, and shuts the socket down
+//! (the peer sees end of stream). The fd itself is closed when the last clone is dropped,
+//! so a clone still inside a syscall can never see its number reused.
+//!
+//! Addresses are resolved (`ToSocketAddrs`, which may ask DNS) through
+//! `runtime::syscall`, so a lookup never holds a goroutine's thread.
+
+mod tcp;
+
+pub use tcp::{Incoming, TcpListener, TcpStream};
+
+use crate::netpoll::{self, Dir, PollDesc};
+use std::io;
+use std::mem::ManuallyDrop;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::os::fd::{AsRawFd, RawFd};
+
+/// A socket registered with the poller: the shared state behind a socket and its clones.
+struct Conn<S: AsRawFd> {
+    sock: ManuallyDrop<S>,
+    pd: &'static PollDesc,
+}
+
+impl<S: AsRawFd> Conn<S> {
+    fn new(sock: S) -> io::Result<Conn<S>> {
+        let pd = netpoll::open(sock.as_raw_fd())?;
+        Ok(Conn {
+            sock: ManuallyDrop::new(sock),
+            pd,
+        })
+    }
+
+    fn fd(&self) -> RawFd {
+        self.sock.as_raw_fd()
+    }
+
+    /// Runs `op` until it does not report `WouldBlock`, parking for `dir` in between.
+    fn io<T>(&self, dir: Dir, mut op: impl FnMut(&S) -> io::Result<T>) -> io::Result<T> {
+        loop {
+            match op(&self.sock) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.pd.wait(dir)?,
+                r => return r,
+            }
+        }
+    }
+
+    /// Go's Close: parked and later operations fail; the peer sees the end of the stream.
+    fn close(&self) {
+        netpoll::close_desc(self.pd, self.fd());
+        // SAFETY: plain syscall on our own open fd; ENOTCONN (never connected) is fine.
+        unsafe { libc::shutdown(self.fd(), libc::SHUT_RDWR) };
+    }
+}
+
+impl<S: AsRawFd> Drop for Conn<S> {
+    fn drop(&mut self) {
+        netpoll::close_desc(self.pd, self.fd());
+        // SAFETY: dropped exactly once, here; nothing uses `sock` afterwards.
+        unsafe { ManuallyDrop::drop(&mut self.sock) };
+        netpoll::release_desc(self.pd);
+    }
+}
+
+/// `addr`'s socket addresses, looked up off the goroutine's thread.
+fn resolve<A: ToSocketAddrs + Send>(addr: A) -> io::Result<Vec<SocketAddr>> {
+    let addrs: Vec<SocketAddr> =
+        crate::syscall::syscall(move || addr.to_socket_addrs().map(Iterator::collect))?;
+    if addrs.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "could not resolve to any addresses",
+        ));
+    }
+    Ok(addrs)
+}
+
+/// Tries `f` on each address in turn, returning the first success or the last error.
+fn each_addr<T>(
+    addrs: &[SocketAddr],
+    mut f: impl FnMut(&SocketAddr) -> io::Result<T>,
+) -> io::Result<T> {
+    let mut last = None;
+    for a in addrs {
+        match f(a) {
+            Ok(t) => return Ok(t),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::InvalidInput)))
+}

@@ -1,0 +1,293 @@
+//! TCP: `TcpListener` and `TcpStream`. Go: net.TCPListener, net.TCPConn (tcpsock*.go).
+
+use super::{Conn, each_addr, resolve};
+use crate::netpoll::Dir;
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::sync::Arc;
+
+/// A TCP listening socket whose `accept` parks the goroutine. Go: net.TCPListener.
+///
+/// # Examples
+/// ```
+/// use goro::net::{TcpListener, TcpStream};
+/// use std::io::{Read, Write};
+///
+/// goro::run(|| {
+///     let l = TcpListener::bind("127.0.0.1:0").unwrap();
+///     let addr = l.local_addr().unwrap();
+///     let client = goro::spawn(move || {
+///         let mut c = TcpStream::connect(addr).unwrap();
+///         c.write_all(b"ping").unwrap();
+///         let mut buf = [0; 4];
+///         c.read_exact(&mut buf).unwrap();
+///         buf
+///     });
+///     let (mut s, _) = l.accept().unwrap();
+///     let mut buf = [0; 4];
+///     s.read_exact(&mut buf).unwrap();
+///     s.write_all(b"pong").unwrap();
+///     assert_eq!(&buf, b"ping");
+///     assert_eq!(&client.join().unwrap(), b"pong");
+/// });
+/// ```
+#[derive(Clone)]
+pub struct TcpListener {
+    conn: Arc<Conn<std::net::TcpListener>>,
+}
+
+impl TcpListener {
+    /// Binds to `addr` (the first of its addresses that works) and listens. Go: net.Listen.
+    pub fn bind<A: ToSocketAddrs + Send>(addr: A) -> io::Result<TcpListener> {
+        let addrs = resolve(addr)?;
+        let l = each_addr(&addrs, |a| std::net::TcpListener::bind(a))?;
+        l.set_nonblocking(true)?;
+        Ok(TcpListener {
+            conn: Arc::new(Conn::new(l)?),
+        })
+    }
+
+    /// Waits for a connection. Go: Listener.Accept.
+    pub fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        let (s, peer) = self.conn.io(Dir::Read, |l| l.accept())?;
+        Ok((TcpStream::from_std(s)?, peer))
+    }
+
+    /// An endless iterator of `accept` results. Go: a `for { l.Accept() }` loop.
+    pub fn incoming(&self) -> Incoming<'_> {
+        Incoming { listener: self }
+    }
+
+    /// The address the listener is bound to. Go: Listener.Addr.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.conn.sock.local_addr()
+    }
+
+    /// Go's `Close`: a parked `accept` (on any clone) returns an error at once, later
+    /// ones too; the port is freed when the last clone is dropped.
+    pub fn close(&self) {
+        self.conn.close();
+    }
+}
+
+impl AsRawFd for TcpListener {
+    fn as_raw_fd(&self) -> RawFd {
+        self.conn.fd()
+    }
+}
+
+/// Iterator over `TcpListener::accept`'s connections; never ends (after `close`, every
+/// item is an error).
+pub struct Incoming<'a> {
+    listener: &'a TcpListener,
+}
+
+impl Iterator for Incoming<'_> {
+    type Item = io::Result<TcpStream>;
+    fn next(&mut self) -> Option<io::Result<TcpStream>> {
+        Some(self.listener.accept().map(|(s, _)| s))
+    }
+}
+
+/// A TCP connection whose reads and writes park the goroutine. `TCP_NODELAY` is on, as in
+/// Go. Clones share the connection (Go passes the same `net.Conn` around). Go: net.TCPConn.
+///
+/// # Examples
+/// See [`TcpListener`].
+#[derive(Clone)]
+pub struct TcpStream {
+    conn: Arc<Conn<std::net::TcpStream>>,
+}
+
+impl TcpStream {
+    fn from_std(s: std::net::TcpStream) -> io::Result<TcpStream> {
+        s.set_nonblocking(true)?;
+        s.set_nodelay(true)?;
+        Ok(TcpStream {
+            conn: Arc::new(Conn::new(s)?),
+        })
+    }
+
+    /// Connects to `addr` (each of its addresses in turn), parking while the handshake
+    /// runs. Go: net.Dial("tcp", addr).
+    pub fn connect<A: ToSocketAddrs + Send>(addr: A) -> io::Result<TcpStream> {
+        let addrs = resolve(addr)?;
+        each_addr(&addrs, connect_one)
+    }
+
+    /// The remote address. Go: Conn.RemoteAddr.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.conn.sock.peer_addr()
+    }
+
+    /// The local address. Go: Conn.LocalAddr.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.conn.sock.local_addr()
+    }
+
+    /// Shuts down the reading or writing half, or both (Go: CloseRead, CloseWrite).
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.conn.sock.shutdown(how)
+    }
+
+    /// Sets `TCP_NODELAY` (on by default). Go: TCPConn.SetNoDelay.
+    pub fn set_nodelay(&self, on: bool) -> io::Result<()> {
+        self.conn.sock.set_nodelay(on)
+    }
+
+    /// Whether `TCP_NODELAY` is set.
+    pub fn nodelay(&self) -> io::Result<bool> {
+        self.conn.sock.nodelay()
+    }
+
+    /// Another handle to the same connection (as std's; here a cheap clone).
+    pub fn try_clone(&self) -> io::Result<TcpStream> {
+        Ok(self.clone())
+    }
+
+    /// Go's `Close`: parked reads and writes (on any clone) return an error at once,
+    /// later ones too, and the peer sees the end of the stream.
+    pub fn close(&self) {
+        self.conn.close();
+    }
+}
+
+impl AsRawFd for TcpStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.conn.fd()
+    }
+}
+
+impl Read for &TcpStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.conn.io(Dir::Read, |mut s| s.read(buf))
+    }
+}
+
+impl Write for &TcpStream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.conn.io(Dir::Write, |mut s| s.write(buf))
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Read for TcpStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (&*self).read(buf)
+    }
+}
+
+impl Write for TcpStream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (&*self).write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for TcpStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TcpStream")
+            .field("fd", &self.conn.fd())
+            .field("local", &self.local_addr().ok())
+            .field("peer", &self.peer_addr().ok())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for TcpListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TcpListener")
+            .field("fd", &self.conn.fd())
+            .field("local", &self.local_addr().ok())
+            .finish()
+    }
+}
+
+/// A non-blocking connect to one address: start it, park until the socket is writable,
+/// then read the outcome (Go: fd.connect).
+fn connect_one(addr: &SocketAddr) -> io::Result<TcpStream> {
+    let (storage, len) = sockaddr(addr);
+    let domain = match addr {
+        SocketAddr::V4(_) => libc::AF_INET,
+        SocketAddr::V6(_) => libc::AF_INET6,
+    };
+    // SAFETY: plain syscall; the result is checked.
+    let fd = unsafe {
+        libc::socket(
+            domain,
+            libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+            0,
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is a socket we just opened and own; std closes it on drop.
+    let std = unsafe { std::net::TcpStream::from_raw_fd(fd) };
+    let s = TcpStream {
+        conn: Arc::new(Conn::new(std)?),
+    };
+    // SAFETY: `storage` holds a valid sockaddr of `len` bytes.
+    let r = unsafe { libc::connect(fd, (&raw const storage).cast(), len) };
+    if r != 0 {
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EINPROGRESS) {
+            return Err(e);
+        }
+        loop {
+            s.conn.pd.wait(Dir::Write)?;
+            if let Some(e) = s.conn.sock.take_error()? {
+                return Err(e);
+            }
+            // Writable and no error: connected, unless the event was stale.
+            match s.conn.sock.peer_addr() {
+                Ok(_) => break,
+                Err(e) if e.kind() == io::ErrorKind::NotConnected => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    s.conn.sock.set_nodelay(true)?;
+    Ok(s)
+}
+
+/// `addr` as a C socket address.
+fn sockaddr(addr: &SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
+    // SAFETY: all-zero is a valid sockaddr_storage.
+    let mut storage: libc::sockaddr_storage = unsafe { core::mem::zeroed() };
+    let len = match addr {
+        SocketAddr::V4(a) => {
+            let sin = libc::sockaddr_in {
+                sin_family: libc::AF_INET as libc::sa_family_t,
+                sin_port: a.port().to_be(),
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from_ne_bytes(a.ip().octets()),
+                },
+                sin_zero: [0; 8],
+            };
+            // SAFETY: sockaddr_storage is larger than and aligned for sockaddr_in.
+            unsafe { core::ptr::write((&raw mut storage).cast(), sin) };
+            core::mem::size_of::<libc::sockaddr_in>()
+        }
+        SocketAddr::V6(a) => {
+            let sin6 = libc::sockaddr_in6 {
+                sin6_family: libc::AF_INET6 as libc::sa_family_t,
+                sin6_port: a.port().to_be(),
+                sin6_flowinfo: a.flowinfo(),
+                sin6_addr: libc::in6_addr {
+                    s6_addr: a.ip().octets(),
+                },
+                sin6_scope_id: a.scope_id(),
+            };
+            // SAFETY: sockaddr_storage is larger than and aligned for sockaddr_in6.
+            unsafe { core::ptr::write((&raw mut storage).cast(), sin6) };
+            core::mem::size_of::<libc::sockaddr_in6>()
+        }
+    };
+    (storage, len as libc::socklen_t)
+}

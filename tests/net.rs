@@ -1,0 +1,195 @@
+//! `goro::net` over loopback: goroutine-per-connection echo with every byte checked, Go's
+//! close waking a parked read, clear errors for bad input, idle connections holding no
+//! threads, and plain threads using the same sockets.
+mod support;
+
+use goro::net::{TcpListener, TcpStream};
+use goro::prelude::*;
+use std::io::{ErrorKind, Read, Write};
+use std::net::Shutdown;
+use std::sync::Arc;
+
+/// An echo server: a goroutine per connection, as Go's.
+fn echo_server() -> (TcpListener, std::net::SocketAddr) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let l2 = l.clone();
+    go!(move || {
+        for c in l2.incoming() {
+            let Ok(mut c) = c else { return }; // closed
+            go!(move || {
+                let mut buf = [0u8; 4096];
+                loop {
+                    match c.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => c.write_all(&buf[..n]).unwrap(),
+                    }
+                }
+            });
+        }
+    });
+    (l, addr)
+}
+
+#[goro::test]
+fn many_connections_echo_every_byte() {
+    const CONNS: usize = 200;
+    const MSGS: usize = 200;
+    let (l, addr) = echo_server();
+    let wg = Arc::new(WaitGroup::new());
+    for c in 0..CONNS {
+        wg.go(move || {
+            let mut s = TcpStream::connect(addr).unwrap();
+            let mut back = [0u8; 64];
+            for m in 0..MSGS {
+                let msg: Vec<u8> = (0..64).map(|i| (c * 31 + m * 7 + i) as u8).collect();
+                s.write_all(&msg).unwrap();
+                s.read_exact(&mut back).unwrap();
+                assert_eq!(&back[..], &msg[..], "conn {c} message {m}");
+            }
+            s.shutdown(Shutdown::Write).unwrap();
+            assert_eq!(
+                s.read(&mut back).unwrap(),
+                0,
+                "the server closes after our EOF"
+            );
+        });
+    }
+    wg.wait();
+    l.close();
+}
+
+#[goro::test]
+fn close_from_another_goroutine_wakes_a_parked_read_at_once() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let client = TcpStream::connect(addr).unwrap();
+    let (_server_side, _) = l.accept().unwrap();
+    let c2 = client.clone();
+    let reader = goro::spawn(move || {
+        let mut buf = [0u8; 8];
+        (&c2).read(&mut buf)
+    });
+    support::wait_until("the goroutine parked in IO wait", || {
+        support::parked("IO wait") == 1
+    });
+    let start = std::time::Instant::now();
+    client.close();
+    let err = reader.join().unwrap().unwrap_err();
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(err.to_string(), "use of closed network connection");
+    // Later operations on any clone fail the same way.
+    assert!((&client).write(b"x").is_err());
+}
+
+#[goro::test]
+fn close_wakes_a_parked_accept() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let l2 = l.clone();
+    let acceptor = goro::spawn(move || l2.accept().map(|_| ()));
+    support::wait_until("the goroutine parked in IO wait", || {
+        support::parked("IO wait") == 1
+    });
+    l.close();
+    let err = acceptor.join().unwrap().unwrap_err();
+    assert_eq!(err.to_string(), "use of closed network connection");
+}
+
+#[goro::test]
+fn bad_input_gives_clear_errors() {
+    // A port nobody listens on: bind one, note it, drop it.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let err = TcpStream::connect(port).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ConnectionRefused, "{err}");
+
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let err = TcpListener::bind(l.local_addr().unwrap()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AddrInUse, "{err}");
+
+    let err = TcpStream::connect("no-such-host.invalid:80").unwrap_err();
+    assert!(!err.to_string().is_empty());
+
+    // Reading after our own read shutdown: end of stream, at once.
+    let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    let (_s, _) = l.accept().unwrap();
+    c.shutdown(Shutdown::Read).unwrap();
+    let mut buf = [0u8; 4];
+    assert_eq!(c.read(&mut buf).unwrap(), 0);
+}
+
+#[goro::test]
+fn a_connection_names_its_addresses_and_nodelay_is_on() {
+    let l = TcpListener::bind("localhost:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let c = TcpStream::connect(("localhost", addr.port())).unwrap();
+    let (s, peer) = l.accept().unwrap();
+    assert_eq!(c.peer_addr().unwrap(), addr);
+    assert_eq!(s.peer_addr().unwrap(), peer);
+    assert_eq!(c.local_addr().unwrap(), peer);
+    assert!(c.nodelay().unwrap() && s.nodelay().unwrap());
+}
+
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
+}
+
+/// In a child process, so that no other test's threads are counted.
+#[test]
+fn idle_connections_hold_no_threads() {
+    if !support::is_child() {
+        let (code, stderr) = support::run_child("idle_connections_hold_no_threads");
+        assert_eq!(code, 0, "{stderr}");
+        return;
+    }
+    goro::run(|| {
+        const N: usize = 500;
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let before = threads();
+        let mut clients = Vec::new();
+        let mut readers = Vec::new();
+        for _ in 0..N {
+            clients.push(TcpStream::connect(addr).unwrap());
+            let (s, _) = l.accept().unwrap();
+            readers.push(goro::spawn(move || {
+                let mut buf = [0u8; 1];
+                (&s).read(&mut buf).unwrap()
+            }));
+        }
+        support::wait_until("every reader parked", || {
+            goro::runtime::num_goroutine() == N + 1
+        });
+        let during = threads();
+        assert!(
+            during <= before + 4,
+            "{N} idle readers use {during} threads ({before} before)"
+        );
+        for c in &clients {
+            (&*c).write_all(b"x").unwrap();
+        }
+        for r in readers {
+            assert_eq!(r.join().unwrap(), 1);
+        }
+    });
+}
+
+#[test]
+fn plain_threads_use_the_same_sockets() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let t = std::thread::spawn(move || {
+        let mut c = TcpStream::connect(addr).unwrap();
+        c.write_all(b"hello").unwrap();
+        let mut buf = [0u8; 5];
+        c.read_exact(&mut buf).unwrap();
+        buf
+    });
+    let (mut s, _) = l.accept().unwrap(); // this test's thread blocks, as std's would
+    let mut buf = [0u8; 5];
+    s.read_exact(&mut buf).unwrap();
+    s.write_all(&buf).unwrap();
+    assert_eq!(&t.join().unwrap(), b"hello");
+}
