@@ -133,12 +133,12 @@ fn main() {
     let (a, b) = (chan![&str; 1], chan![i32]);
     a.send("from a");
     let got = select! {
-        case v = <-a => format!("a: {v:?}"),
-        case v = <-b => format!("b: {v:?}"),
+        case v := <-a => format!("a: {v:?}"),
+        case v := <-b => format!("b: {v:?}"),
     };
     assert_eq!(got, r#"a: Some("from a")"#);
     let idle = select! {
-        v = <-b => format!("b: {v:?}"),
+        v := <-b => format!("b: {v:?}"),
         default => "nothing ready".to_string(),
     };
     b.close();

@@ -14,8 +14,8 @@ fn the_one_ready_receive_arm_is_chosen() {
         let ready_on_b = i % 3 == 0;
         go!({ if ready_on_b { b.send(i) } else { a.send(i) } });
         let got = select! {
-            v = <-a => ("a", v),
-            v = <-b => ("b", v),
+            v := <-a => ("a", v),
+            v := <-b => ("b", v),
         };
         assert_eq!(got, (if ready_on_b { "b" } else { "a" }, Some(i)));
     }
@@ -49,9 +49,9 @@ fn a_nil_channel_arm_is_never_chosen() {
     for i in 0..200 {
         ready.send(i);
         let got = select! {
-            v = <-nil => panic!("received {v:?} from a nil channel"),
+            v := <-nil => panic!("received {v:?} from a nil channel"),
             nil <- i => panic!("sent on a nil channel"),
-            v = <-ready => v,
+            v := <-ready => v,
         };
         assert_eq!(got, Some(i));
     }
@@ -69,12 +69,12 @@ fn a_closed_channel_receive_arm_gives_none() {
     closed.send(5);
     closed.close();
     select! {
-        v = <-closed => assert_eq!(v, Some(5), "buffered values come first"),
+        v := <-closed => assert_eq!(v, Some(5), "buffered values come first"),
         <-idle => unreachable!(),
     }
     for _ in 0..3 {
         select! {
-            v = <-closed => assert_eq!(v, None),
+            v := <-closed => assert_eq!(v, None),
             <-idle => unreachable!(),
         }
         select! {
@@ -89,10 +89,10 @@ fn closing_a_channel_wakes_a_select_parked_on_it() {
     let (jobs, quit, out) = (chan![i32], chan![()], chan![Vec<i32>; 1]);
     go!({
         let mut got = Vec::new();
-        loop {
+        'work: loop {
             select! {
-                case j = <-jobs => got.push(j.unwrap()),
-                case <-quit => break,
+                case j := <-jobs => got.push(j.unwrap()),
+                case <-quit => break 'work,
             }
         }
         out.send(got);
@@ -128,8 +128,8 @@ fn selects_on_both_ends_count_every_message() {
     let (mut sum, mut count, mut producers) = (0, 0, PRODUCERS);
     while count < PRODUCERS * EACH || producers > 0 {
         select! {
-            v = <-evens => { sum += v.unwrap(); count += 1 }
-            v = <-odds => { sum += v.unwrap(); count += 1 }
+            v := <-evens => { sum += v.unwrap(); count += 1 }
+            v := <-odds => { sum += v.unwrap(); count += 1 }
             <-done => producers -= 1,
         }
     }
@@ -153,7 +153,7 @@ fn a_select_of_one_arm_waits_for_it() {
     let (ch, got) = (chan![i32], chan![i32; 1]);
     go!({
         select! {
-            v = <-ch => got.send(v.unwrap()),
+            v := <-ch => got.send(v.unwrap()),
         }
     });
     select! { ch <- 7 => {} }
@@ -163,8 +163,8 @@ fn a_select_of_one_arm_waits_for_it() {
 /// Generic over the element type: the hidden enum of the expansion is generic too.
 fn either<T: Send>(a: &Chan<T>, b: &Receiver<T>) -> Option<T> {
     select! {
-        v = <-a => v,
-        v = <-b => v,
+        v := <-a => v,
+        v := <-b => v,
     }
 }
 

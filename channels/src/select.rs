@@ -75,7 +75,7 @@ pub trait Case: sealed::Sealed {
     fn is_send(&self) -> bool;
 }
 
-/// A receive case: `v = <-ch`. Holds the received value after the select. Reused in
+/// A receive case: `v := <-ch`. Holds the received value after the select. Reused in
 /// another select, it first drops a value still held (before locking any channel).
 pub struct RecvCase<'a, T> {
     c: Option<&'a Hchan<T>>,

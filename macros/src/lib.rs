@@ -106,7 +106,7 @@ pub fn chan(input: TokenStream) -> TokenStream {
 ///
 /// ```text
 /// select! {
-///     case v = <-rx => ...,          // v: Option<T>, None once rx is closed and drained
+///     case v := <-rx => ...,          // v: Option<T>, None once rx is closed and drained
 ///     case (v, ok) := <-rx => ...,   // (T, bool): Go's `v, ok := <-rx`, T::default() on close
 ///     case <-done => ...,            // receive and discard
 ///     case tx <- value => ...,       // send
@@ -151,7 +151,7 @@ pub fn chan(input: TokenStream) -> TokenStream {
 ///     let mut got = Vec::new();
 ///     loop {
 ///         select! {
-///             case v = <-nums => got.push(v.unwrap()),
+///             case v := <-nums => got.push(v.unwrap()),
 ///             case <-quit => break,
 ///         }
 ///     }

@@ -53,7 +53,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use super::ast::{Arm, Binding, Head, SelectInput, Shape};
+use super::ast::{Arm, Binding, Head, SelectInput, Shape, unparen_expr};
 
 /// A hidden name the user's code can't see.
 fn hidden(name: String) -> Ident {
@@ -120,7 +120,8 @@ pub(crate) fn expand(input: &SelectInput) -> TokenStream {
         let body = &arm.body;
         let (chan, value, binding) = match &arm.head {
             Head::Recv { binding, chan } => (chan, None, binding.as_ref()),
-            Head::Send { chan, value } => (chan, Some(value), None),
+            // Parentheses taken off: `send(op, (v))` would be `unused_parens` at the user's.
+            Head::Send { chan, value } => (chan, Some(unparen_expr(value)), None),
             // Filtered out above.
             Head::Default(_) => continue,
         };
@@ -130,6 +131,7 @@ pub(crate) fn expand(input: &SelectInput) -> TokenStream {
         // error is the trait's own, without "required by a bound in `recv`", and `send`
         // sees a channel, never `C::Elem` of a wrong `C` (a second error, at the value).
         let span = chan.span();
+        let chan = unparen_expr(chan);
         let op = located(&hidden(format!("__goro_op{i}")), span);
         let case = located(&hidden(format!("__goro_c{i}")), span);
         let at = Span::mixed_site().located_at(span);
@@ -151,44 +153,71 @@ pub(crate) fn expand(input: &SelectInput) -> TokenStream {
             let mut #case = #call;
         });
         case_refs.push(quote_spanned!(at=> &mut #case as &mut dyn #sel::Case));
-        match binding.and_then(Binding::shape) {
-            None => {
-                picks.push(quote!(#enum_name::#variant(())));
-                bodies.push(quote!(#enum_name::#variant(_) => #body));
+        let ok_pick = |span: Span| {
+            let (case, at) = (located(&case, span), Span::mixed_site().located_at(span));
+            quote_spanned! {at=>
+                #enum_name::#variant(match #case.take() {
+                    ::core::option::Option::Some(#value_local) => (#value_local, true),
+                    ::core::option::Option::None => (
+                        <_ as ::goro::__private::select::ZeroValue>::zero_value(),
+                        false,
+                    ),
+                })
             }
-            Some(Shape::Value(pat)) => {
-                picks.push(quote_spanned!(at=> #enum_name::#variant(#case.take())));
-                let body = after_let(body);
-                bodies.push(quote! {
-                    #enum_name::#variant(#value_local) => {
-                        let #pat = #value_local;
-                        #body
-                    }
-                });
-            }
-            Some(Shape::Ok(v, ok)) => {
+        };
+        let body = after_let(body);
+        // `<-rx`, `_ = <-rx`: the value is dropped in the inner block.
+        let discard = (quote!(#enum_name::#variant(())), quote!(#body));
+        let (pick, arm_body) = match binding {
+            None => discard,
+            Some(binding @ Binding::Declare(_)) => match binding.declared() {
+                Some(Shape::Value(pat)) => (
+                    quote_spanned!(at=> #enum_name::#variant(#case.take())),
+                    quote!(let #pat = #value_local; #body),
+                ),
                 // Go's zero value is asked for at the binding, by the trait's path: a missing
                 // `Default` is `ZeroValue`'s error there, once.
-                let span = binding.map_or(span, |b| b.pats.span());
-                let (case, at) = (located(&case, span), Span::mixed_site().located_at(span));
-                picks.push(quote_spanned! {at=>
-                    #enum_name::#variant(match #case.take() {
-                        ::core::option::Option::Some(#value_local) => (#value_local, true),
-                        ::core::option::Option::None => (
-                            <_ as ::goro::__private::select::ZeroValue>::zero_value(),
-                            false,
-                        ),
-                    })
-                });
-                let body = after_let(body);
-                bodies.push(quote! {
-                    #enum_name::#variant(#value_local) => {
-                        let (#v, #ok) = #value_local;
-                        #body
-                    }
-                });
+                Some(Shape::Ok(v, ok)) => (
+                    ok_pick(binding.tokens().span()),
+                    quote!(let (#v, #ok) = #value_local; #body),
+                ),
+                // Rejected by `valid.rs`.
+                None => discard,
+            },
+            Some(binding @ Binding::Assign(_)) => match binding.assigned() {
+                Some(Shape::Value(Expr::Infer(_))) => discard,
+                Some(Shape::Value(place)) => {
+                    let span = place.span();
+                    let (case, at) = (located(&case, span), Span::mixed_site().located_at(span));
+                    let pick = quote_spanned! {at=>
+                        #enum_name::#variant(match #case.take() {
+                            ::core::option::Option::Some(#value_local) => #value_local,
+                            ::core::option::Option::None => {
+                                <_ as ::goro::__private::select::ZeroValue>::zero_value()
+                            }
+                        })
+                    };
+                    (pick, quote!(#place = #value_local; #body))
+                }
+                // `(_, ok) = <-rx` needs no zero value.
+                Some(Shape::Ok(Expr::Infer(_), ok)) => (
+                    quote_spanned!(at=> #enum_name::#variant(#case.take().is_some())),
+                    quote!(#ok = #value_local; #body),
+                ),
+                Some(Shape::Ok(place, ok)) => (
+                    ok_pick(binding.tokens().span()),
+                    quote!((#place, #ok) = #value_local; #body),
+                ),
+                // Rejected by `valid.rs`.
+                None => discard,
+            },
+        };
+        picks.push(pick);
+        bodies.push(quote! {
+            #enum_name::#variant(#value_local) => {
+                #arm_body
             }
-        }
+        });
     }
 
     let last = cases.len() - 1;

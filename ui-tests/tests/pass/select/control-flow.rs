@@ -6,7 +6,7 @@ use goro::prelude::*;
 fn first_even(ch: &Chan<i32>) -> Option<i32> {
     loop {
         select! {
-            v = <-ch => match v {
+            v := <-ch => match v {
                 Some(v) if v % 2 == 0 => return Some(v),
                 Some(_) => continue,
                 None => break,
@@ -20,7 +20,7 @@ fn first_even(ch: &Chan<i32>) -> Option<i32> {
 struct Closed;
 
 fn doubled(ch: &Chan<i32>) -> Result<i32, Closed> {
-    let v = select! { v = <-ch => v.ok_or(Closed)? };
+    let v = select! { v := <-ch => v.ok_or(Closed)? };
     Ok(v * 2)
 }
 
@@ -52,7 +52,7 @@ fn main() {
     'outer: for round in 0.. {
         for _ in 0..2 {
             select! {
-                case t = <-ticks => seen.push(t.unwrap()),
+                case t := <-ticks => seen.push(t.unwrap()),
                 case <-stop => break 'outer,
             }
         }
