@@ -226,10 +226,12 @@ pub trait SendOperand {
     fn chan(&self) -> &Chan<Self::Elem>;
 }
 
-/// Go's zero value, `T::default()`: what `(v, ok) := <-ch` binds to `v` once `ch` is closed.
-/// `select!` asks for it by this name, so that a missing `Default` is reported in Go's terms.
+/// Go's zero value, `T::default()`: what `(v, ok) := <-ch` binds to `v`, and `x = <-ch` or
+/// `(x, ok) = <-ch` assign to `x`, once `ch` is closed. `select!` asks for it by this name, so
+/// that a missing `Default` is reported in Go's terms.
 #[diagnostic::on_unimplemented(
-    message = "`(v, ok) := <-ch` needs a zero value of `{Self}` for when the channel is closed",
+    message = "this receive needs a zero value of `{Self}` for when the channel is closed \
+               (Go's `v, ok := <-ch` and `x = <-ch`)",
     label = "`{Self}` does not implement `Default`",
     note = "derive or implement `Default` for `{Self}`, or receive into one variable, `v := <-ch`, \
             an `Option<{Self}>` that is `None` once the channel is closed"
