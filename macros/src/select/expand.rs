@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! select! {                       {
-//!     v = <-rx => A,                  enum __GoroArm<T0, T1, T2> { Case0(T0), Case1(T1),
+//!     v := <-rx => A,                 enum __GoroArm<T0, T1, T2> { Case0(T0), Case1(T1),
 //!     tx <- val => B,                     Case2(T2), Default }
 //!     <-done => C,                    let __goro_arm = {
 //!     default => D,                       let __goro_op0 = &(rx);
@@ -42,10 +42,17 @@
 //! 3. The cases, borrows and unsent values live only in the inner block: the chosen value is
 //!    moved out into `__GoroArm`, so the bodies may move, reassign (`rx = Chan::nil()`) or
 //!    close the channels they select on.
-//! 4. The bodies run in a plain `match` in the caller's function, so `break`, `continue`,
-//!    `return` and `?` act on its loops and return type, and the select is an expression
-//!    whose value is the chosen body's. Hidden names are `mixed_site`: the bodies can't see
-//!    them. A `(v, ok)` arm asks for `ZeroValue` (`T: Default`) at the pattern's span.
+//! 4. The bodies run in a plain `match` in the caller's function, so labelled `break`s,
+//!    `continue`, `return` and `?` act on its loops and return type (`valid.rs` rejects an
+//!    unlabelled `break`), and the select is an expression whose value is the chosen body's.
+//!    Hidden names are `mixed_site`: the bodies can't see them. A `(v, ok)` arm asks for
+//!    `ZeroValue` (`T: Default`) at the pattern's span.
+//! 5. `:=` binds with `let` at the top of the body; `=` assigns there (`x = __goro_v;`,
+//!    `(x, ok) = __goro_v;`), so the place is evaluated after the receive, as Go's. `x = <-rx`
+//!    turns `None` into `ZeroValue` in the inner block, at the place's span; `_ = <-rx` is
+//!    `<-rx`, and `(_, ok) = <-rx` moves only `is_some()` out, needing no `Default`.
+//! 6. Parentheses around a send value or an operand are taken off (`send(op, (v))` would be
+//!    `unused_parens` at the user's tokens).
 //!
 //! `select! {}` is `select::block()`; a select with only `default` is its body.
 use proc_macro2::{Ident, Span, TokenStream};

@@ -118,3 +118,69 @@ impl<'a> Visit<'a> for Breaks<'a> {
     // A macro's tokens are its own (a nested `select!` checks its arms itself).
     fn visit_macro(&mut self, _: &'a syn::Macro) {}
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+    use crate::select::ast::SelectInput;
+
+    fn checks(src: &str) -> bool {
+        let input: SelectInput = syn::parse_str(src).expect("test input parses");
+        check(&input).is_ok()
+    }
+
+    #[test]
+    fn only_an_unlabelled_break_of_the_arm_itself_is_rejected() {
+        for bad in [
+            "<-rx => break",
+            "<-rx => { if x { break } }",
+            "v := <-rx => match v { None => break, _ => {} }",
+            "default => break",
+            "<-rx => { let _ = { break 1 }; }",
+        ] {
+            assert!(!checks(bad), "{bad}");
+        }
+        for fine in [
+            "<-rx => break 'outer",
+            "<-rx => 'arm: { break 'arm }",
+            "<-rx => loop { break }",
+            "<-rx => for x in xs { if x { break } }",
+            "<-rx => while go { break }",
+            "<-rx => (|| loop { break })()",
+            "<-rx => { let f = || { fn g() { loop { break } } }; }",
+            "<-rx => async { loop { break } }",
+            "<-rx => m!(break)",
+            "<-rx => continue",
+        ] {
+            assert!(checks(fine), "{fine}");
+        }
+    }
+
+    #[test]
+    fn equals_needs_places_and_colon_equals_bindings() {
+        for fine in [
+            "x = <-rx => {}",
+            "s.f = <-rx => {}",
+            "a[i] = <-rx => {}",
+            "*p = <-rx => {}",
+            "(x, ok) = <-rx => {}",
+            "self.v, oks[0] = <-rx => {}",
+            "_ = <-rx => {}",
+            "v := <-rx => {}",
+            "mut v := <-rx => {}",
+            "(v, ok) := <-rx => {}",
+        ] {
+            assert!(checks(fine), "{fine}");
+        }
+        for bad in [
+            "1 = <-rx => {}",
+            "f() = <-rx => {}",
+            "(x, f()) = <-rx => {}",
+            "x + 1 = <-rx => {}",
+            "(a, b, c) = <-rx => {}",
+            "Some(v) := <-rx => {}",
+        ] {
+            assert!(!checks(bad), "{bad}");
+        }
+    }
+}
