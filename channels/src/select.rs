@@ -301,6 +301,14 @@ pub fn send<C: SendOperand + ?Sized>(c: &C, v: C::Elem) -> SendCase<'_, C::Elem>
     }
 }
 
+/// `*place = value`: what `select!`'s `x = <-rx` does to `x`. A call rather than an
+/// assignment, so that rustc's error for an `x` that doesn't exist does not suggest
+/// `let x = <-rx` (the fix is `x := <-rx`).
+#[inline]
+pub fn assign<T>(place: &mut T, value: T) {
+    *place = value;
+}
+
 /// `select! {}`: blocks forever (wait reason "select (no cases)").
 pub fn block() -> ! {
     block_forever(WaitReason::SelectNoCases)

@@ -47,8 +47,10 @@
 //!    unlabelled `break`), and the select is an expression whose value is the chosen body's.
 //!    Hidden names are `mixed_site`: the bodies can't see them. A `(v, ok)` arm asks for
 //!    `ZeroValue` (`T: Default`) at the pattern's span.
-//! 5. `:=` binds with `let` at the top of the body; `=` assigns there (`x = __goro_v;`,
-//!    `(x, ok) = __goro_v;`), so the place is evaluated after the receive, as Go's. `x = <-rx`
+//! 5. `:=` binds with `let` at the top of the body; `=` assigns there
+//!    (`select::assign(&mut x, __goro_v)`, a call: for an `x` that doesn't exist, rustc's
+//!    error would otherwise suggest `let x`), so the place is evaluated after the receive,
+//!    as Go's. `x = <-rx`
 //!    turns `None` into `ZeroValue` in the inner block, at the place's span; `_ = <-rx` is
 //!    `<-rx`, and `(_, ok) = <-rx` moves only `is_some()` out, needing no `Default`.
 //! 6. Parentheses around a send value or an operand are taken off (`send(op, (v))` would be
@@ -84,6 +86,15 @@ fn located(ident: &Ident, span: Span) -> Ident {
     let mut ident = ident.clone();
     ident.set_span(Span::mixed_site().located_at(span));
     ident
+}
+
+/// `place = value;` as a call at the place's span (`_`: the value is dropped).
+fn assign(place: &Expr, value: &TokenStream) -> TokenStream {
+    if let Expr::Infer(_) = place {
+        return quote!(let _ = #value;);
+    }
+    let at = Span::mixed_site().located_at(place.span());
+    quote_spanned!(at=> ::goro::__private::select::assign(&mut #place, #value);)
 }
 
 /// The expansion of a checked `select!` input.
@@ -204,17 +215,25 @@ pub(crate) fn expand(input: &SelectInput) -> TokenStream {
                             }
                         })
                     };
-                    (pick, quote!(#place = #value_local; #body))
+                    let assign = assign(place, &quote!(#value_local));
+                    (pick, quote!(#assign #body))
                 }
                 // `(_, ok) = <-rx` needs no zero value.
-                Some(Shape::Ok(Expr::Infer(_), ok)) => (
-                    quote_spanned!(at=> #enum_name::#variant(#case.take().is_some())),
-                    quote!(#ok = #value_local; #body),
-                ),
-                Some(Shape::Ok(place, ok)) => (
-                    ok_pick(binding.tokens().span()),
-                    quote!((#place, #ok) = #value_local; #body),
-                ),
+                Some(Shape::Ok(Expr::Infer(_), ok)) => {
+                    let assign = assign(ok, &quote!(#value_local));
+                    (
+                        quote_spanned!(at=> #enum_name::#variant(#case.take().is_some())),
+                        quote!(#assign #body),
+                    )
+                }
+                Some(Shape::Ok(place, ok)) => {
+                    let assign_place = assign(place, &quote!(#value_local.0));
+                    let assign_ok = assign(ok, &quote!(#value_local.1));
+                    (
+                        ok_pick(binding.tokens().span()),
+                        quote!(#assign_place #assign_ok #body),
+                    )
+                }
                 // Rejected by `valid.rs`.
                 None => discard,
             },
