@@ -1,6 +1,6 @@
 // `=` assigns to places that already exist, as Go's `x = <-ch`: a variable, a field, an index
 // and a deref, each written after the receive; Go's zero value once the channel is closed.
-// (Before, `x = <-ch` declared a new `x`, and the outer one kept its 5: Go prints 0 here.)
+// `x = <-ch` never declares a new `x` that would hide the outer one.
 use goro::prelude::*;
 
 #[derive(Default)]
