@@ -44,7 +44,7 @@ pub fn main() {
     let returned = chan![()];
     go!({
         let mut last = usize::MAX;
-        loop {
+        'monitor: loop {
             select! {
                 _ = <-ticker.c() => {
                     let n = num_goroutine();
@@ -53,7 +53,7 @@ pub fn main() {
                     last = n;
                     println!("goroutines: {n}");
                 }
-                _ = <-done => break,
+                _ = <-done => break 'monitor,
             }
         }
         returned.send(());

@@ -49,7 +49,7 @@ fn recv_nonblocking<T>(c: &Chan<T>, what: &str) -> T {
     let deadline = Instant::now() + PATIENCE;
     loop {
         select! {
-            v = <-c => return v.expect("never closed"),
+            v := <-c => return v.expect("never closed"),
             default => {
                 assert!(Instant::now() < deadline, "{what}: no sender came");
                 goro::runtime::gosched();

@@ -42,8 +42,8 @@ pub fn main() {
     for round in 0..4 {
         select! {
             c <- 10 + round => sent += 1,
-            x = <-c => println!("select: received {x:?} through the Chan"),
-            x = <-cr => println!("select: received {x:?} through the Receiver"),
+            x := <-c => println!("select: received {x:?} through the Chan"),
+            x := <-cr => println!("select: received {x:?} through the Receiver"),
             cs <- 20 + round => sent += 1,
         }
     }

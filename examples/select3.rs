@@ -190,7 +190,7 @@ pub fn main() {
             NEVER,
             move || match form {
                 0 => select! { <-closedch => {} },
-                1 => select! { x = <-closedch => assert_eq!(x, None) },
+                1 => select! { x := <-closedch => assert_eq!(x, None) },
                 _ => select! { (x, ok) := <-closedch => assert_eq!((x, ok), (0, false)) },
             },
         );

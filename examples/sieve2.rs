@@ -81,7 +81,7 @@ fn sendproxy(out: Chan<i64>) -> Chan<i64> {
             };
             let e = buf.front().copied().unwrap_or_default();
             select! {
-                v = <-proxy => buf.push_back(v.expect("never closed")),
+                v := <-proxy => buf.push_back(v.expect("never closed")),
                 c <- e => {
                     buf.pop_front();
                 }

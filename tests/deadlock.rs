@@ -109,8 +109,8 @@ fn every_goroutine_blocked_in_select_is_a_deadlock() {
         goro::run(|| {
             let (a, b) = (chan![i32], chan![i32]);
             select! {
-                v = <-a => { let _ = v; },
-                v = <-b => { let _ = v; },
+                v := <-a => { let _ = v; },
+                v := <-b => { let _ = v; },
             }
         })
     });

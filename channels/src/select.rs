@@ -75,7 +75,7 @@ pub trait Case: sealed::Sealed {
     fn is_send(&self) -> bool;
 }
 
-/// A receive case: `v = <-ch`. Holds the received value after the select. Reused in
+/// A receive case: `v := <-ch`. Holds the received value after the select. Reused in
 /// another select, it first drops a value still held (before locking any channel).
 ///
 /// # Examples
@@ -310,8 +310,9 @@ pub trait SendOperand {
     fn chan(&self) -> &Chan<Self::Elem>;
 }
 
-/// Go's zero value, `T::default()`: what `(v, ok) := <-ch` binds to `v` once `ch` is closed.
-/// `select!` asks for it by this name, so that a missing `Default` is reported in Go's terms.
+/// Go's zero value, `T::default()`: what `(v, ok) := <-ch` binds to `v`, and `x = <-ch` or
+/// `(x, ok) = <-ch` assign to `x`, once `ch` is closed. `select!` asks for it by this name, so
+/// that a missing `Default` is reported in Go's terms.
 ///
 /// # Examples
 /// ```
@@ -320,7 +321,8 @@ pub trait SendOperand {
 /// assert_eq!(String::zero_value(), "");
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`(v, ok) := <-ch` needs a zero value of `{Self}` for when the channel is closed",
+    message = "this receive needs a zero value of `{Self}` for when the channel is closed \
+               (Go's `v, ok := <-ch` and `x = <-ch`)",
     label = "`{Self}` does not implement `Default`",
     note = "derive or implement `Default` for `{Self}`, or receive into one variable, `v := <-ch`, \
             an `Option<{Self}>` that is `None` once the channel is closed"
@@ -412,6 +414,21 @@ pub fn send<C: SendOperand + ?Sized>(c: &C, v: C::Elem) -> SendCase<'_, C::Elem>
         c: c.chan().inner.as_deref(),
         slot: Some(v),
     }
+}
+
+/// `*place = value`: what `select!`'s `x = <-rx` does to `x`. A call rather than an
+/// assignment, so that rustc's error for an `x` that doesn't exist does not suggest
+/// `let x = <-rx` (the fix is `x := <-rx`).
+///
+/// # Examples
+/// ```
+/// let mut x = 1;
+/// goro::chan::select::assign(&mut x, 5);
+/// assert_eq!(x, 5);
+/// ```
+#[inline]
+pub fn assign<T>(place: &mut T, value: T) {
+    *place = value;
 }
 
 /// `select! {}`: blocks forever (wait reason "select (no cases)").

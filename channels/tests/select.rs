@@ -34,7 +34,7 @@ fn operands_are_evaluated_once_in_source_order_whichever_arm_runs() {
             a.send(1);
         }
         let picked = select! {
-            case v = <-log.at("recv a", &a) => v,
+            case v := <-log.at("recv a", &a) => v,
             case log.at("chan b", &b) <- log.at("value b", 2) => Some(-2),
             case log.at("chan c", &c) <- log.at("value c", 3) => unreachable!("c has no receiver"),
             default => unreachable!("b has room"),
@@ -56,8 +56,8 @@ fn operands_are_evaluated_once_before_a_blocking_select_waits() {
     let (l, a2, b2) = (log.clone(), a.clone(), b.clone());
     let waiter = goro::spawn(move || {
         select! {
-            v = <-l.at("a", &a2) => ('a', v),
-            v = <-l.at("b", &b2) => ('b', v),
+            v := <-l.at("a", &a2) => ('a', v),
+            v := <-l.at("b", &b2) => ('b', v),
         }
     });
     wait_until("the select evaluates its operands", || {
@@ -85,7 +85,7 @@ fn default_runs_only_when_no_arm_is_ready() {
     for i in 0..1000 {
         a.send(i);
         let got = select! {
-            v = <-a => v,
+            v := <-a => v,
             b <- 1 => unreachable!("no receiver on b"),
             default => unreachable!("a was ready"),
         };
@@ -104,7 +104,7 @@ fn a_closed_channel_is_always_ready_to_receive_none() {
     closed.send("buffered".to_owned());
     closed.close();
     let first = select! {
-        v = <-closed => v,
+        v := <-closed => v,
         default => unreachable!("closed channels are ready"),
     };
     assert_eq!(
@@ -118,7 +118,7 @@ fn a_closed_channel_is_always_ready_to_receive_none() {
             default => unreachable!("closed channels are ready"),
         }
         select! {
-            case v = <-closed => assert_eq!(v, None),
+            case v := <-closed => assert_eq!(v, None),
         }
     }
 }
@@ -167,9 +167,9 @@ fn nil_arms_are_never_chosen() {
         assert!(took_default);
         ready.send(5);
         let got = select! {
-            v = <-nil => unreachable!("nil receive {v:?}"),
+            v := <-nil => unreachable!("nil receive {v:?}"),
             nil <- 1 => unreachable!("nil send"),
-            v = <-ready => v,
+            v := <-ready => v,
         };
         assert_eq!(got, Some(5));
     }
@@ -188,11 +188,11 @@ fn setting_a_channel_to_nil_turns_its_arm_off() {
     let mut got = Vec::new();
     while !(a.is_nil() && b.is_nil()) {
         select! {
-            v = <-a => match v {
+            v := <-a => match v {
                 Some(v) => got.push(v),
                 None => a = Chan::nil(),
             },
-            v = <-b => match v {
+            v := <-b => match v {
                 Some(v) => got.push(v),
                 None => b = Chan::nil(),
             },
@@ -241,8 +241,8 @@ fn a_parked_select_takes_a_value_from_a_later_sender() {
     let (a2, b2) = (a.clone(), b.clone());
     let waiters = park_in_order(1, move |_| {
         select! {
-            v = <-a2 => ("a", v),
-            v = <-b2 => ("b", v),
+            v := <-a2 => ("a", v),
+            v := <-b2 => ("b", v),
         }
     });
     b.send("hello"); // straight into the parked select's slot
@@ -282,8 +282,8 @@ fn parked_selects_are_served_in_arrival_order() {
     let (s2, n2) = (shared.clone(), never.clone());
     let waiters = park_in_order(5, move |_| {
         select! {
-            v = <-s2 => v,
-            v = <-n2 => v,
+            v := <-s2 => v,
+            v := <-n2 => v,
         }
     });
     assert_eq!(parked("select"), 5);
@@ -308,7 +308,7 @@ fn a_select_never_meets_itself() {
     let parked = park_in_order(1, move |_| {
         select! {
             c2 <- 1 => "sent",
-            v = <-c2 => if v == Some(1) { "received itself" } else { "received" },
+            v := <-c2 => if v == Some(1) { "received itself" } else { "received" },
         }
     });
     // It parked (one P: we run only because it blocked). Now meet it from outside.
@@ -320,12 +320,12 @@ fn a_select_never_meets_itself() {
 #[goro::test]
 fn arm_bodies_are_code_of_the_enclosing_function() {
     fn first_even(ch: &Chan<u32>) -> Option<u32> {
-        loop {
+        'recv: loop {
             select! {
-                v = <-ch => match v {
+                v := <-ch => match v {
                     Some(v) if v % 2 == 1 => continue,
                     Some(v) => return Some(v),
-                    None => break,
+                    None => break 'recv,
                 },
             }
         }
@@ -356,10 +356,10 @@ fn select_picks_fairly_between_two_ready_channels() {
         let (c1, c2, out, done) = (c1.clone(), c2.clone(), out.clone(), done.clone());
         move || loop {
             let b = select! {
-                v = <-c3 => v,
-                v = <-c4 => v,
-                v = <-c1 => v,
-                v = <-c2 => v,
+                v := <-c3 => v,
+                v := <-c4 => v,
+                v := <-c1 => v,
+                v := <-c2 => v,
             };
             select! {
                 out <- b.unwrap() => {},
@@ -424,7 +424,7 @@ fn close_wakes_a_parked_select_through_its_receive_arm() {
     let (a2, b2) = (a.clone(), b.clone());
     let waiter = park_in_order(1, move |_| {
         select! {
-            v = <-a2 => ('a', v),
+            v := <-a2 => ('a', v),
             b2 <- 1 => ('b', None),
         }
     });
@@ -514,12 +514,12 @@ fn a_select_on_both_ends_of_a_buffered_channel_does_what_the_buffer_allows() {
     for _ in 0..100 {
         let sent = select! {
             c <- 7 => true,
-            v = <-c => unreachable!("empty buffer, got {v:?}"),
+            v := <-c => unreachable!("empty buffer, got {v:?}"),
         };
         assert!(sent);
         let got = select! {
             c <- 8 => unreachable!("full buffer"),
-            v = <-c => v,
+            v := <-c => v,
         };
         assert_eq!(got, Some(7));
     }

@@ -143,10 +143,10 @@ fn selects_and_plain_operations_interleave_on_four_channels() {
         let mut seen = Bitmap::new(8 * N);
         for _ in 0..4 * N {
             let (k, v) = select! {
-                v = <-a => { n[0] += 1; if n[0] == N { a = Chan::nil() }; (0, v) },
-                v = <-b => { n[1] += 1; if n[1] == N { b = Chan::nil() }; (1, v) },
-                v = <-c2 => { n[2] += 1; if n[2] == N { c2 = Chan::nil() }; (2, v) },
-                v = <-d => { n[3] += 1; if n[3] == N { d = Chan::nil() }; (3, v) },
+                v := <-a => { n[0] += 1; if n[0] == N { a = Chan::nil() }; (0, v) },
+                v := <-b => { n[1] += 1; if n[1] == N { b = Chan::nil() }; (1, v) },
+                v := <-c2 => { n[2] += 1; if n[2] == N { c2 = Chan::nil() }; (2, v) },
+                v := <-d => { n[3] += 1; if n[3] == N { d = Chan::nil() }; (3, v) },
             };
             let v = v.expect("nobody closes these channels");
             assert_eq!(v / (2 * N), k, "value {v} came out of channel {k}");
@@ -200,10 +200,10 @@ fn a_select_loop_drains_four_channels_until_all_are_closed() {
         let mut closes = 0;
         while !(a.is_nil() && b.is_nil() && c2.is_nil() && d.is_nil()) {
             let (k, v) = select! {
-                v = <-a => { if v.is_none() { a = Chan::nil() }; (0, v) },
-                v = <-b => { if v.is_none() { b = Chan::nil() }; (1, v) },
-                v = <-c2 => { if v.is_none() { c2 = Chan::nil() }; (2, v) },
-                v = <-d => { if v.is_none() { d = Chan::nil() }; (3, v) },
+                v := <-a => { if v.is_none() { a = Chan::nil() }; (0, v) },
+                v := <-b => { if v.is_none() { b = Chan::nil() }; (1, v) },
+                v := <-c2 => { if v.is_none() { c2 = Chan::nil() }; (2, v) },
+                v := <-d => { if v.is_none() { d = Chan::nil() }; (3, v) },
             };
             match v {
                 Some(v) => {
@@ -256,7 +256,7 @@ fn crossed_selects_never_deadlock() {
                             mine = Chan::nil();
                         }
                     },
-                    v = <-yours => {
+                    v := <-yours => {
                         assert_eq!(v, Some(got), "in order, once each");
                         got += 1;
                         if got == N {
@@ -333,7 +333,7 @@ fn close_under_load(cap: usize, closer: Closer) {
                 let mut got = Vec::new();
                 loop {
                     select! {
-                        v = <-rx => match v {
+                        v := <-rx => match v {
                             Some(v) => got.push(v),
                             None => return got,
                         },

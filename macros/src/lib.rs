@@ -106,20 +106,33 @@ pub fn chan(input: TokenStream) -> TokenStream {
 ///
 /// ```text
 /// select! {
-///     case v = <-rx => ...,          // v: Option<T>, None once rx is closed and drained
-///     case (v, ok) := <-rx => ...,   // (T, bool): Go's `v, ok := <-rx`, T::default() on close
-///     case <-done => ...,            // receive and discard
-///     case tx <- value => ...,       // send
+///     case v := <-rx => ...,         // declares v: Option<T>, None once rx is closed and drained
+///     case (v, ok) := <-rx => ...,   // declares (v, ok): (T, bool), Go's `v, ok := <-rx`
+///     case x = <-rx => ...,          // assigns T to an existing place, Go's `x = <-rx`
+///     case (x, ok) = <-rx => ...,    // assigns T and bool to existing places
+///     case <-done => ...,            // receives and drops the value (also `_ = <-done`)
+///     case tx <- value => ...,       // sends
 ///     default => ...,                // taken when no other arm is ready right now
 /// }
 /// ```
-/// `case` is optional (and always Go's keyword here: a variable of that name is `r#case`);
-/// `:=` and `=` mean the same, both declare a new variable; `v, ok` without parentheses works
-/// too, and `v` may be `mut v` or `_`; other patterns are an error (match on `v` in the body).
+/// `case` is optional (and always Go's keyword here: a variable of that name is `r#case`).
+/// As in Go, `:=` declares new variables for the arm's body and `=` assigns to places that
+/// already exist:
+/// - `v := <-rx` declares `v: Option<T>` (`v` may be `mut v` or `_`); `(v, ok) := <-rx`
+///   (or `v, ok := <-rx`) declares `v: T` and `ok: bool`, with `T::default()` (Go's zero
+///   value) and `false` once the channel is closed and drained. Other patterns are an error:
+///   match on `v` in the body.
+/// - `x = <-rx` assigns the received `T` to `x`, and `(x, ok) = <-rx` (or `x, ok = <-rx`)
+///   assigns both, where `x` and `ok` are places: a variable, a field `s.f`, an index `a[i]`,
+///   a deref `*p`, or `_`. Once the channel is closed, `x` gets Go's zero value,
+///   `T::default()`, so these forms need `T: Default` (except `_ = <-rx` and
+///   `(_, ok) = <-rx`). The place is written after the receive, before the body runs.
+///
 /// Any expression names a channel (`self.jobs`, `chans[i]`, `done.clone()`, a call): a
 /// `Chan`, a `Receiver` to receive, a `Sender` to send, or a reference to one. It is borrowed
-/// for the select only, never moved. Arms are separated by `,`, which a block body may leave
-/// out, as in `match`.
+/// for the select only, never moved. A send value is any expression, a struct literal
+/// (`tx <- Point { x: 1, y: 2 }`) included. Arms are separated by `,`, which a block body may
+/// leave out, as in `match`.
 ///
 /// As in Go: every channel operand and send value is evaluated exactly once, in source order,
 /// before the select waits; if several arms are ready one is chosen at random; a nil channel
@@ -128,15 +141,23 @@ pub fn chan(input: TokenStream) -> TokenStream {
 /// arm's value is moved into the select even when another arm runs (it is then dropped
 /// before that arm's body).
 ///
-/// The arm bodies are plain Rust of the enclosing function: `break`, `continue`, `return` and
-/// `?` act on its loops and its return type, and a body may reassign, close or move the
-/// channels (setting one to `Chan::nil()` turns its arm off, Go's idiom). `select!` is an
-/// expression whose value is the chosen body's.
+/// The arm bodies are plain Rust of the enclosing function: `continue`, `return`, `?` and
+/// labelled `break`s act on its loops and its return type, and a body may reassign, close or
+/// move the channels (setting one to `Chan::nil()` turns its arm off, Go's idiom). `select!`
+/// is an expression whose value is the chosen body's.
+///
+/// `break` is the one difference. Go's `break` in a select arm leaves the select; in Rust it
+/// would leave the loop around it, so an unlabelled `break` directly in an arm is a compile
+/// error. Delete it if it ends the arm (the select ends after its arm anyway), write the body
+/// as a labelled block and `break 'arm` to end it early, or label the loop and write
+/// `break 'label` to leave the loop (Go's `break Label`). A `break` inside a loop or closure
+/// of the body is that loop's, as usual.
 ///
 /// # Panics
 /// `send on closed channel` if the chosen send arm's channel is (or gets) closed.
 ///
 /// # Examples
+/// Receiving until a quit channel is closed, with a labelled `break`:
 /// ```
 /// use goro::prelude::*;
 ///
@@ -149,14 +170,20 @@ pub fn chan(input: TokenStream) -> TokenStream {
 ///         quit.close();
 ///     });
 ///     let mut got = Vec::new();
-///     loop {
+///     'recv: loop {
 ///         select! {
-///             case v = <-nums => got.push(v.unwrap()),
-///             case <-quit => break,
+///             case v := <-nums => got.push(v.unwrap()),
+///             case <-quit => break 'recv,
 ///         }
 ///     }
 ///     assert_eq!(got, [0, 1, 2]);
+/// });
+/// ```
+/// Sending without waiting, and Go's `v, ok` form:
+/// ```
+/// use goro::prelude::*;
 ///
+/// goro::run(|| {
 ///     let ch = chan![&str; 1];
 ///     let sent = select! {
 ///         ch <- "hi" => true,
@@ -170,6 +197,58 @@ pub fn chan(input: TokenStream) -> TokenStream {
 ///     select! {
 ///         (v, ok) := <-ch => assert_eq!((v, ok), ("", false)), // closed and drained
 ///     }
+/// });
+/// ```
+/// Assigning to existing places with `=`, and sending a struct literal:
+/// ```
+/// use goro::prelude::*;
+///
+/// #[derive(Debug, Default, PartialEq)]
+/// struct Point {
+///     x: i32,
+///     y: i32,
+/// }
+///
+/// goro::run(|| {
+///     let points = chan![Point; 1];
+///     select! {
+///         points <- Point { x: 1, y: 2 } => {}
+///     }
+///     let mut last = Point::default();
+///     let mut seen = [false; 2];
+///     select! {
+///         last = <-points => assert_eq!(last.x, 1), // the body sees the new value
+///     }
+///     assert_eq!(last, Point { x: 1, y: 2 });
+///     points.close();
+///     select! {
+///         (last, seen[1]) = <-points => {}
+///     }
+///     assert_eq!((last, seen), (Point::default(), [false, false])); // zero value on close
+/// });
+/// ```
+/// Go's `break` out of the select alone, as a labelled block (this loop runs five times):
+/// ```
+/// use goro::prelude::*;
+///
+/// goro::run(|| {
+///     let ch = chan![u32; 5];
+///     for v in 0..5 {
+///         ch.send(v);
+///     }
+///     let (mut rounds, mut odd) = (0, 0);
+///     for _ in 0..5 {
+///         rounds += 1;
+///         select! {
+///             v := <-ch => 'arm: {
+///                 if v.is_some_and(|v| v % 2 == 0) {
+///                     break 'arm; // Go: `break`
+///                 }
+///                 odd += 1;
+///             }
+///         }
+///     }
+///     assert_eq!((rounds, odd), (5, 2));
 /// });
 /// ```
 #[proc_macro]

@@ -27,10 +27,10 @@ fn main() {
         let ticker = goro::time::Ticker::new(Duration::from_micros(period_us));
         let end = goro::time::after(Duration::from_millis(ms));
         let mut ticks = 0u64;
-        loop {
+        'ticking: loop {
             select! {
                 _ = <-ticker.c() => ticks += 1,
-                _ = <-end => break,
+                _ = <-end => break 'ticking,
             }
         }
         ticker.stop();

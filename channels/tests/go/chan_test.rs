@@ -41,7 +41,7 @@ fn test_chan() {
             );
             // Ensure that non-blocking receive does not block.
             select! {
-                _v = <-c => panic!("chan[{chan_cap}]: receive from empty chan"),
+                _v := <-c => panic!("chan[{chan_cap}]: receive from empty chan"),
                 default => {},
             }
             select! {
@@ -290,11 +290,11 @@ fn test_self_select() {
                         if p == 0 || i % 2 == 0 {
                             select! {
                                 c <- p => {},
-                                v = <-c => assert!(!self_receive(v), "self receive"),
+                                v := <-c => assert!(!self_receive(v), "self receive"),
                             }
                         } else {
                             select! {
-                                v = <-c => assert!(!self_receive(v), "self receive"),
+                                v := <-c => assert!(!self_receive(v), "self receive"),
                                 c <- p => {},
                             }
                         }

@@ -23,7 +23,7 @@ impl Values {
     /// neither is ready; returns how many sends happened.
     fn send(&mut self, mut a: Chan<u32>, mut b: Chan<u32>) -> u32 {
         let mut i = 0;
-        loop {
+        'shift: loop {
             select! {
                 a <- self.get_value() => {
                     i += 1;
@@ -33,7 +33,7 @@ impl Values {
                     i += 1;
                     b = Chan::nil();
                 },
-                default => break,
+                default => break 'shift,
             }
             self.shift += 1;
         }

@@ -338,7 +338,7 @@ mod tests {
     #[test]
     fn select_arms_bind_received_values() {
         let src = "{ select! {
-            case v = <-rx => use_it(v, a),
+            case v := <-rx => use_it(v, a),
             (w, ok) := <-rx2 => { w; ok }
             case <-done => return,
             case tx <- val => {}

@@ -1,5 +1,5 @@
 //! Uses of variables inside macro invocations of a `go!` block (`println!("{x}")`,
-//! `select! { v = <-rx => .. }`, `vec![x; n]`), for `free.rs`.
+//! `select! { v := <-rx => .. }`, `vec![x; n]`), for `free.rs`.
 //!
 //! A macro body is a token tree that only the macro knows how to read, so this parses the
 //! shapes it can and skips the rest (a skipped use is moved by the closure, never unsound):
@@ -20,7 +20,7 @@ use syn::{Block, Expr, ExprLit, Lit, LitStr, Macro, Pat, Token};
 
 use super::free::FreeVars;
 use crate::chan::ast::ChanInput;
-use crate::select::ast::{Arm, Head, SelectInput};
+use crate::select::ast::{Arm, Binding, Head, SelectInput};
 
 /// Macros whose bodies name no variables.
 const OPAQUE: &[&str] = &[
@@ -235,8 +235,10 @@ impl FreeVars {
             Head::Recv { binding, chan, .. } => {
                 self.visit_expr(chan);
                 self.push();
-                if let Some(binding) = binding {
-                    binding.pats.iter().for_each(|pat| self.bind_pat(pat));
+                match binding {
+                    Some(Binding::Declare(pats)) => pats.iter().for_each(|pat| self.bind_pat(pat)),
+                    Some(Binding::Assign(places)) => places.iter().for_each(|p| self.visit_expr(p)),
+                    None => {}
                 }
                 self.visit_expr(&arm.body);
                 self.pop();

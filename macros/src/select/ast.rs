@@ -6,9 +6,11 @@
 //!                                                 as in `match`, and after the last arm)
 //! head      := "default"
 //!            | "<-" operand                       receive, discard the value
-//!            | binding ("=" | ":=") "<-" operand  receive into a binding
+//!            | pats ":=" "<-" operand           receive into new variables
+//!            | places "=" "<-" operand          receive into existing places
 //!            | operand "<-" value                 send
-//! binding   := pat | pat "," pat                  (`v`, `(v, ok)`, Go's `v, ok`)
+//! pats      := pat | pat "," pat                  (`v`, `(v, ok)`, Go's `v, ok`)
+//! places    := expr | expr "," expr               (`x`, `s.f`, `(a[i], ok)`, `*p, ok`)
 //! ```
 //! Rust's tokenizer reads `<-` as `<` `-`, and `tx <- value` as `tx < -value`, so a head is
 //! first taken as raw tokens up to its `=>` and split at its first top-level `<` `-` pair;
@@ -47,23 +49,30 @@ pub(crate) enum Head {
     Send { chan: Expr, value: Expr },
 }
 
-/// The patterns left of `=` / `:=` in a receive arm (`valid.rs` decides which shapes bind).
-pub(crate) struct Binding {
-    pub(crate) pats: Punctuated<Pat, Token![,]>,
+/// What is left of `:=` / `=` in a receive arm (`valid.rs` decides which shapes are allowed).
+pub(crate) enum Binding {
+    /// `:=`: patterns declaring new variables.
+    Declare(Punctuated<Pat, Token![,]>),
+    /// `=`: existing places assigned to, as Go's `x = <-ch`.
+    Assign(Punctuated<Expr, Token![,]>),
 }
 
-/// The two shapes a receive binding can take (see `Binding::shape`).
-pub(crate) enum Shape<'a> {
-    /// `v`, `mut v`, `_` (parentheses taken off): binds `Option<T>`.
-    Value(&'a Pat),
-    /// `(v, ok)` or `v, ok`: binds `(T, bool)`, Go's `v, ok := <-ch`.
-    Ok(&'a Pat, &'a Pat),
+/// The two shapes a receive binding can take (see `Binding::declared`, `Binding::assigned`).
+pub(crate) enum Shape<'a, T> {
+    /// `v`, `mut v`, `_` (parentheses taken off): `:=` binds `Option<T>`, `=` assigns `T`.
+    Value(&'a T),
+    /// `(v, ok)` or `v, ok`: a `(T, bool)`, Go's `v, ok := <-ch`.
+    Ok(&'a T, &'a T),
 }
 
 impl Binding {
-    /// The shape of this binding, or `None` if it has neither (an error in `valid.rs`).
-    pub(crate) fn shape(&self) -> Option<Shape<'_>> {
-        let pats: Vec<&Pat> = self.pats.iter().collect();
+    /// The shape of a `:=` binding: `None` if this is `=` or a shape of neither kind (an error
+    /// in `valid.rs`).
+    pub(crate) fn declared(&self) -> Option<Shape<'_, Pat>> {
+        let Binding::Declare(pats) = self else {
+            return None;
+        };
+        let pats: Vec<&Pat> = pats.iter().collect();
         match pats[..] {
             [Pat::Tuple(tuple)] if tuple.elems.len() == 2 => {
                 Some(Shape::Ok(&tuple.elems[0], &tuple.elems[1]))
@@ -72,6 +81,41 @@ impl Binding {
             [v, ok] => Some(Shape::Ok(v, ok)),
             _ => None,
         }
+    }
+
+    /// The shape of an `=` binding (parentheses taken off each place): `None` if this is `:=`
+    /// or a shape of neither kind. Whether each is a place is `valid.rs`'s business.
+    pub(crate) fn assigned(&self) -> Option<Shape<'_, Expr>> {
+        let Binding::Assign(places) = self else {
+            return None;
+        };
+        let places: Vec<&Expr> = places.iter().collect();
+        match places[..] {
+            [Expr::Tuple(tuple)] if tuple.elems.len() == 2 => Some(Shape::Ok(
+                unparen_expr(&tuple.elems[0]),
+                unparen_expr(&tuple.elems[1]),
+            )),
+            [Expr::Tuple(_)] => None,
+            [place] => Some(Shape::Value(unparen_expr(place))),
+            [x, ok] => Some(Shape::Ok(unparen_expr(x), unparen_expr(ok))),
+            _ => None,
+        }
+    }
+
+    /// The tokens of the whole binding, where a wrong shape is reported.
+    pub(crate) fn tokens(&self) -> TokenStream {
+        match self {
+            Binding::Declare(pats) => pats.to_token_stream(),
+            Binding::Assign(places) => places.to_token_stream(),
+        }
+    }
+}
+
+/// `expr` without the parentheses around it (`(x) = v` would be `unused_parens`).
+pub(crate) fn unparen_expr(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(paren) => unparen_expr(&paren.expr),
+        _ => expr,
     }
 }
 
@@ -185,8 +229,8 @@ const RECV_FROM: &str = "expected the channel to receive from after `<-`";
 
 const RECV_CHAN: &str = "the channel to receive from";
 
-const ARM_SHAPES: &str = "a select arm is a receive `v = <-rx`, `(v, ok) := <-rx` or `<-rx`, \
-                          a send `tx <- value`, or `default`";
+const ARM_SHAPES: &str = "a select arm is a receive `v := <-rx`, `(v, ok) := <-rx`, \
+                          `x = <-rx` or `<-rx`, a send `tx <- value`, or `default`";
 
 impl Head {
     /// Splits the raw tokens before `=>` into a head. `case`: the keyword, if written;
@@ -224,18 +268,25 @@ impl Head {
             }),
             Some(eq) if is_punct(eq, '=') => {
                 let mut end = at - 1;
-                if end > 0 && is_punct(&head[end - 1], ':') {
+                let declare = end > 0 && is_punct(&head[end - 1], ':');
+                if declare {
                     end -= 1; // `:=`
                 }
                 if end == 0 {
                     return Err(syn::Error::new_spanned(
                         tokens(&head[..at]),
-                        "expected the variable to receive into before this: `v = <-rx`",
+                        "expected the variable to receive into before this: `v := <-rx` \
+                         declares it, `x = <-rx` assigns to an existing one",
                     ));
                 }
-                let pats = parse_binding.parse2(tokens(&head[..end]))?;
+                let left = tokens(&head[..end]);
+                let binding = if declare {
+                    Binding::Declare(parse_declared(left)?)
+                } else {
+                    Binding::Assign(parse_assigned(left)?)
+                };
                 Ok(Head::Recv {
-                    binding: Some(Binding { pats }),
+                    binding: Some(binding),
                     chan: operand(after, &arrow, RECV_FROM, RECV_CHAN)?,
                 })
             }
@@ -297,6 +348,18 @@ fn operand(tts: &[TokenTree], arrow: &TokenStream, missing: &str, what: &str) ->
         }
         Ok(expr)
     };
+    let struct_literal = |input: ParseStream| {
+        let expr = input.parse::<Expr>()?;
+        input
+            .is_empty()
+            .then_some(expr)
+            .ok_or_else(|| input.error(""))
+    };
+    if names_struct_literal(tts)
+        && let Ok(expr) = struct_literal.parse2(tokens(tts))
+    {
+        return Ok(expr);
+    }
     let tts = tokens(tts);
     parse
         .parse2(tts.clone())
@@ -306,19 +369,86 @@ fn operand(tts: &[TokenTree], arrow: &TokenStream, missing: &str, what: &str) ->
         })
 }
 
+/// Whether the first top-level `{ .. }` of `tts` follows a type's name (`Point {`,
+/// `Wrapper::<T> {`): a struct literal, parsed as such, where `rx {` stays a forgotten `=>`
+/// before a block body.
+fn names_struct_literal(tts: &[TokenTree]) -> bool {
+    let brace = tts.iter().position(
+        |tt| matches!(tt, TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace),
+    );
+    match brace.and_then(|at| at.checked_sub(1)).map(|at| &tts[at]) {
+        Some(TokenTree::Ident(name)) => name.to_string().starts_with(char::is_uppercase),
+        Some(tt) => is_punct(tt, '>'),
+        None => false,
+    }
+}
+
 /// The error for an expression that stops at `last`.
 fn ends_early(last: TokenTree, what: &str) -> syn::Error {
     let message = format!("{what} stops in the middle of an expression: complete it after this");
     syn::Error::new_spanned(last, message)
 }
 
-/// `v`, `(v, ok)`, `v, ok`.
-fn parse_binding(input: ParseStream) -> syn::Result<Punctuated<Pat, Token![,]>> {
-    let pats = Punctuated::parse_separated_nonempty_with(input, Pat::parse_single)?;
+/// `v`, `(v, ok)`, `v, ok` before `:=`. A place that is no pattern (`s.f := <-rx`) is
+/// reported at itself, with `=` as the fix.
+fn parse_declared(left: TokenStream) -> syn::Result<Punctuated<Pat, Token![,]>> {
+    let pats = |input: ParseStream| {
+        let pats = Punctuated::parse_separated_nonempty_with(input, Pat::parse_single)?;
+        if !input.is_empty() {
+            return Err(input.error("expected `=` or `:=` and `<-` after the variable"));
+        }
+        Ok(pats)
+    };
+    pats.parse2(left.clone()).map_err(|error| {
+        let Ok(places) = parse_places.parse2(left) else {
+            return error;
+        };
+        let text = places.to_token_stream().to_string();
+        syn::Error::new_spanned(
+            places,
+            format!(
+                "`:=` declares new variables, and `{text}` is not a variable name: to assign \
+                 the received value to it, write `{text} = <-rx`"
+            ),
+        )
+    })
+}
+
+/// `x`, `(x, ok)`, `x, ok` before `=`, each an expression (`valid.rs` checks it is a place).
+/// A pattern that is no expression (`mut v = <-rx`) is reported with `:=` as the fix.
+fn parse_assigned(left: TokenStream) -> syn::Result<Punctuated<Expr, Token![,]>> {
+    parse_places.parse2(left.clone()).map_err(|error| {
+        let pats = |input: ParseStream| {
+            let pats = Punctuated::<Pat, Token![,]>::parse_separated_nonempty_with(
+                input,
+                Pat::parse_single,
+            )?;
+            input
+                .is_empty()
+                .then_some(pats)
+                .ok_or_else(|| input.error(""))
+        };
+        let Ok(pats) = pats.parse2(left) else {
+            return error;
+        };
+        let text = pats.to_token_stream().to_string();
+        syn::Error::new_spanned(
+            pats,
+            format!(
+                "`=` assigns to an existing variable, field or index: to declare `{text}`, \
+                 write `{text} := <-rx`"
+            ),
+        )
+    })
+}
+
+/// Comma-separated expressions filling the whole input.
+fn parse_places(input: ParseStream) -> syn::Result<Punctuated<Expr, Token![,]>> {
+    let places = Punctuated::parse_separated_nonempty(input)?;
     if !input.is_empty() {
         return Err(input.error("expected `=` or `:=` and `<-` after the variable"));
     }
-    Ok(pats)
+    Ok(places)
 }
 
 #[cfg(test)]
@@ -336,11 +466,19 @@ mod tests {
             .map(|arm| match &arm.head {
                 Head::Default(_) => "default".to_owned(),
                 Head::Recv { binding, chan } => {
-                    let bound = match binding.as_ref().map(|b| b.shape()) {
+                    let bound = match binding {
                         None => "-".to_owned(),
-                        Some(Some(Shape::Value(v))) => text(v),
-                        Some(Some(Shape::Ok(v, ok))) => format!("({}, {})", text(v), text(ok)),
-                        Some(None) => "?".to_owned(),
+                        Some(b) => match (b.declared(), b.assigned()) {
+                            (Some(Shape::Value(v)), _) => format!("{} :=", text(v)),
+                            (Some(Shape::Ok(v, ok)), _) => {
+                                format!("({}, {}) :=", text(v), text(ok))
+                            }
+                            (_, Some(Shape::Value(x))) => format!("{} =", text(x)),
+                            (_, Some(Shape::Ok(x, ok))) => {
+                                format!("({}, {}) =", text(x), text(ok))
+                            }
+                            (None, None) => "?".to_owned(),
+                        },
                     };
                     format!("recv {bound} | {}", text(chan))
                 }
@@ -351,37 +489,65 @@ mod tests {
 
     #[test]
     fn heads_split_at_their_first_top_level_arrow() {
-        let src = "case v = <-rx => a, (v, ok) := <-rx => {} <-done => b,
-                   case w, ok = <-self.ch => c, mut x = <-chans[i] => d,
+        let src = "case v := <-rx => a, (v, ok) := <-rx => {} <-done => b,
+                   case w, ok := <-self.ch => c, mut x := <-chans[i] => d,
                    tx <- v + 1 => {} tx <- -1 => {} out[f(a <- b)] <- x < -y => e,
-                   (y) = <-rx => f, default => g";
+                   (y) := <-rx => f, default => g";
         assert_eq!(
             arms(src),
             [
-                "recv v | rx",
-                "recv (v, ok) | rx",
+                "recv v := | rx",
+                "recv (v, ok) := | rx",
                 "recv - | done",
-                "recv (w, ok) | self . ch",
-                "recv mut x | chans [i]",
+                "recv (w, ok) := | self . ch",
+                "recv mut x := | chans [i]",
                 "send tx | v + 1",
                 "send tx | - 1",
                 "send out [f (a < - b)] | x < - y",
-                "recv y | rx",
+                "recv y := | rx",
                 "default",
             ]
         );
     }
 
     #[test]
+    fn equals_assigns_to_places() {
+        let src = "x = <-rx => {} s.f = <-rx => {} (a[i], ok) = <-rx => {}
+                   *p, ok = <-rx => {} (x) = <-rx => {} _ = <-rx => {}";
+        assert_eq!(
+            arms(src),
+            [
+                "recv x = | rx",
+                "recv s . f = | rx",
+                "recv (a [i], ok) = | rx",
+                "recv (* p, ok) = | rx",
+                "recv x = | rx",
+                "recv _ = | rx",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_send_value_may_be_a_struct_literal() {
+        assert_eq!(
+            arms("c <- Point { x: 1, y: 2 } => {} c <- W::<u8> { v: 1 }.v => {}"),
+            [
+                "send c | Point { x : 1 , y : 2 }",
+                "send c | W :: < u8 > { v : 1 } . v",
+            ]
+        );
+    }
+
+    #[test]
     fn case_is_a_keyword_but_raw_case_is_a_variable() {
-        assert_eq!(arms("r#case = <-rx => {}"), ["recv r#case | rx"]);
-        assert!(syn::parse_str::<SelectInput>("case = <-rx => {}").is_err());
+        assert_eq!(arms("r#case := <-rx => {}"), ["recv r#case := | rx"]);
+        assert!(syn::parse_str::<SelectInput>("case := <-rx => {}").is_err());
     }
 
     #[test]
     fn other_patterns_have_no_shape() {
         assert_eq!(
-            arms("Some(v) = <-a => {} (a, b, c) = <-b => {} x @ _ = <-c => {}"),
+            arms("Some(v) := <-a => {} (a, b, c) := <-b => {} x @ _ := <-c => {}"),
             ["recv ? | a", "recv ? | b", "recv ? | c"]
         );
     }
@@ -407,6 +573,8 @@ mod tests {
             "default",
             "default =>",
             "v w = <-rx => {}",
+            "a.b := <-rx => {}",
+            "mut v = <-rx => {}",
             "<-rx => {} ,,",
             "< - < - => {}",
             "v = <-rx. => {}",

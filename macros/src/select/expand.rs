@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! select! {                       {
-//!     v = <-rx => A,                  enum __GoroArm<T0, T1, T2> { Case0(T0), Case1(T1),
+//!     v := <-rx => A,                 enum __GoroArm<T0, T1, T2> { Case0(T0), Case1(T1),
 //!     tx <- val => B,                     Case2(T2), Default }
 //!     <-done => C,                    let __goro_arm = {
 //!     default => D,                       let __goro_op0 = &(rx);
@@ -42,10 +42,19 @@
 //! 3. The cases, borrows and unsent values live only in the inner block: the chosen value is
 //!    moved out into `__GoroArm`, so the bodies may move, reassign (`rx = Chan::nil()`) or
 //!    close the channels they select on.
-//! 4. The bodies run in a plain `match` in the caller's function, so `break`, `continue`,
-//!    `return` and `?` act on its loops and return type, and the select is an expression
-//!    whose value is the chosen body's. Hidden names are `mixed_site`: the bodies can't see
-//!    them. A `(v, ok)` arm asks for `ZeroValue` (`T: Default`) at the pattern's span.
+//! 4. The bodies run in a plain `match` in the caller's function, so labelled `break`s,
+//!    `continue`, `return` and `?` act on its loops and return type (`valid.rs` rejects an
+//!    unlabelled `break`), and the select is an expression whose value is the chosen body's.
+//!    Hidden names are `mixed_site`: the bodies can't see them. A `(v, ok)` arm asks for
+//!    `ZeroValue` (`T: Default`) at the pattern's span.
+//! 5. `:=` binds with `let` at the top of the body; `=` assigns there
+//!    (`select::assign(&mut x, __goro_v)`, a call: for an `x` that doesn't exist, rustc's
+//!    error would otherwise suggest `let x`), so the place is evaluated after the receive,
+//!    as Go's. `x = <-rx`
+//!    turns `None` into `ZeroValue` in the inner block, at the place's span; `_ = <-rx` is
+//!    `<-rx`, and `(_, ok) = <-rx` moves only `is_some()` out, needing no `Default`.
+//! 6. Parentheses around a send value or an operand are taken off (`send(op, (v))` would be
+//!    `unused_parens` at the user's tokens).
 //!
 //! `select! {}` is `select::block()`; a select with only `default` is its body.
 use proc_macro2::{Ident, Span, TokenStream};
@@ -53,7 +62,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use super::ast::{Arm, Binding, Head, SelectInput, Shape};
+use super::ast::{Arm, Binding, Head, SelectInput, Shape, unparen_expr};
 
 /// A hidden name the user's code can't see.
 fn hidden(name: String) -> Ident {
@@ -77,6 +86,15 @@ fn located(ident: &Ident, span: Span) -> Ident {
     let mut ident = ident.clone();
     ident.set_span(Span::mixed_site().located_at(span));
     ident
+}
+
+/// `place = value;` as a call at the place's span (`_`: the value is dropped).
+fn assign(place: &Expr, value: &TokenStream) -> TokenStream {
+    if let Expr::Infer(_) = place {
+        return quote!(let _ = #value;);
+    }
+    let at = Span::mixed_site().located_at(place.span());
+    quote_spanned!(at=> ::goro::__private::select::assign(&mut #place, #value);)
 }
 
 /// The expansion of a checked `select!` input.
@@ -120,7 +138,8 @@ pub(crate) fn expand(input: &SelectInput) -> TokenStream {
         let body = &arm.body;
         let (chan, value, binding) = match &arm.head {
             Head::Recv { binding, chan } => (chan, None, binding.as_ref()),
-            Head::Send { chan, value } => (chan, Some(value), None),
+            // Parentheses taken off: `send(op, (v))` would be `unused_parens` at the user's.
+            Head::Send { chan, value } => (chan, Some(unparen_expr(value)), None),
             // Filtered out above.
             Head::Default(_) => continue,
         };
@@ -130,6 +149,7 @@ pub(crate) fn expand(input: &SelectInput) -> TokenStream {
         // error is the trait's own, without "required by a bound in `recv`", and `send`
         // sees a channel, never `C::Elem` of a wrong `C` (a second error, at the value).
         let span = chan.span();
+        let chan = unparen_expr(chan);
         let op = located(&hidden(format!("__goro_op{i}")), span);
         let case = located(&hidden(format!("__goro_c{i}")), span);
         let at = Span::mixed_site().located_at(span);
@@ -151,44 +171,79 @@ pub(crate) fn expand(input: &SelectInput) -> TokenStream {
             let mut #case = #call;
         });
         case_refs.push(quote_spanned!(at=> &mut #case as &mut dyn #sel::Case));
-        match binding.and_then(Binding::shape) {
-            None => {
-                picks.push(quote!(#enum_name::#variant(())));
-                bodies.push(quote!(#enum_name::#variant(_) => #body));
+        let ok_pick = |span: Span| {
+            let (case, at) = (located(&case, span), Span::mixed_site().located_at(span));
+            quote_spanned! {at=>
+                #enum_name::#variant(match #case.take() {
+                    ::core::option::Option::Some(#value_local) => (#value_local, true),
+                    ::core::option::Option::None => (
+                        <_ as ::goro::__private::select::ZeroValue>::zero_value(),
+                        false,
+                    ),
+                })
             }
-            Some(Shape::Value(pat)) => {
-                picks.push(quote_spanned!(at=> #enum_name::#variant(#case.take())));
-                let body = after_let(body);
-                bodies.push(quote! {
-                    #enum_name::#variant(#value_local) => {
-                        let #pat = #value_local;
-                        #body
-                    }
-                });
-            }
-            Some(Shape::Ok(v, ok)) => {
+        };
+        let body = after_let(body);
+        // `<-rx`, `_ = <-rx`: the value is dropped in the inner block.
+        let discard = (quote!(#enum_name::#variant(())), quote!(#body));
+        let (pick, arm_body) = match binding {
+            None => discard,
+            Some(binding @ Binding::Declare(_)) => match binding.declared() {
+                Some(Shape::Value(pat)) => (
+                    quote_spanned!(at=> #enum_name::#variant(#case.take())),
+                    quote!(let #pat = #value_local; #body),
+                ),
                 // Go's zero value is asked for at the binding, by the trait's path: a missing
                 // `Default` is `ZeroValue`'s error there, once.
-                let span = binding.map_or(span, |b| b.pats.span());
-                let (case, at) = (located(&case, span), Span::mixed_site().located_at(span));
-                picks.push(quote_spanned! {at=>
-                    #enum_name::#variant(match #case.take() {
-                        ::core::option::Option::Some(#value_local) => (#value_local, true),
-                        ::core::option::Option::None => (
-                            <_ as ::goro::__private::select::ZeroValue>::zero_value(),
-                            false,
-                        ),
-                    })
-                });
-                let body = after_let(body);
-                bodies.push(quote! {
-                    #enum_name::#variant(#value_local) => {
-                        let (#v, #ok) = #value_local;
-                        #body
-                    }
-                });
+                Some(Shape::Ok(v, ok)) => (
+                    ok_pick(binding.tokens().span()),
+                    quote!(let (#v, #ok) = #value_local; #body),
+                ),
+                // Rejected by `valid.rs`.
+                None => discard,
+            },
+            Some(binding @ Binding::Assign(_)) => match binding.assigned() {
+                Some(Shape::Value(Expr::Infer(_))) => discard,
+                Some(Shape::Value(place)) => {
+                    let span = place.span();
+                    let (case, at) = (located(&case, span), Span::mixed_site().located_at(span));
+                    let pick = quote_spanned! {at=>
+                        #enum_name::#variant(match #case.take() {
+                            ::core::option::Option::Some(#value_local) => #value_local,
+                            ::core::option::Option::None => {
+                                <_ as ::goro::__private::select::ZeroValue>::zero_value()
+                            }
+                        })
+                    };
+                    let assign = assign(place, &quote!(#value_local));
+                    (pick, quote!(#assign #body))
+                }
+                // `(_, ok) = <-rx` needs no zero value.
+                Some(Shape::Ok(Expr::Infer(_), ok)) => {
+                    let assign = assign(ok, &quote!(#value_local));
+                    (
+                        quote_spanned!(at=> #enum_name::#variant(#case.take().is_some())),
+                        quote!(#assign #body),
+                    )
+                }
+                Some(Shape::Ok(place, ok)) => {
+                    let assign_place = assign(place, &quote!(#value_local.0));
+                    let assign_ok = assign(ok, &quote!(#value_local.1));
+                    (
+                        ok_pick(binding.tokens().span()),
+                        quote!(#assign_place #assign_ok #body),
+                    )
+                }
+                // Rejected by `valid.rs`.
+                None => discard,
+            },
+        };
+        picks.push(pick);
+        bodies.push(quote! {
+            #enum_name::#variant(#value_local) => {
+                #arm_body
             }
-        }
+        });
     }
 
     let last = cases.len() - 1;

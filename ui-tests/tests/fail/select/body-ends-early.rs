@@ -5,7 +5,7 @@ fn main() {
     let rx = chan![i32; 1];
     let mut n = 0;
     select! {
-        v = <-rx => n += v.unwrap_or(0) +
+        v := <-rx => n += v.unwrap_or(0) +
     }
     drop(n);
 }

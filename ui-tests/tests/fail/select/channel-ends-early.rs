@@ -4,6 +4,6 @@ use goro::prelude::*;
 fn main() {
     let rx = chan![i32; 1];
     select! {
-        v = <-rx. => drop(v),
+        v := <-rx. => drop(v),
     }
 }

@@ -3,6 +3,6 @@ use goro::prelude::*;
 
 fn main() {
     select! {
-        v = <- => drop(v),
+        v := <- => drop(v),
     }
 }

@@ -4,7 +4,7 @@ use goro::prelude::*;
 fn main() {
     let (a, b) = (chan![i32; 1], chan![i32; 1]);
     select! {
-        v = <-a { drop(v) }
+        v := <-a { drop(v) }
         <-b => {}
     }
 }

@@ -4,6 +4,6 @@ use goro::prelude::*;
 fn main() {
     let jobs = vec![1, 2, 3];
     select! {
-        job = <-jobs => drop(job),
+        job := <-jobs => drop(job),
     }
 }

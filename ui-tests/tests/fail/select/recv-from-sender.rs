@@ -5,6 +5,6 @@ fn main() {
     let ch = chan![i32; 1];
     let tx: Sender<i32> = ch.sender();
     select! {
-        v = <-tx => drop(v),
+        v := <-tx => drop(v),
     }
 }

@@ -4,6 +4,6 @@ use goro::prelude::*;
 fn main() {
     let rx = chan![i32; 1];
     select! {
-        Some(v) = <-rx => drop(v),
+        Some(v) := <-rx => drop(v),
     }
 }

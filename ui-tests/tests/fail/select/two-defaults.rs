@@ -4,7 +4,7 @@ use goro::prelude::*;
 fn main() {
     let rx = chan![i32; 1];
     select! {
-        v = <-rx => drop(v),
+        v := <-rx => drop(v),
         default => {}
         default => {}
     }

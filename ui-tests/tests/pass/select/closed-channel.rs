@@ -9,7 +9,7 @@ fn main() {
     ch.close();
     select! { (v, ok) := <-ch => assert_eq!((v, ok), (7, true)) }
     select! { (v, ok) := <-ch => assert_eq!((v, ok), (0, false)) }
-    select! { v = <-ch => assert_eq!(v, None) }
+    select! { v := <-ch => assert_eq!(v, None) }
     select! { v, ok := <-ch => assert_eq!((v, ok), (0, false)) }
 
     let names = chan![String];

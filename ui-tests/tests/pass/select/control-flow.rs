@@ -1,15 +1,15 @@
-// Arm bodies are plain Rust of the enclosing function: `break`, `continue`, labelled
-// `break`, `return` and `?` act on its loops and its return type; `select!` has a value.
+// Arm bodies are plain Rust of the enclosing function: `continue`, labelled `break`,
+// `return` and `?` act on its loops and its return type; `select!` has a value.
 use goro::prelude::*;
 
 /// The first even value, or `None` once `ch` is closed.
 fn first_even(ch: &Chan<i32>) -> Option<i32> {
-    loop {
+    'recv: loop {
         select! {
-            v = <-ch => match v {
+            v := <-ch => match v {
                 Some(v) if v % 2 == 0 => return Some(v),
                 Some(_) => continue,
-                None => break,
+                None => break 'recv,
             },
         }
     }
@@ -20,7 +20,7 @@ fn first_even(ch: &Chan<i32>) -> Option<i32> {
 struct Closed;
 
 fn doubled(ch: &Chan<i32>) -> Result<i32, Closed> {
-    let v = select! { v = <-ch => v.ok_or(Closed)? };
+    let v = select! { v := <-ch => v.ok_or(Closed)? };
     Ok(v * 2)
 }
 
@@ -52,7 +52,7 @@ fn main() {
     'outer: for round in 0.. {
         for _ in 0..2 {
             select! {
-                case t = <-ticks => seen.push(t.unwrap()),
+                case t := <-ticks => seen.push(t.unwrap()),
                 case <-stop => break 'outer,
             }
         }

@@ -11,7 +11,7 @@ enum Took {
 
 fn poll(rx: &Chan<i32>, tx: &Chan<i32>, v: i32) -> Took {
     select! {
-        v = <-rx => Took::Recv(v),
+        v := <-rx => Took::Recv(v),
         tx <- v => Took::Send,
         default => Took::Default,
     }

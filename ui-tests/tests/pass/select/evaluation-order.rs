@@ -26,7 +26,7 @@ fn main() {
 
     // The send on `b` is the only arm that can proceed.
     let took = select! {
-        v = <-log.at("operand a", &a) => v.map(|_| "a"),
+        v := <-log.at("operand a", &a) => v.map(|_| "a"),
         log.at("operand b", &b) <- log.at("value b", 2) => Some("b"),
         log.at("operand c", &c) <- log.at("value c", token.clone()) => Some("c"),
         default => None,
@@ -42,7 +42,7 @@ fn main() {
     b.try_send(0).ok();
     c.try_send(token.clone()).ok();
     let strong = select! {
-        v = <-log.at("operand a", &a) => panic!("a is empty: {v:?}"),
+        v := <-log.at("operand a", &a) => panic!("a is empty: {v:?}"),
         log.at("operand b", &b) <- log.at("value b", 2) => panic!("b is full"),
         log.at("operand c", &c) <- log.at("value c", token.clone()) => panic!("c is full"),
         default => Arc::strong_count(&token),

@@ -5,8 +5,8 @@ use goro::prelude::*;
 
 fn either<T: Send>(a: &Chan<T>, b: &Chan<T>) -> Option<T> {
     select! {
-        v = <-a => v,
-        v = <-b => v,
+        v := <-a => v,
+        v := <-b => v,
     }
 }
 
@@ -18,7 +18,7 @@ fn main() {
     let __goro_arm = 3;
     __goro_op0.send(1);
     let got = select! {
-        v = <-__goro_op0 => (v, __goro_c0, __goro_v, __goro_arm),
+        v := <-__goro_op0 => (v, __goro_c0, __goro_v, __goro_arm),
     };
     assert_eq!(got, (Some(1), 10, "user's", 3));
 
@@ -26,8 +26,8 @@ fn main() {
     outer.send("outer");
     inner.send("inner");
     let both = select! {
-        o = <-outer => select! {
-            i = <-inner => (o, i),
+        o := <-outer => select! {
+            i := <-inner => (o, i),
             default => (o, None),
         },
         default => (None, None),

@@ -11,7 +11,7 @@ fn main() {
     go!({
         loop {
             select! {
-                case j = <-jobs => {
+                case j := <-jobs => {
                     let j = j.unwrap();
                     select! { results <- j * 2 + bonus => {} }
                 }

@@ -12,7 +12,7 @@ impl Worker {
     /// Doubles one job; false once `jobs` is closed.
     fn step(&self) -> bool {
         select! {
-            j = <-self.jobs => match j {
+            j := <-self.jobs => match j {
                 Some(j) => {
                     select! { self.results <- j * 2 => {} }
                     true
@@ -45,11 +45,11 @@ fn main() {
     let i = 1;
     chans[i].send(i);
     select! {
-        v = <-chans[i] => assert_eq!(v, Some(1)),
+        v := <-chans[i] => assert_eq!(v, Some(1)),
         <-chans[0] => unreachable!("chans[0] is empty"),
     }
 
-    select! { v = <-ready(3) => assert_eq!(v, Some(3)) }
+    select! { v := <-ready(3) => assert_eq!(v, Some(3)) }
 
     let done = chan![()];
     done.close();
@@ -65,11 +65,11 @@ fn main() {
     let mut sum = 0;
     while !a.is_nil() || !b.is_nil() {
         select! {
-            v = <-a => match v {
+            v := <-a => match v {
                 Some(v) => sum += v,
                 None => a = Chan::nil(),
             },
-            v = <-b => match v {
+            v := <-b => match v {
                 Some(v) => sum += v,
                 None => b = Chan::nil(),
             },
