@@ -177,11 +177,11 @@ fn get2(in0: &Dch, in1: &Dch) -> [ItemRef; 2] {
                 dat[1] = in1.dat.clone();
                 req[1] = Chan::nil();
             },
-            it = <-dat[0] => {
+            it := <-dat[0] => {
                 out[0] = it.unwrap();
                 dat[0] = Chan::nil();
             },
-            it = <-dat[1] => {
+            it := <-dat[1] => {
                 out[1] = it.unwrap();
                 dat[1] = Chan::nil();
             },

@@ -1,10 +1,10 @@
 //! Go: `test/chan/select4.go` — a select evaluates the receive *place* of an assignment arm
 //! (`case *f() = <-c1:`) only for the arm that is chosen.
 //!
-//! Differences: goro's receive arms declare a variable (`v := <-c`, `v = <-c`), they do not
-//! assign to an existing place, so Go's `case x.a = <-c:` is `v := <-c => x.a = ...` and
-//! `case *f() = <-c1:` is `v := <-c1 => *f(..) = ...`: the place is evaluated in the body,
-//! hence only for the chosen arm, as Go promises. `f` counts its calls instead of printing
+//! Differences: the port receives into a declared variable and assigns in the body
+//! (`v := <-c1 => *f(..) = ...`; goro's `x = <-c` form assigns to a place too, but a place
+//! through a function call reads better in the body): the place is evaluated only for the
+//! chosen arm, as Go promises. `f` counts its calls instead of printing
 //! `BUG: called f`.
 
 use goro::prelude::*;

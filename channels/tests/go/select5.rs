@@ -13,9 +13,9 @@
 //! it with `GORO_REGENERATE=1` to rewrite the file.
 //!
 //! Differences from Go:
-//! - goro's receive arms declare a variable (`v = <-c`, `v := <-c`, `(v, ok) := <-c`); they
-//!   do not assign to an existing place. So Go's five receive forms map to: `case x = <-c`
-//!   → `v = <-c` then `x = v`; `case *f(&x) = <-c` → `v := <-c` then `*f(&mut x) = v`;
+//! - Go's five receive forms map to: `case x = <-c` → `s.x = <-s.c` (goro's `=` assigns to
+//!   a place, as Go's); `case *f(&x) = <-c` → `v := <-c` then `*f(&mut x) = v` (the place
+//!   is evaluated after the receive, not before as in Go);
 //!   `case y := <-c` → `(y, ok) := <-c` (goro's other declaring shape); `case i = <-c`
 //!   (interface) → a `Box<dyn Any>` and a downcast; `case m[13] = <-c` → a `HashMap`.
 //!   The place is evaluated in the arm's body, after the case is chosen — which is what
@@ -250,7 +250,7 @@ fn recv(g: &mut Gen) {
         g.maybe_nonblock();
         // Receive from c: direct, indirect, declared, interface, map.
         if g.maybe() {
-            g.line("v = <-s.c => s.x = v.unwrap(),");
+            g.line("s.x = <-s.c => {}");
         } else if g.maybe() {
             g.line("v := <-s.c => *f(&mut s.x) = v.unwrap(),");
         } else if g.maybe() {

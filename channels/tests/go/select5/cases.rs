@@ -18,7 +18,7 @@ fn recv_1(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
         s.nilch <- 1 => panic!("nilch send"),
@@ -34,7 +34,7 @@ fn recv_2(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
         s.nilch <- 1 => panic!("nilch send"),
@@ -49,7 +49,7 @@ fn recv_3(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
         <-s.nilch => panic!("nilch recv"),
@@ -64,7 +64,7 @@ fn recv_4(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
     }
@@ -78,7 +78,7 @@ fn recv_5(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         s.nilch <- 1 => panic!("nilch send"),
         <-s.nilch => panic!("nilch recv"),
@@ -93,7 +93,7 @@ fn recv_6(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         s.nilch <- 1 => panic!("nilch send"),
     }
@@ -107,7 +107,7 @@ fn recv_7(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         <-s.nilch => panic!("nilch recv"),
     }
@@ -121,7 +121,7 @@ fn recv_8(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
     }
     if s.x != s.n {
@@ -134,7 +134,7 @@ fn recv_9(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         <-s.dummy => panic!("dummy receive"),
         s.nilch <- 1 => panic!("nilch send"),
         <-s.nilch => panic!("nilch recv"),
@@ -149,7 +149,7 @@ fn recv_10(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         <-s.dummy => panic!("dummy receive"),
         s.nilch <- 1 => panic!("nilch send"),
     }
@@ -163,7 +163,7 @@ fn recv_11(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         <-s.dummy => panic!("dummy receive"),
         <-s.nilch => panic!("nilch recv"),
     }
@@ -177,7 +177,7 @@ fn recv_12(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         <-s.dummy => panic!("dummy receive"),
     }
     if s.x != s.n {
@@ -190,7 +190,7 @@ fn recv_13(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.nilch <- 1 => panic!("nilch send"),
         <-s.nilch => panic!("nilch recv"),
     }
@@ -204,7 +204,7 @@ fn recv_14(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.nilch <- 1 => panic!("nilch send"),
     }
     if s.x != s.n {
@@ -217,7 +217,7 @@ fn recv_15(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         <-s.nilch => panic!("nilch recv"),
     }
     if s.x != s.n {
@@ -230,7 +230,7 @@ fn recv_16(s: &mut State) {
     s.c.send(s.n);
     select! {
         default => panic!("nonblock"),
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
     }
     if s.x != s.n {
         die(s.x, s.n);
@@ -1281,7 +1281,7 @@ fn recv_80(s: &mut State) {
 fn recv_81(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
@@ -1297,7 +1297,7 @@ fn recv_81(s: &mut State) {
 fn recv_82(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
@@ -1312,7 +1312,7 @@ fn recv_82(s: &mut State) {
 fn recv_83(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
@@ -1327,7 +1327,7 @@ fn recv_83(s: &mut State) {
 fn recv_84(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
@@ -1341,7 +1341,7 @@ fn recv_84(s: &mut State) {
 fn recv_85(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         s.dummy <- 1 => panic!("dummy send"),
         s.nilch <- 1 => panic!("nilch send"),
@@ -1356,7 +1356,7 @@ fn recv_85(s: &mut State) {
 fn recv_86(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         s.dummy <- 1 => panic!("dummy send"),
         s.nilch <- 1 => panic!("nilch send"),
@@ -1370,7 +1370,7 @@ fn recv_86(s: &mut State) {
 fn recv_87(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         s.dummy <- 1 => panic!("dummy send"),
         <-s.nilch => panic!("nilch recv"),
@@ -1384,7 +1384,7 @@ fn recv_87(s: &mut State) {
 fn recv_88(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         s.dummy <- 1 => panic!("dummy send"),
     }
@@ -1397,7 +1397,7 @@ fn recv_88(s: &mut State) {
 fn recv_89(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         <-s.dummy => panic!("dummy receive"),
         s.nilch <- 1 => panic!("nilch send"),
@@ -1412,7 +1412,7 @@ fn recv_89(s: &mut State) {
 fn recv_90(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         <-s.dummy => panic!("dummy receive"),
         s.nilch <- 1 => panic!("nilch send"),
@@ -1426,7 +1426,7 @@ fn recv_90(s: &mut State) {
 fn recv_91(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         <-s.dummy => panic!("dummy receive"),
         <-s.nilch => panic!("nilch recv"),
@@ -1440,7 +1440,7 @@ fn recv_91(s: &mut State) {
 fn recv_92(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         <-s.dummy => panic!("dummy receive"),
     }
@@ -1453,7 +1453,7 @@ fn recv_92(s: &mut State) {
 fn recv_93(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         s.nilch <- 1 => panic!("nilch send"),
         <-s.nilch => panic!("nilch recv"),
@@ -1467,7 +1467,7 @@ fn recv_93(s: &mut State) {
 fn recv_94(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         s.nilch <- 1 => panic!("nilch send"),
     }
@@ -1480,7 +1480,7 @@ fn recv_94(s: &mut State) {
 fn recv_95(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
         <-s.nilch => panic!("nilch recv"),
     }
@@ -1493,7 +1493,7 @@ fn recv_95(s: &mut State) {
 fn recv_96(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         default => panic!("nonblock"),
     }
     if s.x != s.n {
@@ -1505,7 +1505,7 @@ fn recv_96(s: &mut State) {
 fn recv_97(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
         s.nilch <- 1 => panic!("nilch send"),
@@ -1520,7 +1520,7 @@ fn recv_97(s: &mut State) {
 fn recv_98(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
         s.nilch <- 1 => panic!("nilch send"),
@@ -1534,7 +1534,7 @@ fn recv_98(s: &mut State) {
 fn recv_99(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
         <-s.nilch => panic!("nilch recv"),
@@ -1548,7 +1548,7 @@ fn recv_99(s: &mut State) {
 fn recv_100(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         <-s.dummy => panic!("dummy receive"),
     }
@@ -1561,7 +1561,7 @@ fn recv_100(s: &mut State) {
 fn recv_101(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         s.nilch <- 1 => panic!("nilch send"),
         <-s.nilch => panic!("nilch recv"),
@@ -1575,7 +1575,7 @@ fn recv_101(s: &mut State) {
 fn recv_102(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         s.nilch <- 1 => panic!("nilch send"),
     }
@@ -1588,7 +1588,7 @@ fn recv_102(s: &mut State) {
 fn recv_103(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
         <-s.nilch => panic!("nilch recv"),
     }
@@ -1601,7 +1601,7 @@ fn recv_103(s: &mut State) {
 fn recv_104(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.dummy <- 1 => panic!("dummy send"),
     }
     if s.x != s.n {
@@ -1613,7 +1613,7 @@ fn recv_104(s: &mut State) {
 fn recv_105(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         <-s.dummy => panic!("dummy receive"),
         s.nilch <- 1 => panic!("nilch send"),
         <-s.nilch => panic!("nilch recv"),
@@ -1627,7 +1627,7 @@ fn recv_105(s: &mut State) {
 fn recv_106(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         <-s.dummy => panic!("dummy receive"),
         s.nilch <- 1 => panic!("nilch send"),
     }
@@ -1640,7 +1640,7 @@ fn recv_106(s: &mut State) {
 fn recv_107(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         <-s.dummy => panic!("dummy receive"),
         <-s.nilch => panic!("nilch recv"),
     }
@@ -1653,7 +1653,7 @@ fn recv_107(s: &mut State) {
 fn recv_108(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         <-s.dummy => panic!("dummy receive"),
     }
     if s.x != s.n {
@@ -1665,7 +1665,7 @@ fn recv_108(s: &mut State) {
 fn recv_109(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.nilch <- 1 => panic!("nilch send"),
         <-s.nilch => panic!("nilch recv"),
     }
@@ -1678,7 +1678,7 @@ fn recv_109(s: &mut State) {
 fn recv_110(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         s.nilch <- 1 => panic!("nilch send"),
     }
     if s.x != s.n {
@@ -1690,7 +1690,7 @@ fn recv_110(s: &mut State) {
 fn recv_111(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
         <-s.nilch => panic!("nilch recv"),
     }
     if s.x != s.n {
@@ -1702,7 +1702,7 @@ fn recv_111(s: &mut State) {
 fn recv_112(s: &mut State) {
     s.c.send(s.n);
     select! {
-        v = <-s.c => s.x = v.unwrap(),
+        s.x = <-s.c => {}
     }
     if s.x != s.n {
         die(s.x, s.n);
