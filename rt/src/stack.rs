@@ -109,6 +109,17 @@ pub(crate) fn stack_size() -> usize {
     }
 }
 
+/// Fixes the usable bytes per goroutine stack at `bytes` (rounded as `GORO_STACK_SIZE` is),
+/// for the whole process, unless the size is fixed already (by an earlier call, the first
+/// stack, or the first runtime). Returns the size asked for, rounded, and the size in force.
+pub(crate) fn set_stack_size(bytes: usize) -> (usize, usize) {
+    let wanted = bytes.max(MIN_STACK_SIZE).next_multiple_of(PAGE);
+    match STACK_SIZE.compare_exchange(0, wanted, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => (wanted, wanted),
+        Err(first) => (wanted, first),
+    }
+}
+
 fn parse_size(v: &str) -> Option<usize> {
     let v = v.trim();
     let (num, mul) = match v.as_bytes().last()? {
