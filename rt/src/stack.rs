@@ -266,6 +266,16 @@ mod tests {
     }
 
     #[test]
+    fn the_stack_size_is_fixed_once_for_the_process() {
+        let size = stack_size();
+        assert_eq!(set_stack_size(size), (size, size));
+        // Rounded as GORO_STACK_SIZE is: whole pages, at least MIN_STACK_SIZE.
+        assert_eq!(set_stack_size(size + 1), (size + PAGE, size));
+        assert_eq!(set_stack_size(1), (MIN_STACK_SIZE, size));
+        assert_eq!(stack_size(), size);
+    }
+
+    #[test]
     fn guard_pages_use_madvise_guard_install_on_linux_6_13_and_later() {
         let _stack = alloc();
         assert_eq!(guard_uses_madvise(), kernel_at_least(6, 13));

@@ -68,12 +68,10 @@ pub(crate) fn expand(entry: &Entry) -> TokenStream {
             // `impl Trait` is not allowed in a closure's return type: leave it inferred.
             let annotation = (!has_impl_trait(ty)).then(|| quote!(-> #ty));
             // Spanned at the return type: "`T: Termination` is not satisfied" points there.
-            let report = quote_spanned!(ty.span()=> ::std::process::Termination::report);
-            let body = quote! {
-                #runner(#opts move || #report(
-                    (move || #annotation { #(#stmts)* })()
-                ))
+            let report = quote_spanned! {ty.span()=>
+                ::std::process::Termination::report((move || #annotation { #(#stmts)* })())
             };
+            let body = quote!(#runner(#opts move || #report));
             (sig, body)
         }
     };
