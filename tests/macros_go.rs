@@ -148,11 +148,78 @@ fn block_form_copies_copy_values_and_the_copy_is_the_goroutines_own() {
     let label = "n";
     let done = chan![(&str, i32)];
     go!({
-        n += 10; // a copy, mutable as Go's captured variables are
+        let mut n = n; // the goroutine's private copy (assigning to `n` itself is an error)
+        n += 10;
         done.send((label, n));
     });
     assert_eq!(done.recv(), Some(("n", 11)));
     assert_eq!(n, 1);
+}
+
+#[goro::test]
+fn block_form_copies_are_snapshots_taken_at_the_go() {
+    let gate = chan![()];
+    let done = chan![i32];
+    let mut n = 1;
+    go!({
+        gate.recv().unwrap();
+        done.send(n);
+    });
+    n = 2; // after the `go!`: the goroutine's copy stays 1
+    gate.send(());
+    assert_eq!(done.recv(), Some(1));
+    assert_eq!(n, 2);
+}
+
+#[goro::test]
+fn block_form_leaves_the_caller_its_chan() {
+    let ch = chan![i32; 3];
+    for i in 0..3 {
+        go!({ ch.send(i) });
+    }
+    let mut got: Vec<i32> = (0..3).map(|_| ch.recv().unwrap()).collect();
+    got.sort();
+    assert_eq!(got, [0, 1, 2]);
+    ch.close(); // the caller's handle still works after three `go!`s
+    assert_eq!(ch.recv(), None);
+}
+
+#[goro::test]
+fn block_form_calls_captured_closures_from_a_loop() {
+    let out = chan![i32; 6];
+    let square = |x: i32| x * x; // Copy: copied into each goroutine
+    let base = 10;
+    let add: Arc<dyn Fn(i32) -> i32 + Send + Sync> = Arc::new(move |x| x + base);
+    for i in 1..=3 {
+        go!({ out.send(square(i)) });
+        go!({ out.send((add)(i)) }); // in parentheses: a variable, so the `Arc` is cloned
+    }
+    let mut got: Vec<i32> = (0..6).map(|_| out.recv().unwrap()).collect();
+    got.sort();
+    assert_eq!(got, [1, 4, 9, 11, 12, 13]);
+    assert_eq!((square(5), add(5)), (25, 15)); // the caller still has both
+    // Each goroutine had a clone of its own, dropped when it ended.
+    wait_until("the goroutines to drop their clones", || {
+        Arc::strong_count(&add) == 1
+    });
+}
+
+/// Go's `go func() { f(); done <- true }()` with `f` a parameter: a `FnOnce` is moved in.
+fn run_then_signal(f: impl FnOnce() -> i32 + Send + 'static, done: &Chan<i32>) {
+    go!({ done.send(f()) });
+}
+
+#[goro::test]
+fn block_form_moves_a_called_fn_once_in() {
+    let done = chan![i32];
+    let owned = vec![1, 2, 3];
+    run_then_signal(move || owned.into_iter().sum(), &done);
+    assert_eq!(done.recv(), Some(6));
+}
+
+#[goro::test(gomaxprocs = 3)]
+fn test_option_gomaxprocs_sets_the_ps_of_the_tests_runtime() {
+    assert_eq!(goro::runtime::gomaxprocs(0), 3);
 }
 
 #[goro::test]

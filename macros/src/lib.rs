@@ -27,12 +27,23 @@ mod select;
 /// - **Closure**: `go!(move || ...)`, `go!(task)`: spawns the closure as is.
 /// - **Block**: `go!({ ... })` or `go! { ...; }`: Go's `go func() { ... }()`. Every variable of
 ///   the caller that the block names (also inside `println!`-style macros and as `{x}` in
-///   their format strings) is handed to the goroutine by its type: a `goro::Share` handle
-///   (`Chan`, `Sender`, `Receiver`, `Arc<T>`), or a shared reference to one, is *cloned*, so
-///   the caller keeps using it; a `Copy` value is copied; anything else is a compile error
-///   that names the fix (`go!(move || ...)` to move it, or an `Arc` to share it). Inside the
-///   block the copies are mutable, as Go's captured variables are. `self` is not a variable
-///   here: it is moved as by `move ||`.
+///   their format strings) is handed to the goroutine by its type, when the `go!` runs: a
+///   `goro::Share` handle (`Chan`, `Sender`, `Receiver`, `Arc<T>`), or a shared reference to
+///   one, is *cloned*, so the caller keeps using it; a `Copy` value (numbers,
+///   `&'static str`, a closure that captures only `Copy` values) is *copied*: the goroutine
+///   sees its value at the `go!`, not later changes. Anything else (a `Vec`, a `String`, a
+///   `JoinHandle`) is a compile error at its use, naming the fixes: put it in an `Arc`, or
+///   move it with `go!(move || ...)`. (A macro sees no types, and Rust has no way to move a
+///   variable only when its type is neither `Share` nor `Copy`.) A variable *called*, `f(x)`,
+///   is taken as `move ||` takes it: a `Copy` closure is copied, any other closure (an
+///   `impl FnOnce` parameter, say, Go's `go func() { f() }()`) is moved in. To clone an
+///   `Arc<dyn Fn>` instead, call it in parentheses, `(f)(x)`: that is an expression like any
+///   other, so the rule above applies.
+///   Go's closure *shares* its variables with the caller; a goroutine cannot, so assigning
+///   to a captured variable (`n += 1`, `n = 5`, `n.field = 5`) is a compile error at the
+///   assignment: share the value through an atomic, a `Mutex` or a channel, or write
+///   `let mut n = n;` in the block for a private copy. `self` is not a variable here: it is
+///   moved as by `move ||`.
 ///
 /// The brackets decide: `go! { f(x) }` is a block, like `go!({ f(x) })`, while `go!(f(x))`
 /// and `go![f(x)]` are calls. (A `go!` call that another proc macro generates has no source
@@ -45,21 +56,37 @@ mod select;
 ///
 /// # Examples
 /// ```
-/// use std::sync::{Arc, Mutex, mpsc};
+/// use goro::prelude::*;
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicI32, Ordering};
 ///
-/// let (tx, rx) = mpsc::channel();
-/// let out = Arc::new(Mutex::new(tx.clone())); // an Arc is `Share`: blocks clone it
-/// for i in 1..=3 {
-///     goro::go!({ out.lock().unwrap().send(i * 10).unwrap() }); // `i` is copied
-/// }
-/// fn double(x: i32, out: mpsc::Sender<i32>) {
-///     out.send(2 * x).unwrap();
-/// }
-/// goro::go!(double(21, tx)); // `21` and `tx` are evaluated here; `tx` moves in
-/// let mut got: Vec<i32> = rx.iter().take(4).collect();
-/// got.sort();
-/// assert_eq!(got, [10, 20, 30, 42]);
-/// drop(out); // the caller still had its `out`
+/// goro::run(|| {
+///     let results = chan![i32; 5];
+///     let total = Arc::new(AtomicI32::new(0)); // an `Arc` is `Share`: blocks clone it
+///     let scale = |x: i32| x * 10; // a `Copy` closure: copied
+///     for i in 1..=3 {
+///         go!({
+///             // `results` and `total` are clones, `i` and `scale` copies
+///             total.fetch_add(i, Ordering::SeqCst);
+///             results.send(scale(i));
+///         });
+///     }
+///     fn double(x: i32, out: Chan<i32>) {
+///         out.send(2 * x);
+///     }
+///     go!(double(21, results.clone())); // `21` and the clone are evaluated here
+///     let mut n = 1;
+///     go!({
+///         let mut n = n; // a private copy: assigning to the caller's `n` would not compile
+///         n += 1;
+///         results.send(n);
+///     });
+///     n += 100; // the goroutine's copy took `n` at the `go!`
+///     let mut got: Vec<i32> = (0..5).map(|_| results.recv().unwrap()).collect();
+///     got.sort();
+///     assert_eq!(got, [2, 10, 20, 30, 42]);
+///     assert_eq!((n, total.load(Ordering::SeqCst)), (101, 6)); // the caller kept both
+/// });
 /// ```
 #[proc_macro]
 pub fn go(input: TokenStream) -> TokenStream {
@@ -267,8 +294,21 @@ pub fn select(input: TokenStream) -> TokenStream {
 /// goroutine 1 (`Error: …` on stderr) and only the exit code crosses back, so `E` need not be
 /// `Send` (the fn is then declared to return `ExitCode`).
 ///
-/// A plain fn without parameters or generics and without attribute arguments: `async`,
-/// parameters, generics and `#[goro::main(args)]` are compile errors naming the fix.
+/// A plain fn without parameters or generics: `async`, parameters and generics are compile
+/// errors naming the fix.
+///
+/// # Options
+/// - `gomaxprocs = N`: the runtime starts with `N` Ps (N ≥ 1) instead of `GOMAXPROCS` from
+///   the environment or the CPU count, as Go's `runtime.GOMAXPROCS(N)` first thing in `main`.
+/// - `stack_size = BYTES`: the size of every goroutine stack, rounded up to whole pages, at
+///   least 16 KiB (default 256 KiB, or `GORO_STACK_SIZE`). Stacks are carved from one
+///   process-wide reservation, so this size holds for the *whole process*: it must be set
+///   before the first runtime starts, and every runtime of the process must agree (a
+///   runtime whose `stack_size` differs from the one in force panics before it starts).
+///
+/// Both together: `#[goro::main(gomaxprocs = 4, stack_size = 65536)]`. An unknown option, a
+/// value that is not a positive integer literal, or an option given twice is a compile error
+/// naming the options.
 ///
 /// # Examples
 /// ```
@@ -291,7 +331,10 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Adds `#[test]` (don't write it too) and keeps the fn's other attributes, such as
 /// `#[should_panic(expected = "...")]`. Tests run in parallel, each with its own runtime; a
 /// panic in any goroutine of the test fails that test with the panic's message. Like
-/// `#[test]`, the fn may return `Result<(), E>`. The rules of [`macro@main`] apply.
+/// `#[test]`, the fn may return `Result<(), E>`. The rules and options of [`macro@main`]
+/// apply: `#[goro::test(gomaxprocs = 2)]` gives the test's runtime 2 Ps. (`stack_size` is
+/// process-wide, and tests of one binary share a process: give the tests that set it a test
+/// file of their own.)
 ///
 /// # Examples
 /// ```
@@ -302,6 +345,11 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     let ch = chan![i32];
 ///     go!({ ch.send((1..=10).sum()) });
 ///     assert_eq!(ch.recv(), Some(55));
+/// }
+///
+/// #[goro::test(gomaxprocs = 2)]
+/// fn two_ps() {
+///     assert_eq!(goro::runtime::gomaxprocs(0), 2);
 /// }
 /// ```
 #[proc_macro_attribute]

@@ -139,7 +139,43 @@ where
     F: FnOnce() -> R + Send,
     R: Send,
 {
-    let sched = Sched::new(mode, default_procs());
+    run_configured(mode, Options::default(), f)
+}
+
+/// The options of `#[goro::main(...)]` / `#[goro::test(...)]`; `0` means "the default".
+#[doc(hidden)]
+#[derive(Clone, Copy, Default, Debug)]
+pub struct Options {
+    /// Ps the runtime starts with, instead of `GOMAXPROCS` or the CPU count.
+    pub gomaxprocs: usize,
+    /// Bytes per goroutine stack, for the whole process (see `stack::set_stack_size`).
+    pub stack_size: usize,
+}
+
+/// `stack_size = n` could not take effect: stacks of another size exist already.
+const STACK_SIZE_FIXED: &str = "goro: `stack_size` option cannot take effect";
+
+/// `run_with`, with the settings of `opts` instead of the environment's.
+fn run_configured<F, R>(mode: PanicMode, opts: Options, f: F) -> R
+where
+    F: FnOnce() -> R + Send,
+    R: Send,
+{
+    if opts.stack_size != 0 {
+        let (wanted, size) = crate::stack::set_stack_size(opts.stack_size);
+        if size != wanted {
+            panic!(
+                "{STACK_SIZE_FIXED}: goroutine stacks are {size} bytes for the whole process, \
+                 fixed by the first runtime (or GORO_STACK_SIZE); give every runtime of the \
+                 process the same stack_size"
+            );
+        }
+    }
+    let procs = match opts.gomaxprocs {
+        0 => default_procs(),
+        n => n,
+    };
+    let sched = Sched::new(mode, procs);
     let mut result: Option<R> = None;
     let slot = SendPtr((&raw mut result).cast::<()>());
     let body = move || {
@@ -243,4 +279,16 @@ pub fn run_main<F: FnOnce() -> R + Send, R: Send>(f: F) -> R {
 #[doc(hidden)]
 pub fn run_test<F: FnOnce() -> R + Send, R: Send>(f: F) -> R {
     run_with(PanicMode::Propagate, f)
+}
+
+/// `#[goro::main(options)]`: `run_main` with the attribute's options.
+#[doc(hidden)]
+pub fn run_main_with<F: FnOnce() -> R + Send, R: Send>(opts: Options, f: F) -> R {
+    run_configured(PanicMode::Exit, opts, f)
+}
+
+/// `#[goro::test(options)]`: `run_test` with the attribute's options.
+#[doc(hidden)]
+pub fn run_test_with<F: FnOnce() -> R + Send, R: Send>(opts: Options, f: F) -> R {
+    run_configured(PanicMode::Propagate, opts, f)
 }

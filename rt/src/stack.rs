@@ -109,6 +109,17 @@ pub(crate) fn stack_size() -> usize {
     }
 }
 
+/// Fixes the usable bytes per goroutine stack at `bytes` (rounded as `GORO_STACK_SIZE` is),
+/// for the whole process, unless the size is fixed already (by an earlier call, the first
+/// stack, or the first runtime). Returns the size asked for, rounded, and the size in force.
+pub(crate) fn set_stack_size(bytes: usize) -> (usize, usize) {
+    let wanted = bytes.max(MIN_STACK_SIZE).next_multiple_of(PAGE);
+    match STACK_SIZE.compare_exchange(0, wanted, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => (wanted, wanted),
+        Err(first) => (wanted, first),
+    }
+}
+
 fn parse_size(v: &str) -> Option<usize> {
     let v = v.trim();
     let (num, mul) = match v.as_bytes().last()? {
@@ -252,6 +263,16 @@ mod tests {
             .split(['.', '-'])
             .map(|p| p.parse::<u32>().unwrap_or(0));
         (it.next().unwrap_or(0), it.next().unwrap_or(0)) >= (major, minor)
+    }
+
+    #[test]
+    fn the_stack_size_is_fixed_once_for_the_process() {
+        let size = stack_size();
+        assert_eq!(set_stack_size(size), (size, size));
+        // Rounded as GORO_STACK_SIZE is: whole pages, at least MIN_STACK_SIZE.
+        assert_eq!(set_stack_size(size + 1), (size + PAGE, size));
+        assert_eq!(set_stack_size(1), (MIN_STACK_SIZE, size));
+        assert_eq!(stack_size(), size);
     }
 
     #[test]

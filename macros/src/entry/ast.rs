@@ -1,17 +1,27 @@
 //! The syntax `#[goro::main]` / `#[goro::test]` accept: any fn item (rules a grammar can't
 //! say, such as "no parameters", live in `valid.rs`).
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
-use syn::{Item, ItemFn};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, Item, ItemFn, Lit, LitInt, Meta, Token};
 
 use super::Kind;
 
 /// An attribute and the fn it is on.
 pub(crate) struct Entry {
     pub(crate) kind: Kind,
-    /// The attribute's arguments: `#[goro::main(these)]`; must be empty.
-    pub(crate) args: TokenStream,
+    /// The attribute's options, `#[goro::main(gomaxprocs = 4, stack_size = 65536)]`, as
+    /// written (`valid.rs` checks names and values).
+    pub(crate) options: Vec<Meta>,
     pub(crate) func: ItemFn,
 }
+
+/// The options an entry attribute takes, with what their value means, for messages.
+pub(crate) const OPTIONS: &str = "`gomaxprocs = N` (Ps to start with, N ≥ 1) and \
+                                  `stack_size = BYTES` (per goroutine stack, whole process)";
+
+/// The names in [`OPTIONS`].
+pub(crate) const OPTION_NAMES: [&str; 2] = ["gomaxprocs", "stack_size"];
 
 impl Entry {
     /// Parses the item as a fn; any other item is an error at its first token after its
@@ -28,10 +38,42 @@ impl Entry {
                 format!("{attr} goes on a function, as in `{attr} fn {name}() {{ ... }}`"),
             )
         };
+        let options = Punctuated::<Meta, Token![,]>::parse_terminated
+            .parse2(args)
+            .map_err(|error| {
+                let attr = kind.attr();
+                syn::Error::new(
+                    error.span(),
+                    format!("{error}: {attr} takes options `name = value`, of {OPTIONS}"),
+                )
+            })?;
         match syn::parse2::<Item>(item.clone()) {
-            Ok(Item::Fn(func)) => Ok(Entry { kind, args, func }),
+            Ok(Item::Fn(func)) => Ok(Entry {
+                kind,
+                options: options.into_iter().collect(),
+                func,
+            }),
             _ => Err(not_fn(item)),
         }
+    }
+
+    /// The value of option `name` if it is given as an integer literal (the first, if given
+    /// twice: an error in `valid.rs`).
+    pub(crate) fn option(&self, name: &str) -> Option<&LitInt> {
+        self.options.iter().find_map(|meta| match meta {
+            Meta::NameValue(nv) if nv.path.is_ident(name) => int_literal(&nv.value),
+            _ => None,
+        })
+    }
+}
+
+/// `expr` as an integer literal without a suffix other than `usize`.
+pub(crate) fn int_literal(expr: &Expr) -> Option<&LitInt> {
+    match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(int), ..
+        }) if matches!(int.suffix(), "" | "usize") => Some(int),
+        _ => None,
     }
 }
 

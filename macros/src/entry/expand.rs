@@ -7,13 +7,17 @@
 //!                                                run_main(move || Termination::report(
 //!                                                    (move || -> R { body })())) }
 //! #[goro::test] #[attrs] fn t() { body }     #[test] #[attrs] fn t() { run_test(move || { body }) }
+//! #[goro::main(gomaxprocs = 4)] fn main() {} fn main() { run_main_with(
+//!                                                Options { gomaxprocs: 4, stack_size: 0 },
+//!                                                move || { body }) }
 //! ```
 //! A return value crosses from goroutine 1 back to the caller's thread, so it must be
 //! `Send`; `Result<(), Box<dyn Error>>` is not. So a fn that returns something reports it
 //! (`Error: …` on stderr, as std's `main` and test harness do) inside goroutine 1 and returns
 //! only the `ExitCode`, which std's `main` and the test harness accept as well.
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{AttrStyle, ReturnType, Signature, Type, TypeImplTrait, parse_quote};
 
@@ -29,26 +33,45 @@ pub(crate) fn expand(entry: &Entry) -> TokenStream {
         .partition(|a| matches!(a.style, AttrStyle::Inner(_)));
     let vis = &func.vis;
     let stmts = &func.block.stmts;
-    let runner = match entry.kind {
-        Kind::Main => quote!(::goro::__private::run_main),
-        Kind::Test => quote!(::goro::__private::run_test),
+    // Without options `run_main(f)` / `run_test(f)`; with them `run_main_with(Options, f)`.
+    let (runner, opts) = if entry.options.is_empty() {
+        let runner = match entry.kind {
+            Kind::Main => quote!(::goro::__private::run_main),
+            Kind::Test => quote!(::goro::__private::run_test),
+        };
+        (runner, quote!())
+    } else {
+        let value = |name| match entry.option(name) {
+            Some(int) => quote!(#int),
+            None => quote!(0),
+        };
+        let (procs, stack) = (value("gomaxprocs"), value("stack_size"));
+        let runner = match entry.kind {
+            Kind::Main => quote!(::goro::__private::run_main_with),
+            Kind::Test => quote!(::goro::__private::run_test_with),
+        };
+        let opts = quote!(::goro::__private::Options { gomaxprocs: #procs, stack_size: #stack },);
+        (runner, opts)
     };
     let test = match entry.kind {
         Kind::Main => quote!(),
         Kind::Test => quote!(#[::core::prelude::v1::test]),
     };
     let (sig, body) = match returned(&func.sig) {
-        None => (func.sig.clone(), quote!(#runner(move || { #(#stmts)* }))),
+        None => (
+            func.sig.clone(),
+            quote!(#runner(#opts move || { #(#stmts)* })),
+        ),
         Some(ty) => {
             let mut sig = func.sig.clone();
             sig.output = parse_quote!(-> ::std::process::ExitCode);
             // `impl Trait` is not allowed in a closure's return type: leave it inferred.
             let annotation = (!has_impl_trait(ty)).then(|| quote!(-> #ty));
-            let body = quote! {
-                #runner(move || ::std::process::Termination::report(
-                    (move || #annotation { #(#stmts)* })()
-                ))
+            // Spanned at the return type: "`T: Termination` is not satisfied" points there.
+            let report = quote_spanned! {ty.span()=>
+                ::std::process::Termination::report((move || #annotation { #(#stmts)* })())
             };
+            let body = quote!(#runner(#opts move || #report));
             (sig, body)
         }
     };

@@ -1,6 +1,8 @@
 //! The rules of `#[goro::main]` / `#[goro::test]`, each reported at its own token.
+use syn::Meta;
+
 use super::Kind;
-use super::ast::Entry;
+use super::ast::{Entry, OPTION_NAMES, OPTIONS, int_literal};
 use crate::errors::Errors;
 
 /// Reports every broken rule of `entry`.
@@ -8,15 +10,7 @@ pub(crate) fn check(entry: &Entry) -> syn::Result<()> {
     let mut errors = Errors::default();
     let attr = entry.kind.attr();
     let sig = &entry.func.sig;
-    if !entry.args.is_empty() {
-        errors.spanned(
-            &entry.args,
-            format!(
-                "{attr} takes no arguments: remove them (the runtime reads its settings, \
-                 such as GOMAXPROCS, from the environment and `goro::runtime`)"
-            ),
-        );
-    }
+    check_options(entry, &mut errors);
     if let Some(token) = sig.asyncness {
         errors.spanned(
             token,
@@ -52,6 +46,52 @@ pub(crate) fn check(entry: &Entry) -> syn::Result<()> {
         }
     }
     errors.finish()
+}
+
+/// The options: known names, each once, each a positive integer literal.
+fn check_options(entry: &Entry, errors: &mut Errors) {
+    let attr = entry.kind.attr();
+    let mut seen: Vec<String> = Vec::new();
+    for meta in &entry.options {
+        let path = meta.path();
+        let name = path.get_ident().map(ToString::to_string);
+        let Some(name) = name.filter(|n| OPTION_NAMES.contains(&n.as_str())) else {
+            errors.spanned(
+                path,
+                format!("unknown option of {attr}: the options are {OPTIONS}"),
+            );
+            continue;
+        };
+        if seen.contains(&name) {
+            errors.spanned(
+                path,
+                format!("`{name}` is given twice: remove one (the options are {OPTIONS})"),
+            );
+            continue;
+        }
+        seen.push(name.clone());
+        let Meta::NameValue(nv) = meta else {
+            errors.spanned(
+                meta,
+                format!("write `{name} = N` with N a positive integer (the options are {OPTIONS})"),
+            );
+            continue;
+        };
+        let positive = int_literal(&nv.value)
+            .and_then(|int| int.base10_parse::<usize>().ok())
+            .is_some_and(|n| n > 0);
+        if !positive {
+            let example = if name == "stack_size" {
+                "stack_size = 65536` (bytes)"
+            } else {
+                "gomaxprocs = 4`"
+            };
+            errors.spanned(
+                &nv.value,
+                format!("`{name}` takes a positive integer literal, as `{example}"),
+            );
+        }
+    }
 }
 
 /// `#[test]`, `#[core::prelude::v1::test]`, `#[goro::test]`, …: any attribute named `test`.

@@ -7,23 +7,32 @@
 //! - it is a *variable* when its first letter (after leading `_`) is not upper case (so no
 //!   constants, statics in `UPPER_CASE`, unit structs, enum variants), it is not `self`, and it
 //!   is not a path with `::` or generic arguments;
-//! - the callee of a call `f(x)` is a function name, never a variable;
+//! - the callee of a call `f(x)` is not rebound: it is a function name, or a closure the
+//!   `move` closure then takes as `move ||` would (a `Copy` closure is copied, a `FnOnce`
+//!   moved, Go's `go func() { f() }()` with `f` a parameter). `(f)(x)` is an expression like
+//!   any other, so a parenthesised callee is rebound (an `Arc<dyn Fn>` cloned);
 //! - it is *free* when no enclosing binding of the block shadows it: `let`, closure parameters,
 //!   `match` arms, `if let` / `while let` / `let` chains, `for` patterns, and items declared
 //!   in a block (visible in the whole block); bodies of nested items see no locals, so they
 //!   are skipped, as are types and inline `const { }` blocks.
+//!
+//! An *assignment* to a free variable (`n = 5`, `n += 1`, `n.field = 5`) is recorded apart
+//! (`assignments`): the goroutine would change its own copy, not the caller's variable, so
+//! `valid.rs` rejects it. Assigning to a variable the block bound itself (`let mut n = n;`) is
+//! fine.
 //!
 //! Macro bodies are opaque token trees; `mac.rs` parses those it can (see there). A use the
 //! analysis misses is not unsound: the `move` closure then moves that variable, as
 //! `go!(move || ...)` would.
 use std::collections::HashSet;
 
-use proc_macro2::Ident;
+use proc_macro2::{Ident, TokenStream};
+use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::visit::Visit;
 use syn::{
-    Arm, Block, Expr, ExprCall, ExprClosure, ExprConst, ExprForLoop, ExprIf, ExprLet, ExprPath,
-    ExprWhile, Item, Local, Macro, Pat, Stmt, Type, UseTree,
+    Arm, BinOp, Block, Expr, ExprAssign, ExprBinary, ExprCall, ExprClosure, ExprConst, ExprForLoop,
+    ExprIf, ExprLet, ExprPath, ExprWhile, Item, Local, Macro, Pat, Stmt, Type, UseTree,
 };
 
 /// The free variables of the block `stmts`, each once, in order of first use, each carrying
@@ -32,6 +41,21 @@ pub(crate) fn free_variables(stmts: &[Stmt]) -> Vec<Ident> {
     let mut vars = FreeVars::default();
     vars.block(stmts);
     vars.found
+}
+
+/// An assignment inside a `go!` block to one of its free variables.
+pub(crate) struct Assignment {
+    /// The variable assigned to.
+    pub(crate) var: Ident,
+    /// The whole assignment expression, for the error's span.
+    pub(crate) expr: TokenStream,
+}
+
+/// The assignments of the block `stmts` to its free variables, in source order.
+pub(crate) fn assignments(stmts: &[Stmt]) -> Vec<Assignment> {
+    let mut vars = FreeVars::default();
+    vars.block(stmts);
+    vars.assigned
 }
 
 /// The walk: a stack of scopes of bound names, and the free uses found so far.
@@ -43,6 +67,8 @@ pub(crate) struct FreeVars {
     found: Vec<Ident>,
     /// Names in `found`, for the "each once" rule.
     seen: HashSet<String>,
+    /// Assignments to free variables.
+    assigned: Vec<Assignment>,
 }
 
 impl FreeVars {
@@ -97,6 +123,34 @@ impl FreeVars {
         }
         self.seen.insert(name);
         self.found.push(ident.clone());
+    }
+
+    /// Whether `ident` is a variable name the block has not bound: a capture.
+    fn is_free(&self, ident: &Ident) -> bool {
+        let name = ident.unraw().to_string();
+        is_variable_name(&name) && !self.scopes.iter().flatten().any(|bound| *bound == name)
+    }
+
+    /// Records the assignment `expr` if its place `left` is (a field of) a free variable.
+    fn assignment(&mut self, left: &Expr, expr: &impl ToTokens) {
+        let mut place = left;
+        loop {
+            match place {
+                Expr::Field(field) => place = &field.base,
+                Expr::Paren(paren) => place = &paren.expr,
+                _ => break,
+            }
+        }
+        if let Expr::Path(path) = place
+            && path.qself.is_none()
+            && let Some(var) = path.path.get_ident()
+            && self.is_free(var)
+        {
+            self.assigned.push(Assignment {
+                var: var.clone(),
+                expr: expr.to_token_stream(),
+            });
+        }
     }
 
     /// Walks the statements of a block in a scope of their own; items declared anywhere in
@@ -178,13 +232,41 @@ impl<'ast> Visit<'ast> for FreeVars {
     }
 
     fn visit_expr_call(&mut self, call: &'ast ExprCall) {
-        // `f(x)`: a path callee is a function name; any other callee is an expression.
+        // `f(x)`: a lone callee is left to the `move` closure (see the module docs); any other
+        // callee, `(f)(x)` included, is an expression like any other.
         if !matches!(*call.func, Expr::Path(_)) {
             self.visit_expr(&call.func);
         }
         for arg in &call.args {
             self.visit_expr(arg);
         }
+    }
+
+    fn visit_expr_assign(&mut self, expr: &'ast ExprAssign) {
+        self.assignment(&expr.left, expr);
+        self.visit_expr(&expr.left);
+        self.visit_expr(&expr.right);
+    }
+
+    fn visit_expr_binary(&mut self, expr: &'ast ExprBinary) {
+        let compound = matches!(
+            expr.op,
+            BinOp::AddAssign(_)
+                | BinOp::SubAssign(_)
+                | BinOp::MulAssign(_)
+                | BinOp::DivAssign(_)
+                | BinOp::RemAssign(_)
+                | BinOp::BitXorAssign(_)
+                | BinOp::BitAndAssign(_)
+                | BinOp::BitOrAssign(_)
+                | BinOp::ShlAssign(_)
+                | BinOp::ShrAssign(_)
+        );
+        if compound {
+            self.assignment(&expr.left, expr);
+        }
+        self.visit_expr(&expr.left);
+        self.visit_expr(&expr.right);
     }
 
     fn visit_expr_closure(&mut self, closure: &'ast ExprClosure) {
@@ -266,6 +348,31 @@ mod tests {
     #[test]
     fn functions_paths_constants_variants_and_self_are_not() {
         assert!(free("{ f(MAX, Some(None), Shape::Dot, m::g, self.v, Self::K, r#T) }").is_empty());
+    }
+
+    #[test]
+    fn lone_callees_are_left_to_the_closure_but_parenthesised_ones_are_variables() {
+        assert_eq!(free("{ f(x); g::<u8>(y); (h)(z) }"), ["x", "y", "h", "z"]);
+    }
+
+    /// The assignments of the block `src` to its free variables, by name.
+    fn assigned(src: &str) -> Vec<String> {
+        let block: syn::Block = syn::parse_str(src).expect("test input is a block");
+        super::assignments(&block.stmts)
+            .iter()
+            .map(|a| a.var.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn assignments_to_captures_are_found_but_not_to_the_blocks_own_bindings() {
+        assert_eq!(
+            assigned("{ n += 1; m = 2; s.f.g = 3; (p) <<= 1; v[0] = 1; *r = 2; K = 1; }"),
+            ["n", "m", "s", "p"]
+        );
+        assert!(assigned("{ let mut n = n; n += 1; for mut i in 0..3 { i += n; } }").is_empty());
+        assert!(assigned("{ let f = |mut a: i32| { a = 1; a }; }").is_empty());
+        assert_eq!(assigned("{ { let mut n = 0; n = 1; } n = 2; }"), ["n"]);
     }
 
     #[test]

@@ -3,6 +3,7 @@ use proc_macro2::Span;
 use syn::Expr;
 
 use super::ast::GoInput;
+use super::free::assignments;
 use crate::errors::Errors;
 
 /// Reports every broken rule of `input`.
@@ -34,7 +35,22 @@ pub(crate) fn check(input: &GoInput) -> syn::Result<()> {
                 );
             }
         }
-        GoInput::Closure(_) | GoInput::Call(_) | GoInput::Method(_) | GoInput::Block(_) => {}
+        GoInput::Block(stmts) => {
+            for assignment in assignments(stmts) {
+                let var = &assignment.var;
+                errors.spanned(
+                    &assignment.expr,
+                    format!(
+                        "this assigns to the goroutine's own copy of `{var}`, not to the \
+                         caller's: a goroutine cannot share a variable with its caller. Share \
+                         the value through an atomic, a `goro::sync::Mutex` in an `Arc`, or a \
+                         channel; or, for a private copy, write `let mut {var} = {var};` first \
+                         in the block"
+                    ),
+                );
+            }
+        }
+        GoInput::Closure(_) | GoInput::Call(_) | GoInput::Method(_) => {}
     }
     errors.finish()
 }

@@ -1,4 +1,5 @@
-// The block copies a Copy value; the goroutine's copy is its own (and mutable, as in Go).
+// The block copies a Copy value: the goroutine's copy is a snapshot, and `let mut n = n;`
+// makes it a private variable the goroutine may change.
 use std::sync::{Arc, mpsc};
 
 fn main() {
@@ -6,6 +7,7 @@ fn main() {
     let (tx, rx) = mpsc::channel();
     let done = Arc::new(tx);
     goro::go!({
+        let mut n = n;
         n += 22;
         done.send(n).unwrap();
     });

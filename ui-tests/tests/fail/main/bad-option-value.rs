@@ -1,0 +1,3 @@
+// The error must point at `"four"`: gomaxprocs takes a positive integer.
+#[goro::main(gomaxprocs = "four")]
+fn main() {}

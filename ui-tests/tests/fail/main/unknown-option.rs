@@ -1,0 +1,3 @@
+// The error must point at `flavor`, naming the options.
+#[goro::main(flavor = "multi_thread")]
+fn main() {}

@@ -1,0 +1,3 @@
+// The error must point at `0`: a runtime needs at least one P.
+#[goro::main(gomaxprocs = 0)]
+fn main() {}
