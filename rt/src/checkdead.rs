@@ -115,11 +115,20 @@ fn watchdog() {
             for s in stuck {
                 s.report_deadlock();
             }
-        } else if !all_asleep || stuck.is_empty() {
-            // Something runs (or nothing waits): the next M to go idle re-arms us.
-            lock.lock().unwrap_or_else(|e| e.into_inner()).armed = false;
+            continue;
         }
-        // Still asleep but something happened meanwhile: count again.
+        // Something runs or happened meanwhile. Count again while some runtime that waits
+        // for its goroutine 1 is asleep: it will not go idle again to re-arm us (the one
+        // that runs may be another runtime, say another test's, which ends without a word).
+        // Decided under the watch lock, so an `arm` from an M going idle meanwhile is
+        // not lost.
+        let mut w = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let asleep_waiting = self::runtimes()
+            .iter()
+            .any(|s| s.waits_for_main() && s.asleep_forever(&s.lock()));
+        if !asleep_waiting {
+            w.armed = false;
+        }
     }
 }
 
