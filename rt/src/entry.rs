@@ -14,7 +14,7 @@ use crate::m::M;
 use crate::panic::PanicMode;
 use crate::proc::Sched;
 use crate::tls::getm;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use crate::defer::Outcome;
 use std::sync::OnceLock;
 
 /// The number of Ps a new runtime starts with: `GOMAXPROCS` from the environment, else the
@@ -74,7 +74,14 @@ where
 {
     let packet = Packet::new();
     let p2 = packet.clone();
-    let gp = newproc(move || p2.finish(catch_unwind(AssertUnwindSafe(f))));
+    // The body is a frame of its own, inside the one every goroutine has, so that a
+    // panic its deferred calls recover still reaches `join` (as `Err`: there is no value).
+    let gp = newproc(move || {
+        p2.finish(match crate::defer::frame(f) {
+            Outcome::Returned(v) => Ok(v),
+            Outcome::Recovered(p) | Outcome::Panicking(p) => Err(p),
+        })
+    });
     JoinHandle::new(packet, gp.goid())
 }
 
@@ -98,11 +105,12 @@ where
     F: FnOnce() -> R + Send,
     R: Send,
 {
-    run_with(PanicMode::Propagate, f)
+    run_with(PanicMode::Propagate, f, None)
 }
 
-#[doc(hidden)]
-pub fn run_with<F, R>(mode: PanicMode, f: F) -> R
+/// Runs `f` as goroutine 1; `zero` is its value if it recovers from a panic (without one,
+/// a recovered goroutine 1 leaves `run` nothing to return).
+fn run_with<F, R>(mode: PanicMode, f: F, zero: Option<fn() -> R>) -> R
 where
     F: FnOnce() -> R + Send,
     R: Send,
@@ -112,10 +120,14 @@ where
     let slot = SendPtr((&raw mut result).cast::<()>());
     let body = move || {
         let slot = slot;
-        let r = f();
+        let r = match crate::defer::frame(f) {
+            Outcome::Returned(r) => Some(r),
+            Outcome::Recovered(_) => zero.map(|z| z()),
+            Outcome::Panicking(p) => std::panic::resume_unwind(p),
+        };
         // SAFETY: `result` lives in `run_with`'s frame, which does not return before this
         // goroutine has finished (see below); only this goroutine writes it.
-        unsafe { *slot.0.cast::<Option<R>>() = Some(r) };
+        unsafe { *slot.0.cast::<Option<R>>() = r };
     };
     let guard = AbortOnUnwind;
     let saved = crate::tls::save_tls();
@@ -178,9 +190,16 @@ where
     }
     match result {
         Some(r) => r,
-        None => panic!("no goroutines (main called runtime.Goexit) - deadlock!"),
+        None if sched.main_goexited.load(Ordering::SeqCst) => {
+            panic!("no goroutines (main called runtime.Goexit) - deadlock!")
+        }
+        None => panic!("{RECOVERED_MAIN}"),
     }
 }
+
+/// `run`'s panic when goroutine 1 recovered from a panic: it has no value to return.
+const RECOVERED_MAIN: &str = "goro::run: goroutine 1 recovered from a panic and has no value to \
+     return; recover in a #[goro::func] function called from it instead";
 
 struct SendPtr(*mut ());
 // SAFETY: the pointee (`Option<R>` with `R: Send`) is written by exactly one goroutine and
@@ -203,12 +222,12 @@ pub fn go<F: FnOnce() + Send + 'static>(f: F) {
 
 /// `#[goro::main]`: an unrecovered goroutine panic prints Go's report and exits 2.
 #[doc(hidden)]
-pub fn run_main<F: FnOnce() -> R + Send, R: Send>(f: F) -> R {
-    run_with(PanicMode::Exit, f)
+pub fn run_main<F: FnOnce() -> R + Send, R: Send + Default>(f: F) -> R {
+    run_with(PanicMode::Exit, f, Some(R::default))
 }
 
 /// `#[goro::test]`: a runtime per test; goroutine panics fail the test.
 #[doc(hidden)]
-pub fn run_test<F: FnOnce() -> R + Send, R: Send>(f: F) -> R {
-    run_with(PanicMode::Propagate, f)
+pub fn run_test<F: FnOnce() -> R + Send, R: Send + Default>(f: F) -> R {
+    run_with(PanicMode::Propagate, f, Some(R::default))
 }

@@ -79,6 +79,7 @@ pub(crate) fn install_hook() {
     }
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        crate::defer::on_panic(info.payload());
         if let Some(gp) = crate::tls::curg() {
             let s = gp.sched.load(std::sync::atomic::Ordering::Acquire);
             // SAFETY: a running goroutine's runtime is alive.
@@ -168,7 +169,8 @@ fn report(goid: u64, payload: &(dyn Any + Send), rec: Option<PanicRecord>, other
     let msg = rec
         .as_ref()
         .map_or_else(|| payload_str(payload).to_owned(), |r| r.msg.clone());
-    let mut out = format!("panic: {msg}\n");
+    let earlier = crate::defer::earlier_panics();
+    let mut out = format!("{earlier}panic: {msg}\n");
     if traceback_level() != Traceback::None {
         out.push_str(&format!("\ngoroutine {goid} [running]:\n"));
         if let Some(r) = rec {
