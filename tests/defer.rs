@@ -5,6 +5,9 @@
 
 mod support;
 
+#[path = "../examples/panic.rs"]
+mod panic_example;
+
 use goro::prelude::*;
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
@@ -30,7 +33,13 @@ fn deferred_calls_run_last_in_first_out_at_scope_exit() {
     }
     assert_eq!(
         *log.borrow(),
-        ["body", "third", "deferred", "second deferred", "first deferred"]
+        [
+            "body",
+            "third",
+            "deferred",
+            "second deferred",
+            "first deferred"
+        ]
     );
 }
 
@@ -123,7 +132,10 @@ fn formatted_panic(n: u32) -> Option<String> {
     defer!({
         let p = goro::recover().unwrap();
         // `panic!` with arguments makes a String payload.
-        assert_eq!(p.downcast_ref::<String>().map(String::as_str), Some("n = 3"));
+        assert_eq!(
+            p.downcast_ref::<String>().map(String::as_str),
+            Some("n = 3")
+        );
     });
     panic!("n = {n}");
 }
@@ -176,8 +188,9 @@ fn recover_only_in_a_nested_function(seen: Arc<Mutex<Vec<bool>>>) {
 fn recover_in_a_function_the_deferred_block_calls_returns_none_and_the_panic_goes_on() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s = seen.clone();
-    let err = std::panic::catch_unwind(move || goro::run(move || recover_only_in_a_nested_function(s)))
-        .expect_err("the panic goes on");
+    let err =
+        std::panic::catch_unwind(move || goro::run(move || recover_only_in_a_nested_function(s)))
+            .expect_err("the panic goes on");
     assert_eq!(text(&*err), "not recovered");
     assert_eq!(*seen.lock().unwrap(), [false]);
 }
@@ -190,7 +203,6 @@ fn recover_when_not_panicking_returns_none() {
         defer!({ got.lock().unwrap().push(recover().is_none()) });
         let p = got.clone();
         defer!(p.lock().unwrap().push(goro::recover().is_none())); // the receiver locks now
-
     }
     assert_eq!(*got.lock().unwrap(), [true, true]);
 }
@@ -289,7 +301,10 @@ fn nested_frame_recovers() -> i32 {
 fn outer_sees_no_panic(log: Arc<Mutex<Vec<String>>>) -> i32 {
     defer!({
         let r = recover();
-        log.lock().unwrap().push(format!("outer recover: {:?}", r.map(|p| text(&*p).to_string())));
+        log.lock().unwrap().push(format!(
+            "outer recover: {:?}",
+            r.map(|p| text(&*p).to_string())
+        ));
     });
     nested_frame_recovers() + 1
 }
@@ -308,7 +323,9 @@ fn recovery_in_a_deferred_function_during_a_panic(log: Arc<Mutex<Vec<String>>>) 
         // A #[goro::func] called by a deferred block recovers its own panic, not ours.
         assert_eq!(nested_frame_recovers(), 0);
         let p = recover().expect("ours is still panicking");
-        l.lock().unwrap().push(format!("outer recovered {}", text(&*p)));
+        l.lock()
+            .unwrap()
+            .push(format!("outer recovered {}", text(&*p)));
     });
     panic!("outer");
 }
@@ -316,7 +333,10 @@ fn recovery_in_a_deferred_function_during_a_panic(log: Arc<Mutex<Vec<String>>>) 
 #[goro::test]
 fn a_function_called_by_a_deferred_block_has_panics_of_its_own() {
     let log = Arc::new(Mutex::new(Vec::new()));
-    assert_eq!(recovery_in_a_deferred_function_during_a_panic(log.clone()), 0);
+    assert_eq!(
+        recovery_in_a_deferred_function_during_a_panic(log.clone()),
+        0
+    );
     assert_eq!(*log.lock().unwrap(), ["outer recovered outer"]);
 }
 
@@ -376,7 +396,8 @@ fn an_unrecovered_panic_in_a_deferred_call_prints_the_aborted_one_too() {
         goro::__private::run_main(main);
         return;
     }
-    let (code, err) = run_child("an_unrecovered_panic_in_a_deferred_call_prints_the_aborted_one_too");
+    let (code, err) =
+        run_child("an_unrecovered_panic_in_a_deferred_call_prints_the_aborted_one_too");
     assert_eq!(code, 2, "stderr: {err}");
     assert!(
         err.starts_with("panic: first\n\tpanic: second\n\ngoroutine 1 [running]:\n"),
@@ -400,4 +421,44 @@ fn main_recovering_exits_0() {
     let (code, err) = run_child("main_recovering_exits_0");
     assert_eq!(code, 0, "stderr: {err}");
     assert!(!err.contains("panic:"), "stderr: {err}");
+}
+
+#[test]
+fn the_panic_example_prints_gos_report_and_exits_2() {
+    if is_child() {
+        panic_example::main();
+        return;
+    }
+    let (code, err) = run_child("the_panic_example_prints_gos_report_and_exits_2");
+    assert_eq!(code, 2, "stderr: {err}");
+    assert!(
+        err.starts_with("panic: a problem\n\ngoroutine 1 [running]:\n"),
+        "stderr: {err}"
+    );
+}
+
+#[goro::test]
+fn a_spawned_goroutine_that_recovers_has_no_value_for_join() {
+    let h = goro::spawn(|| -> u32 {
+        defer!({
+            let _ = recover();
+        });
+        panic!("spawned");
+    });
+    // It ended normally, but has no value: `join` returns the recovered payload as `Err`.
+    assert_eq!(text(&*h.join().unwrap_err()), "spawned");
+
+    let done = chan![()];
+    drop(goro::spawn({
+        let done = done.clone();
+        move || {
+            defer!({
+                assert!(recover().is_some());
+                done.send(());
+            });
+            panic!("detached");
+        }
+    }));
+    // Nobody joins: a recovered panic is not reported (the test would fail with it).
+    assert_eq!(done.recv(), Some(()));
 }

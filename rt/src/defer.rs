@@ -322,8 +322,14 @@ impl<F: FnOnce(&DeferCall)> Drop for Deferred<F> {
                 panic: run_by,
                 call_form: self.call_form,
             });
-            let recovered_before = run_by.is_some_and(|i| st.panics[i].recovered);
-            (st.running.len() - 1, run_by, st.panics.len(), recovered_before)
+            let recovered_before =
+                run_by.is_some_and(|i| st.panics.get(i).is_some_and(|p| p.recovered));
+            (
+                st.running.len() - 1,
+                run_by,
+                st.panics.len(),
+                recovered_before,
+            )
         });
         let call = DeferCall { index };
         let r = catch_unwind(AssertUnwindSafe(|| f(&call)));
@@ -341,14 +347,16 @@ impl<F: FnOnce(&DeferCall)> Drop for Deferred<F> {
             };
             // A panic in a deferred call while panicking: it replaces the one that ran
             // the call, whose unwind goes on carrying the new panic's record.
-            if recovered_before {
-                st.panics[i].done = true;
-            } else {
-                st.panics[i].aborted = true;
+            if let Some(p) = st.panics.get_mut(i) {
+                if recovered_before {
+                    p.done = true;
+                } else {
+                    p.aborted = true;
+                }
+                p.in_flight = false;
             }
-            st.panics[i].in_flight = false;
-            match top {
-                Some(j) => st.panics[j].real = Some(payload),
+            match top.and_then(|j| st.panics.get_mut(j)) {
+                Some(p) => p.real = Some(payload),
                 None => st.panics.push(PanicRec {
                     msg: crate::panic::payload_str(&*payload).to_owned(),
                     copy: copy_payload(&*payload),
@@ -420,13 +428,14 @@ pub fn recover_in(call: &DeferCall) -> Option<Box<dyn Any + Send>> {
     with_state(|st| st.recover(call.index))
 }
 
-/// `#[goro::func]`: runs the body as a frame; after a recovered panic returns `R::default()`.
+/// `#[goro::func]`: runs the body as a frame; after a recovered panic returns `zero()`
+/// (`R::default()`).
 /// Macro support.
 #[doc(hidden)]
-pub fn func<R: Default>(body: impl FnOnce() -> R) -> R {
+pub fn func<R>(body: impl FnOnce() -> R, zero: fn() -> R) -> R {
     match frame(body) {
         Outcome::Returned(v) => v,
-        Outcome::Recovered(_) => R::default(),
+        Outcome::Recovered(_) => zero(),
         Outcome::Panicking(p) => resume_unwind(p),
     }
 }

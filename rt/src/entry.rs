@@ -6,6 +6,7 @@
 //! alive has been unwound (`shutdown.rs`). Because `run` does not return before goroutine 1
 //! is finished, `f` may borrow from the caller, as with `std::thread::scope`.
 
+use crate::defer::Outcome;
 use crate::g::GRef;
 use crate::join::{JoinHandle, Packet};
 use crate::loom::StdArc as Arc;
@@ -14,7 +15,6 @@ use crate::m::M;
 use crate::panic::PanicMode;
 use crate::proc::Sched;
 use crate::tls::getm;
-use crate::defer::Outcome;
 use std::sync::OnceLock;
 
 /// The number of Ps a new runtime starts with: `GOMAXPROCS` from the environment, else the
@@ -76,11 +76,10 @@ where
     let p2 = packet.clone();
     // The body is a frame of its own, inside the one every goroutine has, so that a
     // panic its deferred calls recover still reaches `join` (as `Err`: there is no value).
-    let gp = newproc(move || {
-        p2.finish(match crate::defer::frame(f) {
-            Outcome::Returned(v) => Ok(v),
-            Outcome::Recovered(p) | Outcome::Panicking(p) => Err(p),
-        })
+    let gp = newproc(move || match crate::defer::frame(f) {
+        Outcome::Returned(v) => p2.finish(Ok(v), false),
+        Outcome::Recovered(p) => p2.finish(Err(p), true),
+        Outcome::Panicking(p) => p2.finish(Err(p), false),
     });
     JoinHandle::new(packet, gp.goid())
 }

@@ -19,8 +19,8 @@
 //! `recover` called directly by the deferred function stops the panic.
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 use syn::Expr;
+use syn::spanned::Spanned;
 
 use super::ast::DeferInput;
 
@@ -145,8 +145,13 @@ fn direct_recover(tokens: TokenStream) -> TokenStream {
 
 /// `goro :: recover ()` starting at `i`: the `recover` token.
 fn goro_recover_at(tts: &[TokenTree], i: usize) -> Option<TokenTree> {
-    let [TokenTree::Ident(goro), c1, c2, TokenTree::Ident(recover), TokenTree::Group(args)] =
-        tts.get(i..i + 5)?
+    let [
+        TokenTree::Ident(goro),
+        c1,
+        c2,
+        TokenTree::Ident(recover),
+        TokenTree::Group(args),
+    ] = tts.get(i..i + 5)?
     else {
         return None;
     };

@@ -2,11 +2,14 @@
 //!
 //! ```text
 //! #[goro::func] fn f(args) -> R { body }     fn f(args) -> R {
-//!                                                ::goro::__private::func(move || -> R { body })
+//!                                                ::goro::__private::func(
+//!                                                    move || -> R { body },
+//!                                                    <R as Default>::default)
 //!                                            }
 //! ```
 //! `func` runs the closure as a frame (`catch_unwind` plus a record its `defer!`s find):
-//! after a deferred call recovered it returns `R::default()`. `impl Trait` is not allowed in
+//! after a deferred call recovered it returns `R::default()` (named at the return type, so
+//! that rustc reports a missing `Default` there). `impl Trait` is not allowed in
 //! a closure's return type, so there it is left inferred.
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -22,19 +25,20 @@ pub(crate) fn expand(f: &ItemFn) -> TokenStream {
         .partition(|a| matches!(a.style, AttrStyle::Inner(_)));
     let (vis, sig) = (&f.vis, &f.sig);
     let stmts = &f.block.stmts;
-    let (annotation, runner) = match &sig.output {
-        // The `Default` bound is reported at the return type.
-        ReturnType::Type(arrow, ty) => (
-            (!has_impl_trait(ty)).then(|| quote!(#arrow #ty)),
-            quote_spanned!(ty.span()=> ::goro::__private::func),
+    let default = quote!(::core::default::Default::default);
+    let (annotation, zero) = match &sig.output {
+        // Named, so that a missing `Default` is reported at the return type.
+        ReturnType::Type(arrow, ty) if !has_impl_trait(ty) => (
+            Some(quote!(#arrow #ty)),
+            quote_spanned!(ty.span()=> <#ty as ::core::default::Default>::default),
         ),
-        ReturnType::Default => (None, quote!(::goro::__private::func)),
+        _ => (None, default),
     };
     quote! {
         #(#outer)*
         #vis #sig {
             #(#inner)*
-            #runner(move || #annotation { #(#stmts)* })
+            ::goro::__private::func(move || #annotation { #(#stmts)* }, #zero)
         }
     }
 }
