@@ -375,7 +375,7 @@ fn an_unrecovered_replacing_panic_prints_both_as_go() {
             });
             panic!("first");
         }
-        goro::__private::run_main(main);
+        goro::__private::run_main_or(main, Default::default);
         return;
     }
     let (code, err) = run_child("an_unrecovered_replacing_panic_prints_both_as_go");
@@ -393,7 +393,7 @@ fn an_unrecovered_panic_in_a_deferred_call_prints_the_aborted_one_too() {
             defer!({ panic!("second") });
             panic!("first");
         }
-        goro::__private::run_main(main);
+        goro::__private::run_main_or(main, Default::default);
         return;
     }
     let (code, err) =
@@ -415,7 +415,7 @@ fn main_recovering_exits_0() {
             });
             panic!("a problem");
         }
-        goro::__private::run_main(main);
+        goro::__private::run_main_or(main, Default::default);
         return;
     }
     let (code, err) = run_child("main_recovering_exits_0");

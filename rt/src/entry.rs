@@ -221,12 +221,24 @@ pub fn go<F: FnOnce() + Send + 'static>(f: F) {
 
 /// `#[goro::main]`: an unrecovered goroutine panic prints Go's report and exits 2.
 #[doc(hidden)]
-pub fn run_main<F: FnOnce() -> R + Send, R: Send + Default>(f: F) -> R {
-    run_with(PanicMode::Exit, f, Some(R::default))
+pub fn run_main<F: FnOnce() -> R + Send, R: Send>(f: F) -> R {
+    run_with(PanicMode::Exit, f, None)
+}
+
+/// `#[goro::main]`: as [`run_main`]; `zero` is returned if goroutine 1 recovers a panic.
+#[doc(hidden)]
+pub fn run_main_or<F: FnOnce() -> R + Send, R: Send>(f: F, zero: fn() -> R) -> R {
+    run_with(PanicMode::Exit, f, Some(zero))
 }
 
 /// `#[goro::test]`: a runtime per test; goroutine panics fail the test.
 #[doc(hidden)]
-pub fn run_test<F: FnOnce() -> R + Send, R: Send + Default>(f: F) -> R {
-    run_with(PanicMode::Propagate, f, Some(R::default))
+pub fn run_test<F: FnOnce() -> R + Send, R: Send>(f: F) -> R {
+    run_with(PanicMode::Propagate, f, None)
+}
+
+/// `#[goro::test]`: as [`run_test`]; `zero` is returned if goroutine 1 recovers a panic.
+#[doc(hidden)]
+pub fn run_test_or<F: FnOnce() -> R + Send, R: Send>(f: F, zero: fn() -> R) -> R {
+    run_with(PanicMode::Propagate, f, Some(zero))
 }
