@@ -220,6 +220,7 @@ fn trim_backtrace(bt: &str) -> String {
         "goro_rt::panic::",
         "core::ops::function::Fn",
     ];
+    drop_func_frames(&mut frames);
     let start = frames
         .iter()
         .position(|(f, _)| !MACHINERY.iter().any(|m| f.contains(m)))
@@ -232,6 +233,37 @@ fn trim_backtrace(bt: &str) -> String {
         .iter()
         .map(|(_, text)| text.as_str())
         .collect()
+}
+
+/// Removes the frames a `#[goro::func]` wraps its body in (`catch_unwind` and
+/// `goro_rt::defer`), so the trace goes on to its callers.
+fn drop_func_frames(frames: &mut Vec<(String, String)>) {
+    let wrapper = |f: &str| {
+        f.contains("catch_unwind")
+            || f.contains("AssertUnwindSafe")
+            || f.contains("__rust_try")
+            || f.starts_with("std::panicking::")
+            || f.starts_with("std::panic::")
+            || f.starts_with("goro_rt::defer::frame")
+    };
+    let mut k = 0;
+    while k < frames.len() {
+        if wrapper(&frames[k].0) {
+            let mut j = k;
+            while j < frames.len() && wrapper(&frames[j].0) {
+                j += 1;
+            }
+            if frames
+                .get(j)
+                .is_some_and(|(f, _)| f.starts_with("goro_rt::defer::func"))
+            {
+                frames.drain(k..=j);
+                continue;
+            }
+            k = j;
+        }
+        k += 1;
+    }
 }
 
 /// A runtime invariant broke: print `fatal error: <msg>` and exit 2. Go: runtime.throw.
