@@ -246,9 +246,14 @@ pub(crate) fn frame<R>(body: impl FnOnce() -> R) -> Outcome<R> {
     })
 }
 
-/// Drops the calling goroutine's defer state when its body is over.
+/// Empties the calling goroutine's defer state when its body is over (keeping the
+/// allocations for the next goroutine of this G).
 pub(crate) fn clear() {
-    with_state(|st| *st = State::default());
+    with_state(|st| {
+        st.frames.clear();
+        st.panics.clear();
+        st.running.clear();
+    });
 }
 
 /// Go's `printpanics` for the panics before the newest: `panic: first [recovered]\n\t`, one
