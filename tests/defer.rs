@@ -462,3 +462,34 @@ fn a_spawned_goroutine_that_recovers_has_no_value_for_join() {
     // Nobody joins: a recovered panic is not reported (the test would fail with it).
     assert_eq!(done.recv(), Some(()));
 }
+
+#[test]
+fn goroutine_1_of_plain_run_that_recovers_leaves_run_nothing_to_return() {
+    let err = std::panic::catch_unwind(|| {
+        goro::run(|| -> u32 {
+            defer!({
+                assert!(recover().is_some());
+            });
+            panic!("in goroutine 1");
+        })
+    })
+    .expect_err("run has no u32 to return");
+    assert!(
+        text(&*err).starts_with("goro::run: goroutine 1 recovered from a panic"),
+        "{}",
+        text(&*err)
+    );
+}
+
+#[goro::test]
+fn a_deferred_calls_result_is_dropped() {
+    fn fallible(log: &RefCell<Vec<&'static str>>) -> Result<u8, String> {
+        log.borrow_mut().push("ran");
+        Err("ignored, as Go ignores a deferred call's results".into())
+    }
+    let log = RefCell::new(Vec::new());
+    {
+        defer!(fallible(&log)); // no unused-Result warning: the value is dropped
+    }
+    assert_eq!(*log.borrow(), ["ran"]);
+}

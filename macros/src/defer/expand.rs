@@ -3,10 +3,11 @@
 //! ```text
 //! defer!(f(a, b))     let __f = f;  (only when `f` is not a path)
 //!                     let __a0 = a; let __a1 = b;
-//!                     let __guard = Deferred::call(|_| f(__a0, __a1));
+//!                     let __guard = Deferred::call(|_| { let _ = f(__a0, __a1); });
+//!                     (the result is dropped, as Go drops a deferred call's results)
 //! defer!(obj.m(a))    let __a0 = a;  (`obj` a place: used, and borrowed, at the call;
 //!                                     any other receiver is evaluated now, as `let __r`)
-//!                     let __guard = Deferred::call(|_| obj.m(__a0));
+//!                     let __guard = Deferred::call(|_| { let _ = obj.m(__a0); });
 //! defer!({ body })    let __guard = Deferred::block(|__call| {
 //!                         let recover = || recover_in(__call);  // `recover()` in the body
 //!                         body
@@ -41,7 +42,7 @@ pub(crate) fn expand(input: &DeferInput) -> TokenStream {
             quote! {
                 #lets
                 let #guard = ::goro::__private::Deferred::call(
-                    |_: &::goro::__private::DeferCall| { #func(#(#args),*); }
+                    |_: &::goro::__private::DeferCall| { let _ = #func(#(#args),*); }
                 );
             }
         }
@@ -58,7 +59,9 @@ pub(crate) fn expand(input: &DeferInput) -> TokenStream {
             quote! {
                 #lets
                 let #guard = ::goro::__private::Deferred::call(
-                    |_: &::goro::__private::DeferCall| { #receiver.#method #turbofish(#(#args),*); }
+                    |_: &::goro::__private::DeferCall| {
+                        let _ = #receiver.#method #turbofish(#(#args),*);
+                    }
                 );
             }
         }
