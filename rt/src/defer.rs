@@ -2,17 +2,17 @@
 //! Go: runtime/panic.go (deferproc, gopanic, gorecover, recovery, printpanics).
 //!
 //! # How Rust's unwinding maps onto Go's panic
-//! A `defer!` is a guard ([`Deferred`]) whose `Drop` runs the deferred code, so it runs at
+//! A `defer!` is a guard (`Deferred`) whose `Drop` runs the deferred code, so it runs at
 //! scope exit, in LIFO order, and while unwinding. Rust hands a panic's payload only to the
 //! `catch_unwind` that ends the unwind, after every guard has run, while Go's `recover` returns
 //! it inside the deferred call. So:
 //! - **Frames.** A `#[goro::func]` function and every goroutine body (`go!`, `spawn`, goroutine
-//!   1 of `run`/`#[goro::main]`) run inside [`frame`]: a `catch_unwind` with a record pushed
+//!   1 of `run`/`#[goro::main]`) run inside `frame`: a `catch_unwind` with a record pushed
 //!   on the goroutine's frame stack. Only a frame can stop a panic, so only the deferred
 //!   code of a frame can recover (a `defer!` in a plain function belongs to the nearest
 //!   frame it is called from).
 //! - **Panics.** The panic hook (`panic.rs`) runs where a panic starts and pushes a
-//!   [`PanicRec`] on the goroutine's panic list (Go's `gp._panic`) with a copy of the payload
+//!   `PanicRec` on the goroutine's panic list (Go's `gp._panic`) with a copy of the payload
 //!   (`&'static str` and `String` payloads are copied as they are; any other payload is
 //!   copied as the `String` `Box<dyn Any>`). `goexit` and runtime shutdown push a record
 //!   marked `goexit`, which `recover` never returns (Go: `p.goexit`).
@@ -28,7 +28,7 @@
 //!   discards the unwind and the function returns `Default::default()` (Go: `recovery`
 //!   makes the function return normally with its result values).
 //! - **"Directly in the deferred call".** The block form `defer!({ ... })` rewrites its own
-//!   `recover()` calls to [`recover_in`] with its own running-defer index, so a function
+//!   `recover()` calls to `recover_in` with its own running-defer index, so a function
 //!   called from the block that calls `goro::recover()` gets `None` (Go's `argp` check). In
 //!   the call form `defer!(f(x))`, `f` is the deferred call: `goro::recover()` anywhere in
 //!   `f`'s dynamic extent succeeds (wider than Go, which requires `f` itself to call it).
@@ -42,7 +42,7 @@
 //!   `panic: first [recovered]` / `\tpanic: second`.
 //!
 //! # State and ownership
-//! [`State`] lives in the running G (`G::defers`), or in a thread-local on a plain thread;
+//! `State` lives in the running G (`G::defers`), or in a thread-local on a plain thread;
 //! only code running on that G touches it, and never across a call into user code, so a
 //! deferred call may park (a channel receive during a panic) while other goroutines of the
 //! thread use their own states. A goroutine keeps its thread (§2 of the design), and std's
