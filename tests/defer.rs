@@ -493,3 +493,47 @@ fn a_deferred_calls_result_is_dropped() {
     }
     assert_eq!(*log.borrow(), ["ran"]);
 }
+
+#[goro::func]
+fn defer_inside_a_deferred_block(log: Arc<Mutex<Vec<String>>>) -> u8 {
+    defer!({
+        {
+            // Run by this scope's normal end, not by the panic: Go's `recover` returns nil
+            // in a defer of a function the deferred call runs.
+            defer!({
+                log.lock()
+                    .unwrap()
+                    .push(format!("inner {}", recover().is_some()))
+            });
+        }
+        log.lock()
+            .unwrap()
+            .push(format!("outer {}", recover().is_some()));
+    });
+    panic!("p");
+}
+
+#[goro::test]
+fn only_defers_run_by_the_panic_recover() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    assert_eq!(defer_inside_a_deferred_block(log.clone()), 0);
+    assert_eq!(*log.lock().unwrap(), ["inner false", "outer true"]);
+}
+
+#[test]
+fn a_deferred_call_that_panics_at_a_normal_exit_panics_on() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let l = log.clone();
+    let err = std::panic::catch_unwind(move || {
+        goro::run(move || {
+            defer!({ l.lock().unwrap().push("runs while unwinding") });
+            {
+                defer!({ panic!("in a deferred call") });
+            }
+            l.lock().unwrap().push("not reached");
+        })
+    })
+    .expect_err("the deferred call's panic goes on");
+    assert_eq!(text(&*err), "in a deferred call");
+    assert_eq!(*log.lock().unwrap(), ["runs while unwinding"]);
+}
