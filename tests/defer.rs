@@ -537,3 +537,28 @@ fn a_deferred_call_that_panics_at_a_normal_exit_panics_on() {
     assert_eq!(text(&*err), "in a deferred call");
     assert_eq!(*log.lock().unwrap(), ["runs while unwinding"]);
 }
+
+#[goro::test]
+fn goroutines_parked_in_deferred_calls_keep_their_own_panics() {
+    let (go_on, out) = (chan![()], chan![String; 4]);
+    for name in ["a", "b", "c"] {
+        go!({
+            let out = out.clone();
+            defer!({
+                go_on.recv(); // every one parks mid-panic; others panic meanwhile
+                let p = recover().expect("its own panic");
+                out.send(format!("{name}: {}", text(&*p)));
+            });
+            panic!("panic {name}");
+        });
+    }
+    support::wait_until("three goroutines parked in deferred calls", || {
+        support::parked("chan receive") == 3
+    });
+    for _ in 0..3 {
+        go_on.send(());
+    }
+    let mut got: Vec<String> = out.iter().take(3).collect();
+    got.sort();
+    assert_eq!(got, ["a: panic a", "b: panic b", "c: panic c"]);
+}
