@@ -189,8 +189,8 @@
 #![warn(missing_docs)]
 
 pub use goro_chan::{Chan, Receiver, Sender, TryRecvError, TrySendError};
-pub use goro_macros::{chan, go, main, select, test};
-pub use goro_rt::{JoinHandle, run, share::Share, spawn};
+pub use goro_macros::{chan, defer, func, go, main, select, test};
+pub use goro_rt::{JoinHandle, recover, run, share::Share, spawn};
 
 // Not for use: named here, outside `__private`, only so that rustc calls it
 // `goro::ShareOrCopy` in the error for a variable a `go!` block cannot capture.
@@ -236,7 +236,8 @@ pub mod panic {
 pub mod prelude {
     pub use crate::sync::{Mutex, StaticGo as _, WaitGroup};
     pub use crate::{Chan, Receiver, Sender};
-    pub use goro_macros::{chan, go, select};
+    pub use goro_macros::{chan, defer, go, select};
+    pub use goro_rt::recover;
     pub use std::time::Duration;
 }
 
@@ -244,6 +245,7 @@ pub mod prelude {
 pub mod __private {
     pub use goro_chan::Chan;
     pub use goro_chan::select;
+    pub use goro_rt::defer::{DeferCall, Deferred, func, recover_in};
     pub use goro_rt::entry::*;
     pub use goro_rt::share::*;
     pub use goro_rt::sysmon::set_preemption;

@@ -16,6 +16,8 @@ use std::process::Command;
 
 #[path = "../examples/countermap.rs"]
 mod countermap;
+#[path = "../examples/defer.rs"]
+mod defer;
 #[path = "../examples/doubleselect.rs"]
 mod doubleselect;
 #[path = "../examples/fifo.rs"]
@@ -38,6 +40,8 @@ mod powser1;
 mod powser2;
 #[path = "../examples/rate_limiting.rs"]
 mod rate_limiting;
+#[path = "../examples/recover.rs"]
+mod recover;
 #[path = "../examples/select3.rs"]
 mod select3;
 #[path = "../examples/sendstmt.rs"]
@@ -334,5 +338,19 @@ fn google_search() {
             r#"Google Search 2.1: ["web result for \"golang\"", "image result for \"golang\""]"#,
             r#"Google Search 3.0: ["web result for \"golang\"", "image result for \"golang\"", "video result for \"golang\""]"#,
         ],
+    );
+}
+
+#[test]
+fn defer() {
+    example("defer", defer::main, &["creating", "writing", "closing"]);
+}
+
+#[test]
+fn recover() {
+    example(
+        "recover",
+        recover::main,
+        &["Recovered. Error:", " a problem"],
     );
 }

@@ -1,5 +1,5 @@
-//! goro-macros: the proc macros behind goro's `go!`, `chan!`, `select!`, `#[goro::main]` and
-//! `#[goro::test]`.
+//! goro-macros: the proc macros behind goro's `go!`, `chan!`, `select!`, `defer!`,
+//! `#[goro::main]`, `#[goro::test]` and `#[goro::func]`.
 //!
 //! Use them through the facade (`goro::go!`, `goro::select!`, `#[goro::main]`, …): every
 //! expansion names only paths under `::goro::__private`. This file holds the entry points; each
@@ -11,8 +11,10 @@ use proc_macro::TokenStream;
 use syn::parse_macro_input;
 
 mod chan;
+mod defer;
 mod entry;
 mod errors;
+mod func;
 mod go;
 mod select;
 
@@ -355,4 +357,92 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::entry(entry::Kind::Test, args.into(), item.into()).into()
+}
+
+/// Runs a call or a block when the enclosing scope ends: Go's `defer` statement.
+///
+/// - **Call**: `defer!(f(a, b))`, `defer!(obj.method(a))`. As in Go, the function value and
+///   every argument are evaluated *now*, in source order; the call is made at scope exit. A
+///   receiver that is a variable, field or index (`defer!(wg.done())`) is used where it is,
+///   at the call (Go's method value of an addressable receiver), borrowed until then; any
+///   other receiver is evaluated now.
+/// - **Block**: `defer!({ ... })` or `defer! { ...; }`: Go's `defer func() { ... }()`. The
+///   block borrows what it names and sees its final values at scope exit (a variable it
+///   names cannot be assigned to later in the scope: use a `Cell`).
+///
+/// A proc macro cannot see its brackets, so the content decides: one call without a
+/// trailing `;` is the call form (`defer! { f(x) }` too), anything else a block.
+/// `defer!` is a statement. Deferred calls run in LIFO order, at the end of the *scope*
+/// (block) they are in, not of the function: in a loop body, each iteration's run at the
+/// end of that iteration. They also run while a panic unwinds, and during `goexit`.
+///
+/// `recover()` in a deferred call stops a panic: see `goro::recover`. A deferred call
+/// that panics while a panic unwinds replaces that panic (never Rust's double-panic abort);
+/// if nothing recovers it, the report shows both as Go does:
+/// `panic: first [recovered]` / `\tpanic: second`.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+/// use std::cell::RefCell;
+///
+/// let log = RefCell::new(Vec::new());
+/// {
+///     let push = |s: String| log.borrow_mut().push(s);
+///     for i in 0..3 {
+///         defer!(push(format!("iteration {i}"))); // runs at the end of each iteration
+///     }
+///     let n = 7;
+///     defer!(push(format!("n was {n}"))); // `n` evaluated now
+///     defer! {
+///         log.borrow_mut().push("block".to_string());
+///     }
+///     log.borrow_mut().push("body".to_string());
+/// } // the block runs, then `push("n was 7")`
+/// assert_eq!(
+///     *log.borrow(),
+///     ["iteration 0", "iteration 1", "iteration 2", "body", "block", "n was 7"]
+/// );
+/// ```
+#[proc_macro]
+pub fn defer(input: TokenStream) -> TokenStream {
+    let ast = parse_macro_input!(input as defer::ast::DeferInput);
+    let out = defer::valid::check(&ast).map(|()| defer::expand::expand(&ast));
+    out.unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// Marks a function whose deferred calls may recover from a panic, as any Go function's may.
+///
+/// Inside it, `recover()` called directly in a `defer!` block (or by the function a
+/// `defer!(f())` calls) during a panic stops the panic and returns its payload; the function
+/// then returns `Default::default()` (Go returns the zero values of its results), so its
+/// return type must implement `Default`. Goroutine bodies (`go!`, `spawn`, `#[goro::main]`,
+/// `#[goro::test]`) are such functions already. Go's named results, set by a deferred call
+/// after recovering, have no equivalent: return a `Default` value, or send the result on a
+/// channel from the deferred block.
+///
+/// On a fn (free or a method) that is not `async` or `const`, without arguments.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+///
+/// #[goro::func]
+/// fn parse_or_zero(s: &str) -> u32 {
+///     defer!({
+///         if let Some(p) = recover() {
+///             assert_eq!(goro::panic::payload_str(&*p), "not a number");
+///         }
+///     });
+///     s.parse().unwrap_or_else(|_| panic!("not a number"))
+/// }
+///
+/// goro::run(|| {
+///     assert_eq!(parse_or_zero("42"), 42);
+///     assert_eq!(parse_or_zero("x"), 0);
+/// });
+/// ```
+#[proc_macro_attribute]
+pub fn func(args: TokenStream, item: TokenStream) -> TokenStream {
+    func::func(args.into(), item.into()).into()
 }

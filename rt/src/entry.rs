@@ -6,6 +6,7 @@
 //! alive has been unwound (`shutdown.rs`). Because `run` does not return before goroutine 1
 //! is finished, `f` may borrow from the caller, as with `std::thread::scope`.
 
+use crate::defer::Outcome;
 use crate::g::GRef;
 use crate::join::{JoinHandle, Packet};
 use crate::loom::StdArc as Arc;
@@ -14,7 +15,6 @@ use crate::m::M;
 use crate::panic::PanicMode;
 use crate::proc::Sched;
 use crate::tls::getm;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
 
 /// The number of Ps a new runtime starts with: `GOMAXPROCS` from the environment, else the
@@ -94,7 +94,13 @@ where
 {
     let packet = Packet::new();
     let p2 = packet.clone();
-    let gp = newproc(move || p2.finish(catch_unwind(AssertUnwindSafe(f))));
+    // The body is a frame of its own, inside the one every goroutine has, so that a
+    // panic its deferred calls recover still reaches `join` (as `Err`: there is no value).
+    let gp = newproc(move || match crate::defer::frame(f) {
+        Outcome::Returned(v) => p2.finish(Ok(v), false),
+        Outcome::Recovered(p) => p2.finish(Err(p), true),
+        Outcome::Panicking(p) => p2.finish(Err(p), false),
+    });
     JoinHandle::new(packet, gp.goid())
 }
 
@@ -130,16 +136,17 @@ where
     F: FnOnce() -> R + Send,
     R: Send,
 {
-    run_with(PanicMode::Propagate, f)
+    run_with(PanicMode::Propagate, f, None)
 }
 
-#[doc(hidden)]
-pub fn run_with<F, R>(mode: PanicMode, f: F) -> R
+/// Runs `f` as goroutine 1; `zero` is its value if it recovers from a panic (without one,
+/// a recovered goroutine 1 leaves `run` nothing to return).
+fn run_with<F, R>(mode: PanicMode, f: F, zero: Option<fn() -> R>) -> R
 where
     F: FnOnce() -> R + Send,
     R: Send,
 {
-    run_configured(mode, Options::default(), f)
+    run_configured(mode, Options::default(), f, zero)
 }
 
 /// The options of `#[goro::main(...)]` / `#[goro::test(...)]`; `0` means "the default".
@@ -156,7 +163,7 @@ pub struct Options {
 const STACK_SIZE_FIXED: &str = "goro: `stack_size` option cannot take effect";
 
 /// `run_with`, with the settings of `opts` instead of the environment's.
-fn run_configured<F, R>(mode: PanicMode, opts: Options, f: F) -> R
+fn run_configured<F, R>(mode: PanicMode, opts: Options, f: F, zero: Option<fn() -> R>) -> R
 where
     F: FnOnce() -> R + Send,
     R: Send,
@@ -180,10 +187,14 @@ where
     let slot = SendPtr((&raw mut result).cast::<()>());
     let body = move || {
         let slot = slot;
-        let r = f();
+        let r = match crate::defer::frame(f) {
+            Outcome::Returned(r) => Some(r),
+            Outcome::Recovered(_) => zero.map(|z| z()),
+            Outcome::Panicking(p) => std::panic::resume_unwind(p),
+        };
         // SAFETY: `result` lives in `run_with`'s frame, which does not return before this
         // goroutine has finished (see below); only this goroutine writes it.
-        unsafe { *slot.0.cast::<Option<R>>() = Some(r) };
+        unsafe { *slot.0.cast::<Option<R>>() = r };
     };
     let guard = AbortOnUnwind;
     let saved = crate::tls::save_tls();
@@ -246,9 +257,16 @@ where
     }
     match result {
         Some(r) => r,
-        None => panic!("no goroutines (main called runtime.Goexit) - deadlock!"),
+        None if sched.main_goexited.load(Ordering::SeqCst) => {
+            panic!("no goroutines (main called runtime.Goexit) - deadlock!")
+        }
+        None => panic!("{RECOVERED_MAIN}"),
     }
 }
+
+/// `run`'s panic when goroutine 1 recovered from a panic: it has no value to return.
+const RECOVERED_MAIN: &str = "goro::run: goroutine 1 recovered from a panic and has no value to \
+     return; recover in a #[goro::func] function called from it instead";
 
 struct SendPtr(*mut ());
 // SAFETY: the pointee (`Option<R>` with `R: Send`) is written by exactly one goroutine and
@@ -272,23 +290,35 @@ pub fn go<F: FnOnce() + Send + 'static>(f: F) {
 /// `#[goro::main]`: an unrecovered goroutine panic prints Go's report and exits 2.
 #[doc(hidden)]
 pub fn run_main<F: FnOnce() -> R + Send, R: Send>(f: F) -> R {
-    run_with(PanicMode::Exit, f)
+    run_with(PanicMode::Exit, f, None)
+}
+
+/// `#[goro::main]`: as [`run_main`]; `zero` is returned if goroutine 1 recovers a panic.
+#[doc(hidden)]
+pub fn run_main_or<F: FnOnce() -> R + Send, R: Send>(f: F, zero: fn() -> R) -> R {
+    run_with(PanicMode::Exit, f, Some(zero))
 }
 
 /// `#[goro::test]`: a runtime per test; goroutine panics fail the test.
 #[doc(hidden)]
 pub fn run_test<F: FnOnce() -> R + Send, R: Send>(f: F) -> R {
-    run_with(PanicMode::Propagate, f)
+    run_with(PanicMode::Propagate, f, None)
 }
 
-/// `#[goro::main(options)]`: `run_main` with the attribute's options.
+/// `#[goro::test]`: as [`run_test`]; `zero` is returned if goroutine 1 recovers a panic.
 #[doc(hidden)]
-pub fn run_main_with<F: FnOnce() -> R + Send, R: Send>(opts: Options, f: F) -> R {
-    run_configured(PanicMode::Exit, opts, f)
+pub fn run_test_or<F: FnOnce() -> R + Send, R: Send>(f: F, zero: fn() -> R) -> R {
+    run_with(PanicMode::Propagate, f, Some(zero))
 }
 
-/// `#[goro::test(options)]`: `run_test` with the attribute's options.
+/// `#[goro::main(options)]`: `run_main_or` with the attribute's options.
 #[doc(hidden)]
-pub fn run_test_with<F: FnOnce() -> R + Send, R: Send>(opts: Options, f: F) -> R {
-    run_configured(PanicMode::Propagate, opts, f)
+pub fn run_main_with<F: FnOnce() -> R + Send, R: Send>(opts: Options, f: F, zero: fn() -> R) -> R {
+    run_configured(PanicMode::Exit, opts, f, Some(zero))
+}
+
+/// `#[goro::test(options)]`: `run_test_or` with the attribute's options.
+#[doc(hidden)]
+pub fn run_test_with<F: FnOnce() -> R + Send, R: Send>(opts: Options, f: F, zero: fn() -> R) -> R {
+    run_configured(PanicMode::Propagate, opts, f, Some(zero))
 }

@@ -176,6 +176,8 @@ pub struct G {
     pub(crate) entry: crate::funcval::FuncVal,
     /// Message and backtrace of a panic in flight, recorded by the panic hook (owner only).
     pub(crate) panic: UnsafeCell<Option<crate::panic::PanicRecord>>,
+    /// Frames, panics and running deferred calls of `defer.rs` (owner only).
+    pub(crate) defers: UnsafeCell<crate::defer::State>,
     /// `None` for a thread G.
     pub(crate) stack: Option<Stack>,
     /// ASan's fake stack of this goroutine while it is switched out (`asan.rs`).
@@ -207,6 +209,7 @@ impl G {
             ctx: UnsafeCell::new(Context::default()),
             entry: crate::funcval::FuncVal::new(),
             panic: UnsafeCell::new(None),
+            defers: UnsafeCell::new(crate::defer::State::default()),
             stack,
             #[cfg(goro_asan)]
             asan_fake: UnsafeCell::new(core::ptr::null_mut()),

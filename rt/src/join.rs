@@ -35,12 +35,14 @@ impl<T> Packet<T> {
         })
     }
 
-    /// Called by the goroutine with its body's outcome.
-    pub(crate) fn finish(&self, outcome: Outcome<T>) {
+    /// Called by the goroutine with its body's outcome; `recovered`: the `Err` is a panic its
+    /// deferred calls recovered (no report when nobody joins).
+    pub(crate) fn finish(&self, outcome: Outcome<T>, recovered: bool) {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if st.detached {
             drop(st);
             if let Err(payload) = outcome
+                && !recovered
                 && !is_quiet(&*payload)
             {
                 std::panic::resume_unwind(payload);

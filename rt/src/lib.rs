@@ -14,6 +14,9 @@
 mod arch;
 mod asan;
 mod checkdead;
+/// Go's defer and recover: the guards behind `defer!`, frames, `recover`.
+#[doc(hidden)]
+pub mod defer;
 #[doc(hidden)]
 pub mod entry;
 mod funcval;
@@ -55,6 +58,7 @@ pub mod time;
 mod tls;
 mod traceback;
 
+pub use defer::recover;
 pub use entry::{run, spawn};
 pub use g::{GRef, WaitReason};
 pub use join::JoinHandle;

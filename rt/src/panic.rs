@@ -99,6 +99,7 @@ pub(crate) fn install_hook() {
     }
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        crate::defer::on_panic(info.payload());
         if let Some(gp) = crate::tls::curg() {
             let s = gp.sched.load(std::sync::atomic::Ordering::Acquire);
             // SAFETY: a running goroutine's runtime is alive.
@@ -188,7 +189,8 @@ fn report(goid: u64, payload: &(dyn Any + Send), rec: Option<PanicRecord>, other
     let msg = rec
         .as_ref()
         .map_or_else(|| payload_str(payload).to_owned(), |r| r.msg.clone());
-    let mut out = format!("panic: {msg}\n");
+    let earlier = crate::defer::earlier_panics();
+    let mut out = format!("{earlier}panic: {msg}\n");
     if traceback_level() != Traceback::None {
         out.push_str(&format!("\ngoroutine {goid} [running]:\n"));
         if let Some(r) = rec {
@@ -238,6 +240,7 @@ fn trim_backtrace(bt: &str) -> String {
         "goro_rt::panic::",
         "core::ops::function::Fn",
     ];
+    drop_func_frames(&mut frames);
     let start = frames
         .iter()
         .position(|(f, _)| !MACHINERY.iter().any(|m| f.contains(m)))
@@ -250,6 +253,37 @@ fn trim_backtrace(bt: &str) -> String {
         .iter()
         .map(|(_, text)| text.as_str())
         .collect()
+}
+
+/// Removes the frames a `#[goro::func]` wraps its body in (`catch_unwind` and
+/// `goro_rt::defer`), so the trace goes on to its callers.
+fn drop_func_frames(frames: &mut Vec<(String, String)>) {
+    let wrapper = |f: &str| {
+        f.contains("catch_unwind")
+            || f.contains("AssertUnwindSafe")
+            || f.contains("__rust_try")
+            || f.starts_with("std::panicking::")
+            || f.starts_with("std::panic::")
+            || f.starts_with("goro_rt::defer::frame")
+    };
+    let mut k = 0;
+    while k < frames.len() {
+        if wrapper(&frames[k].0) {
+            let mut j = k;
+            while j < frames.len() && wrapper(&frames[j].0) {
+                j += 1;
+            }
+            if frames
+                .get(j)
+                .is_some_and(|(f, _)| f.starts_with("goro_rt::defer::func"))
+            {
+                frames.drain(k..=j);
+                continue;
+            }
+            k = j;
+        }
+        k += 1;
+    }
 }
 
 /// A runtime invariant broke: print `fatal error: <msg>` and exit 2. Go: runtime.throw.

@@ -260,7 +260,7 @@ pub fn preempt_point() {
 /// Unwinds a goroutine whose runtime is shutting down (once).
 pub(crate) fn check_killed(gp: GRef) {
     if gp.killed.load(Ordering::Acquire) && !gp.unwinding.swap(true, Ordering::AcqRel) {
-        std::panic::resume_unwind(Box::new(crate::panic::Killed));
+        crate::defer::resume_goexit(Box::new(crate::panic::Killed));
     }
 }
 

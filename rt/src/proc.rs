@@ -803,10 +803,12 @@ pub(crate) unsafe extern "C" fn gentry(arg: usize) -> ! {
     #[cfg(goro_asan)]
     asan_arrived(ptr::null_mut());
     // SAFETY: the running G owns its entry.
-    let body = std::panic::AssertUnwindSafe(|| unsafe { gp.entry.call() });
-    if let Err(payload) = std::panic::catch_unwind(body) {
+    let body = || unsafe { gp.entry.call() };
+    // The body is a frame: its deferred calls may recover (`defer.rs`).
+    if let crate::defer::Outcome::Panicking(payload) = crate::defer::frame(body) {
         crate::panic::unrecovered(gp, payload);
     }
+    crate::defer::clear();
     // SAFETY: the running G owns its panic record.
     unsafe { *gp.panic.get() = None };
     mcall(gp, After::Exit);

@@ -85,7 +85,7 @@ pub fn num_cpu() -> usize {
 /// });
 /// ```
 pub fn goexit() -> ! {
-    std::panic::resume_unwind(Box::new(crate::panic::Goexit))
+    crate::defer::resume_goexit(Box::new(crate::panic::Goexit))
 }
 
 /// The calling goroutine's id (1 for the main goroutine of a runtime); 0 on a plain

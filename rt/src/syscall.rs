@@ -27,7 +27,7 @@ use crate::loom::static_atomic::Ordering;
 use crate::park::{getg, gopark, goready};
 use crate::tls::{curg, current_sched};
 use std::collections::VecDeque;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
@@ -89,7 +89,7 @@ where
     sched.nsyscall.fetch_sub(1, Ordering::SeqCst);
     match call.out.take() {
         Some(Ok(r)) => r,
-        Some(Err(payload)) => resume_unwind(payload),
+        Some(Err(payload)) => crate::defer::resume_panic(payload),
         None => crate::panic::throw("syscall: woken before the call returned"),
     }
 }

@@ -2,15 +2,18 @@
 //! `::goro::__private::…` (and std's `test` attribute and `Termination`).
 //!
 //! ```text
-//! #[goro::main] fn main() { body }           fn main() { run_main(move || { body }) }
+//! #[goro::main] fn main() { body }           fn main() { run_main_or(move || -> () { body }, zero) }
 //! #[goro::main] fn main() -> R { body }      fn main() -> ExitCode {
-//!                                                run_main(move || Termination::report(
-//!                                                    (move || -> R { body })())) }
-//! #[goro::test] #[attrs] fn t() { body }     #[test] #[attrs] fn t() { run_test(move || { body }) }
+//!                                                run_main_or(move || Termination::report(
+//!                                                    (move || -> R { body })()), zero) }
+//! #[goro::test] #[attrs] fn t() { body }     #[test] #[attrs] fn t() {
+//!                                                run_test_or(move || -> () { body }, zero) }
 //! #[goro::main(gomaxprocs = 4)] fn main() {} fn main() { run_main_with(
 //!                                                Options { gomaxprocs: 4, stack_size: 0 },
-//!                                                move || { body }) }
+//!                                                move || -> () { body }, zero) }
 //! ```
+//! `zero` (`Default::default`: `()` or `ExitCode::SUCCESS`) is what goroutine 1 returns if
+//! its deferred calls recover a panic, as Go's `main` then returns normally.
 //! A return value crosses from goroutine 1 back to the caller's thread, so it must be
 //! `Send`; `Result<(), Box<dyn Error>>` is not. So a fn that returns something reports it
 //! (`Error: …` on stderr, as std's `main` and test harness do) inside goroutine 1 and returns
@@ -33,11 +36,12 @@ pub(crate) fn expand(entry: &Entry) -> TokenStream {
         .partition(|a| matches!(a.style, AttrStyle::Inner(_)));
     let vis = &func.vis;
     let stmts = &func.block.stmts;
-    // Without options `run_main(f)` / `run_test(f)`; with them `run_main_with(Options, f)`.
+    // Without options `run_main_or(f, zero)` / `run_test_or`; with them
+    // `run_main_with(Options, f, zero)` / `run_test_with`.
     let (runner, opts) = if entry.options.is_empty() {
         let runner = match entry.kind {
-            Kind::Main => quote!(::goro::__private::run_main),
-            Kind::Test => quote!(::goro::__private::run_test),
+            Kind::Main => quote!(::goro::__private::run_main_or),
+            Kind::Test => quote!(::goro::__private::run_test_or),
         };
         (runner, quote!())
     } else {
@@ -57,10 +61,13 @@ pub(crate) fn expand(entry: &Entry) -> TokenStream {
         Kind::Main => quote!(),
         Kind::Test => quote!(#[::core::prelude::v1::test]),
     };
+    // What goroutine 1 returns if its deferred calls recover a panic: `()` or
+    // `ExitCode::SUCCESS`, as Go's main returning normally.
+    let zero = quote!(::core::default::Default::default);
     let (sig, body) = match returned(&func.sig) {
         None => (
             func.sig.clone(),
-            quote!(#runner(#opts move || { #(#stmts)* })),
+            quote!(#runner(#opts move || -> () { #(#stmts)* }, #zero)),
         ),
         Some(ty) => {
             let mut sig = func.sig.clone();
@@ -71,7 +78,7 @@ pub(crate) fn expand(entry: &Entry) -> TokenStream {
             let report = quote_spanned! {ty.span()=>
                 ::std::process::Termination::report((move || #annotation { #(#stmts)* })())
             };
-            let body = quote!(#runner(#opts move || #report));
+            let body = quote!(#runner(#opts move || #report, #zero));
             (sig, body)
         }
     };

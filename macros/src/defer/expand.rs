@@ -1,0 +1,168 @@
+//! The `quote!` of `defer!`. Cannot fail; names only `::goro::__private::…`.
+//!
+//! ```text
+//! defer!(f(a, b))     let __f = f;  (only when `f` is not a path)
+//!                     let __a0 = a; let __a1 = b;
+//!                     let __guard = Deferred::call(|_| { let _ = f(__a0, __a1); });
+//!                     (the result is dropped, as Go drops a deferred call's results)
+//! defer!(obj.m(a))    let __a0 = a;  (`obj` a place: used, and borrowed, at the call;
+//!                                     any other receiver is evaluated now, as `let __r`)
+//!                     let __guard = Deferred::call(|_| { let _ = obj.m(__a0); });
+//! defer!({ body })    let __guard = Deferred::block(|__call| {
+//!                         let recover = || recover_in(__call);  // `recover()` in the body
+//!                         body
+//!                     });
+//! ```
+//! The `let`s land in the scope the `defer!` statement is in (their names are hygienic), so
+//! the guard is dropped at that scope's end, after everything declared later: Go's LIFO
+//! order. In the block form `recover()` and `goro::recover()` written in the body itself
+//! become the local `recover`, which knows its deferred call: that is Go's rule that only a
+//! `recover` called directly by the deferred function stops the panic.
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Expr;
+use syn::spanned::Spanned;
+
+use super::ast::DeferInput;
+
+/// The expansion of a checked `defer!` input.
+pub(crate) fn expand(input: &DeferInput) -> TokenStream {
+    let guard = format_ident!("__goro_defer", span = Span::mixed_site());
+    let call = format_ident!("__goro_defer_call", span = Span::mixed_site());
+    match input {
+        DeferInput::Call(c) => {
+            let mut lets = TokenStream::new();
+            let func = if matches!(&*c.func, Expr::Path(_)) {
+                let f = &c.func;
+                quote!(#f)
+            } else {
+                evaluate_now("__goro_defer_f", &c.func, &mut lets)
+            };
+            let args = arguments(c.args.iter(), &mut lets);
+            quote! {
+                #lets
+                let #guard = ::goro::__private::Deferred::call(
+                    |_: &::goro::__private::DeferCall| { let _ = #func(#(#args),*); }
+                );
+            }
+        }
+        DeferInput::Method(m) => {
+            let mut lets = TokenStream::new();
+            let receiver = if is_place(&m.receiver) {
+                let r = &m.receiver;
+                quote!(#r)
+            } else {
+                evaluate_now("__goro_defer_recv", &m.receiver, &mut lets)
+            };
+            let args = arguments(m.args.iter(), &mut lets);
+            let (method, turbofish) = (&m.method, &m.turbofish);
+            quote! {
+                #lets
+                let #guard = ::goro::__private::Deferred::call(
+                    |_: &::goro::__private::DeferCall| {
+                        let _ = #receiver.#method #turbofish(#(#args),*);
+                    }
+                );
+            }
+        }
+        DeferInput::Block(stmts) => {
+            let body = direct_recover(quote!(#(#stmts)*));
+            let recover = format_ident!("recover");
+            quote! {
+                let #guard = ::goro::__private::Deferred::block(
+                    |#call: &::goro::__private::DeferCall| {
+                        #[allow(unused_variables)]
+                        let #recover = || ::goro::__private::recover_in(#call);
+                        #body
+                    }
+                );
+            }
+        }
+        // Rejected by `valid.rs`.
+        DeferInput::Empty(_) | DeferInput::Closure(_) | DeferInput::Value(_) => quote!(),
+    }
+}
+
+/// `let mut <name> = <e>;` into `lets` (`mut`: a receiver's method may take `&mut self`);
+/// returns the name.
+fn evaluate_now(name: &str, e: &Expr, lets: &mut TokenStream) -> TokenStream {
+    let id = format_ident!("{}", name, span = Span::mixed_site());
+    lets.extend(quote_spanned!(e.span()=> #[allow(unused_mut)] let mut #id = #e;));
+    quote!(#id)
+}
+
+/// Each argument evaluated now, in order, into a `let`; returns their names.
+fn arguments<'a>(args: impl Iterator<Item = &'a Expr>, lets: &mut TokenStream) -> Vec<TokenStream> {
+    args.enumerate()
+        .map(|(i, a)| evaluate_now(&format!("__goro_defer_a{i}"), a, lets))
+        .collect()
+}
+
+/// Whether `e` names a place (a variable, field or index), which the deferred call uses
+/// where it is, as Go's method value of an addressable receiver.
+fn is_place(e: &Expr) -> bool {
+    match e {
+        Expr::Path(_) => true,
+        Expr::Field(f) => is_place(&f.base),
+        Expr::Index(i) => is_place(&i.expr),
+        Expr::Paren(p) => is_place(&p.expr),
+        _ => false,
+    }
+}
+
+/// Rewrites `goro::recover()` and `::goro::recover()` in `tokens` (at any depth) to
+/// `recover()`, the block's own.
+fn direct_recover(tokens: TokenStream) -> TokenStream {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out: Vec<TokenTree> = Vec::with_capacity(tts.len());
+    let mut i = 0;
+    while i < tts.len() {
+        if let Some(recover) = goro_recover_at(&tts, i) {
+            // Drop a leading `::` unless it continues a longer path (`a::goro::recover`).
+            let n = out.len();
+            if n >= 2 && is_colon(&out[n - 1]) && is_colon(&out[n - 2]) {
+                let longer = n >= 3 && matches!(out[n - 3], TokenTree::Ident(_));
+                if longer {
+                    out.extend(tts[i..i + 4].iter().cloned());
+                    i += 4;
+                    continue;
+                }
+                out.truncate(n - 2);
+            }
+            out.push(recover);
+            i += 4; // `goro`, `:`, `:`, `recover`; the `()` follows as is
+            continue;
+        }
+        match &tts[i] {
+            TokenTree::Group(g) => {
+                let mut inner = Group::new(g.delimiter(), direct_recover(g.stream()));
+                inner.set_span(g.span());
+                out.push(TokenTree::Group(inner));
+            }
+            tt => out.push(tt.clone()),
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+/// `goro :: recover ()` starting at `i`: the `recover` token.
+fn goro_recover_at(tts: &[TokenTree], i: usize) -> Option<TokenTree> {
+    let [
+        TokenTree::Ident(goro),
+        c1,
+        c2,
+        TokenTree::Ident(recover),
+        TokenTree::Group(args),
+    ] = tts.get(i..i + 5)?
+    else {
+        return None;
+    };
+    let empty_call = args.delimiter() == Delimiter::Parenthesis && args.stream().is_empty();
+    (goro == "goro" && is_colon(c1) && is_colon(c2) && recover == "recover" && empty_call)
+        .then(|| TokenTree::Ident(recover.clone()))
+}
+
+fn is_colon(tt: &TokenTree) -> bool {
+    matches!(tt, TokenTree::Punct(p) if p.as_char() == ':')
+}

@@ -1,0 +1,4 @@
+// The error must point at the `defer!()` invocation and name both forms.
+fn main() {
+    goro::defer!();
+}

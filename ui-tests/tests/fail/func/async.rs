@@ -1,0 +1,5 @@
+// The error must point at `async`.
+#[goro::func]
+async fn f() {}
+
+fn main() {}
