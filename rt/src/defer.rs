@@ -45,7 +45,7 @@
 //! `State` lives in the running G (`G::defers`), or in a thread-local on a plain thread;
 //! only code running on that G touches it, and never across a call into user code, so a
 //! deferred call may park (a channel receive during a panic) while other goroutines of the
-//! thread use their own states. A goroutine keeps its thread (§2 of the design), and std's
+//! thread use their own states. A goroutine keeps its thread (`proc.rs`), and std's
 //! `thread::panicking()` counts every unwind of the thread, so it is only a first filter;
 //! the records decide.
 //!
