@@ -14,6 +14,18 @@
 
 use std::process::Command;
 
+#[path = "../examples/atomic_counters.rs"]
+mod atomic_counters;
+#[path = "../examples/channel_buffering.rs"]
+mod channel_buffering;
+#[path = "../examples/channel_directions.rs"]
+mod channel_directions;
+#[path = "../examples/channel_synchronization.rs"]
+mod channel_synchronization;
+#[path = "../examples/channels.rs"]
+mod channels;
+#[path = "../examples/closing_channels.rs"]
+mod closing_channels;
 #[path = "../examples/countermap.rs"]
 mod countermap;
 #[path = "../examples/defer.rs"]
@@ -22,12 +34,18 @@ mod defer;
 mod doubleselect;
 #[path = "../examples/fifo.rs"]
 mod fifo;
+#[path = "../examples/gbe_goroutines.rs"]
+mod gbe_goroutines;
 #[path = "../examples/google_search.rs"]
 mod google_search;
 #[path = "../examples/goroutines.rs"]
 mod goroutines;
 #[path = "../examples/monitor.rs"]
 mod monitor;
+#[path = "../examples/mutexes.rs"]
+mod mutexes;
+#[path = "../examples/non_blocking_channel_operations.rs"]
+mod non_blocking_channel_operations;
 #[path = "../examples/nonblock.rs"]
 mod nonblock;
 #[path = "../examples/perm.rs"]
@@ -38,10 +56,14 @@ mod philosophers;
 mod powser1;
 #[path = "../examples/powser2.rs"]
 mod powser2;
+#[path = "../examples/range_over_channels.rs"]
+mod range_over_channels;
 #[path = "../examples/rate_limiting.rs"]
 mod rate_limiting;
 #[path = "../examples/recover.rs"]
 mod recover;
+#[path = "../examples/select.rs"]
+mod select;
 #[path = "../examples/select3.rs"]
 mod select3;
 #[path = "../examples/sendstmt.rs"]
@@ -50,6 +72,8 @@ mod sendstmt;
 mod sieve1;
 #[path = "../examples/sieve2.rs"]
 mod sieve2;
+#[path = "../examples/stateful_goroutines.rs"]
+mod stateful_goroutines;
 #[path = "../examples/tickers.rs"]
 mod tickers;
 #[path = "../examples/timeouts.rs"]
@@ -58,6 +82,8 @@ mod timeouts;
 mod timers;
 #[path = "../examples/waitgroup.rs"]
 mod waitgroup;
+#[path = "../examples/worker_pools.rs"]
+mod worker_pools;
 #[path = "../examples/workerpool.rs"]
 mod workerpool;
 
@@ -352,5 +378,127 @@ fn recover() {
         "recover",
         recover::main,
         &["Recovered. Error:", " a problem"],
+    );
+}
+
+// Go by Example (gobyexample.com): goroutines, channels, select, sync.
+
+#[test]
+fn gbe_goroutines() {
+    example(
+        "gbe_goroutines",
+        gbe_goroutines::main,
+        &[
+            "direct : 0",
+            "direct : 1",
+            "direct : 2",
+            "goroutine : 0",
+            "goroutine : 1",
+            "goroutine : 2",
+            "going",
+            "done",
+        ],
+    );
+}
+
+#[test]
+fn channels() {
+    example("channels", channels::main, &["ping"]);
+}
+
+#[test]
+fn channel_buffering() {
+    example(
+        "channel_buffering",
+        channel_buffering::main,
+        &["buffered", "channel"],
+    );
+}
+
+#[test]
+fn channel_synchronization() {
+    example(
+        "channel_synchronization",
+        channel_synchronization::main,
+        &["working...done"],
+    );
+}
+
+#[test]
+fn channel_directions() {
+    example(
+        "channel_directions",
+        channel_directions::main,
+        &["passed message"],
+    );
+}
+
+#[test]
+fn select() {
+    example("select", select::main, &["received one", "received two"]);
+}
+
+#[test]
+fn non_blocking_channel_operations() {
+    example(
+        "non_blocking_channel_operations",
+        non_blocking_channel_operations::main,
+        &["no message received", "no message sent", "no activity"],
+    );
+}
+
+#[test]
+fn closing_channels() {
+    example(
+        "closing_channels",
+        closing_channels::main,
+        &[
+            "sent job 1",
+            "sent job 2",
+            "sent job 3",
+            "sent all jobs",
+            "received job 1",
+            "received job 2",
+            "received job 3",
+            "received all jobs",
+            "received more jobs: false",
+        ],
+    );
+}
+
+#[test]
+fn range_over_channels() {
+    example(
+        "range_over_channels",
+        range_over_channels::main,
+        &["one", "two"],
+    );
+}
+
+#[test]
+fn worker_pools() {
+    example(
+        "worker_pools",
+        worker_pools::main,
+        &["results: [2, 4, 6, 8, 10]"],
+    );
+}
+
+#[test]
+fn atomic_counters() {
+    example("atomic_counters", atomic_counters::main, &["ops: 50000"]);
+}
+
+#[test]
+fn mutexes() {
+    example("mutexes", mutexes::main, &["map[a:20000 b:10000]"]);
+}
+
+#[test]
+fn stateful_goroutines() {
+    example(
+        "stateful_goroutines",
+        stateful_goroutines::main,
+        &["the state goroutine served reads and writes"],
     );
 }
