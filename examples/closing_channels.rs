@@ -3,8 +3,10 @@
 //! is false, then signals `done`. A receive from the closed, drained channel then returns at
 //! once with `ok == false`.
 //!
-//! Differences from Go: `done` carries the jobs the worker received (Go's carries `true`),
-//! so `main` can check that every job arrived, in order.
+//! Differences from Go: Go's two-value receive `j, more := <-jobs` is written as a one-arm
+//! `select!` (`jobs.recv()`, `None` once closed and drained, says the same). `done` carries
+//! the jobs the worker received (Go's carries `true`), so `main` can check that every job
+//! arrived, in order.
 //!
 //! Run: `cargo run --example closing_channels`. Prints `sent job 1` … `sent job 3`, `sent
 //! all jobs`, `received job 1` … `received job 3`, `received all jobs` (the two sides
