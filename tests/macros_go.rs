@@ -322,3 +322,14 @@ fn go_outside_any_runtime_uses_the_global_runtime() {
         "the test thread itself is no goroutine"
     );
 }
+
+/// Go's `go func(msg string) { ... }("going")`: a closure literal called in place. Its
+/// parentheses are needed in the call, and must not become `unused_parens` in the expansion.
+#[deny(unused_parens)]
+#[goro::test]
+fn a_closure_literal_called_in_place() {
+    let ch = chan![String; 1];
+    let tx = ch.clone();
+    go!((move |msg: &str| tx.send(msg.to_owned()))("going"));
+    assert_eq!(ch.recv().as_deref(), Some("going"));
+}

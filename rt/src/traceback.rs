@@ -426,11 +426,11 @@ fn goroutine(out: &mut String, g: &Snap) {
     match &g.pcs {
         Some(pcs) => out.push_str(&format_frames(pcs)),
         // Never ran (no home yet): nothing to walk, as a Go goroutine not yet started.
-        None if !g.started || cfg!(goro_asan) => {}
         // Go's words for the same case.
         None if g.running => {
             out.push_str("\tgoroutine running on other thread; stack unavailable\n");
         }
+        None if !g.started || cfg!(goro_asan) => {}
         None => out.push_str("\t(frames not available: its thread did not stop in time)\n"),
     }
     created_by(out, g.gp);

@@ -37,9 +37,14 @@ pub(crate) fn expand(input: &GoInput) -> TokenStream {
 }
 
 /// Replaces `expr` with a hidden local `name` and returns the `let` that evaluates it.
+/// Parentheses around it (`go!((|x| ...)(1))`) are dropped: needed in the call, they would
+/// be `unused_parens` on the `let`.
 fn hoist(expr: &mut Expr, name: &str) -> TokenStream {
     let local = Ident::new(name, Span::mixed_site().located_at(expr.span()));
-    let value = std::mem::replace(expr, parse_quote!(#local));
+    let value = match std::mem::replace(expr, parse_quote!(#local)) {
+        Expr::Paren(p) => *p.expr,
+        v => v,
+    };
     quote!(let #local = #value;)
 }
 
