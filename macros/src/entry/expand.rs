@@ -102,8 +102,8 @@ fn returned(sig: &Signature) -> Option<&Type> {
     }
 }
 
-/// Whether `ty` mentions `impl Trait` anywhere.
-fn has_impl_trait(ty: &Type) -> bool {
+/// Whether `ty` mentions `impl Trait` anywhere (not allowed in a closure's return type).
+pub(crate) fn has_impl_trait(ty: &Type) -> bool {
     struct Finder(bool);
     impl Visit<'_> for Finder {
         fn visit_type_impl_trait(&mut self, _: &TypeImplTrait) {

@@ -11,11 +11,11 @@
 //! after a deferred call recovered it returns `R::default()` (named at the return type, so
 //! that rustc reports a missing `Default` there). `impl Trait` is not allowed in
 //! a closure's return type, so there it is left inferred.
+use crate::entry::expand::has_impl_trait;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::visit::Visit;
-use syn::{AttrStyle, ItemFn, ReturnType, Type, TypeImplTrait};
+use syn::{AttrStyle, ItemFn, ReturnType};
 
 /// The expansion of a checked fn.
 pub(crate) fn expand(f: &ItemFn) -> TokenStream {
@@ -41,17 +41,4 @@ pub(crate) fn expand(f: &ItemFn) -> TokenStream {
             ::goro::__private::func(move || #annotation { #(#stmts)* }, #zero)
         }
     }
-}
-
-/// Whether `ty` mentions `impl Trait` anywhere.
-fn has_impl_trait(ty: &Type) -> bool {
-    struct Finder(bool);
-    impl Visit<'_> for Finder {
-        fn visit_type_impl_trait(&mut self, _: &TypeImplTrait) {
-            self.0 = true;
-        }
-    }
-    let mut finder = Finder(false);
-    finder.visit_type(ty);
-    finder.0
 }
