@@ -220,7 +220,11 @@ pub(crate) enum Outcome<R> {
 /// Runs `body` as a frame: a function whose deferred calls may recover. Go: the frame of
 /// a function with defers, and gopanic/recovery's return to it.
 pub(crate) fn frame<R>(body: impl FnOnce() -> R) -> Outcome<R> {
-    crate::panic::install_hook();
+    if curg().is_none() {
+        // A `#[goro::func]` on a plain thread; a goroutine's runtime installed it already
+        // (`Sched::new`, `mstart`), and this runs once per goroutine.
+        crate::panic::install_hook();
+    }
     let base = with_state(|st| {
         let base = st.panics.len();
         st.frames.push(base);
