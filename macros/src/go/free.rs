@@ -131,13 +131,15 @@ impl FreeVars {
         is_variable_name(&name) && !self.scopes.iter().flatten().any(|bound| *bound == name)
     }
 
-    /// Records the assignment `expr` if its place `left` is (a field of) a free variable.
-    fn assignment(&mut self, left: &Expr, expr: &impl ToTokens) {
+    /// Records the assignment `expr` if its place `left` is (a field or an element of) a
+    /// free variable: the goroutine's copy, which Go's closure would share instead.
+    pub(crate) fn assignment(&mut self, left: &Expr, expr: &impl ToTokens) {
         let mut place = left;
         loop {
             match place {
                 Expr::Field(field) => place = &field.base,
                 Expr::Paren(paren) => place = &paren.expr,
+                Expr::Index(index) => place = &index.expr,
                 _ => break,
             }
         }
@@ -368,7 +370,12 @@ mod tests {
     fn assignments_to_captures_are_found_but_not_to_the_blocks_own_bindings() {
         assert_eq!(
             assigned("{ n += 1; m = 2; s.f.g = 3; (p) <<= 1; v[0] = 1; *r = 2; K = 1; }"),
-            ["n", "m", "s", "p"]
+            ["n", "m", "s", "p", "v"]
+        );
+        // A select! arm that assigns (`x = <-rx`) assigns too; one that declares does not.
+        assert_eq!(
+            assigned("{ select! { x = <-rx => {}, (a.f, ok) = <-rx => {}, y := <-rx => {} } }"),
+            ["x", "a", "ok"]
         );
         assert!(assigned("{ let mut n = n; n += 1; for mut i in 0..3 { i += n; } }").is_empty());
         assert!(assigned("{ let f = |mut a: i32| { a = 1; a }; }").is_empty());

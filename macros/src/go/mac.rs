@@ -237,7 +237,18 @@ impl FreeVars {
                 self.push();
                 match binding {
                     Some(Binding::Declare(pats)) => pats.iter().for_each(|pat| self.bind_pat(pat)),
-                    Some(Binding::Assign(places)) => places.iter().for_each(|p| self.visit_expr(p)),
+                    Some(Binding::Assign(places)) => {
+                        for place in places {
+                            self.visit_expr(place);
+                            // `(x, ok) = <-rx` is one tuple of places.
+                            match place {
+                                syn::Expr::Tuple(t) => {
+                                    t.elems.iter().for_each(|p| self.assignment(p, p));
+                                }
+                                p => self.assignment(p, p),
+                            }
+                        }
+                    }
                     None => {}
                 }
                 self.visit_expr(&arm.body);
