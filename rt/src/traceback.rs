@@ -321,8 +321,9 @@ fn walk_homed(m: &M, req: &WalkReq) {
     let mp = (m as *const M).cast_mut();
     let mut got = Vec::new();
     for gp in crate::gfree::all_gs() {
-        // A G's home is written only by its home M (`execute`, `retire_dead`): this
-        // thread, so the comparison is exact.
+        // Only this thread stores or clears *our* M as a G's home (`execute` at its first
+        // run here, `retire_dead` at its exit here), so a G reads as homed here exactly
+        // when it is: another M may set a fresh G's home, but never to us.
         if gp.m.load(Ordering::Acquire) != mp
             || gp.sched.load(Ordering::Acquire) as usize != req.sched
             || Some(gp) == me

@@ -102,7 +102,8 @@ global_asm!(
     ".cfi_endproc",
     ".size goro_switch, .-goro_switch",
     // walk(from: *mut Context [x0], sp [x1], f [x2], arg [x3]): saves the running context
-    // into *from exactly as goro_switch does (so a `switch` to it returns from here), then
+    // into *from exactly as goro_switch does (the same instructions on purpose: goro_switch's
+    // restore half is what resumes it) (so a `switch` to it returns from here), then
     // calls f(arg) on the stack below the suspended context saved at `sp`, with
     // `goro_switch_walk_ra` as f's return address. f never returns.
     ".global goro_walk",
