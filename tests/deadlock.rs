@@ -85,7 +85,7 @@ fn run_panics_with_the_report_and_unwinds_the_goroutines() {
     assert!(text.contains("goroutine 1 [chan receive]:\n"), "{text}");
     assert!(
         dropped.load(std::sync::atomic::Ordering::SeqCst),
-        "goroutine 2 was not unwound"
+        "goroutine 2 was not unwound: {text}"
     );
 }
 

@@ -490,6 +490,7 @@ impl Sched {
             && l.allm.iter().all(|m| m.homeq.is_empty())
             && self.nsyscall.load(Ordering::SeqCst) == 0
             && self.nsleeping.load(Ordering::SeqCst) == 0
+            && self.kill_pending.load(Ordering::SeqCst) == 0
     }
 
     /// Stops every M: they leave their schedule loops. Go: exit after main returns.

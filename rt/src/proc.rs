@@ -167,6 +167,9 @@ pub(crate) struct Sched {
     /// The runtime is ending: goroutines still alive are unwound on their home Ms, fresh
     /// ones are dropped unrun (`shutdown.rs`).
     pub(crate) killing: AtomicBool,
+    /// Calls of `begin_killing` still readying parked goroutines: the runtime is not
+    /// quiescent yet, even if every goroutine readied so far has already unwound.
+    pub(crate) kill_pending: AtomicUsize,
     pub(crate) mode: PanicMode,
     pub(crate) main_g: AtomicPtr<G>,
     /// The main goroutine called `goexit`: the runtime ends when the last G does.
@@ -238,6 +241,7 @@ impl Sched {
             goidgen: AtomicU64::new(0),
             shutdown: AtomicBool::new(false),
             killing: AtomicBool::new(false),
+            kill_pending: AtomicUsize::new(0),
             mode,
             main_g: AtomicPtr::new(ptr::null_mut()),
             main_goexited: AtomicBool::new(false),

@@ -29,7 +29,12 @@ use crate::proc::Sched;
 impl Sched {
     /// Starts ending the runtime (step 1 above). Idempotent.
     pub(crate) fn begin_killing(&self) {
+        // Counted before `killing` is set, uncounted after the last goroutine is readied: an M that
+        // sees the runtime quiescent while the loop below runs (the first goroutines
+        // readied have already unwound, the rest are not readied yet) must not end it.
+        self.kill_pending.fetch_add(1, Ordering::SeqCst);
         if self.killing.swap(true, Ordering::SeqCst) {
+            self.kill_pending.fetch_sub(1, Ordering::SeqCst);
             return;
         }
         let me = (self as *const Sched).cast_mut();
@@ -38,6 +43,7 @@ impl Sched {
                 kill_parked(gp);
             }
         }
+        self.kill_pending.fetch_sub(1, Ordering::SeqCst);
         // Someone must notice the end even if nothing was parked: the caller is a running
         // goroutine (or its M), which looks at every queue again before it sleeps; idle Ms
         // are woken so that the last one to sleep sees the runtime quiescent.
