@@ -192,6 +192,17 @@ impl M {
         }
     }
 
+    /// Sleeps in the network poller if this M is the one to poll (`netpoll.rs`).
+    fn sleep_polling(&self, when: Option<u64>) -> bool {
+        #[cfg(goro_loom)]
+        {
+            let _ = when;
+            false
+        }
+        #[cfg(not(goro_loom))]
+        crate::netpoll::sleep_polling(&self.park, when)
+    }
+
     /// A P was handed to us while we slept: take it.
     fn take_nextp(&self) -> bool {
         let p = self.nextp.swap(ptr::null_mut(), Ordering::Acquire);
@@ -300,11 +311,14 @@ impl M {
             loop {
                 // A dump's request posted before our `clear` did not stop this sleep.
                 crate::traceback::serve(self);
-                match deadline.take() {
-                    Some(when) => {
-                        self.park.sleep_until(when);
+                let when = deadline.take();
+                if !self.sleep_polling(when) {
+                    match when {
+                        Some(when) => {
+                            self.park.sleep_until(when);
+                        }
+                        None => self.park.sleep(),
                     }
-                    None => self.park.sleep(),
                 }
                 crate::checkdead::note_wake();
                 self.park.clear();

@@ -497,6 +497,12 @@ impl M {
                     return Some(gp);
                 }
             }
+            // Goroutines whose I/O is ready (Go: netpoll(0) before stealing). Readied ones
+            // go to their home Ms; ours come back through the home queue.
+            #[cfg(not(goro_loom))]
+            if crate::netpoll::poll_ready() {
+                continue 'top;
+            }
             // Steal, unless enough Ms already spin (Go: 2*nmspinning >= busy Ps).
             let mut young_work = false;
             let spinning = self.spinning.load(Ordering::Relaxed);

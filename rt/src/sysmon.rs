@@ -144,6 +144,10 @@ fn run(weak: Weak<Sched>) {
             laststamp = Instant::now();
             crate::traceback::stamp_waits();
         }
+        #[cfg(not(goro_loom))]
+        if crate::netpoll::sysmon_poll() {
+            idle = 0;
+        }
         if retake(&sched, &mut seen) {
             idle = 0;
         } else {

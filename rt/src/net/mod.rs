@@ -23,6 +23,7 @@ use std::io;
 use std::mem::ManuallyDrop;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::os::fd::{AsRawFd, RawFd};
+use std::time::Instant;
 
 /// A socket registered with the poller: the shared state behind a socket and its clones.
 struct Conn<S: AsRawFd> {
@@ -44,13 +45,21 @@ impl<S: AsRawFd> Conn<S> {
     }
 
     /// Runs `op` until it does not report `WouldBlock`, parking for `dir` in between.
+    /// Fails first if the socket is closed or `dir`'s deadline has passed (Go's
+    /// "i/o timeout"), as Go checks before the syscall.
     fn io<T>(&self, dir: Dir, mut op: impl FnMut(&S) -> io::Result<T>) -> io::Result<T> {
+        self.pd.prepare(dir)?;
         loop {
             match op(&self.sock) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.pd.wait(dir)?,
                 r => return r,
             }
         }
+    }
+
+    /// Sets the deadline of `dir` (`None`: both); see `TcpStream::set_deadline`.
+    fn set_deadline(&self, dir: Option<Dir>, when: Option<Instant>) {
+        self.pd.set_deadline(dir, when);
     }
 
     /// Go's Close: parked and later operations fail; the peer sees the end of the stream.

@@ -6,6 +6,7 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// A TCP listening socket whose `accept` parks the goroutine. Go: net.TCPListener.
 ///
@@ -62,6 +63,12 @@ impl TcpListener {
     /// The address the listener is bound to. Go: Listener.Addr.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.conn.sock.local_addr()
+    }
+
+    /// Sets the deadline of `accept` (parked ones too): from `when` on it fails with
+    /// `ErrorKind::TimedOut`; `None` clears it. Go: TCPListener.SetDeadline.
+    pub fn set_deadline(&self, when: Option<Instant>) {
+        self.conn.set_deadline(Some(Dir::Read), when);
     }
 
     /// Go's `Close`: a parked `accept` (on any clone) returns an error at once, later
@@ -144,6 +151,44 @@ impl TcpStream {
     /// Another handle to the same connection (as std's; here a cheap clone).
     pub fn try_clone(&self) -> io::Result<TcpStream> {
         Ok(self.clone())
+    }
+
+    /// Sets the read and write deadlines: from `when` on, reads and writes (parked ones
+    /// too, on every clone) fail with `ErrorKind::TimedOut` ("i/o timeout") until a new
+    /// deadline is set; `None` clears it. Go: Conn.SetDeadline, with `Option<Instant>`
+    /// for Go's `time.Time` (zero: none).
+    ///
+    /// # Examples
+    /// A read that waits for a peer who never writes gives up at the deadline:
+    /// ```
+    /// use goro::net::{TcpListener, TcpStream};
+    /// use std::io::{ErrorKind, Read};
+    /// use std::time::{Duration, Instant};
+    ///
+    /// goro::run(|| {
+    ///     let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    ///     let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    ///     let _peer = l.accept().unwrap();
+    ///     c.set_read_deadline(Some(Instant::now() + Duration::from_millis(50)));
+    ///     let err = c.read(&mut [0; 8]).unwrap_err();
+    ///     assert_eq!(err.kind(), ErrorKind::TimedOut);
+    ///     assert_eq!(err.to_string(), "i/o timeout");
+    ///     c.set_read_deadline(None); // reads block again
+    /// });
+    /// ```
+    pub fn set_deadline(&self, when: Option<Instant>) {
+        self.conn.set_deadline(None, when);
+    }
+
+    /// Sets the read deadline only. Go: Conn.SetReadDeadline.
+    pub fn set_read_deadline(&self, when: Option<Instant>) {
+        self.conn.set_deadline(Some(Dir::Read), when);
+    }
+
+    /// Sets the write deadline only (a write parked on a full send buffer). Go:
+    /// Conn.SetWriteDeadline.
+    pub fn set_write_deadline(&self, when: Option<Instant>) {
+        self.conn.set_deadline(Some(Dir::Write), when);
     }
 
     /// Go's `Close`: parked reads and writes (on any clone) return an error at once,
