@@ -31,6 +31,7 @@ mod loom;
 mod m;
 mod mstats;
 pub mod net;
+#[cfg_attr(goro_loom, allow(dead_code, reason = "the poller is not modelled"))]
 mod netpoll;
 mod newproc;
 mod note;

@@ -523,13 +523,9 @@ pub(crate) fn sleep_polling(note: &crate::note::Note, deadline: Option<u64>) -> 
     {
         return false;
     }
-    // Publish that a wake-up must break the poll, then look at the note: either the waker
-    // sees `polling` (and breaks us) or we see its wake-up (both SeqCst).
-    note.polling.store(true, Ordering::SeqCst);
-    if !note.is_woken() {
-        poll_blocking(ms);
-    }
-    note.polling.store(false, Ordering::SeqCst);
+    note.sleep_in(|| {
+        poll(ms);
+    });
     POLLING.store(false, Ordering::SeqCst);
     true
 }
@@ -547,13 +543,8 @@ pub(crate) fn brk() {
     }
 }
 
-/// `poll` that may block `ms` (-1: until an event or a break); drains a break.
-fn poll_blocking(ms: i32) {
-    poll(ms);
-}
-
-/// Waits up to `ms` for events and readies their waiters; returns how many were readied.
-/// Go: netpoll + netpollready.
+/// Waits up to `ms` for events (-1: until one, or a break, which a blocking poll drains)
+/// and readies their waiters; returns how many were readied. Go: netpoll + netpollready.
 fn poll(ms: i32) -> usize {
     const BATCH: usize = 128;
     let Ok(p) = poller() else { return 0 };

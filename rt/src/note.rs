@@ -4,20 +4,20 @@
 //! Invariant: between two `clear`s, `wakeup` is called at most once; `sleep` returns only
 //! after it. A wakeup that comes before the sleep is not lost: the key stays set.
 
-use crate::loom::atomic::{AtomicU32, Ordering};
+use crate::loom::atomic::{AtomicBool, AtomicU32, Ordering};
 
 pub(crate) struct Note {
     key: AtomicU32,
     /// The sleeper is blocked in `epoll_wait` instead of on `key`: a wake-up must also
-    /// break that (`netpoll::sleep_polling`). Not modelled by loom (no poller there).
-    pub(crate) polling: core::sync::atomic::AtomicBool,
+    /// break that (`sleep_in`, `netpoll::sleep_polling`).
+    polling: AtomicBool,
 }
 
 impl Note {
     pub(crate) fn new() -> Note {
         Note {
             key: AtomicU32::new(0),
-            polling: core::sync::atomic::AtomicBool::new(false),
+            polling: AtomicBool::new(false),
         }
     }
 
@@ -27,7 +27,7 @@ impl Note {
     }
 
     /// Whether `wakeup` came since the last `clear` (SeqCst: pairs with `polling`).
-    pub(crate) fn is_woken(&self) -> bool {
+    fn is_woken(&self) -> bool {
         self.key.load(Ordering::SeqCst) != 0
     }
 
@@ -70,15 +70,48 @@ impl Note {
     /// Like `wakeup`, for notes that two parties may legitimately wake (a locked M is
     /// woken by the M handing it a P, or by shutdown); the sleeper re-checks why.
     pub(crate) fn wakeup_shared(&self) {
+        self.wakeup_shared_then(brk_poll);
+    }
+
+    /// `wakeup_shared`, breaking a sleep spent in the poller with `brk` (the netpoll's
+    /// eventfd; a loom model passes its own).
+    pub(crate) fn wakeup_shared_then(&self, brk: impl FnOnce()) {
         self.key.swap(1, Ordering::SeqCst);
-        self.wake_sleeper();
+        crate::futex::wake(&self.key);
+        // The SeqCst swap and load already order this against `sleep_in` (one total order
+        // of SeqCst operations); loom models SeqCst accesses as acquire/release only, so
+        // its models need the fence spelled out.
+        #[cfg(goro_loom)]
+        crate::loom::atomic::fence(Ordering::SeqCst);
+        if self.polling.load(Ordering::SeqCst) {
+            brk();
+        }
     }
 
     fn wake_sleeper(&self) {
         crate::futex::wake(&self.key);
-        #[cfg(not(goro_loom))]
-        if self.polling.load(core::sync::atomic::Ordering::SeqCst) {
-            crate::netpoll::brk();
+        #[cfg(goro_loom)]
+        crate::loom::atomic::fence(Ordering::SeqCst); // as in `wakeup_shared_then`
+        if self.polling.load(Ordering::SeqCst) {
+            brk_poll();
         }
     }
+
+    /// Sleeps in `poll` (an `epoll_wait` that `brk` of `wakeup_shared_then` ends) instead
+    /// of on the key, unless a wake-up already came. Either the waker sees `polling` and
+    /// breaks the poll, or this sees its wake-up: both sides are SeqCst (a Dekker pair).
+    pub(crate) fn sleep_in(&self, poll: impl FnOnce()) {
+        self.polling.store(true, Ordering::SeqCst);
+        crate::loom::atomic::fence(Ordering::SeqCst); // a cold path: no need to skimp
+        if !self.is_woken() {
+            poll();
+        }
+        self.polling.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Breaks the network poller's `epoll_wait` (none under loom: the models pass their own).
+fn brk_poll() {
+    #[cfg(not(goro_loom))]
+    crate::netpoll::brk();
 }

@@ -2,6 +2,7 @@
 mod loom_homeq;
 mod loom_lock;
 mod loom_mutex;
+mod loom_netpoll;
 mod loom_park;
 mod loom_sema;
 mod loom_sync;
