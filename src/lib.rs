@@ -222,7 +222,9 @@ pub mod time {
 }
 
 /// Sockets whose blocking calls park the goroutine, not the thread: Go's `net` package
-/// (TCP so far), on an epoll network poller.
+/// (TCP, UDP and Unix domain stream sockets), on an epoll network poller. As in Go, the
+/// open-file soft limit is raised to the hard limit when the first runtime or socket is
+/// made, so a server can hold as many connections as the system allows.
 pub mod net {
     pub use goro_rt::net::*;
 }

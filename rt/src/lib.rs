@@ -6,7 +6,8 @@
 //! goroutines readied elsewhere), `procresize`, `lockosthread`, `syscall`, `tls`, `runq`,
 //! `park`, `note`, `time` (timers), `gfree`, `signal`, `panic`, `join`, `entry`, `shutdown`,
 //! [`runtime`], `sema` (semaphores keyed by address), `notify` (Cond's ticket list), [`sync`],
-//! `netpoll` (epoll) and [`net`] (its sockets).
+//! `netpoll` (epoll), [`net`] (its sockets) and `rlimit` (the open-file limit, raised at
+//! start-up).
 //! Each file opens with what it owns; `proc.rs` states the scheduler's central rule: a
 //! goroutine that has started runs only on its home thread.
 #![warn(missing_docs)]
@@ -42,6 +43,7 @@ pub mod panic;
 pub mod park;
 mod proc;
 mod procresize;
+mod rlimit;
 mod runq;
 pub mod runtime;
 mod sema;

@@ -203,6 +203,7 @@ impl Sched {
     pub(crate) fn new(mode: PanicMode, nprocs: usize) -> Arc<Sched> {
         crate::signal::install();
         crate::panic::install_hook();
+        crate::rlimit::raise_nofile();
         let nprocs = nprocs.clamp(1, MAX_PROCS);
         let ps: Box<[P]> = (0..MAX_PROCS)
             .map(|id| P {

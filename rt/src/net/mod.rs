@@ -1,6 +1,9 @@
 //! `goro::net`: sockets whose blocking calls park the goroutine on the network poller
 //! (`netpoll.rs`), with std-like APIs. Go: package net (fd_unix.go, fd_poll_runtime.go).
 //!
+//! One file per kind of socket, as Go's tcpsock/udpsock/unixsock: `tcp.rs` (`TcpListener`,
+//! `TcpStream`), `udp.rs` (`UdpSocket`), `unix.rs` (`UnixListener`, `UnixStream`).
+//!
 //! Each socket is non-blocking and registered with the poller once. An operation tries its
 //! syscall; on `WouldBlock` it parks in "IO wait" until the poller sees the fd ready, then
 //! tries again (Go: fd.pd.waitRead / waitWrite). From a plain OS thread the same calls
@@ -15,8 +18,12 @@
 //! `runtime::syscall`, so a lookup never holds a goroutine's thread.
 
 mod tcp;
+mod udp;
+mod unix;
 
 pub use tcp::{Incoming, TcpListener, TcpStream};
+pub use udp::UdpSocket;
+pub use unix::{UnixIncoming, UnixListener, UnixStream};
 
 use crate::netpoll::{self, Dir, PollDesc};
 use std::io;
@@ -33,6 +40,8 @@ struct Conn<S: AsRawFd> {
 
 impl<S: AsRawFd> Conn<S> {
     fn new(sock: S) -> io::Result<Conn<S>> {
+        // At the first socket, also on a plain thread with no runtime (`rlimit.rs`).
+        crate::rlimit::raise_nofile();
         let pd = netpoll::open(sock.as_raw_fd())?;
         Ok(Conn {
             sock: ManuallyDrop::new(sock),

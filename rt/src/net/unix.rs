@@ -1,0 +1,400 @@
+//! Unix domain stream sockets: `UnixListener` and `UnixStream`. Go: net.UnixListener,
+//! net.UnixConn (unixsock*.go), for the "unix" network.
+//!
+//! As TCP (`tcp.rs`), except for connecting: a Unix `connect` never runs in the
+//! background (no `EINPROGRESS`); it succeeds or fails at once, or, when the listener's
+//! backlog is full, fails with `EAGAIN` on a non-blocking socket. An unconnected Unix
+//! socket always polls writable, so the poller cannot say when to retry; that rare case
+//! falls back to a blocking connect on a `runtime::syscall` thread, which parks the
+//! goroutine until the listener makes room.
+
+use super::Conn;
+use crate::netpoll::Dir;
+use std::io::{self, Read, Write};
+use std::net::Shutdown;
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A Unix domain listening socket whose `accept` parks the goroutine. Go:
+/// net.UnixListener.
+///
+/// As std's (and unlike Go's), the socket file stays after the listener is gone: remove
+/// it yourself.
+///
+/// # Examples
+/// ```
+/// use goro::net::{UnixListener, UnixStream};
+/// use std::io::{Read, Write};
+///
+/// goro::run(|| {
+///     let path = std::env::temp_dir().join(format!("goro-doc-{}.sock", std::process::id()));
+///     let _ = std::fs::remove_file(&path);
+///     let l = UnixListener::bind(&path).unwrap();
+///     let p = path.clone();
+///     let client = goro::spawn(move || {
+///         let mut c = UnixStream::connect(&p).unwrap();
+///         c.write_all(b"ping").unwrap();
+///         let mut buf = [0; 4];
+///         c.read_exact(&mut buf).unwrap();
+///         buf
+///     });
+///     let (mut s, _) = l.accept().unwrap();
+///     let mut buf = [0; 4];
+///     s.read_exact(&mut buf).unwrap();
+///     s.write_all(b"pong").unwrap();
+///     assert_eq!(&buf, b"ping");
+///     assert_eq!(&client.join().unwrap(), b"pong");
+///     std::fs::remove_file(&path).unwrap();
+/// });
+/// ```
+#[derive(Clone)]
+pub struct UnixListener {
+    conn: Arc<Conn<std::os::unix::net::UnixListener>>,
+}
+
+impl UnixListener {
+    /// Creates the socket file at `path` (which must not exist: `AddrInUse`) and listens.
+    /// Go: net.Listen("unix", path).
+    ///
+    /// # Examples
+    /// See [`UnixListener`].
+    pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixListener> {
+        let l = std::os::unix::net::UnixListener::bind(path)?;
+        l.set_nonblocking(true)?;
+        Ok(UnixListener {
+            conn: Arc::new(Conn::new(l)?),
+        })
+    }
+
+    /// Waits for a connection. Go: Listener.Accept.
+    ///
+    /// # Examples
+    /// See [`UnixListener`].
+    pub fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
+        let (s, peer) = self.conn.io(Dir::Read, |l| l.accept())?;
+        Ok((UnixStream::from_std(s)?, peer))
+    }
+
+    /// An endless iterator of `accept` results. Go: a `for { l.Accept() }` loop.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::{UnixListener, UnixStream};
+    /// use std::io::Read;
+    /// goro::run(|| {
+    ///     let path = std::env::temp_dir().join(format!("goro-doc-inc-{}.sock", std::process::id()));
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let l = UnixListener::bind(&path).unwrap();
+    ///     let _c = UnixStream::connect(&path).unwrap();
+    ///     let mut s = l.incoming().next().unwrap().unwrap();
+    ///     drop(_c); // the client hangs up: end of stream
+    ///     assert_eq!(s.read(&mut [0; 4]).unwrap(), 0);
+    ///     std::fs::remove_file(&path).unwrap();
+    /// });
+    /// ```
+    pub fn incoming(&self) -> UnixIncoming<'_> {
+        UnixIncoming { listener: self }
+    }
+
+    /// The address the listener is bound to. Go: Listener.Addr.
+    ///
+    /// # Examples
+    /// ```
+    /// goro::run(|| {
+    ///     let path = std::env::temp_dir().join(format!("goro-doc-addr-{}.sock", std::process::id()));
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let l = goro::net::UnixListener::bind(&path).unwrap();
+    ///     assert_eq!(l.local_addr().unwrap().as_pathname(), Some(path.as_path()));
+    ///     std::fs::remove_file(&path).unwrap();
+    /// });
+    /// ```
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.conn.sock.local_addr()
+    }
+
+    /// Another handle to the same listener (as std's; here a cheap clone).
+    ///
+    /// # Examples
+    /// See [`close`](UnixListener::close).
+    pub fn try_clone(&self) -> io::Result<UnixListener> {
+        Ok(self.clone())
+    }
+
+    /// Go's `Close`: a parked `accept` (on any clone) returns an error at once, later
+    /// ones too.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::UnixListener;
+    /// goro::run(|| {
+    ///     let path = std::env::temp_dir().join(format!("goro-doc-close-{}.sock", std::process::id()));
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let l = UnixListener::bind(&path).unwrap();
+    ///     let l2 = l.try_clone().unwrap();
+    ///     let acceptor = goro::spawn(move || l2.accept().map(|_| ()));
+    ///     goro::runtime::gosched();
+    ///     l.close();
+    ///     assert!(acceptor.join().unwrap().is_err());
+    ///     std::fs::remove_file(&path).unwrap();
+    /// });
+    /// ```
+    pub fn close(&self) {
+        self.conn.close();
+    }
+}
+
+impl AsRawFd for UnixListener {
+    fn as_raw_fd(&self) -> RawFd {
+        self.conn.fd()
+    }
+}
+
+/// Iterator over `UnixListener::accept`'s connections; never ends (after `close`, every
+/// item is an error).
+///
+/// # Examples
+/// See [`UnixListener::incoming`].
+pub struct UnixIncoming<'a> {
+    listener: &'a UnixListener,
+}
+
+impl Iterator for UnixIncoming<'_> {
+    type Item = io::Result<UnixStream>;
+    fn next(&mut self) -> Option<io::Result<UnixStream>> {
+        Some(self.listener.accept().map(|(s, _)| s))
+    }
+}
+
+/// A Unix domain stream connection whose reads and writes park the goroutine. Clones
+/// share the connection. Go: net.UnixConn.
+///
+/// # Examples
+/// See [`UnixListener`], and [`pair`](UnixStream::pair).
+#[derive(Clone)]
+pub struct UnixStream {
+    conn: Arc<Conn<std::os::unix::net::UnixStream>>,
+}
+
+impl UnixStream {
+    fn from_std(s: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
+        s.set_nonblocking(true)?;
+        Ok(UnixStream {
+            conn: Arc::new(Conn::new(s)?),
+        })
+    }
+
+    /// Connects to the socket file at `path`. Go: net.Dial("unix", path).
+    ///
+    /// # Examples
+    /// See [`UnixListener`].
+    pub fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
+        let path = path.as_ref();
+        let (addr, len) = sockaddr_un(path)?;
+        // SAFETY: plain syscall; the result is checked.
+        let fd = unsafe {
+            libc::socket(
+                libc::AF_UNIX,
+                libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+                0,
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` is a socket we just opened and own; std closes it on drop.
+        let s = unsafe { std::os::unix::net::UnixStream::from_raw_fd(fd) };
+        // SAFETY: `addr` holds a valid sockaddr_un of `len` bytes.
+        if unsafe { libc::connect(fd, (&raw const addr).cast(), len) } == 0 {
+            return UnixStream::from_std(s);
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::WouldBlock {
+            return Err(e);
+        }
+        // The backlog is full (see the header): wait for room off this thread.
+        drop(s);
+        let s = crate::syscall::syscall(|| std::os::unix::net::UnixStream::connect(path))?;
+        UnixStream::from_std(s)
+    }
+
+    /// A connected pair of sockets, as `socketpair(2)`: a pipe that works both ways.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::UnixStream;
+    /// use std::io::{Read, Write};
+    /// goro::run(|| {
+    ///     let (mut a, mut b) = UnixStream::pair().unwrap();
+    ///     goro::spawn(move || a.write_all(b"hello").unwrap());
+    ///     let mut buf = [0; 5];
+    ///     b.read_exact(&mut buf).unwrap(); // parks until the other goroutine writes
+    ///     assert_eq!(&buf, b"hello");
+    /// });
+    /// ```
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        let (a, b) = std::os::unix::net::UnixStream::pair()?;
+        Ok((UnixStream::from_std(a)?, UnixStream::from_std(b)?))
+    }
+
+    /// The listener's address. Go: Conn.RemoteAddr.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::{UnixListener, UnixStream};
+    /// goro::run(|| {
+    ///     let path = std::env::temp_dir().join(format!("goro-doc-peer-{}.sock", std::process::id()));
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let _l = UnixListener::bind(&path).unwrap();
+    ///     let c = UnixStream::connect(&path).unwrap();
+    ///     assert_eq!(c.peer_addr().unwrap().as_pathname(), Some(path.as_path()));
+    ///     assert!(c.local_addr().unwrap().is_unnamed()); // a client has no file of its own
+    ///     std::fs::remove_file(&path).unwrap();
+    /// });
+    /// ```
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.conn.sock.peer_addr()
+    }
+
+    /// The local address (unnamed for a connecting client). Go: Conn.LocalAddr.
+    ///
+    /// # Examples
+    /// See [`peer_addr`](UnixStream::peer_addr).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.conn.sock.local_addr()
+    }
+
+    /// Shuts down the reading or writing half, or both (Go: CloseRead, CloseWrite).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::UnixStream;
+    /// use std::io::Read;
+    /// use std::net::Shutdown;
+    /// goro::run(|| {
+    ///     let (a, mut b) = UnixStream::pair().unwrap();
+    ///     a.shutdown(Shutdown::Write).unwrap();
+    ///     assert_eq!(b.read(&mut [0; 4]).unwrap(), 0); // the peer sees end of stream
+    /// });
+    /// ```
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.conn.sock.shutdown(how)
+    }
+
+    /// Another handle to the same connection (as std's; here a cheap clone).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::UnixStream;
+    /// use std::io::{Read, Write};
+    /// goro::run(|| {
+    ///     let (a, b) = UnixStream::pair().unwrap();
+    ///     let mut a2 = a.try_clone().unwrap();
+    ///     a2.write_all(b"x").unwrap();
+    ///     assert_eq!((&b).read(&mut [0; 1]).unwrap(), 1);
+    /// });
+    /// ```
+    pub fn try_clone(&self) -> io::Result<UnixStream> {
+        Ok(self.clone())
+    }
+
+    /// Go's `Close`: parked reads and writes (on any clone) return an error at once,
+    /// later ones too, and the peer sees the end of the stream.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::UnixStream;
+    /// use std::io::Read;
+    /// goro::run(|| {
+    ///     let (a, b) = UnixStream::pair().unwrap();
+    ///     let reader = goro::spawn(move || (&b).read(&mut [0; 4]).unwrap());
+    ///     a.clone().close(); // any clone
+    ///     assert_eq!(reader.join().unwrap(), 0); // the peer sees end of stream
+    /// });
+    /// ```
+    pub fn close(&self) {
+        self.conn.close();
+    }
+}
+
+impl AsRawFd for UnixStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.conn.fd()
+    }
+}
+
+impl Read for &UnixStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.conn.io(Dir::Read, |mut s| s.read(buf))
+    }
+}
+
+impl Write for &UnixStream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.conn.io(Dir::Write, |mut s| s.write(buf))
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Read for UnixStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (&*self).read(buf)
+    }
+}
+
+impl Write for UnixStream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (&*self).write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for UnixStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnixStream")
+            .field("fd", &self.conn.fd())
+            .field("local", &self.local_addr().ok())
+            .field("peer", &self.peer_addr().ok())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for UnixListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnixListener")
+            .field("fd", &self.conn.fd())
+            .field("local", &self.local_addr().ok())
+            .finish()
+    }
+}
+
+/// `path` as a C Unix socket address: no NUL bytes, shorter than `sun_path`.
+fn sockaddr_un(path: &Path) -> io::Result<(libc::sockaddr_un, libc::socklen_t)> {
+    // SAFETY: all-zero is a valid sockaddr_un (and terminates the path).
+    let mut addr: libc::sockaddr_un = unsafe { core::mem::zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    let bytes = path.as_os_str().as_bytes();
+    if bytes.contains(&0) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "paths must not contain interior null bytes",
+        ));
+    }
+    if bytes.len() >= addr.sun_path.len() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "path must be shorter than SUN_LEN",
+        ));
+    }
+    for (dst, &src) in addr.sun_path.iter_mut().zip(bytes) {
+        *dst = src as libc::c_char;
+    }
+    let len = core::mem::offset_of!(libc::sockaddr_un, sun_path) + bytes.len() + 1;
+    Ok((addr, len as libc::socklen_t))
+}
