@@ -193,3 +193,23 @@ fn plain_threads_use_the_same_sockets() {
     s.write_all(&buf).unwrap();
     assert_eq!(&t.join().unwrap(), b"hello");
 }
+
+#[test]
+fn calls_after_close_fail_with_gos_closed_error() {
+    goro::run(|| {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (_s, _) = l.accept().unwrap();
+        // A connection is pending when the listener closes: it is not handed out.
+        let _pending = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        l.close();
+        c.close();
+        for err in [
+            l.accept().map(|_| ()).unwrap_err(),
+            c.read(&mut [0; 4]).map(|_| ()).unwrap_err(),
+            c.write(b"x").map(|_| ()).unwrap_err(),
+        ] {
+            assert_eq!(err.to_string(), "use of closed network connection");
+        }
+    });
+}

@@ -106,12 +106,18 @@ impl PollDesc {
         r
     }
 
-    /// Fails if the descriptor is closed or `d`'s deadline has passed: what an operation
-    /// checks before its first syscall. Go: pollDesc.prepare.
-    pub fn prepare(&self, d: Dir) -> io::Result<()> {
+    /// Fails if the descriptor is closed (Go: fd.incref).
+    pub fn check_open(&self) -> io::Result<()> {
         if self.closing.load(Ordering::Acquire) {
             return Err(closed());
         }
+        Ok(())
+    }
+
+    /// Fails if the descriptor is closed or `d`'s deadline has passed: what an operation
+    /// checks before its first syscall. Go: pollDesc.prepare.
+    pub fn prepare(&self, d: Dir) -> io::Result<()> {
+        self.check_open()?;
         if self.locked(|sides| expired(&sides[d as usize])) {
             return Err(timed_out());
         }

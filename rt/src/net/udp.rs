@@ -1,10 +1,9 @@
 //! UDP: `UdpSocket`. Go: net.UDPConn (udpsock*.go).
 //!
-//! A datagram socket has no stream to shut down, so `close` cannot rely on the kernel to
-//! fail later calls (as `shutdown` does for TCP): a datagram already queued would still
-//! be received and `send_to` would still send. The socket's clones therefore share a
-//! `closed` flag, set after the poller has woken the parked calls, and checked before
-//! every call (Go: fd.incref failing with "use of closed network connection").
+//! A datagram socket has no stream to shut down, so after `close` it is the poller's
+//! descriptor that fails every call ("use of closed network connection", checked before
+//! the syscall: `PollDesc::prepare`), not the kernel: a datagram already queued is never
+//! received, and nothing more is sent.
 
 use super::{Conn, each_addr, resolve};
 use crate::netpoll::Dir;
@@ -12,7 +11,7 @@ use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 /// A UDP socket whose receives (and full-buffer sends) park the goroutine. Clones share
 /// the socket, as Go code shares one `*net.UDPConn`. Go: net.UDPConn.
@@ -39,13 +38,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// ```
 #[derive(Clone)]
 pub struct UdpSocket {
-    inner: Arc<Shared>,
-}
-
-struct Shared {
-    conn: Conn<std::net::UdpSocket>,
-    /// Set by `close`, after the poller has woken the parked calls.
-    closed: AtomicBool,
+    conn: Arc<Conn<std::net::UdpSocket>>,
 }
 
 impl UdpSocket {
@@ -64,31 +57,8 @@ impl UdpSocket {
         let s = each_addr(&addrs, |a| std::net::UdpSocket::bind(a))?;
         s.set_nonblocking(true)?;
         Ok(UdpSocket {
-            inner: Arc::new(Shared {
-                conn: Conn::new(s)?,
-                closed: AtomicBool::new(false),
-            }),
+            conn: Arc::new(Conn::new(s)?),
         })
-    }
-
-    /// Runs `op` as `Conn::io` does, unless the socket is closed.
-    fn io<T>(
-        &self,
-        dir: Dir,
-        op: impl FnMut(&std::net::UdpSocket) -> io::Result<T>,
-    ) -> io::Result<T> {
-        self.check_open()?;
-        self.inner.conn.io(dir, op)
-    }
-
-    /// `Err` ("use of closed network connection") once `close` has been called.
-    fn check_open(&self) -> io::Result<()> {
-        if self.inner.closed.load(Ordering::Acquire) {
-            // The poller's descriptor is closed too (`close` set the flag after closing
-            // it), so this returns its error at once, without parking.
-            self.inner.conn.pd.wait(Dir::Read)?;
-        }
-        Ok(())
     }
 
     /// Receives one datagram, parking until one arrives; returns its length (the rest of
@@ -98,7 +68,7 @@ impl UdpSocket {
     /// # Examples
     /// See [`UdpSocket`].
     pub fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        self.io(Dir::Read, |s| s.recv_from(buf))
+        self.conn.io(Dir::Read, |s| s.recv_from(buf))
     }
 
     /// As `recv_from`, but leaves the datagram queued: the next receive gets it again.
@@ -115,7 +85,7 @@ impl UdpSocket {
     /// });
     /// ```
     pub fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        self.io(Dir::Read, |s| s.peek_from(buf))
+        self.conn.io(Dir::Read, |s| s.peek_from(buf))
     }
 
     /// Sends `buf` as one datagram to `addr` (its first address; a host name is looked up
@@ -141,7 +111,7 @@ impl UdpSocket {
     /// });
     /// ```
     pub fn send_to_addr(&self, buf: &[u8], addr: SocketAddr) -> io::Result<usize> {
-        self.io(Dir::Write, |s| s.send_to(buf, addr))
+        self.conn.io(Dir::Write, |s| s.send_to(buf, addr))
     }
 
     /// Sets the default peer: `send` and `recv` then talk to it alone, and datagrams from
@@ -162,9 +132,9 @@ impl UdpSocket {
     /// });
     /// ```
     pub fn connect<A: ToSocketAddrs + Send>(&self, addr: A) -> io::Result<()> {
-        self.check_open()?;
+        self.conn.pd.check_open()?;
         let addrs = resolve(addr)?;
-        each_addr(&addrs, |a| self.inner.conn.sock.connect(a))
+        each_addr(&addrs, |a| self.conn.sock.connect(a))
     }
 
     /// Sends `buf` to the connected peer. Go: UDPConn.Write.
@@ -172,7 +142,7 @@ impl UdpSocket {
     /// # Examples
     /// See [`connect`](UdpSocket::connect).
     pub fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io(Dir::Write, |s| s.send(buf))
+        self.conn.io(Dir::Write, |s| s.send(buf))
     }
 
     /// Receives one datagram from the connected peer, parking until one arrives. Go:
@@ -181,7 +151,7 @@ impl UdpSocket {
     /// # Examples
     /// See [`connect`](UdpSocket::connect).
     pub fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io(Dir::Read, |s| s.recv(buf))
+        self.conn.io(Dir::Read, |s| s.recv(buf))
     }
 
     /// As `recv`, but leaves the datagram queued.
@@ -199,7 +169,7 @@ impl UdpSocket {
     /// });
     /// ```
     pub fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io(Dir::Read, |s| s.peek(buf))
+        self.conn.io(Dir::Read, |s| s.peek(buf))
     }
 
     /// The address the socket is bound to. Go: UDPConn.LocalAddr.
@@ -207,7 +177,7 @@ impl UdpSocket {
     /// # Examples
     /// See [`bind`](UdpSocket::bind).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.conn.sock.local_addr()
+        self.conn.sock.local_addr()
     }
 
     /// The connected peer (`NotConnected` before `connect`). Go: UDPConn.RemoteAddr.
@@ -215,7 +185,7 @@ impl UdpSocket {
     /// # Examples
     /// See [`connect`](UdpSocket::connect).
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.conn.sock.peer_addr()
+        self.conn.sock.peer_addr()
     }
 
     /// Allows sending to broadcast addresses (`SO_BROADCAST`; Go sets it on every UDP
@@ -230,7 +200,7 @@ impl UdpSocket {
     /// });
     /// ```
     pub fn set_broadcast(&self, on: bool) -> io::Result<()> {
-        self.inner.conn.sock.set_broadcast(on)
+        self.conn.sock.set_broadcast(on)
     }
 
     /// Whether `SO_BROADCAST` is set.
@@ -238,7 +208,7 @@ impl UdpSocket {
     /// # Examples
     /// See [`set_broadcast`](UdpSocket::set_broadcast).
     pub fn broadcast(&self) -> io::Result<bool> {
-        self.inner.conn.sock.broadcast()
+        self.conn.sock.broadcast()
     }
 
     /// Another handle to the same socket (as std's; here a cheap clone).
@@ -273,21 +243,48 @@ impl UdpSocket {
     /// });
     /// ```
     pub fn close(&self) {
-        self.inner.conn.close();
-        self.inner.closed.store(true, Ordering::Release);
+        self.conn.close();
+    }
+
+    /// Sets the read and write deadlines (`None` clears them): from then on, parked and
+    /// later operations fail with `ErrorKind::TimedOut` ("i/o timeout"). Go:
+    /// Conn.SetDeadline; see [`TcpStream::set_deadline`](super::TcpStream::set_deadline).
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// goro::run(|| {
+    ///     let s = goro::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    ///     s.set_read_deadline(Some(Instant::now() + Duration::from_millis(20)));
+    ///     let err = s.recv_from(&mut [0; 8]).unwrap_err();
+    ///     assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+    /// });
+    /// ```
+    pub fn set_deadline(&self, when: Option<Instant>) {
+        self.conn.set_deadline(None, when);
+    }
+
+    /// Sets the read deadline only. Go: Conn.SetReadDeadline.
+    pub fn set_read_deadline(&self, when: Option<Instant>) {
+        self.conn.set_deadline(Some(Dir::Read), when);
+    }
+
+    /// Sets the write deadline only. Go: Conn.SetWriteDeadline.
+    pub fn set_write_deadline(&self, when: Option<Instant>) {
+        self.conn.set_deadline(Some(Dir::Write), when);
     }
 }
 
 impl AsRawFd for UdpSocket {
     fn as_raw_fd(&self) -> RawFd {
-        self.inner.conn.fd()
+        self.conn.fd()
     }
 }
 
 impl std::fmt::Debug for UdpSocket {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UdpSocket")
-            .field("fd", &self.inner.conn.fd())
+            .field("fd", &self.conn.fd())
             .field("local", &self.local_addr().ok())
             .field("peer", &self.peer_addr().ok())
             .finish()

@@ -17,6 +17,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Instant;
 
 /// A Unix domain listening socket whose `accept` parks the goroutine. Go:
 /// net.UnixListener.
@@ -143,6 +144,12 @@ impl UnixListener {
     /// ```
     pub fn close(&self) {
         self.conn.close();
+    }
+
+    /// Sets the deadline of `accept` (parked ones too); `None` clears it. Go:
+    /// UnixListener.SetDeadline.
+    pub fn set_deadline(&self, when: Option<Instant>) {
+        self.conn.set_deadline(Some(Dir::Read), when);
     }
 }
 
@@ -316,6 +323,34 @@ impl UnixStream {
     /// ```
     pub fn close(&self) {
         self.conn.close();
+    }
+
+    /// Sets the read and write deadlines (`None` clears them): from then on, parked and
+    /// later operations fail with `ErrorKind::TimedOut` ("i/o timeout"). Go:
+    /// Conn.SetDeadline; see [`TcpStream::set_deadline`](super::TcpStream::set_deadline).
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// goro::run(|| {
+    ///     let (s, _peer) = goro::net::UnixStream::pair().unwrap();
+    ///     s.set_read_deadline(Some(Instant::now() + Duration::from_millis(20)));
+    ///     let err = std::io::Read::read(&mut &s, &mut [0; 8]).unwrap_err();
+    ///     assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+    /// });
+    /// ```
+    pub fn set_deadline(&self, when: Option<Instant>) {
+        self.conn.set_deadline(None, when);
+    }
+
+    /// Sets the read deadline only. Go: Conn.SetReadDeadline.
+    pub fn set_read_deadline(&self, when: Option<Instant>) {
+        self.conn.set_deadline(Some(Dir::Read), when);
+    }
+
+    /// Sets the write deadline only. Go: Conn.SetWriteDeadline.
+    pub fn set_write_deadline(&self, when: Option<Instant>) {
+        self.conn.set_deadline(Some(Dir::Write), when);
     }
 }
 
