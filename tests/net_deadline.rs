@@ -178,3 +178,29 @@ fn every_goroutine_in_io_wait_is_woken_by_the_schedulers_poller() {
     peer.join().unwrap();
     assert_eq!(got, vec![0, 1]);
 }
+
+#[test]
+fn a_connect_that_gets_no_answer_times_out() {
+    goro::run(|| {
+        // A listener that never accepts, with the smallest backlog: once its queue is
+        // full the kernel drops further SYNs, so a connect gets no answer.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        // SAFETY: plain syscall on the listener's open fd.
+        assert_eq!(unsafe { libc::listen(std::os::fd::AsRawFd::as_raw_fd(&l), 0) }, 0);
+        let mut held = Vec::new();
+        let err = loop {
+            let start = Instant::now();
+            match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+                Ok(c) => held.push(c),
+                Err(e) => {
+                    let took = start.elapsed();
+                    assert!(took >= Duration::from_millis(200), "{took:?}");
+                    break e;
+                }
+            }
+            assert!(held.len() < 20, "the backlog never filled up");
+        };
+        assert_eq!(err.kind(), ErrorKind::TimedOut, "{err:?}");
+    });
+}

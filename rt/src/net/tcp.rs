@@ -120,7 +120,27 @@ impl TcpStream {
     /// runs. Go: net.Dial("tcp", addr).
     pub fn connect<A: ToSocketAddrs + Send>(addr: A) -> io::Result<TcpStream> {
         let addrs = resolve(addr)?;
-        each_addr(&addrs, connect_one)
+        each_addr(&addrs, |a| connect_one(a, None))
+    }
+
+    /// Connects to `addr`, giving up with `ErrorKind::TimedOut` ("i/o timeout") after
+    /// `timeout`. Go: net.DialTimeout (std: `TcpStream::connect_timeout`).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::{TcpListener, TcpStream};
+    /// use std::time::Duration;
+    /// goro::run(|| {
+    ///     let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    ///     let addr = l.local_addr().unwrap();
+    ///     assert!(TcpStream::connect_timeout(&addr, Duration::from_secs(5)).is_ok());
+    /// });
+    /// ```
+    pub fn connect_timeout(
+        addr: &SocketAddr,
+        timeout: std::time::Duration,
+    ) -> io::Result<TcpStream> {
+        connect_one(addr, Some(Instant::now() + timeout))
     }
 
     /// The remote address. Go: Conn.RemoteAddr.
@@ -255,7 +275,7 @@ impl std::fmt::Debug for TcpListener {
 
 /// A non-blocking connect to one address: start it, park until the socket is writable,
 /// then read the outcome (Go: fd.connect).
-fn connect_one(addr: &SocketAddr) -> io::Result<TcpStream> {
+fn connect_one(addr: &SocketAddr, deadline: Option<Instant>) -> io::Result<TcpStream> {
     let (storage, len) = sockaddr(addr);
     let domain = match addr {
         SocketAddr::V4(_) => libc::AF_INET,
@@ -277,6 +297,9 @@ fn connect_one(addr: &SocketAddr) -> io::Result<TcpStream> {
     let s = TcpStream {
         conn: Arc::new(Conn::new(std)?),
     };
+    if deadline.is_some() {
+        s.conn.set_deadline(Some(Dir::Write), deadline);
+    }
     // SAFETY: `storage` holds a valid sockaddr of `len` bytes.
     let r = unsafe { libc::connect(fd, (&raw const storage).cast(), len) };
     if r != 0 {
@@ -296,6 +319,9 @@ fn connect_one(addr: &SocketAddr) -> io::Result<TcpStream> {
                 Err(e) => return Err(e),
             }
         }
+    }
+    if deadline.is_some() {
+        s.conn.set_deadline(Some(Dir::Write), None);
     }
     s.conn.sock.set_nodelay(true)?;
     Ok(s)
