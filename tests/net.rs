@@ -213,3 +213,30 @@ fn calls_after_close_fail_with_gos_closed_error() {
         }
     });
 }
+
+#[test]
+fn a_goroutine_woken_by_the_poller_resumes_on_its_own_thread() {
+    goro::run(|| {
+        let (l, addr) = echo_server();
+        let hs: Vec<_> = (0..8)
+            .map(|i| {
+                goro::spawn(move || {
+                    let mut c = TcpStream::connect(addr).unwrap();
+                    let me = std::thread::current().id();
+                    let mut moved = 0;
+                    for round in 0..50u8 {
+                        c.write_all(&[i, round]).unwrap();
+                        let mut b = [0; 2];
+                        c.read_exact(&mut b).unwrap(); // parks in IO wait
+                        assert_eq!(b, [i, round]);
+                        moved += usize::from(std::thread::current().id() != me);
+                    }
+                    moved
+                })
+            })
+            .collect();
+        let moved: usize = hs.into_iter().map(|h| h.join().unwrap()).sum();
+        assert_eq!(moved, 0, "a goroutine resumed on another thread");
+        l.close();
+    });
+}
