@@ -17,7 +17,7 @@
 use super::mutex::RawMutex;
 use crate::g::WaitReason;
 use crate::loom::atomic::{AtomicI32, AtomicU32, Ordering};
-use crate::sema::{semacquire, semrelease};
+use crate::sema::{Killed, cansemacquire, semacquire, semrelease};
 use core::cell::UnsafeCell;
 use core::fmt;
 use core::marker::PhantomData;
@@ -68,7 +68,7 @@ impl RawRWMutex {
     fn rlock(&self) {
         if self.reader_count.fetch_add(1, Ordering::Acquire) + 1 < 0 {
             // A writer is pending: wait for its unlock, which releases us.
-            if let Err(k) = semacquire(&self.reader_sem, false, WaitReason::SyncRWMutexRLock) {
+            if let Err(k) = spin_then_semacquire(&self.reader_sem, WaitReason::SyncRWMutexRLock) {
                 self.runlock();
                 k.resume();
             }
@@ -124,7 +124,7 @@ impl RawRWMutex {
         // Wait for the readers active now.
         if r != 0
             && self.reader_wait.fetch_add(r, Ordering::AcqRel) + r != 0
-            && let Err(k) = semacquire(&self.writer_sem, false, WaitReason::SyncRWMutexLock)
+            && let Err(k) = spin_then_semacquire(&self.writer_sem, WaitReason::SyncRWMutexLock)
         {
             self.unlock();
             k.resume();
@@ -161,6 +161,23 @@ impl RawRWMutex {
         // Let in the next writer.
         self.w.unlock();
     }
+}
+
+/// `semacquire`, after spinning as a `Mutex` waiter does while another processor runs
+/// goroutines (`proc::can_spin`). goro's own: the other side (a writer about to unlock, the
+/// last reader about to leave) usually takes well under a microsecond, and under thread
+/// affinity a park here is woken from the other thread by a futex call, where Go queues the
+/// woken goroutine on the waker's processor.
+fn spin_then_semacquire(sem: &AtomicU32, reason: WaitReason) -> Result<(), Killed> {
+    let mut i = 0;
+    while crate::proc::can_spin(i) {
+        crate::proc::do_spin();
+        if cansemacquire(sem) {
+            return Ok(());
+        }
+        i += 1;
+    }
+    semacquire(sem, false, reason)
 }
 
 /// A reader-writer lock that owns its data: Go's `sync.RWMutex`, with guards. Any number of
