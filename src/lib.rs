@@ -197,18 +197,68 @@ pub use goro_rt::{JoinHandle, recover, run, share::Share, spawn};
 #[doc(hidden)]
 pub use goro_rt::share::ShareOrCopy;
 
-/// Channel internals a port may need: iterators and `select`'s engine.
+/// Channel internals a port may need: iterators, panic messages and `select`'s engine.
+///
+/// Most ports never name this module: `for v in &ch` and `select!` use it for them.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+///
+/// goro::run(|| {
+///     let ch = chan![u32; 3];
+///     for i in 1..=3 {
+///         ch.send(i);
+///     }
+///     ch.close();
+///     let it: goro::chan::Iter<'_, u32> = ch.iter(); // Go: for v := range ch
+///     assert_eq!(it.collect::<Vec<_>>(), [1, 2, 3]);
+///
+///     // The panic messages are Go's, so a test can match them.
+///     let err = goro::spawn(move || ch.send(4)).join().unwrap_err();
+///     assert_eq!(goro::panic::payload_str(&*err), goro::chan::SEND_ON_CLOSED);
+/// });
+/// ```
 pub mod chan {
     pub use goro_chan::{CLOSE_OF_CLOSED, CLOSE_OF_NIL, IntoIter, Iter, SEND_ON_CLOSED, select};
 }
 
 /// Runtime queries and controls: Go's `runtime` package.
+///
+/// # Examples
+/// ```
+/// #[goro::main(gomaxprocs = 2)]
+/// fn main() {
+///     assert_eq!(goro::runtime::gomaxprocs(0), 2); // 0 only reads, as Go's GOMAXPROCS(0)
+///     let h = goro::spawn(goro::runtime::gosched);
+///     h.join().unwrap();
+///     assert_eq!(goro::runtime::num_goroutine(), 1); // only main is left
+/// }
+/// ```
 pub mod runtime {
     pub use goro_rt::runtime::*;
 }
 
 /// Go's `sync` package: `Mutex`, `RWMutex`, `Cond`, `WaitGroup`, `Once`, and the weighted
 /// `Semaphore` of `golang.org/x/sync/semaphore`.
+///
+/// Unlike Go's, the lock types own the data they guard, and a guard unlocks when dropped.
+///
+/// # Examples
+/// ```
+/// use goro::sync::{Mutex, WaitGroup};
+/// use std::sync::Arc;
+///
+/// goro::run(|| {
+///     let (wg, n) = (Arc::new(WaitGroup::new()), Arc::new(Mutex::new(0)));
+///     for _ in 0..10 {
+///         let n = n.clone();
+///         wg.go(move || *n.lock() += 1); // Go: wg.Go(func() { mu.Lock(); n++; mu.Unlock() })
+///     }
+///     wg.wait();
+///     assert_eq!(*n.lock(), 10);
+/// });
+/// ```
 pub mod sync {
     pub use goro_rt::sync::*;
 }
@@ -217,6 +267,21 @@ pub mod sync {
 ///
 /// A sleeping goroutine holds no thread; timers are kept per P and fired by the scheduler;
 /// [`after`](time::after) and [`Ticker`](time::Ticker) channels work in `select!`.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+/// use goro::time;
+///
+/// goro::run(|| {
+///     let never = chan![u32]; // nobody sends: the timeout wins
+///     let timed_out = select! {
+///         case _v := <-never => false,
+///         case <-time::after(Duration::from_millis(5)) => true,
+///     };
+///     assert!(timed_out);
+/// });
+/// ```
 pub mod time {
     pub use goro_chan::time::*;
 }
@@ -228,11 +293,42 @@ pub mod net {
 }
 
 /// Panic payloads and helpers: `Goexit`, `payload_str`.
+///
+/// # Examples
+/// ```
+/// goro::run(|| {
+///     let err = goro::spawn(|| panic!("boom {}", 1)).join().unwrap_err();
+///     assert_eq!(goro::panic::payload_str(&*err), "boom 1");
+///
+///     let err = goro::spawn(|| -> u8 { goro::runtime::goexit() }).join().unwrap_err();
+///     assert!(err.is::<goro::panic::Goexit>()); // Goexit is not a panic, but ends the goroutine
+/// });
+/// ```
 pub mod panic {
     pub use goro_rt::panic::{Goexit, payload_str};
 }
 
 /// Everything a Go port usually needs: `use goro::prelude::*;`.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+///
+/// goro::run(|| {
+///     let wg = std::sync::Arc::new(WaitGroup::new());
+///     let results: Chan<u32> = chan![u32; 3];
+///     for i in 1..=3 {
+///         wg.add(1);
+///         go!({
+///             defer!(wg.done());
+///             results.send(i * i);
+///         });
+///     }
+///     wg.wait();
+///     results.close();
+///     assert_eq!(results.iter().sum::<u32>(), 14);
+/// });
+/// ```
 pub mod prelude {
     pub use crate::sync::{Mutex, StaticGo as _, WaitGroup};
     pub use crate::{Chan, Receiver, Sender};
