@@ -68,7 +68,7 @@
 //! | (no Go equivalent) | `let h = goro::spawn(f); h.join()` | a `JoinHandle` with the result, or the panic as `Err` |
 //! | `defer f(x)` | `defer!(f(x))` | `f` and `x` are evaluated now, the call runs at scope exit; LIFO, also while panicking |
 //! | `defer func() { ... }()` | `defer! { ... }` | |
-//! | `recover()` | `goro::recover()` in a deferred block of a `go!` body or of a `#[goro::func]` function | returns the payload (`Option<Box<dyn Any + Send>>`); the function then returns `Default::default()`; elsewhere it returns `None`, as in Go |
+//! | `recover()` | `goro::recover()` in a deferred block of a `go!` body or of a `#[goro::func]` function | returns the payload (`Option<Box<dyn Any + Send>>`); the function then returns `Default::default()`; elsewhere it returns `None`, as in Go, and written in such a body outside `defer!` it is a compile error |
 //! | `panic(v)` | `panic!("...")`, `std::panic::panic_any(v)` | unrecovered: Go's report (`panic: ...`, `goroutine N [running]:`) and exit status 2 |
 //!
 //! ### Channels
@@ -168,7 +168,9 @@
 //!   body the two are the same; inside a loop body `defer!` runs every iteration.
 //! - **`recover()` works in the deferred blocks of a `go!` body or a `#[goro::func]`
 //!   function**: something must catch the unwind and give the function a return value
-//!   (`Default::default()`), which only an attribute or the goroutine's entry can do.
+//!   (`Default::default()`), which only an attribute or the goroutine's entry can do. A
+//!   `recover()` written in such a body itself, outside `defer!`, is a compile error (Go
+//!   accepts it and it always returns nil: a silent trap).
 //! - **An unlabelled `break` in a `select!` arm is a compile error**: Go's leaves the
 //!   `select`, Rust's would leave the loop around it. Delete it or name the loop.
 //! - **`sync` types own their data** (`Mutex<T>`, `RWMutex<T>`; guards unlock on drop), as
