@@ -51,8 +51,8 @@
 //!
 //! Every Go statement and library call a concurrent Go program uses, and what to write
 //! instead. `use goro::prelude::*;` brings the macros, [`Chan`], [`Sender`], [`Receiver`],
-//! [`sync::WaitGroup`], [`sync::Mutex`] and `Duration`; the rest is under [`sync`], [`time`]
-//! and [`runtime`].
+//! [`sync::WaitGroup`], [`sync::Mutex`] and `Duration`; the rest is under [`sync`], [`time`],
+//! [`runtime`] and [`net`].
 //!
 //! ### Goroutines and entry points
 //!
@@ -60,7 +60,7 @@
 //! |---|---|---|
 //! | `func main() { ... }` | `#[goro::main] fn main() { ... }` | `main` runs as goroutine 1; returning ends the program, as in Go |
 //! | `runtime.GOMAXPROCS(n)` first thing in `main` | `#[goro::main(gomaxprocs = N)]` | or call `goro::runtime::gomaxprocs(n)`; default: the CPUs available, or env `GOMAXPROCS` |
-//! | `go test`, `func TestX(t *testing.T)` | `#[goro::test] fn x()`, run by `cargo test` | one runtime per test; `t.Fatal(...)` is `panic!`/`assert!`, and a panic in any goroutine fails the test with its message |
+//! | `go test`, `func TestX(t *testing.T)` | `#[goro::test] fn x()`, run by `cargo test` | one runtime per test; `t.Fatal(...)` is `panic!`/`assert!`, and a panic in any goroutine fails the test with its message; a deadlock fails it with Go's report |
 //! | `go f(x, y)` | `go!(f(x, y))` | `f`, `x`, `y` are evaluated now, in the caller, and moved into the goroutine: `go!(f(ch.clone()))` keeps a handle |
 //! | `go obj.m(x)` | `go!(obj.m(x))` | the receiver is moved too: `go!(obj.clone().m(x))` |
 //! | `go func() { ... }()` | `go!({ ... })` or `go! { ... }` | channels, views and `Arc`s the block names are cloned in; `Copy` values are copied; anything else is a compile error naming the fix |
@@ -107,6 +107,17 @@
 //! | `break` in a case | delete it, or `break 'label` | an unlabelled `break` directly in an arm is a compile error: Go's leaves the `select`, a Rust `break` would leave the enclosing loop |
 //! | `break Loop`, `continue`, `return` | `break 'outer`, `continue`, `return`, `?` | arm bodies are plain Rust of the enclosing function |
 //! | `c = nil` to switch a case off | `c = Chan::nil();` | a nil channel is never ready |
+//!
+//! ### net (`goro::net`)
+//!
+//! | Go | goro | Notes |
+//! |---|---|---|
+//! | `ln, err := net.Listen("tcp", addr)` | `let ln = TcpListener::bind(addr)?;` | `std::io::Result`; names resolve through `runtime::syscall` |
+//! | `conn, err := ln.Accept()` | `let (conn, peer) = ln.accept()?;` or `for conn in ln.incoming()` | parks the goroutine ("IO wait"), never the thread |
+//! | `conn, err := net.Dial("tcp", addr)` | `TcpStream::connect(addr)?` | `TCP_NODELAY` on, as Go |
+//! | `conn.Read(b)`, `conn.Write(b)` | `std::io::Read`/`Write` (also on `&TcpStream`) | clones share the connection, as Go's `net.Conn` values |
+//! | `conn.Close()`, `ln.Close()` | `conn.close()`, `ln.close()` | parked operations on every clone fail at once with `use of closed network connection` |
+//! | `conn.(*net.TCPConn).CloseWrite()` | `conn.shutdown(Shutdown::Write)` | |
 //!
 //! ### sync (`goro::sync`), `x/sync/semaphore`
 //!
