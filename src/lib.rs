@@ -301,6 +301,34 @@ pub mod time {
 
 /// Sockets whose blocking calls park the goroutine, not the thread: Go's `net` package
 /// (TCP so far), on an epoll network poller.
+///
+/// # Examples
+/// Go's echo server, one goroutine per connection:
+/// ```
+/// use goro::net::{TcpListener, TcpStream};
+/// use goro::prelude::*;
+/// use std::io::{Read, Write};
+///
+/// goro::run(|| {
+///     let ln = TcpListener::bind("127.0.0.1:0").unwrap(); // Go: net.Listen("tcp", ...)
+///     let addr = ln.local_addr().unwrap();
+///     go!(move || {
+///         for conn in ln.incoming() {
+///             let conn = conn.unwrap();
+///             go!(move || {
+///                 // Go: io.Copy(conn, conn). Reads park the goroutine, not the thread.
+///                 std::io::copy(&mut &conn, &mut &conn).unwrap();
+///             });
+///         }
+///     });
+///     let mut c = TcpStream::connect(addr).unwrap(); // Go: net.Dial("tcp", addr)
+///     c.write_all(b"hello").unwrap();
+///     c.shutdown(std::net::Shutdown::Write).unwrap(); // the server's copy sees EOF
+///     let mut got = Vec::new();
+///     c.read_to_end(&mut got).unwrap();
+///     assert_eq!(got, b"hello");
+/// });
+/// ```
 pub mod net {
     pub use goro_rt::net::*;
 }
