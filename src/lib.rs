@@ -51,8 +51,8 @@
 //!
 //! Every Go statement and library call a concurrent Go program uses, and what to write
 //! instead. `use goro::prelude::*;` brings the macros, [`Chan`], [`Sender`], [`Receiver`],
-//! [`sync::WaitGroup`], [`sync::Mutex`] and `Duration`; the rest is under [`sync`], [`time`]
-//! and [`runtime`].
+//! [`sync::WaitGroup`], [`sync::Mutex`] and `Duration`; the rest is under [`sync`], [`time`],
+//! [`runtime`] and [`net`].
 //!
 //! ### Goroutines and entry points
 //!
@@ -60,7 +60,7 @@
 //! |---|---|---|
 //! | `func main() { ... }` | `#[goro::main] fn main() { ... }` | `main` runs as goroutine 1; returning ends the program, as in Go |
 //! | `runtime.GOMAXPROCS(n)` first thing in `main` | `#[goro::main(gomaxprocs = N)]` | or call `goro::runtime::gomaxprocs(n)`; default: the CPUs available, or env `GOMAXPROCS` |
-//! | `go test`, `func TestX(t *testing.T)` | `#[goro::test] fn x()`, run by `cargo test` | one runtime per test; `t.Fatal(...)` is `panic!`/`assert!`, and a panic in any goroutine fails the test with its message |
+//! | `go test`, `func TestX(t *testing.T)` | `#[goro::test] fn x()`, run by `cargo test` | one runtime per test; `t.Fatal(...)` is `panic!`/`assert!`, and a panic in any goroutine fails the test with its message; a deadlock fails it with Go's report |
 //! | `go f(x, y)` | `go!(f(x, y))` | `f`, `x`, `y` are evaluated now, in the caller, and moved into the goroutine: `go!(f(ch.clone()))` keeps a handle |
 //! | `go obj.m(x)` | `go!(obj.m(x))` | the receiver is moved too: `go!(obj.clone().m(x))` |
 //! | `go func() { ... }()` | `go!({ ... })` or `go! { ... }` | channels, views and `Arc`s the block names are cloned in; `Copy` values are copied; anything else is a compile error naming the fix |
@@ -68,7 +68,7 @@
 //! | (no Go equivalent) | `let h = goro::spawn(f); h.join()` | a `JoinHandle` with the result, or the panic as `Err` |
 //! | `defer f(x)` | `defer!(f(x))` | `f` and `x` are evaluated now, the call runs at scope exit; LIFO, also while panicking |
 //! | `defer func() { ... }()` | `defer! { ... }` | |
-//! | `recover()` | `goro::recover()` in a deferred block of a `go!` body or of a `#[goro::func]` function | returns the payload (`Option<Box<dyn Any + Send>>`); the function then returns `Default::default()`; elsewhere it returns `None`, as in Go |
+//! | `recover()` | `goro::recover()` in a deferred block of a `go!` body or of a `#[goro::func]` function | returns the payload (`Option<Box<dyn Any + Send>>`); the function then returns `Default::default()`; elsewhere it returns `None`, as in Go, and written in such a body outside `defer!` it is a compile error |
 //! | `panic(v)` | `panic!("...")`, `std::panic::panic_any(v)` | unrecovered: Go's report (`panic: ...`, `goroutine N [running]:`) and exit status 2 |
 //!
 //! ### Channels
@@ -107,6 +107,17 @@
 //! | `break` in a case | delete it, or `break 'label` | an unlabelled `break` directly in an arm is a compile error: Go's leaves the `select`, a Rust `break` would leave the enclosing loop |
 //! | `break Loop`, `continue`, `return` | `break 'outer`, `continue`, `return`, `?` | arm bodies are plain Rust of the enclosing function |
 //! | `c = nil` to switch a case off | `c = Chan::nil();` | a nil channel is never ready |
+//!
+//! ### net (`goro::net`)
+//!
+//! | Go | goro | Notes |
+//! |---|---|---|
+//! | `ln, err := net.Listen("tcp", addr)` | `let ln = TcpListener::bind(addr)?;` | `std::io::Result`; names resolve through `runtime::syscall` |
+//! | `conn, err := ln.Accept()` | `let (conn, peer) = ln.accept()?;` or `for conn in ln.incoming()` | parks the goroutine ("IO wait"), never the thread |
+//! | `conn, err := net.Dial("tcp", addr)` | `TcpStream::connect(addr)?` | `TCP_NODELAY` on, as Go |
+//! | `conn.Read(b)`, `conn.Write(b)` | `std::io::Read`/`Write` (also on `&TcpStream`) | clones share the connection, as Go's `net.Conn` values |
+//! | `conn.Close()`, `ln.Close()` | `conn.close()`, `ln.close()` | parked operations on every clone fail at once with `use of closed network connection` |
+//! | `conn.(*net.TCPConn).CloseWrite()` | `conn.shutdown(Shutdown::Write)` | |
 //!
 //! ### sync (`goro::sync`), `x/sync/semaphore`
 //!
@@ -168,7 +179,9 @@
 //!   body the two are the same; inside a loop body `defer!` runs every iteration.
 //! - **`recover()` works in the deferred blocks of a `go!` body or a `#[goro::func]`
 //!   function**: something must catch the unwind and give the function a return value
-//!   (`Default::default()`), which only an attribute or the goroutine's entry can do.
+//!   (`Default::default()`), which only an attribute or the goroutine's entry can do. A
+//!   `recover()` written in such a body itself, outside `defer!`, is a compile error (Go
+//!   accepts it and it always returns nil: a silent trap).
 //! - **An unlabelled `break` in a `select!` arm is a compile error**: Go's leaves the
 //!   `select`, Rust's would leave the loop around it. Delete it or name the loop.
 //! - **`sync` types own their data** (`Mutex<T>`, `RWMutex<T>`; guards unlock on drop), as
@@ -197,18 +210,68 @@ pub use goro_rt::{JoinHandle, recover, run, share::Share, spawn};
 #[doc(hidden)]
 pub use goro_rt::share::ShareOrCopy;
 
-/// Channel internals a port may need: iterators and `select`'s engine.
+/// Channel internals a port may need: iterators, panic messages and `select`'s engine.
+///
+/// Most ports never name this module: `for v in &ch` and `select!` use it for them.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+///
+/// goro::run(|| {
+///     let ch = chan![u32; 3];
+///     for i in 1..=3 {
+///         ch.send(i);
+///     }
+///     ch.close();
+///     let it: goro::chan::Iter<'_, u32> = ch.iter(); // Go: for v := range ch
+///     assert_eq!(it.collect::<Vec<_>>(), [1, 2, 3]);
+///
+///     // The panic messages are Go's, so a test can match them.
+///     let err = goro::spawn(move || ch.send(4)).join().unwrap_err();
+///     assert_eq!(goro::panic::payload_str(&*err), goro::chan::SEND_ON_CLOSED);
+/// });
+/// ```
 pub mod chan {
     pub use goro_chan::{CLOSE_OF_CLOSED, CLOSE_OF_NIL, IntoIter, Iter, SEND_ON_CLOSED, select};
 }
 
 /// Runtime queries and controls: Go's `runtime` package.
+///
+/// # Examples
+/// ```
+/// #[goro::main(gomaxprocs = 2)]
+/// fn main() {
+///     assert_eq!(goro::runtime::gomaxprocs(0), 2); // 0 only reads, as Go's GOMAXPROCS(0)
+///     let h = goro::spawn(goro::runtime::gosched);
+///     h.join().unwrap();
+///     assert_eq!(goro::runtime::num_goroutine(), 1); // only main is left
+/// }
+/// ```
 pub mod runtime {
     pub use goro_rt::runtime::*;
 }
 
 /// Go's `sync` package: `Mutex`, `RWMutex`, `Cond`, `WaitGroup`, `Once`, and the weighted
 /// `Semaphore` of `golang.org/x/sync/semaphore`.
+///
+/// Unlike Go's, the lock types own the data they guard, and a guard unlocks when dropped.
+///
+/// # Examples
+/// ```
+/// use goro::sync::{Mutex, WaitGroup};
+/// use std::sync::Arc;
+///
+/// goro::run(|| {
+///     let (wg, n) = (Arc::new(WaitGroup::new()), Arc::new(Mutex::new(0)));
+///     for _ in 0..10 {
+///         let n = n.clone();
+///         wg.go(move || *n.lock() += 1); // Go: wg.Go(func() { mu.Lock(); n++; mu.Unlock() })
+///     }
+///     wg.wait();
+///     assert_eq!(*n.lock(), 10);
+/// });
+/// ```
 pub mod sync {
     pub use goro_rt::sync::*;
 }
@@ -217,6 +280,21 @@ pub mod sync {
 ///
 /// A sleeping goroutine holds no thread; timers are kept per P and fired by the scheduler;
 /// [`after`](time::after) and [`Ticker`](time::Ticker) channels work in `select!`.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+/// use goro::time;
+///
+/// goro::run(|| {
+///     let never = chan![u32]; // nobody sends: the timeout wins
+///     let timed_out = select! {
+///         case _v := <-never => false,
+///         case <-time::after(Duration::from_millis(5)) => true,
+///     };
+///     assert!(timed_out);
+/// });
+/// ```
 pub mod time {
     pub use goro_chan::time::*;
 }
@@ -225,16 +303,75 @@ pub mod time {
 /// (TCP, UDP and Unix domain stream sockets), on an epoll network poller. As in Go, the
 /// open-file soft limit is raised to the hard limit when the first runtime or socket is
 /// made, so a server can hold as many connections as the system allows.
+///
+/// # Examples
+/// Go's echo server, one goroutine per connection:
+/// ```
+/// use goro::net::{TcpListener, TcpStream};
+/// use goro::prelude::*;
+/// use std::io::{Read, Write};
+///
+/// goro::run(|| {
+///     let ln = TcpListener::bind("127.0.0.1:0").unwrap(); // Go: net.Listen("tcp", ...)
+///     let addr = ln.local_addr().unwrap();
+///     go!(move || {
+///         for conn in ln.incoming() {
+///             let conn = conn.unwrap();
+///             go!(move || {
+///                 // Go: io.Copy(conn, conn). Reads park the goroutine, not the thread.
+///                 std::io::copy(&mut &conn, &mut &conn).unwrap();
+///             });
+///         }
+///     });
+///     let mut c = TcpStream::connect(addr).unwrap(); // Go: net.Dial("tcp", addr)
+///     c.write_all(b"hello").unwrap();
+///     c.shutdown(std::net::Shutdown::Write).unwrap(); // the server's copy sees EOF
+///     let mut got = Vec::new();
+///     c.read_to_end(&mut got).unwrap();
+///     assert_eq!(got, b"hello");
+/// });
+/// ```
 pub mod net {
     pub use goro_rt::net::*;
 }
 
 /// Panic payloads and helpers: `Goexit`, `payload_str`.
+///
+/// # Examples
+/// ```
+/// goro::run(|| {
+///     let err = goro::spawn(|| panic!("boom {}", 1)).join().unwrap_err();
+///     assert_eq!(goro::panic::payload_str(&*err), "boom 1");
+///
+///     let err = goro::spawn(|| -> u8 { goro::runtime::goexit() }).join().unwrap_err();
+///     assert!(err.is::<goro::panic::Goexit>()); // Goexit is not a panic, but ends the goroutine
+/// });
+/// ```
 pub mod panic {
     pub use goro_rt::panic::{Goexit, payload_str};
 }
 
 /// Everything a Go port usually needs: `use goro::prelude::*;`.
+///
+/// # Examples
+/// ```
+/// use goro::prelude::*;
+///
+/// goro::run(|| {
+///     let wg = std::sync::Arc::new(WaitGroup::new());
+///     let results: Chan<u32> = chan![u32; 3];
+///     for i in 1..=3 {
+///         wg.add(1);
+///         go!({
+///             defer!(wg.done());
+///             results.send(i * i);
+///         });
+///     }
+///     wg.wait();
+///     results.close();
+///     assert_eq!(results.iter().sum::<u32>(), 14);
+/// });
+/// ```
 pub mod prelude {
     pub use crate::sync::{Mutex, StaticGo as _, WaitGroup};
     pub use crate::{Chan, Receiver, Sender};

@@ -179,3 +179,82 @@ fn goroutines_blocked_on_mutexes_in_opposite_order_are_a_deadlock() {
     assert!(text.contains("goroutine 1 [sync.Mutex.Lock]:\n"), "{text}");
     assert!(text.contains("goroutine 2 [sync.Mutex.Lock]:\n"), "{text}");
 }
+
+/// Run only as the child of `a_deadlocking_goro_test_fails_with_gos_report` (the parent
+/// asserts that it fails); in the ordinary run it passes at once.
+#[goro::test]
+fn a_goro_test_that_deadlocks() {
+    if !is_child() {
+        return;
+    }
+    let (jobs, done) = (chan![u32], chan![()]);
+    go!({
+        for j in &jobs {
+            let _ = j;
+        }
+        done.send(()); // never: nobody closes `jobs`
+    });
+    jobs.send(1);
+    done.recv(); // Go: <-done, with the close(jobs) forgotten
+}
+
+#[test]
+fn a_deadlocking_goro_test_fails_with_gos_report() {
+    let (code, err) = run_child_bounded("a_goro_test_that_deadlocks");
+    // libtest's exit status for a failed test, not the harness killed or hung.
+    assert_eq!(code, 101, "stderr: {err}");
+    assert!(
+        err.contains("panicked at") && err.contains(REPORT),
+        "the test's panic carries Go's report: {err}"
+    );
+    assert!(
+        err.contains("goroutine 1 [chan receive]:\n"),
+        "stderr: {err}"
+    );
+    assert!(
+        err.contains("goroutine 2 [chan receive]:\n"),
+        "stderr: {err}"
+    );
+}
+
+/// `run_child`, but a child still running after a minute is killed and the test fails: the
+/// point here is that a deadlocked test ends.
+fn run_child_bounded(test: &str) -> (i32, String) {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env("GORO_CHILD", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn child test process");
+    let mut stderr = child.stderr.take().unwrap();
+    // Read while it runs, so a full pipe cannot stall it.
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "`{test}` still running after 60 s: {}",
+                reader.join().unwrap()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let code = status
+        .code()
+        .unwrap_or_else(|| -status.signal().unwrap_or(0));
+    (code, reader.join().unwrap())
+}

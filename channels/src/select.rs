@@ -18,6 +18,22 @@
 //! 4. the waker that claims `done` (in `WaitQ::dequeue`) completes its case and marks that
 //!    sudog `fired`; the goroutine relocks everything, takes its other sudogs off their
 //!    queues and reports the fired case.
+//!
+//! # Examples
+//! A port writes `select!`; this is what it does, by hand (a `select` with a `default`):
+//! ```
+//! use goro::chan::select;
+//! use goro::prelude::*;
+//! let (jobs, done) = (chan![u32; 1], chan![()]);
+//! jobs.send(7);
+//! // select { case v := <-jobs: ...; case done <- struct{}{}: ...; default: ... }
+//! let mut r = select::recv(&jobs);
+//! let mut s = select::send(&done, ());
+//! match select::select([&mut r, &mut s], false) {
+//!     Some(0) => assert_eq!(r.take(), Some(7)),
+//!     other => panic!("only the receive can proceed, got {other:?}"),
+//! }
+//! ```
 
 use crate::chan::{Chan, block_forever};
 use crate::hchan::{Hchan, Peer, Step, send_on_closed};

@@ -16,6 +16,7 @@ mod entry;
 mod errors;
 mod func;
 mod go;
+mod recover;
 mod select;
 
 /// Starts a goroutine: Go's `go` statement, in its three shapes.
@@ -420,6 +421,12 @@ pub fn defer(input: TokenStream) -> TokenStream {
 /// `#[goro::test]`) are such functions already. Go's named results, set by a deferred call
 /// after recovering, have no equivalent: return a `Default` value, or send the result on a
 /// channel from the deferred block.
+///
+/// A `recover()` written in the body itself, outside any `defer!`, could only ever return
+/// `None` (nothing is panicking while the body runs), so it is a compile error that says to
+/// move it into `defer!{ ... }`; the same holds in `go!` blocks and `#[goro::main]`/
+/// `#[goro::test]` bodies. Closures and nested fns are not checked: a `defer!(handler())`
+/// may call them as the deferred call, where `recover()` works.
 ///
 /// On a fn (free or a method) that is not `async` or `const`, without arguments.
 ///

@@ -27,6 +27,12 @@ pub(crate) const DEADLOCK: &str = "all goroutines are asleep - deadlock!";
 /// How long everything must stay asleep before the verdict.
 const GRACE: Duration = Duration::from_millis(500);
 
+/// The deadlock report on its way to `run`'s caller under [`PanicMode::Propagate`]. Unlike a
+/// goroutine's panic, whose message the panic hook printed where it started, nothing has
+/// printed it yet: `run` raises it as a new panic (the hook prints it, so a failing
+/// `#[goro::test]` shows why) rather than resuming it silently. The payload is the `String`.
+pub(crate) struct DeadlockReport(pub(crate) String);
+
 /// Wake-ups of goroutines by plain threads or by another runtime's Ms (`note_foreign`).
 static FOREIGN: AtomicU64 = AtomicU64::new(0);
 /// Idle Ms woken (`note_wake`): any change in any runtime.
@@ -169,7 +175,7 @@ impl Sched {
             PanicMode::Propagate => {
                 let mut slot = self.panicked.lock().unwrap_or_else(|e| e.into_inner());
                 if slot.is_none() {
-                    *slot = Some(Box::new(report));
+                    *slot = Some(Box::new(DeadlockReport(report)));
                 }
                 drop(slot);
                 self.begin_killing();

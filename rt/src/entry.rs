@@ -108,7 +108,9 @@ where
 ///
 /// Goroutines still alive when `f` returns are unwound (their destructors run) before
 /// `run` returns. If any goroutine panics without recovering, the runtime stops and the
-/// panic resumes here.
+/// panic resumes here. If every goroutine is blocked for good, `run` panics with Go's
+/// report, `fatal error: all goroutines are asleep - deadlock!` and the goroutine dump (so
+/// a deadlocked `#[goro::test]` fails, and says why).
 ///
 /// # Examples
 /// ```
@@ -253,7 +255,10 @@ where
         .take();
     sched.release();
     if let Some(payload) = panicked {
-        std::panic::resume_unwind(payload);
+        match payload.downcast::<crate::checkdead::DeadlockReport>() {
+            Ok(report) => std::panic::panic_any(report.0),
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
     }
     match result {
         Some(r) => r,

@@ -4,6 +4,7 @@ use syn::Meta;
 use super::Kind;
 use super::ast::{Entry, OPTION_NAMES, OPTIONS, int_literal};
 use crate::errors::Errors;
+use crate::recover;
 
 /// Reports every broken rule of `entry`.
 pub(crate) fn check(entry: &Entry) -> syn::Result<()> {
@@ -36,6 +37,9 @@ pub(crate) fn check(entry: &Entry) -> syn::Result<()> {
             clause,
             format!("{attr} fn cannot be generic: remove the `where` clause"),
         );
+    }
+    for call in recover::outside_defer(&entry.func.block.stmts) {
+        errors.push(recover::error(call));
     }
     if let Kind::Test = entry.kind {
         for test in entry.func.attrs.iter().filter(|a| is_test_attr(a)) {

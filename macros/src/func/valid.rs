@@ -1,9 +1,11 @@
 //! The rules of `#[goro::func]`: no arguments, on a fn (free or in an `impl`) that is not
-//! `async` or `const`. (The return type must implement `Default`; rustc says so at the type.)
+//! `async` or `const`, with no `recover()` outside its deferred blocks (`recover.rs`). (The
+//! return type must implement `Default`; rustc says so at the type.)
 use proc_macro2::TokenStream;
 use syn::ItemFn;
 
 use crate::errors::Errors;
+use crate::recover;
 
 /// The fn, if every rule holds; else every broken rule at its own token.
 pub(crate) fn check(args: TokenStream, item: TokenStream) -> syn::Result<ItemFn> {
@@ -37,6 +39,9 @@ pub(crate) fn check(args: TokenStream, item: TokenStream) -> syn::Result<ItemFn>
             c,
             "#[goro::func] cannot be const: recovering runs at run time; remove `const`",
         );
+    }
+    for call in recover::outside_defer(&f.block.stmts) {
+        errors.push(recover::error(call));
     }
     errors.finish().map(|()| f)
 }

@@ -5,6 +5,7 @@ use syn::Expr;
 use super::ast::GoInput;
 use super::free::assignments;
 use crate::errors::Errors;
+use crate::recover;
 
 /// Reports every broken rule of `input`.
 pub(crate) fn check(input: &GoInput) -> syn::Result<()> {
@@ -48,6 +49,9 @@ pub(crate) fn check(input: &GoInput) -> syn::Result<()> {
                          in the block"
                     ),
                 );
+            }
+            for call in recover::outside_defer(stmts) {
+                errors.push(recover::error(call));
             }
         }
         GoInput::Closure(_) | GoInput::Call(_) | GoInput::Method(_) => {}

@@ -283,7 +283,23 @@ impl WaitGroup {
 /// });
 /// ```
 pub trait StaticGo {
-    /// As [`WaitGroup::go`].
+    /// As [`WaitGroup::go`]: `add(1)`, then `f` in a new goroutine that calls `done()` when
+    /// `f` returns.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::sync::{StaticGo, WaitGroup};
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    ///
+    /// static WG: WaitGroup = WaitGroup::new(); // Go: var wg sync.WaitGroup
+    /// static RAN: AtomicBool = AtomicBool::new(false);
+    ///
+    /// goro::run(|| {
+    ///     WG.go(|| RAN.store(true, Ordering::SeqCst));
+    ///     WG.wait();
+    ///     assert!(RAN.load(Ordering::SeqCst));
+    /// });
+    /// ```
     fn go<F: FnOnce() + Send + 'static>(self, f: F);
 }
 
