@@ -40,6 +40,18 @@ pub struct TcpListener {
 
 impl TcpListener {
     /// Binds to `addr` (the first of its addresses that works) and listens. Go: net.Listen.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::{TcpListener, TcpStream};
+    /// goro::run(|| {
+    ///     let l = TcpListener::bind("127.0.0.1:0").unwrap(); // port 0: any free port
+    ///     assert_ne!(l.local_addr().unwrap().port(), 0);
+    ///     // The port is taken now: a second bind fails with a clear error.
+    ///     let err = TcpListener::bind(l.local_addr().unwrap()).unwrap_err();
+    ///     assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+    /// });
+    /// ```
     pub fn bind<A: ToSocketAddrs + Send>(addr: A) -> io::Result<TcpListener> {
         let addrs = resolve(addr)?;
         let l = each_addr(&addrs, |a| std::net::TcpListener::bind(a))?;
@@ -50,12 +62,48 @@ impl TcpListener {
     }
 
     /// Waits for a connection. Go: Listener.Accept.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::{TcpListener, TcpStream};
+    /// goro::run(|| {
+    ///     let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    ///     let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    ///     let (s, peer) = l.accept().unwrap(); // parks until a client connects
+    ///     assert_eq!(peer, c.local_addr().unwrap());
+    ///     assert_eq!(s.peer_addr().unwrap(), c.local_addr().unwrap());
+    /// });
+    /// ```
     pub fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (s, peer) = self.conn.io(Dir::Read, |l| l.accept())?;
         Ok((TcpStream::from_std(s)?, peer))
     }
 
     /// An endless iterator of `accept` results. Go: a `for { l.Accept() }` loop.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::{TcpListener, TcpStream};
+    /// use std::io::Write;
+    /// goro::run(|| {
+    ///     let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    ///     let addr = l.local_addr().unwrap();
+    ///     let server = goro::spawn(move || {
+    ///         let mut served = 0;
+    ///         for conn in l.incoming().take(3) {
+    ///             conn.unwrap().write_all(b"hi").unwrap();
+    ///             served += 1;
+    ///         }
+    ///         served
+    ///     });
+    ///     for _ in 0..3 {
+    ///         let mut c = TcpStream::connect(addr).unwrap();
+    ///         let mut buf = [0; 2];
+    ///         std::io::Read::read_exact(&mut c, &mut buf).unwrap();
+    ///     }
+    ///     assert_eq!(server.join().unwrap(), 3);
+    /// });
+    /// ```
     pub fn incoming(&self) -> Incoming<'_> {
         Incoming { listener: self }
     }
@@ -73,6 +121,20 @@ impl TcpListener {
 
     /// Go's `Close`: a parked `accept` (on any clone) returns an error at once, later
     /// ones too; the port is freed when the last clone is dropped.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::{TcpListener, TcpStream};
+    /// goro::run(|| {
+    ///     let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    ///     let l2 = l.clone();
+    ///     let acceptor = goro::spawn(move || l2.accept().map(|_| ()));
+    ///     goro::runtime::gosched();
+    ///     l.close(); // wakes the parked accept
+    ///     let err = acceptor.join().unwrap().unwrap_err();
+    ///     assert_eq!(err.to_string(), "use of closed network connection");
+    /// });
+    /// ```
     pub fn close(&self) {
         self.conn.close();
     }
@@ -118,6 +180,23 @@ impl TcpStream {
 
     /// Connects to `addr` (each of its addresses in turn), parking while the handshake
     /// runs. Go: net.Dial("tcp", addr).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::{TcpListener, TcpStream};
+    /// goro::run(|| {
+    ///     let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    ///     let port = l.local_addr().unwrap().port();
+    ///     // Names resolve off the goroutine's thread; each address is tried in turn.
+    ///     let c = TcpStream::connect(("localhost", port)).unwrap();
+    ///     assert_eq!(c.peer_addr().unwrap().port(), port);
+    ///     l.close();
+    ///     drop(l);
+    ///     // Nobody listens any more: a clear error, not a hang.
+    ///     let err = TcpStream::connect(("127.0.0.1", port)).unwrap_err();
+    ///     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+    /// });
+    /// ```
     pub fn connect<A: ToSocketAddrs + Send>(addr: A) -> io::Result<TcpStream> {
         let addrs = resolve(addr)?;
         each_addr(&addrs, |a| connect_one(a, None))
@@ -154,11 +233,44 @@ impl TcpStream {
     }
 
     /// Shuts down the reading or writing half, or both (Go: CloseRead, CloseWrite).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::{TcpListener, TcpStream};
+    /// use std::io::{Read, Write};
+    /// use std::net::Shutdown;
+    /// goro::run(|| {
+    ///     let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    ///     let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    ///     let (mut s, _) = l.accept().unwrap();
+    ///     c.write_all(b"request").unwrap();
+    ///     c.shutdown(Shutdown::Write).unwrap(); // Go: CloseWrite; the server sees EOF
+    ///     let mut req = String::new();
+    ///     s.read_to_string(&mut req).unwrap();
+    ///     s.write_all(b"reply").unwrap(); // the other half still works
+    ///     let mut reply = String::new();
+    ///     drop(s);
+    ///     c.read_to_string(&mut reply).unwrap();
+    ///     assert_eq!((req.as_str(), reply.as_str()), ("request", "reply"));
+    /// });
+    /// ```
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         self.conn.sock.shutdown(how)
     }
 
     /// Sets `TCP_NODELAY` (on by default). Go: TCPConn.SetNoDelay.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::{TcpListener, TcpStream};
+    /// goro::run(|| {
+    ///     let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    ///     let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    ///     assert!(c.nodelay().unwrap()); // on by default, as in Go
+    ///     c.set_nodelay(false).unwrap();
+    ///     assert!(!c.nodelay().unwrap());
+    /// });
+    /// ```
     pub fn set_nodelay(&self, on: bool) -> io::Result<()> {
         self.conn.sock.set_nodelay(on)
     }
@@ -169,6 +281,23 @@ impl TcpStream {
     }
 
     /// Another handle to the same connection (as std's; here a cheap clone).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::net::{TcpListener, TcpStream};
+    /// use std::io::{Read, Write};
+    /// goro::run(|| {
+    ///     let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    ///     let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    ///     let (mut s, _) = l.accept().unwrap();
+    ///     // One goroutine writes while another reads the same connection.
+    ///     let mut writer = c.try_clone().unwrap();
+    ///     goro::spawn(move || writer.write_all(b"ping").unwrap()).join().unwrap();
+    ///     let mut buf = [0; 4];
+    ///     s.read_exact(&mut buf).unwrap();
+    ///     assert_eq!(&buf, b"ping");
+    /// });
+    /// ```
     pub fn try_clone(&self) -> io::Result<TcpStream> {
         Ok(self.clone())
     }
