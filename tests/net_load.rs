@@ -1,0 +1,271 @@
+//! `goro::net` under load: a thousand connections busy at once with every byte checked,
+//! and ten thousand idle connections, each held by its own parked goroutine, costing no
+//! thread each.
+mod support;
+
+use goro::net::{TcpListener, TcpStream};
+use goro::prelude::*;
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::Shutdown;
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Message `m` of connection `c`: 64 bytes no other message of the run shares, so a byte
+/// delivered to the wrong connection or out of order is caught.
+fn message(c: usize, m: usize) -> [u8; 64] {
+    let mut msg = [0u8; 64];
+    msg[..4].copy_from_slice(&(c as u32).to_le_bytes());
+    msg[4..8].copy_from_slice(&(m as u32).to_le_bytes());
+    for (i, b) in msg[8..].iter_mut().enumerate() {
+        *b = (c * 131 + m * 7 + i) as u8;
+    }
+    msg
+}
+
+/// 1,000 connections, each a client goroutine sending 1,000 messages of 64 bytes one at a
+/// time to its own server goroutine and checking each echo: one million round trips, all
+/// 1,000 connections open and busy at once, on GOMAXPROCS threads.
+#[test]
+fn thousand_connections_echo_a_thousand_messages_each() {
+    const CONNS: usize = 1000;
+    const MSGS: usize = 1000;
+    let start = Instant::now();
+    let echoed = goro::run(|| {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let l2 = l.clone();
+        let server_conns = Arc::new(AtomicUsize::new(0));
+        let counted = server_conns.clone();
+        go!(move || {
+            for c in l2.incoming() {
+                let Ok(c) = c else { return }; // closed: the test is over
+                counted.fetch_add(1, Ordering::Relaxed);
+                go!(move || {
+                    let (mut from, mut to) = (&c, &c);
+                    std::io::copy(&mut from, &mut to).unwrap();
+                    c.close();
+                });
+            }
+        });
+        let echoed = Arc::new(AtomicUsize::new(0));
+        let wg = Arc::new(WaitGroup::new());
+        for c in 0..CONNS {
+            let echoed = echoed.clone();
+            wg.go(move || {
+                let mut s = TcpStream::connect(addr).unwrap();
+                let mut back = [0u8; 64];
+                for m in 0..MSGS {
+                    let msg = message(c, m);
+                    s.write_all(&msg).unwrap();
+                    s.read_exact(&mut back).unwrap();
+                    assert_eq!(back, msg, "connection {c} message {m}");
+                    echoed.fetch_add(back.len(), Ordering::Relaxed);
+                }
+                // Our end of stream ends the server's copy, which closes its side.
+                s.shutdown(Shutdown::Write).unwrap();
+                assert_eq!(s.read(&mut back).unwrap(), 0, "connection {c}: the end");
+            });
+        }
+        wg.wait();
+        assert_eq!(server_conns.load(Ordering::Relaxed), CONNS);
+        l.close();
+        // Every server goroutine has ended its copy; the acceptor sees the close.
+        support::wait_until("every server goroutine ended", || {
+            goro::runtime::num_goroutine() == 1
+        });
+        echoed.load(Ordering::Relaxed)
+    });
+    assert_eq!(echoed, CONNS * MSGS * 64);
+    eprintln!(
+        "{CONNS} connections x {MSGS} messages echoed in {:?}",
+        start.elapsed()
+    );
+}
+
+/// Threads of this process, from `/proc/self/status`, and their names (for the message).
+fn threads() -> (usize, String) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let n = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .expect("a Threads: line")
+        .trim()
+        .parse()
+        .unwrap();
+    let mut names: Vec<String> = std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .map(|s| s.trim().to_string())
+        .collect();
+    names.sort();
+    (n, names.join(", "))
+}
+
+const IDLE: usize = 10_000;
+/// Connections made before waiting for the child to accept them.
+const BATCH: usize = 100;
+
+/// Helper threads a runtime may have besides its Ms, whatever its goroutines do: sysmon,
+/// the network poller, the SIGQUIT watcher, the deadlock watchdog, and the blocking pool's
+/// thread (the listener's address was looked up through `runtime::syscall`).
+const HELPER_THREADS: usize = 5;
+
+/// Ten thousand connections, each held by a goroutine parked in a read: all of them fit in
+/// GOMAXPROCS Ms and a few helper threads. The goroutines live in a child process, its
+/// clients in this one, since 20,000 sockets would pass the descriptor limit (20,000 here)
+/// of one process. The child listens and prints its address; we connect 10,000 times; the
+/// child checks its thread count once every goroutine is parked in "IO wait", closes every
+/// connection (Go's `Close` wakes each parked read with an error), checks that every
+/// goroutine has ended, and exits; we check that each connection saw its end of stream.
+#[test]
+fn ten_thousand_idle_connections_hold_no_thread_each() {
+    const NAME: &str = "ten_thousand_idle_connections_hold_no_thread_each";
+    if support::is_child() {
+        idle_server();
+        return;
+    }
+    let start = Instant::now();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
+        .env("GORO_CHILD", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the child");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut stderr = child.stderr.take().unwrap();
+    let mut printed = String::new();
+    let mut next_line = |printed: &mut String| {
+        let mut l = String::new();
+        out.read_line(&mut l).unwrap();
+        printed.push_str(&l);
+        l
+    };
+    let addr: std::net::SocketAddr = loop {
+        let l = next_line(&mut printed);
+        if l.is_empty() {
+            child_ended(&mut child, &mut stderr, &printed);
+        }
+        if let Some(a) = l.trim_end().split_once("listening on ") {
+            break a.1.parse().unwrap();
+        }
+    };
+    // In batches smaller than the listen backlog (std's 128), each only once the child
+    // has accepted the last: connections the child has not accepted yet wait in that
+    // queue, and once it is full the kernel drops new handshakes, to be retried a whole
+    // second later.
+    let mut conns = Vec::with_capacity(IDLE);
+    while conns.len() < IDLE {
+        for _ in 0..BATCH.min(IDLE - conns.len()) {
+            let c = std::net::TcpStream::connect(addr)
+                .unwrap_or_else(|e| panic!("connection {}: {e}", conns.len()));
+            c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+            conns.push(c);
+        }
+        let want = format!("accepted {}", conns.len());
+        loop {
+            let l = next_line(&mut printed);
+            if l.trim_end() == want {
+                break;
+            }
+            if l.is_empty() {
+                child_ended(&mut child, &mut stderr, &printed);
+            }
+        }
+    }
+    let connected = start.elapsed();
+    // Every connection ends once the child has closed them all.
+    for (i, mut c) in conns.into_iter().enumerate() {
+        let mut buf = [0u8; 1];
+        match c.read(&mut buf) {
+            Ok(0) => {}
+            Ok(_) => panic!("connection {i}: data, not the end of stream"),
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+            Err(e) => {
+                let _ = child.kill();
+                panic!("connection {i}: {e}");
+            }
+        }
+    }
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    printed.push_str(&rest);
+    let mut err = String::new();
+    stderr.read_to_string(&mut err).unwrap();
+    assert!(
+        status.success(),
+        "the child failed ({status}).\nstdout:\n{printed}\nstderr:\n{err}"
+    );
+    assert!(
+        printed.contains(&format!("all {IDLE} goroutines ended")),
+        "{printed}"
+    );
+    let report = printed
+        .lines()
+        .find(|l| l.contains("threads"))
+        .unwrap_or("");
+    eprintln!(
+        "{IDLE} idle connections: connected in {connected:?}, all done in {:?}; child: {report}",
+        start.elapsed()
+    );
+}
+
+/// Fails the test with the output of a child that ended before its time.
+fn child_ended(child: &mut Child, stderr: &mut ChildStderr, printed: &str) -> ! {
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    stderr.read_to_string(&mut err).unwrap();
+    panic!("the child ended early ({status}).\nstdout:\n{printed}\nstderr:\n{err}");
+}
+
+/// The child: accepts `IDLE` connections, a goroutine parked in `read` on each.
+fn idle_server() {
+    let (before, _) = threads();
+    goro::run(move || {
+        let procs = goro::runtime::gomaxprocs(0);
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        println!("listening on {}", l.local_addr().unwrap());
+        let mut conns = Vec::with_capacity(IDLE);
+        for i in 1..=IDLE {
+            let (c, _) = l.accept().unwrap();
+            if i % BATCH == 0 || i == IDLE {
+                println!("accepted {i}");
+            }
+            conns.push(c.clone());
+            go!(move || {
+                let mut buf = [0u8; 1];
+                // Parks in IO wait until `close` below wakes it.
+                let err = (&c).read(&mut buf).unwrap_err();
+                assert_eq!(err.to_string(), "use of closed network connection");
+            });
+        }
+        l.close();
+        support::wait_until("every reader started", || {
+            goro::runtime::num_goroutine() == IDLE + 1
+        });
+        support::wait_until("every reader parked in IO wait", || {
+            support::parked("IO wait") == IDLE
+        });
+        let (during, names) = threads();
+        println!(
+            "{IDLE} goroutines parked in IO wait; {during} threads ({before} before the \
+             runtime), GOMAXPROCS={procs}: {names}"
+        );
+        // The threads there were before (the harness's main thread, and this test's,
+        // which becomes an M), at most GOMAXPROCS Ms besides plus a spare that has just
+        // given its P back, and the helpers. Ten thousand goroutines change none of that.
+        let bound = before + procs + 1 + HELPER_THREADS;
+        assert!(
+            during <= bound,
+            "{IDLE} parked goroutines: {during} threads, more than {bound}: {names}"
+        );
+        for c in &conns {
+            c.close();
+        }
+        support::wait_until("every reader ended", || goro::runtime::num_goroutine() == 1);
+        println!("all {IDLE} goroutines ended");
+    });
+}
