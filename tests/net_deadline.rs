@@ -207,3 +207,28 @@ fn a_connect_that_gets_no_answer_times_out() {
         assert_eq!(err.kind(), ErrorKind::TimedOut, "{err:?}");
     });
 }
+
+#[test]
+fn a_burst_of_connects_fits_the_accept_queue_as_in_go() {
+    // Go listens with the system's largest backlog (somaxconn): 500 handshakes complete
+    // before anyone accepts. With std's 128, the rest would lose their SYNs and retry only
+    // after a second, past this connect deadline.
+    goro::run(|| {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let somaxconn: usize = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+            .map_or(4096, |v| v.trim().parse().unwrap());
+        let n = 500.min(somaxconn);
+        let hs: Vec<_> = (0..n)
+            .map(|_| {
+                goro::spawn(move || TcpStream::connect_timeout(&addr, Duration::from_millis(700)))
+            })
+            .collect();
+        let conns: Vec<_> = hs.into_iter().map(|h| h.join().unwrap()).collect();
+        let failed = conns.iter().filter(|c| c.is_err()).count();
+        assert_eq!(failed, 0, "{:?}", conns.iter().find(|c| c.is_err()));
+        for _ in 0..n {
+            l.accept().unwrap();
+        }
+    });
+}

@@ -115,3 +115,23 @@ fn each_addr<T>(
     }
     Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::InvalidInput)))
 }
+
+/// Listens again with the system's largest accept queue (std listens with 128): a burst
+/// of connections beyond the queue loses handshakes, which the clients retry only after a
+/// second. Go: listenerBacklog, read from `/proc/sys/net/core/somaxconn`.
+fn listen_backlog(l: &impl AsRawFd) -> io::Result<()> {
+    static BACKLOG: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
+    let n = *BACKLOG.get_or_init(|| {
+        std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+            .ok()
+            .and_then(|v| v.trim().parse::<i32>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(libc::SOMAXCONN)
+    });
+    // SAFETY: plain syscall on the caller's open, bound socket; listen may be called again
+    // to change the backlog.
+    if unsafe { libc::listen(l.as_raw_fd(), n) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}

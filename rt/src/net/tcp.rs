@@ -55,6 +55,7 @@ impl TcpListener {
     pub fn bind<A: ToSocketAddrs + Send>(addr: A) -> io::Result<TcpListener> {
         let addrs = resolve(addr)?;
         let l = each_addr(&addrs, |a| std::net::TcpListener::bind(a))?;
+        super::listen_backlog(&l)?;
         l.set_nonblocking(true)?;
         Ok(TcpListener {
             conn: Arc::new(Conn::new(l)?),

@@ -64,6 +64,7 @@ impl UnixListener {
     /// See [`UnixListener`].
     pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixListener> {
         let l = std::os::unix::net::UnixListener::bind(path)?;
+        super::listen_backlog(&l)?;
         l.set_nonblocking(true)?;
         Ok(UnixListener {
             conn: Arc::new(Conn::new(l)?),
