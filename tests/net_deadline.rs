@@ -187,10 +187,8 @@ fn a_connect_that_gets_no_answer_times_out() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = l.local_addr().unwrap();
         // SAFETY: plain syscall on the listener's open fd.
-        assert_eq!(
-            unsafe { libc::listen(std::os::fd::AsRawFd::as_raw_fd(&l), 0) },
-            0
-        );
+        let rc = unsafe { libc::listen(std::os::fd::AsRawFd::as_raw_fd(&l), 0) };
+        assert_eq!(rc, 0);
         let mut held = Vec::new();
         let err = loop {
             let start = Instant::now();
