@@ -1,4 +1,4 @@
-//! Every channel workload, small, in every implementation the runner runs it in: each must
+//! Every workload, small, in every implementation the runner runs it in: each must
 //! check its answer and print its one `name value unit` line. (Sizes here are tiny; the
 //! runner's are in `src/bin/runner.rs`.)
 
@@ -176,4 +176,32 @@ fn time() {
     check(bin, &["--n", "2000"], &goro, "timer_churn", "ns/op");
     let bin = env!("CARGO_BIN_EXE_ticker");
     check(bin, &["--ms", "20"], &goro, "ticker", "ticks");
+}
+
+// ---- network workloads: goro::net, tokio::net ---------------------------------------------
+
+#[test]
+fn tcp_echo() {
+    let bin = env!("CARGO_BIN_EXE_tcp_echo");
+    let args = ["--n", "640", "--conns", "8"];
+    check(bin, &args, &["goro", "tokio"], "tcp_echo", "ns/roundtrip");
+}
+
+#[test]
+fn rss_idle_conn() {
+    let bin = env!("CARGO_BIN_EXE_rss_idle_conn");
+    let impls = ["goro", "tokio"];
+    check(bin, &["--n", "200"], &impls, "rss_idle_conn", "B/conn");
+}
+
+#[test]
+fn http_hello() {
+    let wrk = Command::new("sh").args(["-c", "command -v wrk"]).output();
+    if !wrk.is_ok_and(|o| o.status.success()) {
+        eprintln!("http_hello: wrk is not installed (the runner installs it); not run");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_http_hello");
+    let args = ["--secs", "1", "--conns", "8"];
+    check(bin, &args, &["goro", "tokio"], "http_hello", "req/s");
 }

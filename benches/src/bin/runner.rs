@@ -2,7 +2,7 @@
 //! prints the medians side by side with the goro/Go ratio.
 //!
 //! `cargo run --release -p goro-benches --bin runner [-- [--runs N] [--timeout S]
-//! [--impls goro,go,may,tokio,crossbeam,std,parking_lot] [workload...]]`
+//! [--impls goro,go,may,tokio,crossbeam,std,parking_lot] [--wrk-secs S] [workload...]]`
 //!
 //! Steps:
 //! 1. The workload binaries are the ones cargo built beside this one (same directory as
@@ -15,6 +15,9 @@
 //!    A run that exits non-zero, prints no `name value unit` line for its case, or outlives
 //!    `--timeout` makes its cell FAIL (or TIMEOUT); the reason is listed under the table. A peer
 //!    with no version of a workload reads `n/a` and is not run.
+//! 4. A workload that drives an outside program (`http_hello` runs `wrk`) gets it installed
+//!    through apt-get when missing, as Go; failing that its row reads `skipped`, with the
+//!    reason under the table.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -35,6 +38,9 @@ struct Case {
     /// peer that would take far longer than the rest at the common size. Per-message numbers
     /// stay comparable; the README lists every such case.
     only: &'static [(&'static str, &'static [&'static str])],
+    /// A program the workload runs (the Debian package of the same name): installed when
+    /// missing; without it every cell of the row reads `skipped`.
+    tool: Option<&'static str>,
 }
 
 const fn case(
@@ -49,6 +55,7 @@ const fn case(
         name,
         peers,
         only: &[],
+        tool: None,
     }
 }
 
@@ -149,6 +156,13 @@ const CASES: &[Case] = &[
     case("select_timeout", &[], "select_timeout", &[]),
     case("timer_churn", &[], "timer_churn", &[]),
     case("ticker", &[], "ticker", &[]),
+    // goro::net; tokio's peers run on 2 workers, as GOMAXPROCS here.
+    case("tcp_echo", &[], "tcp_echo", &["tokio"]),
+    Case {
+        tool: Some("wrk"),
+        ..case("http_hello", &[], "http_hello", &["tokio"])
+    },
+    case("rss_idle_conn", &[], "rss_idle_conn", &["tokio"]),
 ];
 
 /// The columns: goro, Go, then the peers.
@@ -172,6 +186,8 @@ enum Cell {
     Unavailable,
     /// This peer has no version of the workload.
     NotApplicable,
+    /// The program the workload runs could not be installed.
+    Skipped,
 }
 
 struct Options {
@@ -179,6 +195,8 @@ struct Options {
     timeout: Duration,
     impls: Vec<String>,
     workloads: Vec<String>,
+    /// `--wrk-secs`: the duration of each wrk load (the workloads' default, 10 s, if unset).
+    wrk_secs: Option<u32>,
 }
 
 fn main() {
@@ -237,8 +255,25 @@ fn main() {
         }
     }
 
+    let mut tools: Vec<(&str, Result<(), String>)> = Vec::new();
+    for tool in cases.iter().filter_map(|c| c.tool) {
+        if !tools.iter().any(|(t, _)| *t == tool) {
+            tools.push((tool, ensure_tool(tool)));
+        }
+    }
+
     let mut rows: Vec<(&Case, Vec<Cell>)> = Vec::new();
     for case in &cases {
+        let missing = tools
+            .iter()
+            .find(|(t, _)| Some(*t) == case.tool)
+            .and_then(|(_, r)| r.as_ref().err());
+        if let Some(why) = missing {
+            eprintln!("{}: skipped: {why}", case.name);
+            notes.push(format!("{}: skipped: {why}", case.name));
+            rows.push((case, opts.impls.iter().map(|_| Cell::Skipped).collect()));
+            continue;
+        }
         let mut samples: Vec<Vec<f64>> = vec![Vec::new(); opts.impls.len()];
         let mut units: Vec<String> = vec![String::new(); opts.impls.len()];
         let mut failed: Vec<Option<&'static str>> = vec![None; opts.impls.len()];
@@ -256,7 +291,10 @@ fn main() {
                 if failed[k].is_some() {
                     continue;
                 }
-                let (program, args) = command_for(case, imp, &bin_dir, &go_bin_dir);
+                let (program, mut args) = command_for(case, imp, &bin_dir, &go_bin_dir);
+                if let (Some("wrk"), Some(secs)) = (case.tool, opts.wrk_secs) {
+                    args.extend(["--secs".to_string(), secs.to_string()]);
+                }
                 eprint!("{} {imp} run {run}/{}: ", case.name, opts.runs);
                 match run_once(&program, &args, case.name, opts.timeout) {
                     Ok((v, unit)) => {
@@ -299,11 +337,13 @@ fn parse_options() -> Options {
         timeout: Duration::from_secs(300),
         impls: IMPLS.iter().map(|s| s.to_string()).collect(),
         workloads: Vec::new(),
+        wrk_secs: None,
     };
     let usage = |msg: &str| -> ! {
         eprintln!(
             "{msg}\nusage: runner [--runs N] [--timeout SECONDS] \
-             [--impls goro,go,may,tokio,crossbeam,std,parking_lot] [workload...]\nworkloads: {}",
+             [--impls goro,go,may,tokio,crossbeam,std,parking_lot] [--wrk-secs S] \
+             [workload...]\nworkloads: {}",
             workload_names().join(" ")
         );
         std::process::exit(2)
@@ -332,6 +372,12 @@ fn parse_options() -> Options {
                     .parse()
                     .unwrap_or_else(|_| usage("--timeout takes seconds"));
                 opts.timeout = Duration::from_secs(s);
+            }
+            "--wrk-secs" => {
+                let s = value()
+                    .parse()
+                    .unwrap_or_else(|_| usage("--wrk-secs takes seconds"));
+                opts.wrk_secs = Some(s);
             }
             "--impls" => {
                 opts.impls = value().split(',').map(str::to_string).collect();
@@ -467,18 +513,47 @@ fn ensure_go() -> Option<String> {
         return Some(v);
     }
     eprintln!("runner: go not found; trying apt-get install golang-go");
-    let installed = Command::new("sh")
-        .args([
-            "-c",
-            "apt-get update -qq && apt-get install -y -qq golang-go",
-        ])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !installed {
+    if !apt_install("golang-go") {
         eprintln!("runner: could not install Go; its column reads `go: unavailable`");
     }
     version()
+}
+
+/// `apt-get update && apt-get install -y <package>`; whether it succeeded.
+fn apt_install(package: &str) -> bool {
+    Command::new("sh")
+        .args([
+            "-c",
+            &format!("apt-get update -qq && apt-get install -y -qq {package}"),
+        ])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Whether `tool` is on the PATH.
+fn on_path(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Makes sure `tool` (a program and the Debian package of the same name) is installed,
+/// through apt-get if it is missing; the reason when it cannot be.
+fn ensure_tool(tool: &str) -> Result<(), String> {
+    if on_path(tool) {
+        return Ok(());
+    }
+    eprintln!("runner: {tool} not found; trying apt-get install {tool}");
+    if apt_install(tool) && on_path(tool) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{tool} is not installed and `apt-get install -y {tool}` failed"
+        ))
+    }
 }
 
 /// `go build -o <out_dir>/<workload> ./<workload>` in `benches/go`.
@@ -572,6 +647,7 @@ fn print_table(impls: &[String], rows: &[(&Case, Vec<Cell>)]) {
                 Cell::Fail(label) => label.to_string(),
                 Cell::Unavailable => "go: unavailable".into(),
                 Cell::NotApplicable => "n/a".into(),
+                Cell::Skipped => "skipped".into(),
             });
             if Some(k) == go && goro.is_some() {
                 let ratio = match (goro.map(|g| &cells[g]), cell) {
