@@ -30,6 +30,7 @@ pub mod lock;
 mod lockosthread;
 mod loom;
 mod m;
+pub mod mgc;
 mod mstats;
 pub mod net;
 #[cfg_attr(goro_loom, allow(dead_code, reason = "the poller is not modelled"))]
