@@ -54,10 +54,7 @@ fn node() -> Node {
         own: FakeHandle::new(),
         children: vec![Some(FakeHandle::new()), None, Some(FakeHandle::new())],
         pairs: vec![(1, FakeHandle::new(), (FakeHandle::new(), "a".into()))],
-        boxed: vec![FakeHandle::new(); 0]
-            .into_iter()
-            .chain([FakeHandle::new(), FakeHandle::new(), FakeHandle::new()])
-            .collect(),
+        boxed: Box::new([FakeHandle::new(), FakeHandle::new(), FakeHandle::new()]),
         by_name: [("x".to_owned(), FakeHandle::new())].into(),
         ordered: [
             (1, VecDeque::from([FakeHandle::new()])),
@@ -67,12 +64,6 @@ fn node() -> Node {
         result: Err(FakeHandle::new()),
         not_traced: Rc::new(FakeHandle::new()),
         counter: Cell::new(0),
-    }
-}
-
-impl Clone for FakeHandle {
-    fn clone(&self) -> Self {
-        FakeHandle::new()
     }
 }
 

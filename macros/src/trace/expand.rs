@@ -5,19 +5,21 @@
 //! struct X<'s, T> { a: A, #[trace(skip)] b: B }
 //! unsafe impl<'s, T> ::goro::gc::Trace for X<'s, T> where T: ::goro::gc::Trace {
 //!     fn trace(&self, __goro_tracer: &mut ::goro::gc::Tracer) {
-//!         fn skipped_fields_must_be_static<F: ?Sized + 'static>() {}
-//!         skipped_fields_must_be_static::<B>();     // spanned at `B`
+//!         fn trace_skip_needs_a_static_type_because_…<F: ?Sized + 'static>() {}
+//!         trace_skip_needs_a_static_type_because_…::<B>();       // spanned at `B`
 //!         let Self { a: __goro_field0, .. } = self;
-//!         ::goro::gc::Trace::trace(__goro_field0, __goro_tracer); // spanned at `A`
+//!         <A as ::goro::gc::Trace>::trace(__goro_field0, __goro_tracer); // spanned at `A`
 //!     }
 //! }
 //! const _: () = {   // unless #[trace(unsafe_drop)]: `impl Drop for X` now conflicts
-//!     trait TypeThatDerivesTraceMustNotImplementDrop {}
-//!     impl<D: Drop> TypeThatDerivesTraceMustNotImplementDrop for D {}
-//!     impl<'s, T> TypeThatDerivesTraceMustNotImplementDrop for X<'s, T> {}
+//!     trait TypeThatDerivesTraceMustNotImplementDrop_OrOptOutWith_trace_unsafe_drop {}
+//!     impl<D: Drop + ?Sized> TypeThat… for D {}                // spanned at the derive
+//!     impl<'s, T> TypeThat… for X<'s, T> {}                    // spanned at `X`
 //! };
 //! ```
-//! An enum matches `self` on its variants instead of the `let`.
+//! An enum matches `self` on its variants instead of the `let` (`*self` if it has none).
+//! The `'static` check is a backstop: `valid.rs` already refused the skipped fields it can
+//! see borrowing, with a clearer message.
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -56,7 +58,13 @@ pub(crate) fn expand(ty: &TraceInput) -> TokenStream {
                 let (pattern, traces) = destructure(fields, &tracer);
                 quote!(Self::#v #pattern => { #traces })
             });
-            (statics, quote!(match self { #(#arms)* }))
+            // `&Never` is inhabited as far as `match` knows: an empty enum matches the place.
+            let scrutinee = if variants.is_empty() {
+                quote!(*self)
+            } else {
+                quote!(self)
+            };
+            (statics, quote!(match #scrutinee { #(#arms)* }))
         }
     };
 
@@ -68,15 +76,23 @@ pub(crate) fn expand(ty: &TraceInput) -> TokenStream {
             "TypeThatDerivesTraceMustNotImplementDrop_OrOptOutWith_trace_unsafe_drop",
             span = name.span()
         );
-        quote_spanned! {name.span()=>
+        // The blanket impl at the derive, the type's own impl at its name: the two labels of
+        // the error.
+        let blanket = quote! {
+            #[allow(drop_bounds, reason = "only a type's own Drop impl can conflict")]
+            impl<D: ::core::ops::Drop + ?::core::marker::Sized> #guard for D {}
+        };
+        let own = quote_spanned! {name.span()=>
+            impl #impl_generics #guard for #name #ty_generics #where_clause {}
+        };
+        quote! {
             #[doc(hidden)]
             const _: () = {
                 #[allow(non_camel_case_types, reason = "the name is the error message")]
                 #[allow(dead_code, reason = "only its impls matter")]
                 trait #guard {}
-                #[allow(drop_bounds, reason = "only a type's own Drop impl can conflict")]
-                impl<D: ::core::ops::Drop + ?::core::marker::Sized> #guard for D {}
-                impl #impl_generics #guard for #name #ty_generics #where_clause {}
+                #blanket
+                #own
             };
         }
     });
@@ -108,8 +124,9 @@ fn destructure(fields: &[Field], tracer: &TokenStream) -> (TokenStream, TokenStr
     let pattern = quote!({ #(#members: #bindings,)* #rest });
     let traces = traced.iter().zip(&bindings).map(|(f, b)| {
         // At the field's type: "`Rc<u32>` does not implement `goro::gc::Trace`" points there.
-        let b = with_span(b, f.ty.span());
-        quote_spanned!(f.ty.span()=> ::goro::gc::Trace::trace(#b, #tracer);)
+        // `<T as Trace>` makes rustc point at all of `T`, not its first token.
+        let (ty, b) = (f.ty, with_span(b, f.ty.span()));
+        quote_spanned!(f.ty.span()=> <#ty as ::goro::gc::Trace>::trace(#b, #tracer);)
     });
     (pattern, quote!(#(#traces)*))
 }

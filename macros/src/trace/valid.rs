@@ -1,8 +1,16 @@
 //! The rules of `#[derive(Trace)]`: a struct or an enum (a union's live field is unknown),
 //! `#[trace(skip)]` on fields only, `#[trace(unsafe_drop)]` on the type only, nothing else.
-//! (A field that is not `Trace`, a skipped field that is not `'static` and a `Drop` impl
-//! are the type checker's to find: `expand.rs` writes the code it checks.)
-use syn::{Attribute, Data, DeriveInput, Fields, Member, Type};
+//! A skipped field's type names none of the type's lifetimes, nor a type parameter not
+//! bounded by `'static`: it could borrow a handle the collector would never see. (That is
+//! only what the tokens show; behind an alias the type checker finds it, from code
+//! `expand.rs` writes. A field that is not `Trace` and a `Drop` impl are its too.)
+use std::collections::HashSet;
+
+use syn::visit::Visit;
+use syn::{
+    Attribute, Data, DeriveInput, Fields, GenericParam, Generics, Lifetime, Member, Type,
+    TypeParamBound, TypePath, WherePredicate,
+};
 
 use crate::errors::Errors;
 
@@ -45,14 +53,15 @@ enum Place {
 pub(crate) fn check(input: &DeriveInput) -> syn::Result<TraceInput<'_>> {
     let mut errors = Errors::default();
     let unsafe_drop = options(&input.attrs, Place::Type, &mut errors);
+    let borrowed = Borrowed::of(&input.generics);
     let shape = match &input.data {
-        Data::Struct(s) => Shape::Struct(fields(&s.fields, &mut errors)),
+        Data::Struct(s) => Shape::Struct(fields(&s.fields, &borrowed, &mut errors)),
         Data::Enum(e) => Shape::Enum(
             e.variants
                 .iter()
                 .map(|v| {
                     options(&v.attrs, Place::Variant, &mut errors);
-                    (&v.ident, fields(&v.fields, &mut errors))
+                    (&v.ident, fields(&v.fields, &borrowed, &mut errors))
                 })
                 .collect(),
         ),
@@ -73,16 +82,117 @@ pub(crate) fn check(input: &DeriveInput) -> syn::Result<TraceInput<'_>> {
     })
 }
 
-fn fields<'a>(fields: &'a Fields, errors: &mut Errors) -> Vec<Field<'a>> {
+/// The fields, with their options; a skipped one must not borrow (see [`Borrowed`]).
+fn fields<'a>(fields: &'a Fields, borrowed: &Borrowed, errors: &mut Errors) -> Vec<Field<'a>> {
     fields
         .members()
         .zip(fields)
-        .map(|(member, f)| Field {
-            member,
-            ty: &f.ty,
-            skip: options(&f.attrs, Place::Field, errors),
+        .map(|(member, f)| {
+            let skip = options(&f.attrs, Place::Field, errors);
+            if skip {
+                borrowed.check(&f.ty, errors);
+            }
+            Field {
+                member,
+                ty: &f.ty,
+                skip,
+            }
         })
         .collect()
+}
+
+/// The generics a skipped field must not name: the type's lifetimes and its type parameters,
+/// except those bounded by `'static`.
+struct Borrowed {
+    lifetimes: HashSet<syn::Ident>,
+    params: HashSet<syn::Ident>,
+}
+
+impl Borrowed {
+    fn of(generics: &Generics) -> Self {
+        let is_static =
+            |b: &TypeParamBound| matches!(b, TypeParamBound::Lifetime(l) if l.ident == "static");
+        let mut statics: HashSet<syn::Ident> = HashSet::new();
+        for p in generics.where_clause.iter().flat_map(|w| &w.predicates) {
+            match p {
+                WherePredicate::Type(t) if t.bounds.iter().any(is_static) => {
+                    if let Type::Path(TypePath { qself: None, path }) = &t.bounded_ty
+                        && let Some(id) = path.get_ident()
+                    {
+                        statics.insert(id.clone());
+                    }
+                }
+                WherePredicate::Lifetime(l) if l.bounds.iter().any(|b| b.ident == "static") => {
+                    statics.insert(l.lifetime.ident.clone());
+                }
+                _ => {}
+            }
+        }
+        let mut lifetimes = HashSet::new();
+        let mut params = HashSet::new();
+        for p in &generics.params {
+            match p {
+                GenericParam::Lifetime(l)
+                    if !l.bounds.iter().any(|b| b.ident == "static")
+                        && !statics.contains(&l.lifetime.ident) =>
+                {
+                    lifetimes.insert(l.lifetime.ident.clone());
+                }
+                GenericParam::Type(t)
+                    if !t.bounds.iter().any(is_static) && !statics.contains(&t.ident) =>
+                {
+                    params.insert(t.ident.clone());
+                }
+                _ => {}
+            }
+        }
+        Borrowed { lifetimes, params }
+    }
+
+    /// Records an error at each of the type's borrowing generics that `ty` names.
+    fn check(&self, ty: &Type, errors: &mut Errors) {
+        struct Finder<'a> {
+            borrowed: &'a Borrowed,
+            errors: &'a mut Errors,
+        }
+        impl<'ast> Visit<'ast> for Finder<'_> {
+            fn visit_lifetime(&mut self, l: &'ast Lifetime) {
+                if self.borrowed.lifetimes.contains(&l.ident) {
+                    self.errors.spanned(
+                        l,
+                        format!(
+                            "a `#[trace(skip)]` field must be `'static`, and this one borrows \
+                             for `{l}`: what it borrows could hold a GC handle the collector \
+                             would never see; trace the field (remove `#[trace(skip)]`) or \
+                             make it own its data"
+                        ),
+                    );
+                }
+            }
+            fn visit_type_path(&mut self, t: &'ast TypePath) {
+                if t.qself.is_none()
+                    && let Some(id) = t.path.get_ident()
+                    && self.borrowed.params.contains(id)
+                {
+                    self.errors.spanned(
+                        t,
+                        format!(
+                            "a `#[trace(skip)]` field must be `'static`, and `{id}` may borrow: \
+                             what it borrows could hold a GC handle the collector would never \
+                             see; bound it with `{id}: 'static`, or trace the field (remove \
+                             `#[trace(skip)]`)"
+                        ),
+                    );
+                }
+                syn::visit::visit_type_path(self, t);
+            }
+        }
+        Finder {
+            borrowed: self,
+            errors,
+        }
+        .visit_type(ty);
+    }
 }
 
 /// Reads the `#[trace(...)]` attributes at `place`: whether its one valid option (`skip`
