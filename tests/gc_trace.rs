@@ -155,3 +155,29 @@ fn the_tracer_passes_its_op_down() {
         assert_eq!((h.0[0].0.get(), t.visited()), (Some(op), 1));
     }
 }
+
+#[derive(Trace)]
+struct Tree {
+    handle: FakeHandle,
+    kids: Vec<Self>,
+    extra: Option<Box<dyn Trace>>,
+}
+
+#[test]
+fn recursive_types_and_trait_objects() {
+    let leaf = |extra: Option<Box<dyn Trace>>| Tree {
+        handle: FakeHandle::new(),
+        kids: vec![],
+        extra,
+    };
+    let tree = Tree {
+        handle: FakeHandle::new(),
+        kids: vec![
+            leaf(None),
+            leaf(Some(Box::new(vec![FakeHandle::new(), FakeHandle::new()]))),
+        ],
+        extra: Some(Box::new((FakeHandle::new(), 5u8))),
+    };
+    // 3 nodes + 2 in a leaf's extra + 1 in the root's extra
+    assert_eq!(visits(&tree), 6);
+}

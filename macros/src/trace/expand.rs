@@ -101,6 +101,7 @@ pub(crate) fn expand(ty: &TraceInput) -> TokenStream {
         // SAFETY: `trace` passes the tracer to every field not marked `#[trace(skip)]`, each
         // once; a skipped field is `'static` (checked below), so it borrows no handle, and its
         // type was declared by the user to own none.
+        #[automatically_derived]
         unsafe impl #impl_generics ::goro::gc::Trace for #name #ty_generics #where_clause {
             #[allow(unused_variables, reason = "a type without traced fields ignores the tracer")]
             fn trace(&self, #tracer: &mut ::goro::gc::Tracer) {

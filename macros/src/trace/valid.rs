@@ -53,6 +53,14 @@ enum Place {
 pub(crate) fn check(input: &DeriveInput) -> syn::Result<TraceInput<'_>> {
     let mut errors = Errors::default();
     let unsafe_drop = options(&input.attrs, Place::Type, &mut errors);
+    if let Some(packed) = packed(&input.attrs) {
+        errors.spanned(
+            packed,
+            "Trace cannot be derived for a `#[repr(packed)]` type: `trace` borrows each field, \
+             and a packed field may be unaligned; remove `packed`, or implement `Trace` by hand \
+             (`unsafe impl`) copying the fields out",
+        );
+    }
     let borrowed = Borrowed::of(&input.generics);
     let shape = match &input.data {
         Data::Struct(s) => Shape::Struct(fields(&s.fields, &borrowed, &mut errors)),
@@ -80,6 +88,24 @@ pub(crate) fn check(input: &DeriveInput) -> syn::Result<TraceInput<'_>> {
         unsafe_drop,
         shape,
     })
+}
+
+/// The `packed` of a `#[repr(..., packed, ...)]` (or `packed(N)`), if any.
+fn packed(attrs: &[Attribute]) -> Option<syn::Path> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("repr")) {
+        // A malformed `repr` is rustc's to report.
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("packed") {
+                found = Some(meta.path.clone());
+            }
+            if meta.input.peek(syn::token::Paren) {
+                let _: proc_macro2::Group = meta.input.parse()?;
+            }
+            Ok(())
+        });
+    }
+    found
 }
 
 /// The fields, with their options; a skipped one must not borrow (see [`Borrowed`]).
