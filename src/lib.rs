@@ -335,6 +335,25 @@ pub mod net {
     pub use goro_rt::net::*;
 }
 
+/// The scoped garbage collector's contract with your types: [`Trace`](gc::Trace) (the trait
+/// and its derive share the name, as serde's do) and the [`Tracer`](gc::Tracer) it is given.
+///
+/// # Examples
+/// ```
+/// use goro::gc::{Trace, TraceOp, Tracer};
+///
+/// #[derive(Trace)]
+/// struct Pair<T>(T, Option<T>);
+///
+/// let mut t = Tracer::new(TraceOp::Mark);
+/// Pair(1, Some(2)).trace(&mut t);
+/// assert_eq!(t.visited(), 0); // integers hold no GC handles
+/// ```
+pub mod gc {
+    pub use goro_macros::Trace;
+    pub use goro_rt::mgc::*;
+}
+
 /// Panic payloads and helpers: `Goexit`, `payload_str`.
 ///
 /// # Examples

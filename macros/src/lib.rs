@@ -1,5 +1,5 @@
 //! goro-macros: the proc macros behind goro's `go!`, `chan!`, `select!`, `defer!`,
-//! `#[goro::main]`, `#[goro::test]` and `#[goro::func]`.
+//! `#[goro::main]`, `#[goro::test]`, `#[goro::func]` and `#[derive(goro::gc::Trace)]`.
 //!
 //! Use them through the facade (`goro::go!`, `goro::select!`, `#[goro::main]`, …): every
 //! expansion names only paths under `::goro::__private`. This file holds the entry points; each
@@ -18,6 +18,7 @@ mod func;
 mod go;
 mod recover;
 mod select;
+mod trace;
 
 /// Starts a goroutine: Go's `go` statement, in its three shapes.
 ///
@@ -452,4 +453,58 @@ pub fn defer(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn func(args: TokenStream, item: TokenStream) -> TokenStream {
     func::func(args.into(), item.into()).into()
+}
+
+/// Implements `goro::gc::Trace` for a struct or an enum: its `trace` passes the tracer to
+/// every field, so the collector finds each GC handle the value owns.
+///
+/// Every field must be `Trace` (a compile error at the field says which is not). Type
+/// parameters get a `T: Trace` bound; lifetimes are kept.
+///
+/// - `#[trace(skip)]` on a field leaves it out. Use it for data that holds no handle and has
+///   no `Trace` impl (an `Rc<str>`, a file). The field's type must be `'static`: a borrowed
+///   field could reach a handle the collector would then never see.
+/// - The type must not implement `Drop`: the collector runs destructors while it frees a
+///   heap, when a handle the value holds may point to an object already gone, and a
+///   destructor that stored a clone of a handle somewhere would bring a dead object back.
+///   `impl Drop` for it is a compile error ("conflicting implementations of trait
+///   `TypeThatDerivesTraceMustNotImplementDrop_OrOptOutWith_trace_unsafe_drop`").
+///   `#[trace(unsafe_drop)]` on the type allows one; its `drop` must not dereference,
+///   clone or store any GC handle.
+/// - A union cannot derive `Trace`: nothing says which field holds a value.
+///
+/// # Examples
+/// ```
+/// use goro::gc::{Trace, TraceOp, Tracer};
+/// use std::rc::Rc;
+///
+/// #[derive(Trace)]
+/// struct Entry<'s, T> {
+///     key: &'s str,
+///     values: Vec<Option<T>>,
+///     #[trace(skip)] // no `Trace` impl, holds no handle, `'static`
+///     label: Rc<str>,
+/// }
+///
+/// #[derive(Trace)]
+/// #[trace(unsafe_drop)] // the destructor below touches no handle
+/// enum Log {
+///     Empty,
+///     Line(String),
+///     Lines { count: usize, text: Vec<String> },
+/// }
+/// impl Drop for Log {
+///     fn drop(&mut self) {}
+/// }
+///
+/// let e = Entry { key: "k", values: vec![Some(1u8), None], label: "l".into() };
+/// let mut t = Tracer::new(TraceOp::Mark);
+/// e.trace(&mut t);
+/// Log::Line("x".into()).trace(&mut t);
+/// assert_eq!(t.visited(), 0); // neither holds a handle
+/// ```
+#[proc_macro_derive(Trace, attributes(trace))]
+pub fn derive_trace(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as syn::DeriveInput);
+    trace::derive(&input).into()
 }

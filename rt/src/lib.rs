@@ -6,8 +6,8 @@
 //! goroutines readied elsewhere), `procresize`, `lockosthread`, `syscall`, `tls`, `runq`,
 //! `park`, `note`, `time` (timers), `gfree`, `signal`, `panic`, `join`, `entry`, `shutdown`,
 //! [`runtime`], `sema` (semaphores keyed by address), `notify` (Cond's ticket list), [`sync`],
-//! `netpoll` (epoll), [`net`] (its sockets) and `rlimit` (the open-file limit, raised at
-//! start-up).
+//! `netpoll` (epoll), [`net`] (its sockets), `rlimit` (the open-file limit, raised at
+//! start-up) and [`mgc`] (the garbage collector: so far its `Trace` contract).
 //! Each file opens with what it owns; `proc.rs` states the scheduler's central rule: a
 //! goroutine that has started runs only on its home thread.
 #![warn(missing_docs)]
@@ -30,6 +30,7 @@ pub mod lock;
 mod lockosthread;
 mod loom;
 mod m;
+pub mod mgc;
 mod mstats;
 pub mod net;
 #[cfg_attr(goro_loom, allow(dead_code, reason = "the poller is not modelled"))]

@@ -1,0 +1,23 @@
+//! mgc: goro's scoped garbage collector (Go: runtime/mgc.go). So far only its contract with
+//! user types: [`Trace`], which tells the collector where the handles inside a value are,
+//! and the [`Tracer`] it is handed. `#[derive(Trace)]` writes the impl.
+//!
+//! # Examples
+//! ```
+//! use goro::gc::{Trace, TraceOp, Tracer};
+//!
+//! #[derive(Trace)]
+//! struct Node {
+//!     children: Vec<Node>,
+//!     #[trace(skip)] // holds no handle, and is `'static`
+//!     name: String,
+//! }
+//!
+//! let tree = Node { children: vec![], name: "root".into() };
+//! let mut t = Tracer::new(TraceOp::Mark);
+//! tree.trace(&mut t);
+//! assert_eq!(t.visited(), 0); // no handles in it
+//! ```
+mod trace;
+
+pub use trace::{Trace, TraceOp, Tracer};
