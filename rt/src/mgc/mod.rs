@@ -1,5 +1,6 @@
-//! mgc: goro's scoped garbage collector (Go: runtime/mgc.go). So far only its contract with
-//! user types: [`Trace`], which tells the collector where the handles inside a value are,
+//! mgc: goro's scoped garbage collector (Go: runtime/mgc.go). So far: [`scope`], the region
+//! a heap lives in, with its scoped goroutines ([`Scope::go`]); and the contract with user
+//! types: [`Trace`], which tells the collector where the handles inside a value are,
 //! and the [`Tracer`] it is handed. `#[derive(Trace)]` writes the impl.
 //!
 //! # Examples
@@ -18,6 +19,8 @@
 //! tree.trace(&mut t);
 //! assert_eq!(t.visited(), 0); // no handles in it
 //! ```
+mod scope;
 mod trace;
 
+pub use scope::{Scope, scope};
 pub use trace::{Trace, TraceOp, Tracer};
