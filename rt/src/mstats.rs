@@ -1,11 +1,12 @@
 //! Memory statistics: `runtime::read_mem_stats`. Go: runtime.MemStats (mstats.go).
 //!
-//! Today goro's runtime memory is goroutine stacks and G structs; the heap fields are for
-//! the scoped GC (`gc::scope`, to come) and read zero until it exists. Rust's own
+//! goro's runtime memory is goroutine stacks, G structs and the scoped GC's heaps
+//! (`gc::scope`), which the heap fields describe. Rust's own
 //! allocations (`Box`, `Vec`) are not the runtime's and are not counted, as C allocations
 //! are not in Go.
 
 use crate::g::{G, G_DEAD};
+use std::sync::atomic::Ordering;
 
 /// Memory statistics, with Go's field names in snake case. Go: runtime.MemStats.
 ///
@@ -74,8 +75,23 @@ pub fn read_mem_stats() -> MemStats {
     let gs = crate::gfree::all_gs();
     let live = gs.iter().filter(|g| g.status() != G_DEAD).count() as u64;
     let slot = crate::stack::stack_size() as u64;
+    let h = &crate::mgc::heap::STATS;
+    let heap_alloc = h.heap_alloc.load(Ordering::Relaxed);
     MemStats {
-        sys: crate::stack::carved_bytes() as u64 + gs.len() as u64 * size_of::<G>() as u64,
+        alloc: heap_alloc,
+        heap_alloc,
+        heap_objects: h.heap_objects.load(Ordering::Relaxed),
+        total_alloc: h.total_alloc.load(Ordering::Relaxed),
+        mallocs: h.mallocs.load(Ordering::Relaxed),
+        frees: h.frees.load(Ordering::Relaxed),
+        num_gc: h.num_gc.load(Ordering::Relaxed),
+        num_forced_gc: h.num_forced_gc.load(Ordering::Relaxed),
+        pause_total_ns: h.pause_total_ns.load(Ordering::Relaxed),
+        last_gc: h.last_gc.load(Ordering::Relaxed),
+        next_gc: h.next_gc.load(Ordering::Relaxed),
+        sys: crate::stack::carved_bytes() as u64
+            + gs.len() as u64 * size_of::<G>() as u64
+            + heap_alloc,
         num_goroutine: crate::runtime::num_goroutine() as u64,
         stack_inuse: live * slot,
         ..MemStats::default()

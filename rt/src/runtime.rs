@@ -109,3 +109,37 @@ pub fn goid() -> u64 {
 pub fn version() -> &'static str {
     concat!("goro", env!("CARGO_PKG_VERSION"))
 }
+
+/// Runs a full collection of every open `gc::scope` heap now, blocking until it is done.
+/// Go: runtime.GC.
+///
+/// # Examples
+/// ```
+/// use goro::gc;
+/// gc::scope(|s| {
+///     let keep = s.alloc(1u64);
+///     drop(s.alloc(2u64)); // unreachable at once
+///     let before = goro::runtime::read_mem_stats();
+///     goro::runtime::gc();
+///     let after = goro::runtime::read_mem_stats();
+///     assert_eq!(after.num_gc, before.num_gc + 1);
+///     assert!(after.frees > before.frees);
+///     assert_eq!(*keep, 1);
+/// });
+/// ```
+pub fn gc() {
+    crate::mgc::heap::gc_all();
+}
+
+/// Sets the collector's target percentage (Go's `GOGC`: a collection starts when the heap
+/// has grown by this percentage of what the last one left live); a negative value turns
+/// pacing off. Returns the previous setting. Go: debug.SetGCPercent.
+///
+/// # Examples
+/// ```
+/// let old = goro::runtime::set_gc_percent(-1); // off
+/// assert_eq!(goro::runtime::set_gc_percent(old), -1);
+/// ```
+pub fn set_gc_percent(percent: i32) -> i32 {
+    crate::mgc::heap::set_gc_percent(percent)
+}

@@ -19,8 +19,13 @@
 //! tree.trace(&mut t);
 //! assert_eq!(t.visited(), 0); // no handles in it
 //! ```
+mod cell;
+mod gc;
+pub(crate) mod heap;
 mod scope;
 mod trace;
 
+pub use cell::{GcCell, GcMutex, GcMutexGuard, GcRef, GcRefMut};
+pub use gc::Gc;
 pub use scope::{Scope, scope};
 pub use trace::{Trace, TraceOp, Tracer};

@@ -15,6 +15,9 @@
 //! branded can leave the closure or meet another scope's values (trybuild:
 //! `ui-tests/tests/fail/gc/`).
 
+use super::gc::Gc;
+use super::heap::Heap;
+use super::trace::Trace;
 use crate::entry::spawn;
 use crate::join::JoinHandle;
 use core::marker::PhantomData;
@@ -26,6 +29,8 @@ use std::sync::Mutex;
 /// # Examples
 /// See [`scope`].
 pub struct Scope<'s, 'env: 's> {
+    /// The scope's GC heap.
+    heap: Heap,
     /// Goroutines started here and not yet joined.
     running: Mutex<Vec<JoinHandle<()>>>,
     /// Invariant in `'s` and `'env` (as `std::thread::Scope`): neither can be shortened or
@@ -69,21 +74,27 @@ where
     F: for<'s> FnOnce(&'s Scope<'s, 'env>) -> R,
 {
     let s = Scope {
+        heap: Heap::new(),
         running: Mutex::new(Vec::new()),
         scope: PhantomData,
         env: PhantomData,
     };
-    // Joins on every exit, unwinding included (see the header).
+    s.heap.register();
+    // Joins on every exit, unwinding included (see the header), then frees the heap: no
+    // handle is left (the goroutines are done, and the brand kept every handle inside).
     struct JoinAll<'a, 's, 'env>(&'a Scope<'s, 'env>);
     impl Drop for JoinAll<'_, '_, '_> {
         fn drop(&mut self) {
             let _ = self.0.join_all();
+            self.0.heap.destroy();
         }
     }
     let guard = JoinAll(&s);
     let r = f(&s);
     core::mem::forget(guard);
-    if let Some(payload) = s.join_all() {
+    let panicked = s.join_all();
+    s.heap.destroy();
+    if let Some(payload) = panicked {
         std::panic::resume_unwind(payload);
     }
     r
@@ -131,6 +142,34 @@ impl<'s, 'env> Scope<'s, 'env> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(h);
+    }
+
+    /// Moves `value` into the scope's heap and returns a handle to it. The object lives
+    /// while any goroutine can reach it (from a handle outside the heap, through objects),
+    /// and at the latest until the scope ends. Go: `new(T)` / `&T{...}` escaping to the heap.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::gc;
+    /// use goro::prelude::*;
+    ///
+    /// goro::run(|| {
+    ///     gc::scope(|s| {
+    ///         let ch = chan![gc::Gc<'_, String>; 1];
+    ///         let msg = s.alloc(String::from("shared, not copied"));
+    ///         let rx = ch.clone(); // made inside the scope: moved in, not borrowed
+    ///         s.go(move || {
+    ///             let m = rx.recv().unwrap(); // the same object, another handle
+    ///             assert_eq!(m.as_str(), "shared, not copied");
+    ///         });
+    ///         ch.send(msg.clone());
+    ///     });
+    /// });
+    /// ```
+    pub fn alloc<T: Trace + Send + 's>(&self, value: T) -> Gc<'s, T> {
+        let p = self.heap.alloc(value);
+        // SAFETY: fresh from this scope's heap, with one root for the new handle.
+        unsafe { Gc::from_new(p) }
     }
 
     /// Joins every goroutine started here, including those started while it waits;

@@ -49,8 +49,9 @@ pub enum TraceOp {
 #[derive(Debug)]
 pub struct Tracer {
     op: TraceOp,
-    // The collector adds its grey queue here.
     visited: usize,
+    /// Objects shaded grey by a `Mark` walk, still to be traced (the collector's queue).
+    pub(crate) grey: Vec<core::ptr::NonNull<super::heap::Header>>,
 }
 
 impl Tracer {
@@ -66,7 +67,11 @@ impl Tracer {
     /// ```
     #[doc(hidden)]
     pub fn new(op: TraceOp) -> Self {
-        Tracer { op, visited: 0 }
+        Tracer {
+            op,
+            visited: 0,
+            grey: Vec::new(),
+        }
     }
 
     /// What this walk does to each handle.

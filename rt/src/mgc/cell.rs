@@ -1,0 +1,352 @@
+//! `GcCell<'s, T>`: the way to mutate inside a GC object (`heap.rs` has the rooting rules).
+
+use super::heap::GC_LOCK;
+use super::trace::{Trace, TraceOp, Tracer};
+use core::cell::UnsafeCell;
+use core::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+
+/// A `RefCell` for GC objects: `borrow()` shares, `borrow_mut()` is exclusive, and a
+/// conflicting borrow panics (as `RefCell`'s). While mutably borrowed, the handles inside
+/// are roots (they may be moved out); when the borrow ends, those left inside are not.
+///
+/// Unlike `RefCell` it is `Sync` (its borrow count is atomic), so objects holding cells can
+/// be shared by goroutines: two goroutines borrowing one cell in conflicting ways at once
+/// panic, as Go stops a program with `concurrent map writes` instead of racing. For
+/// goroutines that take turns on a value, use [`GcMutex`], which waits.
+///
+/// # Examples
+/// ```
+/// use goro::gc::{self, GcCell};
+/// gc::scope(|s| {
+///     let list = s.alloc(GcCell::new(Vec::new()));
+///     for i in 0..3 {
+///         let item = s.alloc(i);
+///         list.borrow_mut().push(item);
+///     }
+///     let sum: i32 = list.borrow().iter().map(|g| **g).sum();
+///     assert_eq!(sum, 3);
+/// });
+/// ```
+pub struct GcCell<'s, T: Trace> {
+    /// The cell is inside a GC object: its handles are not roots (except while exposed).
+    in_heap: AtomicBool,
+    /// Mutably borrowed, handles rooted: the collector must not read `value`.
+    exposed: AtomicBool,
+    /// `RefCell`'s count: > 0 shared borrows, -1 a mutable one.
+    borrow: AtomicIsize,
+    value: UnsafeCell<T>,
+    brand: PhantomData<fn(&'s ()) -> &'s ()>,
+}
+
+// SAFETY: moving the cell moves `T`; nothing thread-bound is kept.
+unsafe impl<T: Trace + Send> Send for GcCell<'_, T> {}
+// SAFETY: the atomic count makes borrows exclusive across threads as within one: shared
+// borrows hand out `&T` (so `T: Sync`), a mutable one `&mut T` on any thread (`T: Send`).
+unsafe impl<T: Trace + Send + Sync> Sync for GcCell<'_, T> {}
+
+impl<'s, T: Trace> GcCell<'s, T> {
+    /// A cell holding `value` (its handles stay roots until the cell goes into an object).
+    pub fn new(value: T) -> GcCell<'s, T> {
+        GcCell {
+            in_heap: AtomicBool::new(false),
+            exposed: AtomicBool::new(false),
+            borrow: AtomicIsize::new(0),
+            value: UnsafeCell::new(value),
+            brand: PhantomData,
+        }
+    }
+
+    /// Shares the value until the guard drops. Panics if it is mutably borrowed.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::gc::{self, GcCell};
+    /// gc::scope(|s| {
+    ///     let c = s.alloc(GcCell::new(5));
+    ///     let (a, b) = (c.borrow(), c.borrow()); // any number of readers
+    ///     assert_eq!(*a + *b, 10);
+    /// });
+    /// ```
+    pub fn borrow(&self) -> GcRef<'_, 's, T> {
+        let mut b = self.borrow.load(Ordering::Relaxed);
+        loop {
+            if b < 0 {
+                panic!("GcCell already mutably borrowed");
+            }
+            match self
+                .borrow
+                .compare_exchange_weak(b, b + 1, Ordering::Acquire, Ordering::Relaxed)
+            {
+                Ok(_) => return GcRef { cell: self },
+                Err(now) => b = now,
+            }
+        }
+    }
+
+    /// Borrows the value mutably until the guard drops. Panics if it is borrowed.
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::gc::{self, GcCell};
+    /// gc::scope(|s| {
+    ///     let c = s.alloc(GcCell::new(String::from("go")));
+    ///     c.borrow_mut().push_str("ro");
+    ///     assert_eq!(*c.borrow(), "goro");
+    /// });
+    /// ```
+    pub fn borrow_mut(&self) -> GcRefMut<'_, 's, T> {
+        if self
+            .borrow
+            .compare_exchange(0, -1, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            panic!("GcCell already borrowed");
+        }
+        if self.in_heap.load(Ordering::Acquire) {
+            let _g = GC_LOCK.read().unwrap_or_else(|e| e.into_inner());
+            // SAFETY: not borrowed (checked above), and this thread is the only one that
+            // may touch a `!Sync` cell besides the collector, which we exclude.
+            unsafe { (*self.value.get()).trace(&mut Tracer::new(TraceOp::Root)) };
+            self.exposed.store(true, Ordering::Release);
+        }
+        GcRefMut { cell: self }
+    }
+}
+
+/// A shared borrow of a [`GcCell`].
+pub struct GcRef<'b, 's, T: Trace> {
+    cell: &'b GcCell<'s, T>,
+}
+
+impl<T: Trace> core::ops::Deref for GcRef<'_, '_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: a shared borrow is counted: no `&mut` exists meanwhile.
+        unsafe { &*self.cell.value.get() }
+    }
+}
+
+impl<T: Trace> Drop for GcRef<'_, '_, T> {
+    fn drop(&mut self) {
+        self.cell.borrow.fetch_sub(1, Ordering::Release);
+    }
+}
+
+/// A mutable borrow of a [`GcCell`].
+pub struct GcRefMut<'b, 's, T: Trace> {
+    cell: &'b GcCell<'s, T>,
+}
+
+impl<T: Trace> core::ops::Deref for GcRefMut<'_, '_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the only borrow (count -1).
+        unsafe { &*self.cell.value.get() }
+    }
+}
+
+impl<T: Trace> core::ops::DerefMut for GcRefMut<'_, '_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: the only borrow (count -1), and `&mut self` makes this `&mut` unique.
+        unsafe { &mut *self.cell.value.get() }
+    }
+}
+
+impl<T: Trace> Drop for GcRefMut<'_, '_, T> {
+    fn drop(&mut self) {
+        let c = self.cell;
+        if c.in_heap.load(Ordering::Acquire) {
+            let _g = GC_LOCK.read().unwrap_or_else(|e| e.into_inner());
+            // SAFETY: this guard is the only borrow; the collector is excluded.
+            unsafe { (*c.value.get()).trace(&mut Tracer::new(TraceOp::Unroot)) };
+            c.exposed.store(false, Ordering::Release);
+        }
+        c.borrow.store(0, Ordering::Release);
+    }
+}
+
+// SAFETY: reports every handle in the value: for `Mark` unless the value is exposed (then
+// its handles are roots, and a mutator may be writing it); `Root`/`Unroot` come from the
+// enclosing object's own borrow or allocation, when this cell cannot be borrowed (its
+// owner holds the only access), and also move the cell in or out of the heap.
+unsafe impl<T: Trace> Trace for GcCell<'_, T> {
+    fn trace(&self, t: &mut Tracer) {
+        match t.op() {
+            TraceOp::Mark => {
+                if !self.exposed.load(Ordering::Acquire) {
+                    // SAFETY: not exposed: no `&mut` exists (it would have set `exposed`
+                    // under `GC_LOCK`, which the collector holds).
+                    unsafe { (*self.value.get()).trace(t) };
+                }
+            }
+            TraceOp::Root | TraceOp::Unroot => {
+                assert!(
+                    self.borrow.load(Ordering::Acquire) == 0,
+                    "GcCell moved in or out of the heap while borrowed"
+                );
+                self.in_heap
+                    .store(t.op() == TraceOp::Unroot, Ordering::Release);
+                // SAFETY: not borrowed (checked), and our caller has exclusive access.
+                unsafe { (*self.value.get()).trace(t) };
+            }
+        }
+    }
+}
+
+impl<T: Trace + core::fmt::Debug> core::fmt::Debug for GcCell<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.borrow.load(Ordering::Acquire) {
+            -1 => f.write_str("GcCell(<borrowed>)"),
+            // SAFETY: not mutably borrowed.
+            _ => f
+                .debug_tuple("GcCell")
+                .field(unsafe { &*self.value.get() })
+                .finish(),
+        }
+    }
+}
+
+/// A mutex for GC objects that goroutines share: `lock()` parks the goroutine until the
+/// value is free (goro's [`Mutex`](crate::sync::Mutex)), and while locked the handles
+/// inside are roots (they may be moved out); when unlocked, those left inside are not.
+/// `Sync`, so a graph of objects with `GcMutex` fields is shared by handles across
+/// goroutines and channels.
+///
+/// # Examples
+/// ```
+/// use goro::gc::{self, Gc, GcMutex, Trace};
+///
+/// #[derive(Trace)]
+/// struct Account<'s> {
+///     balance: GcMutex<'s, i64>,
+///     history: GcMutex<'s, Vec<Gc<'s, i64>>>,
+/// }
+///
+/// goro::run(|| {
+///     gc::scope(|s| {
+///         let acct = s.alloc(Account { balance: GcMutex::new(0), history: GcMutex::new(vec![]) });
+///         for i in 1..=10 {
+///             let acct = acct.clone();
+///             s.go(move || {
+///                 *acct.balance.lock() += i;
+///                 acct.history.lock().push(s.alloc(i));
+///             });
+///         }
+///     });
+/// });
+/// ```
+pub struct GcMutex<'s, T: Trace> {
+    in_heap: AtomicBool,
+    exposed: AtomicBool,
+    lock: crate::sync::Mutex<()>,
+    value: UnsafeCell<T>,
+    brand: PhantomData<fn(&'s ()) -> &'s ()>,
+}
+
+// SAFETY: `value` is reached only through a guard of `lock` (one holder at a time), by
+// the collector while no holder exposes it, or by `trace` with exclusive access (see its
+// impl); so `T: Send` suffices, as for `std::sync::Mutex`.
+unsafe impl<T: Trace + Send> Send for GcMutex<'_, T> {}
+// SAFETY: as above.
+unsafe impl<T: Trace + Send> Sync for GcMutex<'_, T> {}
+
+impl<'s, T: Trace> GcMutex<'s, T> {
+    /// A mutex holding `value` (its handles stay roots until it goes into an object).
+    pub fn new(value: T) -> GcMutex<'s, T> {
+        GcMutex {
+            in_heap: AtomicBool::new(false),
+            exposed: AtomicBool::new(false),
+            lock: crate::sync::Mutex::new(()),
+            value: UnsafeCell::new(value),
+            brand: PhantomData,
+        }
+    }
+
+    /// Locks the value, parking the goroutine while another holds it.
+    ///
+    /// # Examples
+    /// See [`GcMutex`].
+    pub fn lock(&self) -> GcMutexGuard<'_, 's, T> {
+        let inner = self.lock.lock();
+        if self.in_heap.load(Ordering::Acquire) {
+            let _g = GC_LOCK.read().unwrap_or_else(|e| e.into_inner());
+            // SAFETY: we hold the lock; the collector is excluded.
+            unsafe { (*self.value.get()).trace(&mut Tracer::new(TraceOp::Root)) };
+            self.exposed.store(true, Ordering::Release);
+        }
+        GcMutexGuard {
+            m: self,
+            _inner: inner,
+        }
+    }
+}
+
+/// The lock of a [`GcMutex`]; unlocks when dropped.
+pub struct GcMutexGuard<'b, 's, T: Trace> {
+    m: &'b GcMutex<'s, T>,
+    _inner: crate::sync::MutexGuard<'b, ()>,
+}
+
+impl<T: Trace> core::ops::Deref for GcMutexGuard<'_, '_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: we hold the lock.
+        unsafe { &*self.m.value.get() }
+    }
+}
+
+impl<T: Trace> core::ops::DerefMut for GcMutexGuard<'_, '_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: we hold the lock, and `&mut self` makes this `&mut` unique.
+        unsafe { &mut *self.m.value.get() }
+    }
+}
+
+impl<T: Trace> Drop for GcMutexGuard<'_, '_, T> {
+    fn drop(&mut self) {
+        let m = self.m;
+        if m.in_heap.load(Ordering::Acquire) {
+            let _g = GC_LOCK.read().unwrap_or_else(|e| e.into_inner());
+            // SAFETY: we still hold the lock (`_inner` drops after this); the collector is
+            // excluded.
+            unsafe { (*m.value.get()).trace(&mut Tracer::new(TraceOp::Unroot)) };
+            m.exposed.store(false, Ordering::Release);
+        }
+    }
+}
+
+// SAFETY: as `GcCell`'s: `Mark` skips an exposed value (a holder may be writing it; its
+// handles are roots); `Root`/`Unroot` come with exclusive access to the enclosing value,
+// which is the only way to this inline mutex, so it cannot be locked (checked).
+unsafe impl<T: Trace> Trace for GcMutex<'_, T> {
+    fn trace(&self, t: &mut Tracer) {
+        match t.op() {
+            TraceOp::Mark => {
+                if !self.exposed.load(Ordering::Acquire) {
+                    // SAFETY: not exposed: no holder writes it (a holder exposes it under
+                    // `GC_LOCK` before returning its guard), and the collector holds
+                    // `GC_LOCK`.
+                    unsafe { (*self.value.get()).trace(t) };
+                }
+            }
+            TraceOp::Root | TraceOp::Unroot => {
+                let held = self.lock.try_lock();
+                assert!(
+                    held.is_some(),
+                    "GcMutex moved in or out of the heap while locked"
+                );
+                self.in_heap
+                    .store(t.op() == TraceOp::Unroot, Ordering::Release);
+                // SAFETY: we hold the lock.
+                unsafe { (*self.value.get()).trace(t) };
+            }
+        }
+    }
+}
+
+impl<T: Trace> core::fmt::Debug for GcMutex<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("GcMutex { .. }")
+    }
+}

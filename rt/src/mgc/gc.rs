@@ -1,0 +1,147 @@
+//! `Gc<'s, T>`: a handle to an object of a scope's heap (`heap.rs` has the rooting rules).
+
+use super::heap::{GcBox, Header};
+use super::trace::{Trace, TraceOp, Tracer};
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A shared handle to a value in a [`scope`](super::scope)'s heap: `Clone` (another handle
+/// to the same object, as a Go pointer is copied), `Deref` to `&T`, and `Send + Sync` when
+/// `T` is, so goroutines pass handles over channels as Go passes pointers. Cycles are
+/// fine: the collector frees what no goroutine can reach. `'s` is the scope's brand: a
+/// handle cannot leave its scope or be stored in another scope's objects.
+///
+/// Mutation goes through a [`GcCell`](super::GcCell) inside the object.
+///
+/// # Examples
+/// ```
+/// use goro::gc::{self, Gc, GcCell, Trace};
+///
+/// #[derive(Trace)]
+/// struct Node<'s> {
+///     name: &'static str,
+///     next: GcCell<'s, Option<Gc<'s, Node<'s>>>>,
+/// }
+///
+/// gc::scope(|s| {
+///     let a = s.alloc(Node { name: "a", next: GcCell::new(None) });
+///     let b = s.alloc(Node { name: "b", next: GcCell::new(Some(a.clone())) });
+///     *a.next.borrow_mut() = Some(b.clone()); // a cycle: a -> b -> a
+///     let via = a.next.borrow().as_ref().unwrap().clone();
+///     assert_eq!(via.name, "b");
+///     assert!(Gc::ptr_eq(&via, &b));
+/// }); // both freed here, exactly once
+/// ```
+pub struct Gc<'s, T: Trace> {
+    ptr: NonNull<GcBox<T>>,
+    /// This handle counts in its object's roots (it lives outside GC memory).
+    rooted: AtomicBool,
+    /// Invariant in `'s` (the scope's brand).
+    brand: PhantomData<fn(&'s ()) -> &'s ()>,
+}
+
+// SAFETY: a handle gives `&T` to whoever holds it, on any thread (so `T: Sync`), and moves
+// `T`'s ownership nowhere (the heap owns it; `T: Send` since the heap frees it on the
+// scope's thread); its own state is atomic.
+unsafe impl<T: Trace + Send + Sync> Send for Gc<'_, T> {}
+// SAFETY: as above.
+unsafe impl<T: Trace + Send + Sync> Sync for Gc<'_, T> {}
+
+impl<'s, T: Trace> Gc<'s, T> {
+    /// # Safety
+    /// `ptr` is a live object of a heap of scope `'s`, with one root counted for this handle.
+    pub(crate) unsafe fn from_new(ptr: *mut GcBox<T>) -> Gc<'s, T> {
+        Gc {
+            // SAFETY: `Heap::alloc` never returns null.
+            ptr: unsafe { NonNull::new_unchecked(ptr) },
+            rooted: AtomicBool::new(true),
+            brand: PhantomData,
+        }
+    }
+
+    fn header(&self) -> &Header {
+        // SAFETY: the object outlives every handle to it: a rooted handle keeps it from
+        // being collected, and an unrooted one lives inside an object that is reachable
+        // whenever code can reach the handle (`heap.rs`).
+        unsafe { &(*self.ptr.as_ptr()).header }
+    }
+
+    /// Whether two handles name the same object (Go's `p == q` on pointers).
+    ///
+    /// # Examples
+    /// ```
+    /// use goro::gc::{self, Gc};
+    /// gc::scope(|s| {
+    ///     let a = s.alloc(1);
+    ///     let b = s.alloc(1);
+    ///     assert!(Gc::ptr_eq(&a, &a.clone()));
+    ///     assert!(!Gc::ptr_eq(&a, &b)); // equal values, different objects
+    /// });
+    /// ```
+    pub fn ptr_eq(a: &Gc<'s, T>, b: &Gc<'s, T>) -> bool {
+        a.ptr == b.ptr
+    }
+}
+
+impl<T: Trace> core::ops::Deref for Gc<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: alive as long as this handle (see `header`); values are only mutated
+        // through cells, which hand out `&mut` under their own borrow rules.
+        unsafe { &(*self.ptr.as_ptr()).value }
+    }
+}
+
+impl<T: Trace> Clone for Gc<'_, T> {
+    fn clone(&self) -> Self {
+        // A new handle outside GC memory: one more root. No lock: the object is reachable
+        // (we hold a handle to it), so no collection can free it meanwhile (`heap.rs`).
+        self.header().roots.fetch_add(1, Ordering::AcqRel);
+        Gc {
+            ptr: self.ptr,
+            rooted: AtomicBool::new(true),
+            brand: PhantomData,
+        }
+    }
+}
+
+impl<T: Trace> Drop for Gc<'_, T> {
+    fn drop(&mut self) {
+        if self.rooted.load(Ordering::Acquire) {
+            self.header().roots.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+// SAFETY: a handle is one edge, reported once: shaded for `Mark`, its root moved for
+// `Root`/`Unroot`.
+unsafe impl<T: Trace> Trace for Gc<'_, T> {
+    fn trace(&self, t: &mut Tracer) {
+        t.edge();
+        let h = self.header();
+        match t.op() {
+            TraceOp::Mark => {
+                if !h.marked.swap(true, Ordering::Relaxed) {
+                    t.grey.push(NonNull::from(h));
+                }
+            }
+            TraceOp::Root => {
+                if !self.rooted.swap(true, Ordering::AcqRel) {
+                    h.roots.fetch_add(1, Ordering::AcqRel);
+                }
+            }
+            TraceOp::Unroot => {
+                if self.rooted.swap(false, Ordering::AcqRel) {
+                    h.roots.fetch_sub(1, Ordering::AcqRel);
+                }
+            }
+        }
+    }
+}
+
+impl<T: Trace + core::fmt::Debug> core::fmt::Debug for Gc<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("Gc").field(&**self).finish()
+    }
+}

@@ -1,0 +1,154 @@
+//! The scoped GC: objects shared by goroutines through handles, cycles included, freed when
+//! unreachable (by `runtime::gc()` or pacing) and at the latest when the scope ends, each
+//! exactly once; handles moved out of a cell stay valid; statistics add up.
+use goro::gc::{self, Gc, GcCell, Trace};
+use goro::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Counts destructions: a field with a destructor of its own (the traced type has none).
+struct Drops(Arc<AtomicUsize>);
+impl Drop for Drops {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[derive(Trace)]
+struct Node<'s> {
+    id: u64,
+    edges: GcCell<'s, Vec<Gc<'s, Node<'s>>>>,
+    #[trace(skip)]
+    _drops: Drops,
+}
+
+fn node<'s>(s: &gc::Scope<'s, '_>, id: u64, drops: &Arc<AtomicUsize>) -> Gc<'s, Node<'s>> {
+    s.alloc(Node {
+        id,
+        edges: GcCell::new(Vec::new()),
+        _drops: Drops(drops.clone()),
+    })
+}
+
+#[test]
+fn an_unreachable_cycle_is_freed_by_gc_and_a_reachable_one_survives() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    gc::scope(|s| {
+        let keep = node(s, 1, &drops);
+        {
+            let a = node(s, 2, &drops);
+            let b = node(s, 3, &drops);
+            a.edges.borrow_mut().push(b.clone());
+            b.edges.borrow_mut().push(a.clone()); // a <-> b, then both handles dropped
+            keep.edges.borrow_mut().push(node(s, 4, &drops));
+            let k2 = node(s, 5, &drops);
+            k2.edges.borrow_mut().push(keep.clone()); // 5 -> 1 <- held
+            keep.edges.borrow_mut().push(k2); // 1 <-> 5, reachable from `keep`
+        }
+        goro::runtime::gc();
+        assert_eq!(
+            drops.load(Ordering::SeqCst),
+            2,
+            "only the unreachable cycle"
+        );
+        let ids: Vec<u64> = keep.edges.borrow().iter().map(|n| n.id).collect();
+        assert_eq!(ids, [4, 5]);
+        let back = keep.edges.borrow()[1].edges.borrow()[0].clone();
+        assert!(Gc::ptr_eq(&back, &keep));
+    });
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        5,
+        "the rest at the scope's end, once each"
+    );
+}
+
+#[test]
+fn a_handle_moved_out_of_a_cell_keeps_its_object_alive() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    gc::scope(|s| {
+        let holder = node(s, 1, &drops);
+        holder.edges.borrow_mut().push(node(s, 2, &drops));
+        let taken = holder.edges.borrow_mut().pop().unwrap(); // out of GC memory: a root
+        drop(holder); // 1 is garbage now
+        goro::runtime::gc();
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+        assert_eq!(taken.id, 2);
+    });
+    assert_eq!(drops.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn goroutines_share_a_graph_through_channels_and_gc_runs_meanwhile() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    const N: u64 = 200;
+    goro::run(|| {
+        gc::scope(|s| {
+            let ch = chan![Gc<'_, Node<'_>>; 16];
+            let root = node(s, 0, &drops);
+            // Producers: each builds a small cycle and sends one of its nodes.
+            for p in 0..4u64 {
+                let ch = ch.clone(); // made inside the scope: moved in, not borrowed
+                let drops = &drops;
+                s.go(move || {
+                    for i in 0..N / 4 {
+                        let a = node(s, 1000 * p + 2 * i, drops);
+                        let b = node(s, 1000 * p + 2 * i + 1, drops);
+                        a.edges.borrow_mut().push(b.clone());
+                        b.edges.borrow_mut().push(a.clone());
+                        ch.send(a);
+                        if i % 10 == 0 {
+                            goro::runtime::gc();
+                        }
+                    }
+                });
+            }
+            // The consumer keeps every other one, reachable from `root`.
+            let mut kept = 0;
+            for i in 0..N {
+                let n = ch.recv().unwrap();
+                assert_eq!(n.edges.borrow()[0].edges.borrow()[0].id, n.id);
+                if i % 2 == 0 {
+                    root.edges.borrow_mut().push(n);
+                    kept += 1;
+                }
+            }
+            goro::runtime::gc();
+            assert_eq!(root.edges.borrow().len(), kept);
+            for n in root.edges.borrow().iter() {
+                assert_eq!(n.edges.borrow()[0].edges.borrow()[0].id, n.id);
+            }
+            assert_eq!(drops.load(Ordering::SeqCst) as u64, 2 * (N - kept as u64));
+        });
+    });
+    assert_eq!(drops.load(Ordering::SeqCst) as u64, 2 * N + 1);
+}
+
+#[test]
+fn pacing_collects_without_being_asked() {
+    // A small heap target: 8 MiB of garbage in 64-byte objects must start collections.
+    let before = goro::runtime::read_mem_stats().num_gc;
+    gc::scope(|s| {
+        for i in 0..200_000u64 {
+            let _ = s.alloc([i; 4]);
+        }
+    });
+    assert!(goro::runtime::read_mem_stats().num_gc > before);
+}
+
+#[test]
+fn mem_stats_count_objects_and_frees() {
+    gc::scope(|s| {
+        let before = goro::runtime::read_mem_stats();
+        let v: Vec<_> = (0..100u32).map(|i| s.alloc(i)).collect();
+        let mid = goro::runtime::read_mem_stats();
+        assert!(mid.mallocs >= before.mallocs + 100);
+        assert!(mid.total_alloc > before.total_alloc);
+        drop(v);
+        goro::runtime::gc();
+        let after = goro::runtime::read_mem_stats();
+        assert!(after.frees >= before.frees + 100);
+        assert!(after.num_forced_gc > before.num_forced_gc);
+        assert!(after.last_gc > 0 && after.next_gc > 0);
+    });
+}
