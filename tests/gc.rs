@@ -152,3 +152,33 @@ fn mem_stats_count_objects_and_frees() {
         assert!(after.last_gc > 0 && after.next_gc > 0);
     });
 }
+
+#[derive(Trace)]
+struct Holder<'o> {
+    outer: Gc<'o, Node<'o>>,
+}
+
+#[test]
+fn an_inner_scopes_object_keeps_an_enclosing_scopes_object_alive() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    gc::scope(|outer| {
+        let x = node(outer, 1, &drops);
+        let x_child = node(outer, 2, &drops);
+        x.edges.borrow_mut().push(x_child);
+        gc::scope(|inner| {
+            let y = inner.alloc(Holder { outer: x.clone() });
+            goro::runtime::gc(); // collects both heaps
+            assert_eq!(drops.load(Ordering::SeqCst), 0);
+            assert_eq!(
+                y.outer.edges.borrow()[0].id,
+                2,
+                "marks of one heap are not the other's"
+            );
+            goro::runtime::gc();
+            assert_eq!(y.outer.edges.borrow()[0].id, 2);
+        });
+        drop(x); // the inner heap is gone: nothing holds 1 and 2 now
+        goro::runtime::gc();
+        assert_eq!(drops.load(Ordering::SeqCst), 2);
+    });
+}

@@ -1,10 +1,10 @@
 //! `GcCell<'s, T>`: the way to mutate inside a GC object (`heap.rs` has the rooting rules).
 
-use super::heap::GC_LOCK;
+use super::heap::Heap;
 use super::trace::{Trace, TraceOp, Tracer};
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;
-use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, Ordering};
 
 /// A `RefCell` for GC objects: `borrow()` shares, `borrow_mut()` is exclusive, and a
 /// conflicting borrow panics (as `RefCell`'s). While mutably borrowed, the handles inside
@@ -33,6 +33,8 @@ pub struct GcCell<'s, T: Trace> {
     in_heap: AtomicBool,
     /// Mutably borrowed, handles rooted: the collector must not read `value`.
     exposed: AtomicBool,
+    /// The heap of the object it is in (set with `in_heap`).
+    heap: AtomicPtr<Heap>,
     /// `RefCell`'s count: > 0 shared borrows, -1 a mutable one.
     borrow: AtomicIsize,
     value: UnsafeCell<T>,
@@ -51,6 +53,7 @@ impl<'s, T: Trace> GcCell<'s, T> {
         GcCell {
             in_heap: AtomicBool::new(false),
             exposed: AtomicBool::new(false),
+            heap: AtomicPtr::new(core::ptr::null_mut()),
             borrow: AtomicIsize::new(0),
             value: UnsafeCell::new(value),
             brand: PhantomData,
@@ -104,10 +107,11 @@ impl<'s, T: Trace> GcCell<'s, T> {
             panic!("GcCell already borrowed");
         }
         if self.in_heap.load(Ordering::Acquire) {
-            let _g = GC_LOCK.read().unwrap_or_else(|e| e.into_inner());
-            // SAFETY: not borrowed (checked above), and this thread is the only one that
-            // may touch a `!Sync` cell besides the collector, which we exclude.
-            unsafe { (*self.value.get()).trace(&mut Tracer::new(TraceOp::Root)) };
+            let _g = super::heap::rooting();
+            let mut t = Tracer::for_heap(TraceOp::Root, self.heap.load(Ordering::Acquire));
+            // SAFETY: our borrow is the only one (the count is -1), and the collector is
+            // excluded while we hold `rooting`.
+            unsafe { (*self.value.get()).trace(&mut t) };
             self.exposed.store(true, Ordering::Release);
         }
         GcRefMut { cell: self }
@@ -157,9 +161,10 @@ impl<T: Trace> Drop for GcRefMut<'_, '_, T> {
     fn drop(&mut self) {
         let c = self.cell;
         if c.in_heap.load(Ordering::Acquire) {
-            let _g = GC_LOCK.read().unwrap_or_else(|e| e.into_inner());
+            let _g = super::heap::rooting();
+            let mut t = Tracer::for_heap(TraceOp::Unroot, c.heap.load(Ordering::Acquire));
             // SAFETY: this guard is the only borrow; the collector is excluded.
-            unsafe { (*c.value.get()).trace(&mut Tracer::new(TraceOp::Unroot)) };
+            unsafe { (*c.value.get()).trace(&mut t) };
             c.exposed.store(false, Ordering::Release);
         }
         c.borrow.store(0, Ordering::Release);
@@ -185,6 +190,7 @@ unsafe impl<T: Trace> Trace for GcCell<'_, T> {
                     self.borrow.load(Ordering::Acquire) == 0,
                     "GcCell moved in or out of the heap while borrowed"
                 );
+                self.heap.store(t.heap.cast_mut(), Ordering::Release);
                 self.in_heap
                     .store(t.op() == TraceOp::Unroot, Ordering::Release);
                 // SAFETY: not borrowed (checked), and our caller has exclusive access.
@@ -239,6 +245,7 @@ impl<T: Trace + core::fmt::Debug> core::fmt::Debug for GcCell<'_, T> {
 pub struct GcMutex<'s, T: Trace> {
     in_heap: AtomicBool,
     exposed: AtomicBool,
+    heap: AtomicPtr<Heap>,
     lock: crate::sync::Mutex<()>,
     value: UnsafeCell<T>,
     brand: PhantomData<fn(&'s ()) -> &'s ()>,
@@ -257,6 +264,7 @@ impl<'s, T: Trace> GcMutex<'s, T> {
         GcMutex {
             in_heap: AtomicBool::new(false),
             exposed: AtomicBool::new(false),
+            heap: AtomicPtr::new(core::ptr::null_mut()),
             lock: crate::sync::Mutex::new(()),
             value: UnsafeCell::new(value),
             brand: PhantomData,
@@ -270,9 +278,10 @@ impl<'s, T: Trace> GcMutex<'s, T> {
     pub fn lock(&self) -> GcMutexGuard<'_, 's, T> {
         let inner = self.lock.lock();
         if self.in_heap.load(Ordering::Acquire) {
-            let _g = GC_LOCK.read().unwrap_or_else(|e| e.into_inner());
+            let _g = super::heap::rooting();
+            let mut t = Tracer::for_heap(TraceOp::Root, self.heap.load(Ordering::Acquire));
             // SAFETY: we hold the lock; the collector is excluded.
-            unsafe { (*self.value.get()).trace(&mut Tracer::new(TraceOp::Root)) };
+            unsafe { (*self.value.get()).trace(&mut t) };
             self.exposed.store(true, Ordering::Release);
         }
         GcMutexGuard {
@@ -307,10 +316,11 @@ impl<T: Trace> Drop for GcMutexGuard<'_, '_, T> {
     fn drop(&mut self) {
         let m = self.m;
         if m.in_heap.load(Ordering::Acquire) {
-            let _g = GC_LOCK.read().unwrap_or_else(|e| e.into_inner());
+            let _g = super::heap::rooting();
+            let mut t = Tracer::for_heap(TraceOp::Unroot, m.heap.load(Ordering::Acquire));
             // SAFETY: we still hold the lock (`_inner` drops after this); the collector is
             // excluded.
-            unsafe { (*m.value.get()).trace(&mut Tracer::new(TraceOp::Unroot)) };
+            unsafe { (*m.value.get()).trace(&mut t) };
             m.exposed.store(false, Ordering::Release);
         }
     }
@@ -336,6 +346,7 @@ unsafe impl<T: Trace> Trace for GcMutex<'_, T> {
                     held.is_some(),
                     "GcMutex moved in or out of the heap while locked"
                 );
+                self.heap.store(t.heap.cast_mut(), Ordering::Release);
                 self.in_heap
                     .store(t.op() == TraceOp::Unroot, Ordering::Release);
                 // SAFETY: we hold the lock.

@@ -95,8 +95,10 @@ impl<T: Trace> core::ops::Deref for Gc<'_, T> {
 
 impl<T: Trace> Clone for Gc<'_, T> {
     fn clone(&self) -> Self {
-        // A new handle outside GC memory: one more root. No lock: the object is reachable
-        // (we hold a handle to it), so no collection can free it meanwhile (`heap.rs`).
+        // A new handle outside GC memory: one more root, counted while no collection scans
+        // the roots (a root that moved from an object not yet scanned to one already
+        // scanned would be missed).
+        let _g = super::heap::rooting();
         self.header().roots.fetch_add(1, Ordering::AcqRel);
         Gc {
             ptr: self.ptr,
@@ -109,6 +111,7 @@ impl<T: Trace> Clone for Gc<'_, T> {
 impl<T: Trace> Drop for Gc<'_, T> {
     fn drop(&mut self) {
         if self.rooted.load(Ordering::Acquire) {
+            let _g = super::heap::rooting();
             self.header().roots.fetch_sub(1, Ordering::AcqRel);
         }
     }
@@ -120,6 +123,11 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
     fn trace(&self, t: &mut Tracer) {
         t.edge();
         let h = self.header();
+        if !core::ptr::eq(h.heap, t.heap) {
+            // An enclosing scope's object: this handle stays one of its roots (its own
+            // collector never sees this heap), and its marks are that collector's.
+            return;
+        }
         match t.op() {
             TraceOp::Mark => {
                 if !h.marked.swap(true, Ordering::Relaxed) {

@@ -12,9 +12,9 @@
 //! # This version's collector: stop-the-heap, on the allocating goroutine
 //! A collection holds `GC_LOCK` for writing; the operations that move handles between
 //! roots and objects (`alloc`, a cell's mutable borrow beginning and ending) hold it for
-//! reading, so a collection sees a consistent graph. Cloning and dropping a handle need no
-//! lock: a clone is of a handle the caller can reach, so its pointee is already a root or
-//! reachable from one, and a drop can only make an object die later. A cell whose contents
+//! reading, as do cloning and dropping a rooted handle (a root that moved from an object
+//! the scan had not reached to one it had passed would be missed), so a collection sees a
+//! consistent graph. A cell whose contents
 //! are exposed (mutably borrowed) is not read by the collector: its handles are rooted for
 //! exactly that time. Concurrent tri-colour marking with a write barrier is the next step;
 //! the rooting rules above stay.
@@ -36,6 +36,40 @@ use std::time::Instant;
 /// Collections write-lock it; operations that root or unroot handles read-lock it.
 pub(crate) static GC_LOCK: RwLock<()> = RwLock::new(());
 
+std::thread_local! {
+    /// This thread is collecting (holds `GC_LOCK` for writing): a handle it drops while
+    /// sweeping must not wait for the lock it holds.
+    static COLLECTING: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+/// Holds `GC_LOCK` for reading while a handle's root count moves (`None` on the
+/// collecting thread itself, which excludes everyone already).
+pub(crate) fn rooting() -> Option<std::sync::RwLockReadGuard<'static, ()>> {
+    if COLLECTING.with(|c| c.get()) {
+        return None;
+    }
+    Some(GC_LOCK.read().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// `GC_LOCK` held for writing, with `COLLECTING` set for as long.
+struct Collecting(
+    #[allow(dead_code, reason = "held for its drop")] std::sync::RwLockWriteGuard<'static, ()>,
+);
+
+impl Collecting {
+    fn begin() -> Collecting {
+        let g = GC_LOCK.write().unwrap_or_else(|e| e.into_inner());
+        COLLECTING.with(|c| c.set(true));
+        Collecting(g)
+    }
+}
+
+impl Drop for Collecting {
+    fn drop(&mut self) {
+        COLLECTING.with(|c| c.set(false));
+    }
+}
+
 /// Every object starts with this.
 #[repr(C)]
 pub(crate) struct Header {
@@ -43,6 +77,8 @@ pub(crate) struct Header {
     pub(crate) roots: AtomicUsize,
     /// Reached in the current collection (only touched with `GC_LOCK` held for writing).
     pub(crate) marked: AtomicBool,
+    /// The heap that owns it.
+    pub(crate) heap: *const Heap,
     vt: &'static VTable,
 }
 
@@ -186,13 +222,14 @@ impl Heap {
         {
             self.collect(false);
         }
-        let _g = GC_LOCK.read().unwrap_or_else(|e| e.into_inner());
+        let _g = rooting();
         // The handles in `value` now live in GC memory: no longer roots.
-        value.trace(&mut Tracer::new(TraceOp::Unroot));
+        value.trace(&mut Tracer::for_heap(TraceOp::Unroot, self));
         let b = Box::into_raw(Box::new(GcBox {
             header: Header {
                 roots: AtomicUsize::new(1),
                 marked: AtomicBool::new(false),
+                heap: self,
                 vt: GcBox::<T>::VT,
             },
             value,
@@ -210,10 +247,10 @@ impl Heap {
     /// `runtime::gc()`.
     pub(crate) fn collect(&self, forced: bool) {
         let start = Instant::now();
-        let _g = GC_LOCK.write().unwrap_or_else(|e| e.into_inner());
+        let _g = Collecting::begin();
         let mut objects = lock(&self.objects);
         // Mark: from the roots, through every object reached.
-        let mut t = Tracer::new(TraceOp::Mark);
+        let mut t = Tracer::for_heap(TraceOp::Mark, self);
         for &h in objects.iter() {
             // SAFETY: every listed object is alive (only sweep and destroy free, with
             // both locks held).
@@ -259,7 +296,7 @@ impl Heap {
     pub(crate) fn destroy(&self) {
         let me = self as *const Heap as usize;
         lock(&HEAPS).retain(|&h| h != me);
-        let _g = GC_LOCK.write().unwrap_or_else(|e| e.into_inner());
+        let _g = Collecting::begin();
         let all = core::mem::take(&mut *lock(&self.objects));
         let freed = free_all(&all);
         self.bytes.fetch_sub(freed, Ordering::Relaxed);

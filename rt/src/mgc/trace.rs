@@ -52,6 +52,9 @@ pub struct Tracer {
     visited: usize,
     /// Objects shaded grey by a `Mark` walk, still to be traced (the collector's queue).
     pub(crate) grey: Vec<core::ptr::NonNull<super::heap::Header>>,
+    /// The heap this walk is about: a handle to another heap's object (an inner scope's
+    /// object may point into an enclosing scope) is left alone — a root of its own heap.
+    pub(crate) heap: *const super::heap::Heap,
 }
 
 impl Tracer {
@@ -71,7 +74,15 @@ impl Tracer {
             op,
             visited: 0,
             grey: Vec::new(),
+            heap: core::ptr::null(),
         }
+    }
+
+    /// A walk about `heap`'s objects.
+    pub(crate) fn for_heap(op: TraceOp, heap: *const super::heap::Heap) -> Self {
+        let mut t = Tracer::new(op);
+        t.heap = heap;
+        t
     }
 
     /// What this walk does to each handle.
