@@ -150,7 +150,10 @@ impl Tracer {
 /// # Safety
 /// `trace` must visit every handle owned directly or indirectly (not through another `Gc`)
 /// by `self`, exactly once per call, and nothing else. It must not allocate GC objects,
-/// block, or drop handles. Anything it misses may be freed while still in use.
+/// block, or drop handles. Anything it misses may be freed while still in use. The
+/// collector may call it from another thread while goroutines hold `&self`: handles must
+/// not change behind a shared reference except inside `GcCell`/`GcMutex` (which the
+/// collector knows to skip while they are borrowed).
 ///
 /// # Examples
 /// ```
