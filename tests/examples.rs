@@ -36,10 +36,14 @@ mod doubleselect;
 mod fifo;
 #[path = "../examples/gbe_goroutines.rs"]
 mod gbe_goroutines;
+#[path = "../examples/gc_graph.rs"]
+mod gc_graph;
 #[path = "../examples/google_search.rs"]
 mod google_search;
 #[path = "../examples/goroutines.rs"]
 mod goroutines;
+#[path = "../examples/memstats.rs"]
+mod memstats;
 #[path = "../examples/monitor.rs"]
 mod monitor;
 #[path = "../examples/mutexes.rs"]
@@ -299,6 +303,27 @@ fn waitgroup() {
             "squares: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]",
             "the WaitGroup was reused: both rounds complete",
         ],
+    );
+}
+
+#[test]
+fn gc_graph() {
+    example(
+        "gc_graph",
+        gc_graph::main,
+        &[
+            "rings kept: 20, objects live after gc: 61",
+            "scope ended: objects freed",
+        ],
+    );
+}
+
+#[test]
+fn memstats() {
+    example(
+        "memstats",
+        memstats::main,
+        &["after allocating: 1024 objects more, 1056 KiB more"],
     );
 }
 
