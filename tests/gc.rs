@@ -182,3 +182,24 @@ fn an_inner_scopes_object_keeps_an_enclosing_scopes_object_alive() {
         assert_eq!(drops.load(Ordering::SeqCst), 2);
     });
 }
+
+#[test]
+fn a_tracer_made_by_safe_code_moves_no_roots() {
+    use goro::gc::{TraceOp, Tracer};
+    let drops = Arc::new(AtomicUsize::new(0));
+    gc::scope(|s| {
+        let h = node(s, 1, &drops);
+        h.edges.borrow_mut().push(node(s, 2, &drops));
+        for op in [TraceOp::Unroot, TraceOp::Root, TraceOp::Mark] {
+            h.trace(&mut Tracer::new(op));
+            h.edges.trace(&mut Tracer::new(op));
+        }
+        goro::runtime::gc();
+        assert_eq!(drops.load(Ordering::SeqCst), 0, "a reachable object was freed");
+        let child = h.edges.borrow_mut().pop().unwrap(); // must come out rooted
+        drop(h);
+        goro::runtime::gc();
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+        assert_eq!(child.id, 2);
+    });
+}

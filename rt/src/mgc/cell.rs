@@ -29,12 +29,7 @@ use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, Ordering};
 /// });
 /// ```
 pub struct GcCell<'s, T: Trace> {
-    /// The cell is inside a GC object: its handles are not roots (except while exposed).
-    in_heap: AtomicBool,
-    /// Mutably borrowed, handles rooted: the collector must not read `value`.
-    exposed: AtomicBool,
-    /// The heap of the object it is in (set with `in_heap`).
-    heap: AtomicPtr<Heap>,
+    place: Place,
     /// `RefCell`'s count: > 0 shared borrows, -1 a mutable one.
     borrow: AtomicIsize,
     value: UnsafeCell<T>,
@@ -51,9 +46,7 @@ impl<'s, T: Trace> GcCell<'s, T> {
     /// A cell holding `value` (its handles stay roots until the cell goes into an object).
     pub fn new(value: T) -> GcCell<'s, T> {
         GcCell {
-            in_heap: AtomicBool::new(false),
-            exposed: AtomicBool::new(false),
-            heap: AtomicPtr::new(core::ptr::null_mut()),
+            place: Place::new(),
             borrow: AtomicIsize::new(0),
             value: UnsafeCell::new(value),
             brand: PhantomData,
@@ -106,14 +99,8 @@ impl<'s, T: Trace> GcCell<'s, T> {
         {
             panic!("GcCell already borrowed");
         }
-        if self.in_heap.load(Ordering::Acquire) {
-            let _g = super::heap::rooting();
-            let mut t = Tracer::for_heap(TraceOp::Root, self.heap.load(Ordering::Acquire));
-            // SAFETY: our borrow is the only one (the count is -1), and the collector is
-            // excluded while we hold `rooting`.
-            unsafe { (*self.value.get()).trace(&mut t) };
-            self.exposed.store(true, Ordering::Release);
-        }
+        // SAFETY: our borrow is the only one (the count is -1).
+        unsafe { self.place.expose(&self.value) };
         GcRefMut { cell: self }
     }
 }
@@ -160,43 +147,27 @@ impl<T: Trace> core::ops::DerefMut for GcRefMut<'_, '_, T> {
 impl<T: Trace> Drop for GcRefMut<'_, '_, T> {
     fn drop(&mut self) {
         let c = self.cell;
-        if c.in_heap.load(Ordering::Acquire) {
-            let _g = super::heap::rooting();
-            let mut t = Tracer::for_heap(TraceOp::Unroot, c.heap.load(Ordering::Acquire));
-            // SAFETY: this guard is the only borrow; the collector is excluded.
-            unsafe { (*c.value.get()).trace(&mut t) };
-            c.exposed.store(false, Ordering::Release);
-        }
+        // SAFETY: this guard is the only borrow.
+        unsafe { c.place.cover(&c.value) };
         c.borrow.store(0, Ordering::Release);
     }
 }
 
-// SAFETY: reports every handle in the value: for `Mark` unless the value is exposed (then
-// its handles are roots, and a mutator may be writing it); `Root`/`Unroot` come from the
-// enclosing object's own borrow or allocation, when this cell cannot be borrowed (its
-// owner holds the only access), and also move the cell in or out of the heap.
+// SAFETY: the collector's and the heap's walks reach every handle in the value (see
+// `Place::trace`): `Mark` unless the value is exposed (its handles are roots then);
+// `Root`/`Unroot` from the enclosing value's allocation or borrow, when nobody can borrow
+// this cell (checked).
 unsafe impl<T: Trace> Trace for GcCell<'_, T> {
     fn trace(&self, t: &mut Tracer) {
-        match t.op() {
-            TraceOp::Mark => {
-                if !self.exposed.load(Ordering::Acquire) {
-                    // SAFETY: not exposed: no `&mut` exists (it would have set `exposed`
-                    // under `GC_LOCK`, which the collector holds).
-                    unsafe { (*self.value.get()).trace(t) };
-                }
-            }
-            TraceOp::Root | TraceOp::Unroot => {
-                assert!(
-                    self.borrow.load(Ordering::Acquire) == 0,
-                    "GcCell moved in or out of the heap while borrowed"
-                );
-                self.heap.store(t.heap.cast_mut(), Ordering::Release);
-                self.in_heap
-                    .store(t.op() == TraceOp::Unroot, Ordering::Release);
-                // SAFETY: not borrowed (checked), and our caller has exclusive access.
-                unsafe { (*self.value.get()).trace(t) };
-            }
+        if t.op() != TraceOp::Mark {
+            assert!(
+                self.borrow.load(Ordering::Acquire) == 0,
+                "GcCell moved in or out of the heap while borrowed"
+            );
         }
+        // SAFETY: not borrowed for `Root`/`Unroot` (checked), and `Mark` runs only in a
+        // collection (see `Place::trace`).
+        unsafe { self.place.trace(&self.value, t) };
     }
 }
 
@@ -243,9 +214,7 @@ impl<T: Trace + core::fmt::Debug> core::fmt::Debug for GcCell<'_, T> {
 /// });
 /// ```
 pub struct GcMutex<'s, T: Trace> {
-    in_heap: AtomicBool,
-    exposed: AtomicBool,
-    heap: AtomicPtr<Heap>,
+    place: Place,
     lock: crate::sync::Mutex<()>,
     value: UnsafeCell<T>,
     brand: PhantomData<fn(&'s ()) -> &'s ()>,
@@ -262,9 +231,7 @@ impl<'s, T: Trace> GcMutex<'s, T> {
     /// A mutex holding `value` (its handles stay roots until it goes into an object).
     pub fn new(value: T) -> GcMutex<'s, T> {
         GcMutex {
-            in_heap: AtomicBool::new(false),
-            exposed: AtomicBool::new(false),
-            heap: AtomicPtr::new(core::ptr::null_mut()),
+            place: Place::new(),
             lock: crate::sync::Mutex::new(()),
             value: UnsafeCell::new(value),
             brand: PhantomData,
@@ -277,13 +244,8 @@ impl<'s, T: Trace> GcMutex<'s, T> {
     /// See [`GcMutex`].
     pub fn lock(&self) -> GcMutexGuard<'_, 's, T> {
         let inner = self.lock.lock();
-        if self.in_heap.load(Ordering::Acquire) {
-            let _g = super::heap::rooting();
-            let mut t = Tracer::for_heap(TraceOp::Root, self.heap.load(Ordering::Acquire));
-            // SAFETY: we hold the lock; the collector is excluded.
-            unsafe { (*self.value.get()).trace(&mut t) };
-            self.exposed.store(true, Ordering::Release);
-        }
+        // SAFETY: we hold the lock.
+        unsafe { self.place.expose(&self.value) };
         GcMutexGuard {
             m: self,
             _inner: inner,
@@ -314,50 +276,116 @@ impl<T: Trace> core::ops::DerefMut for GcMutexGuard<'_, '_, T> {
 
 impl<T: Trace> Drop for GcMutexGuard<'_, '_, T> {
     fn drop(&mut self) {
-        let m = self.m;
-        if m.in_heap.load(Ordering::Acquire) {
-            let _g = super::heap::rooting();
-            let mut t = Tracer::for_heap(TraceOp::Unroot, m.heap.load(Ordering::Acquire));
-            // SAFETY: we still hold the lock (`_inner` drops after this); the collector is
-            // excluded.
-            unsafe { (*m.value.get()).trace(&mut t) };
-            m.exposed.store(false, Ordering::Release);
-        }
+        // SAFETY: we still hold the lock (`_inner` drops after this).
+        unsafe { self.m.place.cover(&self.m.value) };
     }
 }
 
-// SAFETY: as `GcCell`'s: `Mark` skips an exposed value (a holder may be writing it; its
-// handles are roots); `Root`/`Unroot` come with exclusive access to the enclosing value,
-// which is the only way to this inline mutex, so it cannot be locked (checked).
+// SAFETY: as `GcCell`'s; for `Root`/`Unroot` the enclosing value's exclusive access is the
+// only way to this inline mutex, so it is not locked (checked, and held meanwhile).
 unsafe impl<T: Trace> Trace for GcMutex<'_, T> {
     fn trace(&self, t: &mut Tracer) {
-        match t.op() {
-            TraceOp::Mark => {
-                if !self.exposed.load(Ordering::Acquire) {
-                    // SAFETY: not exposed: no holder writes it (a holder exposes it under
-                    // `GC_LOCK` before returning its guard), and the collector holds
-                    // `GC_LOCK`.
-                    unsafe { (*self.value.get()).trace(t) };
-                }
-            }
-            TraceOp::Root | TraceOp::Unroot => {
-                let held = self.lock.try_lock();
-                assert!(
-                    held.is_some(),
-                    "GcMutex moved in or out of the heap while locked"
-                );
-                self.heap.store(t.heap.cast_mut(), Ordering::Release);
-                self.in_heap
-                    .store(t.op() == TraceOp::Unroot, Ordering::Release);
-                // SAFETY: we hold the lock.
-                unsafe { (*self.value.get()).trace(t) };
-            }
-        }
+        let _held = if t.op() == TraceOp::Mark {
+            None
+        } else {
+            let held = self.lock.try_lock();
+            assert!(
+                held.is_some(),
+                "GcMutex moved in or out of the heap while locked"
+            );
+            held
+        };
+        // SAFETY: locked by us for `Root`/`Unroot`; `Mark` runs only in a collection (see
+        // `Place::trace`).
+        unsafe { self.place.trace(&self.value, t) };
     }
 }
 
 impl<T: Trace> core::fmt::Debug for GcMutex<'_, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("GcMutex { .. }")
+    }
+}
+
+/// Where a cell's value is, for the collector: inside a heap object or not, and exposed
+/// (borrowed mutably, its handles rooted) or not. Shared by [`GcCell`] and [`GcMutex`].
+struct Place {
+    /// Inside a GC object: its handles are not roots (except while exposed).
+    in_heap: AtomicBool,
+    /// Mutably borrowed, handles rooted: the collector must not read the value.
+    exposed: AtomicBool,
+    /// The heap of the object it is in (set with `in_heap`).
+    heap: AtomicPtr<Heap>,
+}
+
+impl Place {
+    fn new() -> Place {
+        Place {
+            in_heap: AtomicBool::new(false),
+            exposed: AtomicBool::new(false),
+            heap: AtomicPtr::new(core::ptr::null_mut()),
+        }
+    }
+
+    /// A mutable borrow begins: root the handles inside (they may be moved out), then
+    /// tell the collector to keep out.
+    ///
+    /// # Safety
+    /// The caller's borrow of `value` is the only one.
+    unsafe fn expose<T: Trace>(&self, value: &UnsafeCell<T>) {
+        if self.in_heap.load(Ordering::Acquire) {
+            let _g = super::heap::rooting();
+            let mut t = Tracer::for_heap(TraceOp::Root, self.heap.load(Ordering::Acquire));
+            // SAFETY: only our caller's borrow exists, and the collector is excluded
+            // while we hold `rooting`.
+            unsafe { (*value.get()).trace(&mut t) };
+            self.exposed.store(true, Ordering::Release);
+        }
+    }
+
+    /// The mutable borrow ends: the handles left inside are in GC memory again.
+    ///
+    /// # Safety
+    /// As `expose`, for the same borrow, which makes no further use of `value`.
+    unsafe fn cover<T: Trace>(&self, value: &UnsafeCell<T>) {
+        if self.in_heap.load(Ordering::Acquire) {
+            let _g = super::heap::rooting();
+            let mut t = Tracer::for_heap(TraceOp::Unroot, self.heap.load(Ordering::Acquire));
+            // SAFETY: as in `expose`.
+            unsafe { (*value.get()).trace(&mut t) };
+            self.exposed.store(false, Ordering::Release);
+        }
+    }
+
+    /// The cell's part of a walk: for `Mark`, the value unless exposed (a holder may be
+    /// writing it; its handles are roots); for `Root`/`Unroot` (the enclosing value goes
+    /// out of or into GC memory), the value, and where it now is.
+    ///
+    /// # Safety
+    /// For `Mark`: the caller collects (holds `GC_LOCK` for writing), so no borrow begins
+    /// or ends meanwhile and an unexposed value has no writer (a borrow exposes it before
+    /// handing out `&mut`). For `Root`/`Unroot`: the value is not borrowed, and the
+    /// caller has the only access to the enclosing value.
+    unsafe fn trace<T: Trace>(&self, value: &UnsafeCell<T>, t: &mut Tracer) {
+        if t.heap.is_null() {
+            // A tracer that safe code made (`Tracer::new`): it may count, never move roots
+            // or read a value another goroutine may be writing.
+            return;
+        }
+        match t.op() {
+            TraceOp::Mark => {
+                if !self.exposed.load(Ordering::Acquire) {
+                    // SAFETY: per the contract, nobody writes the value now.
+                    unsafe { (*value.get()).trace(t) };
+                }
+            }
+            TraceOp::Root | TraceOp::Unroot => {
+                self.heap.store(t.heap.cast_mut(), Ordering::Release);
+                self.in_heap
+                    .store(t.op() == TraceOp::Unroot, Ordering::Release);
+                // SAFETY: per the contract, the access is ours alone.
+                unsafe { (*value.get()).trace(t) };
+            }
+        }
     }
 }
