@@ -205,3 +205,17 @@ fn http_hello() {
     let args = ["--secs", "1", "--conns", "8"];
     check(bin, &args, &["goro", "tokio"], "http_hello", "req/s");
 }
+
+// ---- gc workloads: goro only (Go's twin is the other column) -----------------------------
+
+#[test]
+fn gc_alloc() {
+    let bin = env!("CARGO_BIN_EXE_gc_alloc");
+    check(bin, &["--n", "20000"], &["goro"], "gc_alloc", "ns/alloc");
+}
+
+#[test]
+fn binary_trees() {
+    let bin = env!("CARGO_BIN_EXE_binary_trees");
+    check(bin, &["--depth", "8"], &["goro"], "binary_trees", "ms");
+}

@@ -163,6 +163,9 @@ const CASES: &[Case] = &[
         ..case("http_hello", &[], "http_hello", &["tokio"])
     },
     case("rss_idle_conn", &[], "rss_idle_conn", &["tokio"]),
+    // goro::gc, against Go's collector; no peer has a tracing GC.
+    case("gc_alloc", &[], "gc_alloc", &[]),
+    case("binary_trees", &["--depth", "16"], "binary_trees", &[]),
 ];
 
 /// The columns: goro, Go, then the peers.
