@@ -195,7 +195,11 @@ fn a_tracer_made_by_safe_code_moves_no_roots() {
             h.edges.trace(&mut Tracer::new(op));
         }
         goro::runtime::gc();
-        assert_eq!(drops.load(Ordering::SeqCst), 0, "a reachable object was freed");
+        assert_eq!(
+            drops.load(Ordering::SeqCst),
+            0,
+            "a reachable object was freed"
+        );
         let child = h.edges.borrow_mut().pop().unwrap(); // must come out rooted
         drop(h);
         goro::runtime::gc();

@@ -19,9 +19,10 @@
 //! exactly that time. Concurrent tri-colour marking with a write barrier is the next step;
 //! the rooting rules above stay.
 //!
-//! Sweep runs in two passes, so a destructor never meets freed memory: first every dead
-//! object's value is dropped (its handles are unrooted: dropping them touches nothing),
-//! then the memory is freed. At the end of its scope a heap frees every object the same
+//! Sweep runs after the pause, while goroutines go on (nothing can reach the dead), in two
+//! passes, so a destructor never meets freed memory: first every dead object's value is
+//! dropped (its handles are unrooted: dropping them touches nothing), then the memory is
+//! freed. At the end of its scope a heap frees every object the same
 //! way, exactly once.
 //!
 //! Pacing as Go's GOGC: a collection starts when the heap has grown to
@@ -191,6 +192,9 @@ pub(crate) struct Heap {
     bytes: AtomicU64,
     /// Collect when `bytes` reaches this.
     next: AtomicU64,
+    /// Held by a sweep, taken before the pause ends: a collection that starts later waits
+    /// for earlier sweeps, so `runtime::gc()` returns with all of its garbage freed.
+    sweep: Mutex<()>,
 }
 
 // SAFETY: the raw pointers name objects this heap owns; they are touched under
@@ -205,6 +209,7 @@ impl Heap {
             objects: Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
             next: AtomicU64::new(MIN_HEAP),
+            sweep: Mutex::new(()),
         }
     }
 
@@ -247,43 +252,48 @@ impl Heap {
     /// `runtime::gc()`.
     pub(crate) fn collect(&self, forced: bool) {
         let start = Instant::now();
-        let _g = Collecting::begin();
-        let mut objects = lock(&self.objects);
-        // Mark: from the roots, through every object reached.
-        let mut t = Tracer::for_heap(TraceOp::Mark, self);
-        for &h in objects.iter() {
-            // SAFETY: every listed object is alive (only sweep and destroy free, with
-            // both locks held).
-            let hd = unsafe { &*h };
-            if hd.roots.load(Ordering::Acquire) != 0 && !hd.marked.swap(true, Ordering::Relaxed) {
-                // SAFETY: alive, and its value not dropped.
-                unsafe { (hd.vt.trace)(h, &mut t) };
+        let (dead, _sweeping) = {
+            let _g = Collecting::begin();
+            let mut objects = lock(&self.objects);
+            // Mark: from the roots, through every object reached.
+            let mut t = Tracer::for_heap(TraceOp::Mark, self);
+            for &h in objects.iter() {
+                // SAFETY: every listed object is alive (only a sweep frees, after taking
+                // it off the list with both locks held).
+                let hd = unsafe { &*h };
+                if hd.roots.load(Ordering::Acquire) != 0 && !hd.marked.swap(true, Ordering::Relaxed)
+                {
+                    // SAFETY: alive, and its value not dropped.
+                    unsafe { (hd.vt.trace)(h, &mut t) };
+                }
             }
-        }
-        while let Some(h) = t.grey.pop() {
-            let h = h.as_ptr();
-            // SAFETY: a handle's pointee is alive while the handle is (see `Gc`); this one
-            // was reached from a live object.
-            unsafe { ((*h).vt.trace)(h, &mut t) };
-        }
-        // Sweep, in two passes (see the header).
-        let (live, dead): (Vec<_>, Vec<_>) = objects.drain(..).partition(|&h| {
-            // SAFETY: alive until the passes below.
-            unsafe { (*h).marked.swap(false, Ordering::Relaxed) }
-        });
-        *objects = live;
+            while let Some(h) = t.grey.pop() {
+                let h = h.as_ptr();
+                // SAFETY: a handle's pointee is alive while the handle is (see `Gc`);
+                // this one was reached from a live object.
+                unsafe { ((*h).vt.trace)(h, &mut t) };
+            }
+            let (live, dead): (Vec<_>, Vec<_>) = objects.drain(..).partition(|&h| {
+                // SAFETY: alive until the sweep below.
+                unsafe { (*h).marked.swap(false, Ordering::Relaxed) }
+            });
+            *objects = live;
+            (dead, lock(&self.sweep))
+        };
+        // The pause ends here: the dead are unreachable (no handle to them is left
+        // anywhere a goroutine can look, and none can be made), so they are swept while
+        // the goroutines go on (Go: concurrent sweep), in two passes (see the header).
+        let pause = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         let freed = free_all(&dead);
         let live_bytes = self.bytes.fetch_sub(freed, Ordering::Relaxed) - freed;
         let p = gc_percent().max(0) as u64;
         let next = (live_bytes + live_bytes * p / 100).max(MIN_HEAP);
         self.next.store(next, Ordering::Relaxed);
-        drop(objects);
         STATS.next_gc.store(next, Ordering::Relaxed);
         STATS.num_gc.fetch_add(1, Ordering::Relaxed);
         if forced {
             STATS.num_forced_gc.fetch_add(1, Ordering::Relaxed);
         }
-        let pause = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         STATS.pause_total_ns.fetch_add(pause, Ordering::Relaxed);
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
