@@ -39,20 +39,8 @@ fn many_connections_echo_every_byte() {
     let wg = Arc::new(WaitGroup::new());
     for c in 0..CONNS {
         wg.go(move || {
-            let mut s = TcpStream::connect(addr).unwrap();
-            let mut back = [0u8; 64];
-            for m in 0..MSGS {
-                let msg: Vec<u8> = (0..64).map(|i| (c * 31 + m * 7 + i) as u8).collect();
-                s.write_all(&msg).unwrap();
-                s.read_exact(&mut back).unwrap();
-                assert_eq!(&back[..], &msg[..], "conn {c} message {m}");
-            }
-            s.shutdown(Shutdown::Write).unwrap();
-            assert_eq!(
-                s.read(&mut back).unwrap(),
-                0,
-                "the server closes after our EOF"
-            );
+            let s = TcpStream::connect(addr).unwrap();
+            support::echo_client(s, c, MSGS, |s| s.shutdown(Shutdown::Write).unwrap());
         });
     }
     wg.wait();

@@ -149,21 +149,9 @@ fn unix_stream_echo_between_goroutines() {
     for c in 0..CONNS {
         let p = path.0.clone();
         wg.go(move || {
-            let mut s = UnixStream::connect(&p).unwrap();
+            let s = UnixStream::connect(&p).unwrap();
             assert_eq!(s.peer_addr().unwrap().as_pathname(), Some(p.as_path()));
-            let mut back = [0u8; 64];
-            for m in 0..MSGS {
-                let msg: Vec<u8> = (0..64).map(|i| (c * 31 + m * 7 + i) as u8).collect();
-                s.write_all(&msg).unwrap();
-                s.read_exact(&mut back).unwrap();
-                assert_eq!(&back[..], &msg[..], "conn {c} message {m}");
-            }
-            s.shutdown(Shutdown::Write).unwrap();
-            assert_eq!(
-                s.read(&mut back).unwrap(),
-                0,
-                "the server closes after our EOF"
-            );
+            support::echo_client(s, c, MSGS, |s| s.shutdown(Shutdown::Write).unwrap());
         });
     }
     wg.wait();

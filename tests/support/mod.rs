@@ -44,3 +44,26 @@ pub fn run_child(test: &str) -> (i32, String) {
 pub fn is_child() -> bool {
     std::env::var_os("GORO_CHILD").is_some()
 }
+
+/// A client of an echo server: sends `msgs` 64-byte messages (their bytes depend on the
+/// connection `c` and the message) and checks each one comes back whole; then half-closes
+/// with `shutdown_write` and checks the server closes after our end of stream.
+#[allow(dead_code, reason = "each test file uses a different subset")]
+pub fn echo_client<S>(mut s: S, c: usize, msgs: usize, shutdown_write: impl FnOnce(&S))
+where
+    S: std::io::Read + std::io::Write,
+{
+    let mut back = [0u8; 64];
+    for m in 0..msgs {
+        let msg: Vec<u8> = (0..64).map(|i| (c * 31 + m * 7 + i) as u8).collect();
+        s.write_all(&msg).unwrap();
+        s.read_exact(&mut back).unwrap();
+        assert_eq!(&back[..], &msg[..], "conn {c} message {m}");
+    }
+    shutdown_write(&s);
+    assert_eq!(
+        s.read(&mut back).unwrap(),
+        0,
+        "the server closes after our EOF"
+    );
+}
