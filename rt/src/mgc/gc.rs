@@ -41,9 +41,9 @@ pub struct Gc<'s, T: Trace> {
     brand: PhantomData<fn(&'s ()) -> &'s ()>,
 }
 
-// SAFETY: a handle gives `&T` to whoever holds it, on any thread (so `T: Sync`), and moves
-// `T`'s ownership nowhere (the heap owns it; `T: Send` since the heap frees it on the
-// scope's thread); its own state is atomic.
+// SAFETY: a handle gives `&T` to whoever holds it, on any thread (so `T: Sync`); the heap
+// owns `T` and whichever thread collects may drop it (`T: Send`, which `Scope::alloc`
+// requires of every object anyway); the handle's own state is atomic.
 unsafe impl<T: Trace + Send + Sync> Send for Gc<'_, T> {}
 // SAFETY: as above.
 unsafe impl<T: Trace + Send + Sync> Sync for Gc<'_, T> {}

@@ -197,8 +197,9 @@ pub(crate) struct Heap {
     sweep: Mutex<()>,
 }
 
-// SAFETY: the raw pointers name objects this heap owns; they are touched under
-// `objects`'s lock or `GC_LOCK` held for writing.
+// SAFETY: the raw pointers name objects this heap owns, every one `Send` (`Scope::alloc`);
+// the list is touched under its lock, and an object taken off it by a sweep is touched by
+// that sweep alone.
 unsafe impl Send for Heap {}
 // SAFETY: as above.
 unsafe impl Sync for Heap {}
