@@ -146,6 +146,7 @@ impl Sched {
         self.quiescent(l)
             && self.timers_next() == u64::MAX
             && self.nnetwait.load(Ordering::SeqCst) == 0
+            && !crate::mgc::collect::has_waiters()
     }
 
     /// Whether goroutine 1 of this runtime is still to finish and the runtime not ending:

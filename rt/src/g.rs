@@ -82,6 +82,11 @@ pub enum WaitReason {
     Preempted,
     /// Waiting for a blocking call run by `runtime::syscall` on a pool thread.
     Syscall,
+    /// An allocation waiting for the collector to finish its cycle (the heap outgrew its
+    /// goal twice over).
+    GcAssistWait,
+    /// In `runtime::gc`, waiting for a full cycle.
+    GcWaitForCycle,
 }
 
 impl WaitReason {
@@ -106,12 +111,14 @@ impl WaitReason {
             WaitReason::Join => "join",
             WaitReason::Preempted => "preempted",
             WaitReason::Syscall => "syscall",
+            WaitReason::GcAssistWait => "GC assist wait",
+            WaitReason::GcWaitForCycle => "wait for GC cycle",
         }
     }
 
     /// Decodes `reason as u8`, for a G's stored wait reason.
     pub fn from_u8(v: u8) -> WaitReason {
-        const ALL: [WaitReason; 18] = [
+        const ALL: [WaitReason; 20] = [
             WaitReason::Zero,
             WaitReason::ChanReceive,
             WaitReason::ChanSend,
@@ -130,6 +137,8 @@ impl WaitReason {
             WaitReason::Join,
             WaitReason::Preempted,
             WaitReason::Syscall,
+            WaitReason::GcAssistWait,
+            WaitReason::GcWaitForCycle,
         ];
         ALL.get(v as usize).copied().unwrap_or(WaitReason::Zero)
     }

@@ -18,7 +18,7 @@ use std::sync::atomic::Ordering;
 ///     assert!(m.stack_inuse > 0 && m.sys >= m.stack_inuse);
 /// });
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MemStats {
     /// Bytes of allocated heap objects (the GC's heap; 0 until it exists).
     pub alloc: u64,
@@ -39,8 +39,13 @@ pub struct MemStats {
     pub num_gc: u64,
     /// GC cycles forced by `runtime::gc`.
     pub num_forced_gc: u64,
-    /// Cumulative GC pause time in ns.
+    /// Cumulative GC pause time in ns: the collector's handshakes with the goroutines at
+    /// the start and the end of marking (goroutines themselves never stop; see
+    /// `runtime::gc`).
     pub pause_total_ns: u64,
+    /// The last 256 pauses in ns, a ring: the latest is at `(num_gc + 255) % 256`, as Go's
+    /// PauseNs.
+    pub pause_ns: [u64; 256],
     /// When the last GC finished, in ns since the Unix epoch.
     pub last_gc: u64,
     /// Target heap size of the next GC cycle.
@@ -53,6 +58,29 @@ pub struct MemStats {
     /// usable size; pages a goroutine never touched are reserved, not resident). Go:
     /// StackInuse.
     pub stack_inuse: u64,
+}
+
+impl Default for MemStats {
+    fn default() -> MemStats {
+        MemStats {
+            alloc: 0,
+            total_alloc: 0,
+            sys: 0,
+            heap_alloc: 0,
+            heap_objects: 0,
+            mallocs: 0,
+            frees: 0,
+            num_gc: 0,
+            num_forced_gc: 0,
+            pause_total_ns: 0,
+            pause_ns: [0; 256],
+            last_gc: 0,
+            next_gc: 0,
+            gc_cpu_fraction: 0.0,
+            num_goroutine: 0,
+            stack_inuse: 0,
+        }
+    }
 }
 
 /// Reads the runtime's memory statistics. Go: runtime.ReadMemStats.
@@ -75,14 +103,16 @@ pub fn read_mem_stats() -> MemStats {
     let gs = crate::gfree::all_gs();
     let live = gs.iter().filter(|g| g.status() != G_DEAD).count() as u64;
     let slot = crate::stack::stack_size() as u64;
+    crate::mgc::heap::flush_all();
+    let (mallocs, total_alloc) = crate::mgc::heap::mallocs();
     let h = &crate::mgc::heap::STATS;
     let heap_alloc = h.heap_alloc.load(Ordering::Relaxed);
     MemStats {
         alloc: heap_alloc,
         heap_alloc,
         heap_objects: h.heap_objects.load(Ordering::Relaxed),
-        total_alloc: h.total_alloc.load(Ordering::Relaxed),
-        mallocs: h.mallocs.load(Ordering::Relaxed),
+        total_alloc,
+        mallocs,
         frees: h.frees.load(Ordering::Relaxed),
         num_gc: h.num_gc.load(Ordering::Relaxed),
         num_forced_gc: h.num_forced_gc.load(Ordering::Relaxed),
@@ -94,6 +124,7 @@ pub fn read_mem_stats() -> MemStats {
             + heap_alloc,
         num_goroutine: crate::runtime::num_goroutine() as u64,
         stack_inuse: live * slot,
-        ..MemStats::default()
+        pause_ns: *crate::mgc::heap::lock(&crate::mgc::heap::PAUSES),
+        gc_cpu_fraction: crate::mgc::collect::cpu_fraction(),
     }
 }

@@ -124,6 +124,11 @@ impl NotifyList {
     /// `Err` if the caller's runtime began ending while it waited; it has left the queue
     /// (`acquired` says whether it had been notified first).
     pub(crate) fn wait(&self, t: u32) -> Result<(), Killed> {
+        self.wait_for(t, WaitReason::SyncCondWait)
+    }
+
+    /// `wait`, parked with `reason` (for waits that are not `Cond`'s).
+    pub(crate) fn wait_for(&self, t: u32, reason: WaitReason) -> Result<(), Killed> {
         self.lock.lock();
         if less(t, self.notify.load(Ordering::SeqCst)) {
             // SAFETY: taken above.
@@ -154,9 +159,7 @@ impl NotifyList {
             true
         };
         // SAFETY: the callback always parks; `w` is published only by releasing the lock.
-        let parked = catch_unwind(AssertUnwindSafe(|| unsafe {
-            gopark(unlock, WaitReason::SyncCondWait)
-        }));
+        let parked = catch_unwind(AssertUnwindSafe(|| unsafe { gopark(unlock, reason) }));
         let Err(payload) = parked else {
             return Ok(()); // a notifier dequeued `w` and woke us
         };

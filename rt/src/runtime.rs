@@ -128,7 +128,7 @@ pub fn version() -> &'static str {
 /// });
 /// ```
 pub fn gc() {
-    crate::mgc::heap::gc_all();
+    crate::mgc::collect::gc_all();
 }
 
 /// Sets the collector's target percentage (Go's `GOGC`: a collection starts when the heap

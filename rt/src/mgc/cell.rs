@@ -1,5 +1,6 @@
 //! `GcCell<'s, T>`: the way to mutate inside a GC object (`heap.rs` has the rooting rules).
 
+use super::barrier::Op;
 use super::heap::Heap;
 use super::trace::{Trace, TraceOp, Tracer};
 use core::cell::UnsafeCell;
@@ -30,11 +31,15 @@ use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, Ordering};
 /// ```
 pub struct GcCell<'s, T: Trace> {
     place: Place,
-    /// `RefCell`'s count: > 0 shared borrows, -1 a mutable one.
+    /// `RefCell`'s count: > 0 shared borrows, -1 a mutable one; plus `GC_READING` while the
+    /// collector reads the value (a shared borrow that makes `borrow_mut` wait, not panic).
     borrow: AtomicIsize,
     value: UnsafeCell<T>,
     brand: PhantomData<fn(&'s ()) -> &'s ()>,
 }
+
+/// The collector's bit in `GcCell::borrow`.
+const GC_READING: isize = 1 << (isize::BITS - 2);
 
 // SAFETY: moving the cell moves `T`; nothing thread-bound is kept.
 unsafe impl<T: Trace + Send> Send for GcCell<'_, T> {}
@@ -92,14 +97,27 @@ impl<'s, T: Trace> GcCell<'s, T> {
     /// });
     /// ```
     pub fn borrow_mut(&self) -> GcRefMut<'_, 's, T> {
-        if self
+        // The borrow begins inside the root operation that exposes the value: a collector
+        // that finds the cell borrowed skips it, and the barrier of that op (or the
+        // handshake waiting for it) accounts for the handles inside (`barrier.rs`).
+        let _op = Op::enter();
+        let mut spins = 0u32;
+        while let Err(b) = self
             .borrow
             .compare_exchange(0, -1, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
         {
-            panic!("GcCell already borrowed");
+            if b != GC_READING {
+                panic!("GcCell already borrowed");
+            }
+            // The collector is reading the value, briefly (tracing never blocks).
+            spins += 1;
+            if spins < 64 {
+                core::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
         }
-        // SAFETY: our borrow is the only one (the count is -1).
+        // SAFETY: our borrow is the only one (the count is -1), and we are in a root op.
         unsafe { self.place.expose(&self.value) };
         GcRefMut { cell: self }
     }
@@ -147,27 +165,54 @@ impl<T: Trace> core::ops::DerefMut for GcRefMut<'_, '_, T> {
 impl<T: Trace> Drop for GcRefMut<'_, '_, T> {
     fn drop(&mut self) {
         let c = self.cell;
-        // SAFETY: this guard is the only borrow.
-        unsafe { c.place.cover(&c.value) };
+        {
+            let _op = Op::enter();
+            // SAFETY: this guard is the only borrow, and we are in a root op.
+            unsafe { c.place.cover(&c.value) };
+        }
         c.borrow.store(0, Ordering::Release);
     }
 }
 
 // SAFETY: the collector's and the heap's walks reach every handle in the value (see
-// `Place::trace`): `Mark` unless the value is exposed (its handles are roots then);
-// `Root`/`Unroot` from the enclosing value's allocation or borrow, when nobody can borrow
-// this cell (checked).
+// `Place::trace`): `Mark` unless the value is borrowed mutably (its handles are roots
+// then), holding `GC_READING` so that no mutable borrow begins meanwhile; `Root`/`Unroot`
+// from the enclosing value's allocation or borrow, when nobody can borrow this cell
+// (checked).
 unsafe impl<T: Trace> Trace for GcCell<'_, T> {
     fn trace(&self, t: &mut Tracer) {
-        if t.op() != TraceOp::Mark {
-            assert!(
-                self.borrow.load(Ordering::Acquire) == 0,
-                "GcCell moved in or out of the heap while borrowed"
-            );
+        if t.op() != TraceOp::Mark || t.heap.is_null() {
+            if !t.heap.is_null() {
+                assert!(
+                    self.borrow.load(Ordering::Acquire) == 0,
+                    "GcCell moved in or out of the heap while borrowed"
+                );
+            }
+            // SAFETY: not borrowed for `Root`/`Unroot` (checked); a null-heap tracer reads
+            // nothing (see `Place::trace`).
+            unsafe { self.place.trace(&self.value, t) };
+            return;
         }
-        // SAFETY: not borrowed for `Root`/`Unroot` (checked), and `Mark` runs only in a
-        // collection (see `Place::trace`).
+        let mut b = self.borrow.load(Ordering::Relaxed);
+        loop {
+            if b < 0 {
+                return; // borrowed mutably: exposed, its handles are roots
+            }
+            debug_assert!(b & GC_READING == 0, "one collector reads a cell at a time");
+            match self.borrow.compare_exchange_weak(
+                b,
+                b | GC_READING,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                Err(now) => b = now,
+            }
+        }
+        // SAFETY: no mutable borrow exists or can begin until we clear `GC_READING`, so
+        // nobody writes the value (see `Place::trace`).
         unsafe { self.place.trace(&self.value, t) };
+        self.borrow.fetch_and(!GC_READING, Ordering::Release);
     }
 }
 
@@ -244,7 +289,8 @@ impl<'s, T: Trace> GcMutex<'s, T> {
     /// See [`GcMutex`].
     pub fn lock(&self) -> GcMutexGuard<'_, 's, T> {
         let inner = self.lock.lock();
-        // SAFETY: we hold the lock.
+        let _op = Op::enter();
+        // SAFETY: we hold the lock, and are in a root op.
         unsafe { self.place.expose(&self.value) };
         GcMutexGuard {
             m: self,
@@ -276,28 +322,53 @@ impl<T: Trace> core::ops::DerefMut for GcMutexGuard<'_, '_, T> {
 
 impl<T: Trace> Drop for GcMutexGuard<'_, '_, T> {
     fn drop(&mut self) {
-        // SAFETY: we still hold the lock (`_inner` drops after this).
+        let _op = Op::enter();
+        // SAFETY: we still hold the lock (`_inner` drops after this), and are in a root op.
         unsafe { self.m.place.cover(&self.m.value) };
     }
 }
 
 // SAFETY: as `GcCell`'s; for `Root`/`Unroot` the enclosing value's exclusive access is the
-// only way to this inline mutex, so it is not locked (checked, and held meanwhile).
+// only way to this inline mutex, so it is not locked (checked, and held meanwhile); for
+// `Mark` the collector holds the lock while it reads, or skips the value while a holder
+// exposes it.
 unsafe impl<T: Trace> Trace for GcMutex<'_, T> {
     fn trace(&self, t: &mut Tracer) {
-        let _held = if t.op() == TraceOp::Mark {
-            None
-        } else {
-            let held = self.lock.try_lock();
-            assert!(
-                held.is_some(),
-                "GcMutex moved in or out of the heap while locked"
-            );
-            held
-        };
-        // SAFETY: locked by us for `Root`/`Unroot`; `Mark` runs only in a collection (see
-        // `Place::trace`).
-        unsafe { self.place.trace(&self.value, t) };
+        if t.op() != TraceOp::Mark || t.heap.is_null() {
+            let _held = if t.heap.is_null() {
+                None
+            } else {
+                let held = self.lock.try_lock();
+                assert!(
+                    held.is_some(),
+                    "GcMutex moved in or out of the heap while locked"
+                );
+                held
+            };
+            // SAFETY: locked by us for `Root`/`Unroot`; a null-heap tracer reads nothing.
+            unsafe { self.place.trace(&self.value, t) };
+            return;
+        }
+        let mut spins = 0u32;
+        loop {
+            if let Some(_held) = self.lock.try_lock() {
+                // SAFETY: we hold the lock, so nobody writes the value (a holder covers it
+                // before unlocking).
+                unsafe { self.place.trace(&self.value, t) };
+                return;
+            }
+            if self.place.exposed.load(Ordering::Acquire) {
+                return; // a holder exposed it: its handles are roots
+            }
+            // Locked, not exposed: a holder between `lock` and exposing, or between
+            // covering and unlocking; neither blocks.
+            spins += 1;
+            if spins < 64 {
+                core::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+        }
     }
 }
 
@@ -331,13 +402,13 @@ impl Place {
     /// tell the collector to keep out.
     ///
     /// # Safety
-    /// The caller's borrow of `value` is the only one.
+    /// The caller's borrow of `value` is the only one, and the caller is inside a root
+    /// operation (`barrier::Op`) that began before the borrow.
     unsafe fn expose<T: Trace>(&self, value: &UnsafeCell<T>) {
         if self.in_heap.load(Ordering::Acquire) {
-            let _g = super::heap::rooting();
             let mut t = Tracer::for_heap(TraceOp::Root, self.heap.load(Ordering::Acquire));
-            // SAFETY: only our caller's borrow exists, and the collector is excluded
-            // while we hold `rooting`.
+            // SAFETY: only our caller's borrow exists (the collector reads the value only
+            // while no mutable borrow exists).
             unsafe { (*value.get()).trace(&mut t) };
             self.exposed.store(true, Ordering::Release);
         }
@@ -349,7 +420,6 @@ impl Place {
     /// As `expose`, for the same borrow, which makes no further use of `value`.
     unsafe fn cover<T: Trace>(&self, value: &UnsafeCell<T>) {
         if self.in_heap.load(Ordering::Acquire) {
-            let _g = super::heap::rooting();
             let mut t = Tracer::for_heap(TraceOp::Unroot, self.heap.load(Ordering::Acquire));
             // SAFETY: as in `expose`.
             unsafe { (*value.get()).trace(&mut t) };
@@ -362,9 +432,8 @@ impl Place {
     /// out of or into GC memory), the value, and where it now is.
     ///
     /// # Safety
-    /// For `Mark`: the caller collects (holds `GC_LOCK` for writing), so no borrow begins
-    /// or ends meanwhile and an unexposed value has no writer (a borrow exposes it before
-    /// handing out `&mut`). For `Root`/`Unroot`: the value is not borrowed, and the
+    /// For `Mark`: no mutable borrow exists or begins until the caller is done (the cell's
+    /// `GC_READING`, the mutex's lock), so nobody writes the value. For `Root`/`Unroot`: the value is not borrowed, and the
     /// caller has the only access to the enclosing value.
     unsafe fn trace<T: Trace>(&self, value: &UnsafeCell<T>, t: &mut Tracer) {
         if t.heap.is_null() {

@@ -1,5 +1,6 @@
 //! `Gc<'s, T>`: a handle to an object of a scope's heap (`heap.rs` has the rooting rules).
 
+use super::barrier::Op;
 use super::heap::{GcBox, Header};
 use super::trace::{Trace, TraceOp, Tracer};
 use core::marker::PhantomData;
@@ -63,7 +64,8 @@ impl<'s, T: Trace> Gc<'s, T> {
     fn header(&self) -> &Header {
         // SAFETY: the object outlives every handle to it: a rooted handle keeps it from
         // being collected, and an unrooted one lives inside an object that is reachable
-        // whenever code can reach the handle (`heap.rs`).
+        // whenever code can reach the handle (`heap.rs`), or inside a dying object whose
+        // sweep frees memory only after every dying value is dropped.
         unsafe { &(*self.ptr.as_ptr()).header }
     }
 
@@ -87,19 +89,22 @@ impl<'s, T: Trace> Gc<'s, T> {
 impl<T: Trace> core::ops::Deref for Gc<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        // SAFETY: alive as long as this handle (see `header`); values are only mutated
-        // through cells, which hand out `&mut` under their own borrow rules.
+        self.header().check_alive();
+        // SAFETY: alive as long as this handle (see `header`) and not dying (checked: a
+        // dying value may be dropped already); values are only mutated through cells,
+        // which hand out `&mut` under their own borrow rules.
         unsafe { &(*self.ptr.as_ptr()).value }
     }
 }
 
 impl<T: Trace> Clone for Gc<'_, T> {
     fn clone(&self) -> Self {
-        // A new handle outside GC memory: one more root, counted while no collection scans
-        // the roots (a root that moved from an object not yet scanned to one already
-        // scanned would be missed).
-        let _g = super::heap::rooting();
-        self.header().roots.fetch_add(1, Ordering::AcqRel);
+        // A new handle outside GC memory: one more root, a root operation (`barrier.rs`).
+        let h = self.header();
+        h.check_alive();
+        let _op = Op::enter();
+        h.roots.fetch_add(1, Ordering::AcqRel);
+        h.root_moved();
         Gc {
             ptr: self.ptr,
             rooted: AtomicBool::new(true),
@@ -111,8 +116,10 @@ impl<T: Trace> Clone for Gc<'_, T> {
 impl<T: Trace> Drop for Gc<'_, T> {
     fn drop(&mut self) {
         if self.rooted.load(Ordering::Acquire) {
-            let _g = super::heap::rooting();
-            self.header().roots.fetch_sub(1, Ordering::AcqRel);
+            let h = self.header();
+            let _op = Op::enter();
+            h.roots.fetch_sub(1, Ordering::AcqRel);
+            h.root_moved();
         }
     }
 }
@@ -130,18 +137,23 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
         }
         match t.op() {
             TraceOp::Mark => {
-                if !h.marked.swap(true, Ordering::Relaxed) {
+                if h.mark.load(Ordering::Relaxed) != t.epoch
+                    && h.mark.swap(t.epoch, Ordering::AcqRel) != t.epoch
+                {
                     t.grey.push(NonNull::from(h));
                 }
             }
+            // Inside the caller's root operation (`alloc`, a cell's borrow).
             TraceOp::Root => {
                 if !self.rooted.swap(true, Ordering::AcqRel) {
                     h.roots.fetch_add(1, Ordering::AcqRel);
+                    h.root_moved();
                 }
             }
             TraceOp::Unroot => {
                 if self.rooted.swap(false, Ordering::AcqRel) {
                     h.roots.fetch_sub(1, Ordering::AcqRel);
+                    h.root_moved();
                 }
             }
         }

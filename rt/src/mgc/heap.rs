@@ -1,5 +1,5 @@
-//! A scope's heap: its objects, the collector, and pacing. Go: mgc.go, mgcmark.go,
-//! mgcsweep.go, mgcpacer.go.
+//! A scope's heap: its objects, their headers, allocation and pacing. Go: malloc.go,
+//! mheap.go, mgcpacer.go (the collector itself is `collect.rs`, the barrier `barrier.rs`).
 //!
 //! # Roots without stack scanning
 //! Every object counts the handles to it that live *outside* GC memory (`Header::roots`):
@@ -7,88 +7,104 @@
 //! is *unrooted* (its count moved off the pointee) when the object is made (`alloc`) or when
 //! a cell's mutable borrow ends, and *rooted* again while a cell exposes it mutably (it
 //! may be moved out). So the roots of a collection are the objects whose count is not zero,
-//! and everything else live is reachable from them through objects.
+//! and everything else live is reachable from them through objects. Every such move is a
+//! root operation (`barrier.rs`), which the barrier watches while the heap is marked.
 //!
-//! # This version's collector: stop-the-heap, on the allocating goroutine
-//! A collection holds `GC_LOCK` for writing; the operations that move handles between
-//! roots and objects (`alloc`, a cell's mutable borrow beginning and ending) hold it for
-//! reading, as do cloning and dropping a rooted handle (a root that moved from an object
-//! the scan had not reached to one it had passed would be missed), so a collection sees a
-//! consistent graph. A cell whose contents
-//! are exposed (mutably borrowed) is not read by the collector: its handles are rooted for
-//! exactly that time. Concurrent tri-colour marking with a write barrier is the next step;
-//! the rooting rules above stay.
+//! # Objects
+//! A heap keeps its objects in a few lists (shards), a thread appending to the one its
+//! slot names, so threads allocating at once rarely meet on a lock; the byte and object
+//! counts a shard gathers go to the shared counters in batches (Go: the mcache's local
+//! stats), flushed before anyone reads them (`read_mem_stats`). An object's `mark` holds
+//! the epoch of the last cycle that reached it (no clearing between cycles), or `DYING`
+//! once a sweep has condemned it: a handle to it that is dereferenced or cloned then
+//! (only a destructor of a dying object can hold one) panics instead of touching freed
+//! memory.
 //!
-//! Sweep runs after the pause, while goroutines go on (nothing can reach the dead), in two
-//! passes, so a destructor never meets freed memory: first every dead object's value is
-//! dropped (its handles are unrooted: dropping them touches nothing), then the memory is
-//! freed. At the end of its scope a heap frees every object the same
-//! way, exactly once.
-//!
-//! Pacing as Go's GOGC: a collection starts when the heap has grown to
-//! `live × (1 + GOGC/100)` bytes since the last one (at least `MIN_HEAP`); `GOGC=off` or a
-//! negative `runtime::set_gc_percent` turns that off; `runtime::gc()` collects every heap.
+//! Pacing as Go's GOGC: a cycle starts when the heap has grown to `live × (1 + GOGC/100)`
+//! bytes (at least `MIN_HEAP`); `GOGC=off` or a negative `runtime::set_gc_percent` turns that
+//! off; an allocation that finds the heap at twice its goal while a cycle runs waits for
+//! it ("GC assist wait"), so the heap stays bounded when goroutines allocate faster than
+//! the collector marks.
 
+use super::barrier::{self, Op};
 use super::trace::{Trace, TraceOp, Tracer};
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, RwLock};
-use std::time::Instant;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
-/// Collections write-lock it; operations that root or unroot handles read-lock it.
-pub(crate) static GC_LOCK: RwLock<()> = RwLock::new(());
-
-std::thread_local! {
-    /// This thread is collecting (holds `GC_LOCK` for writing): a handle it drops while
-    /// sweeping must not wait for the lock it holds.
-    static COLLECTING: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
-}
-
-/// Holds `GC_LOCK` for reading while a handle's root count moves (`None` on the
-/// collecting thread itself, which excludes everyone already).
-pub(crate) fn rooting() -> Option<std::sync::RwLockReadGuard<'static, ()>> {
-    if COLLECTING.with(|c| c.get()) {
-        return None;
-    }
-    Some(GC_LOCK.read().unwrap_or_else(|e| e.into_inner()))
-}
-
-/// `GC_LOCK` held for writing, with `COLLECTING` set for as long.
-struct Collecting(
-    #[allow(dead_code, reason = "held for its drop")] std::sync::RwLockWriteGuard<'static, ()>,
-);
-
-impl Collecting {
-    fn begin() -> Collecting {
-        let g = GC_LOCK.write().unwrap_or_else(|e| e.into_inner());
-        COLLECTING.with(|c| c.set(true));
-        Collecting(g)
-    }
-}
-
-impl Drop for Collecting {
-    fn drop(&mut self) {
-        COLLECTING.with(|c| c.set(false));
-    }
-}
+/// `Header::mark` of an object a sweep has condemned.
+pub(crate) const DYING: u32 = u32::MAX;
 
 /// Every object starts with this.
 #[repr(C)]
 pub(crate) struct Header {
     /// Handles to this object outside GC memory.
     pub(crate) roots: AtomicUsize,
-    /// Reached in the current collection (only touched with `GC_LOCK` held for writing).
-    pub(crate) marked: AtomicBool,
+    /// The epoch of the last cycle that reached it (0: none yet), or `DYING`.
+    pub(crate) mark: AtomicU32,
     /// The heap that owns it.
     pub(crate) heap: *const Heap,
-    vt: &'static VTable,
+    pub(crate) vt: &'static VTable,
+}
+
+impl Header {
+    /// Panics if a sweep has condemned the object (see the header): a destructor of a
+    /// dying object is using a handle to another.
+    #[inline]
+    pub(crate) fn check_alive(&self) {
+        if self.mark.load(Ordering::Relaxed) == DYING {
+            dying();
+        }
+    }
+
+    /// A root operation moved this object's count (see `barrier.rs`): shade it if its heap
+    /// is marking. The caller is inside an [`Op`].
+    #[inline]
+    pub(crate) fn root_moved(&self) {
+        // SAFETY: an object's heap outlives it (`destroy` frees every object first).
+        let heap = unsafe { &*self.heap };
+        let p = heap.phase.load(Ordering::Relaxed);
+        if p & 1 != 0 {
+            heap.shade(self, (p >> 1) as u32);
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn dying() -> ! {
+    panic!(
+        "gc: use of a handle to an object being freed (a destructor of a dead object reached another)"
+    )
 }
 
 /// What the heap needs to know of an object's type.
-struct VTable {
-    trace: unsafe fn(*const Header, &mut Tracer),
+pub(crate) struct VTable {
+    pub(crate) trace: unsafe fn(*const Header, &mut Tracer),
     drop_value: unsafe fn(*mut Header),
     dealloc: unsafe fn(*mut Header),
-    size: usize,
+    /// Bytes the object takes (its size class's, for a small one).
+    pub(crate) size: usize,
+    /// Its size class (`1..=CLASSES`), or 0: a large object from the global allocator.
+    class: usize,
+    /// Its value has a destructor.
+    needs_drop: bool,
+}
+
+/// Small objects come in size classes of `CLASS_BYTES` steps up to `CLASSES` of them; each
+/// heap carves them from `CHUNK`-byte chunks and reuses what sweeps free (Go: size
+/// classes, mspans and mcentral, much simplified). Larger or over-aligned objects use the
+/// global allocator.
+const CLASS_BYTES: usize = 16;
+const CLASSES: usize = 16;
+const CHUNK: usize = 64 << 10;
+
+/// The size class of an object of `size` bytes aligned to `align`, or 0.
+const fn class_of(size: usize, align: usize) -> usize {
+    if size <= CLASS_BYTES * CLASSES && align <= CLASS_BYTES {
+        size.div_ceil(CLASS_BYTES)
+    } else {
+        0
+    }
 }
 
 /// An object: its header, then its value.
@@ -99,11 +115,18 @@ pub(crate) struct GcBox<T> {
 }
 
 impl<T: Trace> GcBox<T> {
+    const CLASS: usize = class_of(size_of::<GcBox<T>>(), align_of::<GcBox<T>>());
     const VT: &'static VTable = &VTable {
         trace: Self::trace_erased,
         drop_value: Self::drop_erased,
         dealloc: Self::dealloc_erased,
-        size: size_of::<GcBox<T>>(),
+        size: if Self::CLASS == 0 {
+            size_of::<GcBox<T>>()
+        } else {
+            Self::CLASS * CLASS_BYTES
+        },
+        class: Self::CLASS,
+        needs_drop: core::mem::needs_drop::<T>(),
     };
 
     /// # Safety
@@ -121,10 +144,11 @@ impl<T: Trace> GcBox<T> {
     }
 
     /// # Safety
-    /// `h` heads a `GcBox<T>` made by `Heap::alloc` whose value was dropped; freed once.
+    /// `h` heads a large `GcBox<T>` made by `Heap::alloc` whose value was dropped; freed
+    /// once.
     unsafe fn dealloc_erased(h: *mut Header) {
-        // SAFETY: `alloc` made it with `Box::new`, so the global allocator and this layout;
-        // the value was dropped already, so only the memory goes.
+        // SAFETY: `alloc` made a large object with `Box::new`, so the global allocator and
+        // this layout; the value was dropped already, so only the memory goes.
         unsafe { std::alloc::dealloc(h.cast(), std::alloc::Layout::new::<GcBox<T>>()) }
     }
 }
@@ -132,7 +156,11 @@ impl<T: Trace> GcBox<T> {
 /// Go's GOGC: -1 is off. Read from the environment at first use.
 static GC_PERCENT: AtomicI32 = AtomicI32::new(i32::MIN);
 /// A collection starts no earlier than this many bytes of heap (Go: heapMinimum, 4 MiB).
-const MIN_HEAP: u64 = 4 << 20;
+pub(crate) const MIN_HEAP: u64 = 4 << 20;
+/// A shard passes its counts on once it has gathered this many bytes.
+const FLUSH_BYTES: u64 = 64 << 10;
+/// Object lists per heap.
+const SHARDS: usize = 8;
 
 pub(crate) fn gc_percent() -> i32 {
     let v = GC_PERCENT.load(Ordering::Relaxed);
@@ -155,51 +183,99 @@ pub(crate) fn set_gc_percent(p: i32) -> i32 {
     old
 }
 
-/// Process-wide statistics (Go's MemStats heap fields).
+/// Process-wide statistics (Go's MemStats heap fields). Allocations count in the
+/// allocating thread's slot (`barrier::Slot`) and in shards until flushed.
 pub(crate) struct Stats {
     pub(crate) heap_alloc: AtomicU64,
     pub(crate) heap_objects: AtomicU64,
-    pub(crate) total_alloc: AtomicU64,
-    pub(crate) mallocs: AtomicU64,
     pub(crate) frees: AtomicU64,
     pub(crate) num_gc: AtomicU64,
     pub(crate) num_forced_gc: AtomicU64,
     pub(crate) pause_total_ns: AtomicU64,
     pub(crate) last_gc: AtomicU64,
     pub(crate) next_gc: AtomicU64,
+    /// Nanoseconds the collector has worked (for GCCPUFraction).
+    pub(crate) busy_ns: AtomicU64,
 }
 
 pub(crate) static STATS: Stats = Stats {
     heap_alloc: AtomicU64::new(0),
     heap_objects: AtomicU64::new(0),
-    total_alloc: AtomicU64::new(0),
-    mallocs: AtomicU64::new(0),
     frees: AtomicU64::new(0),
     num_gc: AtomicU64::new(0),
     num_forced_gc: AtomicU64::new(0),
     pause_total_ns: AtomicU64::new(0),
     last_gc: AtomicU64::new(0),
     next_gc: AtomicU64::new(MIN_HEAP),
+    busy_ns: AtomicU64::new(0),
 };
 
-/// The heaps of the scopes now open, for `runtime::gc()` (addresses of `Heap`s).
-static HEAPS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+/// The last 256 cycles' pauses in ns, as Go's MemStats.PauseNs: a ring indexed by
+/// `num_gc % 256`.
+pub(crate) static PAUSES: Mutex<[u64; 256]> = Mutex::new([0; 256]);
+
+/// The heaps of the scopes now open, for the collector (addresses of `Heap`s).
+pub(crate) static HEAPS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+/// One of a heap's object lists.
+#[repr(align(64))]
+#[derive(Default)]
+struct Shard(Mutex<ShardList>);
+
+struct ShardList {
+    objects: Vec<*mut Header>,
+    /// Bytes and objects allocated here and not yet added to the shared counters.
+    bytes: u64,
+    count: u64,
+    /// Free blocks of each size class (index `class - 1`), linked through their first word.
+    free: [*mut Block; CLASSES],
+}
+
+impl Default for ShardList {
+    fn default() -> ShardList {
+        ShardList {
+            objects: Vec::new(),
+            bytes: 0,
+            count: 0,
+            free: [core::ptr::null_mut(); CLASSES],
+        }
+    }
+}
+
+/// A free small-object block.
+struct Block {
+    next: *mut Block,
+}
+
+/// Free blocks a sweep returned, per class: (head, tail) of a chain.
+type Chains = [(*mut Block, *mut Block); CLASSES];
 
 /// One scope's objects.
 pub(crate) struct Heap {
-    objects: Mutex<Vec<*mut Header>>,
-    /// Bytes of objects now.
-    bytes: AtomicU64,
-    /// Collect when `bytes` reaches this.
-    next: AtomicU64,
-    /// Held by a sweep, taken before the pause ends: a collection that starts later waits
-    /// for earlier sweeps, so `runtime::gc()` returns with all of its garbage freed.
-    sweep: Mutex<()>,
+    shards: [Shard; SHARDS],
+    /// Bytes of objects now (flushed allocations, less sweeps).
+    pub(crate) bytes: AtomicU64,
+    /// A cycle starts when `bytes` reaches this.
+    pub(crate) next: AtomicU64,
+    /// `epoch << 1 | marking`: read by every root operation (`Header::root_moved`).
+    pub(crate) phase: AtomicU64,
+    /// Objects the barrier shaded, for the collector to trace.
+    pub(crate) grey: Mutex<Vec<usize>>,
+    /// Held for a whole cycle, and by `destroy`.
+    pub(crate) cycle: Mutex<()>,
+    /// A cycle is wanted (pacing).
+    pub(crate) wanted: AtomicBool,
+    /// Cycles completed.
+    pub(crate) cycles: AtomicU64,
+    /// Blocks freed by sweeps, for shards whose lists ran dry. Go: mcentral.
+    central: Mutex<Chains>,
+    /// Chunks carved into blocks, freed with the heap.
+    chunks: Mutex<Vec<*mut u8>>,
 }
 
 // SAFETY: the raw pointers name objects this heap owns, every one `Send` (`Scope::alloc`);
-// the list is touched under its lock, and an object taken off it by a sweep is touched by
-// that sweep alone.
+// the lists are touched under their locks, and an object taken off them by a sweep is
+// touched by that sweep alone.
 unsafe impl Send for Heap {}
 // SAFETY: as above.
 unsafe impl Sync for Heap {}
@@ -207,14 +283,20 @@ unsafe impl Sync for Heap {}
 impl Heap {
     pub(crate) fn new() -> Heap {
         Heap {
-            objects: Mutex::new(Vec::new()),
+            shards: Default::default(),
             bytes: AtomicU64::new(0),
             next: AtomicU64::new(MIN_HEAP),
-            sweep: Mutex::new(()),
+            phase: AtomicU64::new(0),
+            grey: Mutex::new(Vec::new()),
+            cycle: Mutex::new(()),
+            wanted: AtomicBool::new(false),
+            cycles: AtomicU64::new(0),
+            central: Mutex::new([(core::ptr::null_mut(), core::ptr::null_mut()); CLASSES]),
+            chunks: Mutex::new(Vec::new()),
         }
     }
 
-    /// Makes `self` reachable by `runtime::gc()`; it must stay at this address until
+    /// Makes `self` reachable by the collector; it must stay at this address until
     /// `destroy`.
     pub(crate) fn register(&self) {
         lock(&HEAPS).push(self as *const Heap as usize);
@@ -222,84 +304,159 @@ impl Heap {
 
     /// Moves `value` into a new object and returns it with one root (the caller's handle).
     pub(crate) fn alloc<T: Trace>(&self, value: T) -> *mut GcBox<T> {
-        let size = size_of::<GcBox<T>>() as u64;
-        if self.bytes.load(Ordering::Relaxed) + size >= self.next.load(Ordering::Relaxed)
-            && gc_percent() >= 0
-        {
-            self.collect(false);
-        }
-        let _g = rooting();
-        // The handles in `value` now live in GC memory: no longer roots.
-        value.trace(&mut Tracer::for_heap(TraceOp::Unroot, self));
-        let b = Box::into_raw(Box::new(GcBox {
+        let vt = GcBox::<T>::VT;
+        let size = vt.size as u64;
+        let object = GcBox {
             header: Header {
                 roots: AtomicUsize::new(1),
-                marked: AtomicBool::new(false),
+                mark: AtomicU32::new(0),
                 heap: self,
-                vt: GcBox::<T>::VT,
+                vt,
             },
             value,
-        }));
-        lock(&self.objects).push(b.cast());
-        self.bytes.fetch_add(size, Ordering::Relaxed);
-        STATS.heap_alloc.fetch_add(size, Ordering::Relaxed);
-        STATS.heap_objects.fetch_add(1, Ordering::Relaxed);
-        STATS.total_alloc.fetch_add(size, Ordering::Relaxed);
-        STATS.mallocs.fetch_add(1, Ordering::Relaxed);
+        };
+        let (b, flushed) = {
+            let op = Op::enter();
+            // The handles in the value now live in GC memory: no longer roots.
+            object
+                .value
+                .trace(&mut Tracer::for_heap(TraceOp::Unroot, self));
+            let slot = op.slot();
+            let shard = &self.shards[slot.index % SHARDS];
+            let mut l = lock(&shard.0);
+            let b: *mut GcBox<T> = if vt.class == 0 {
+                Box::into_raw(Box::new(object))
+            } else {
+                let p = self.block(&mut l, vt.class).cast::<GcBox<T>>();
+                // SAFETY: a free block of this class: at least `size_of::<GcBox<T>>()`
+                // bytes, 16-aligned (`class_of` admits alignments up to 16), ours alone.
+                unsafe { p.write(object) };
+                p
+            };
+            l.objects.push(b.cast());
+            l.bytes += size;
+            l.count += 1;
+            // Only this thread writes its slot's counters.
+            slot.mallocs
+                .store(slot.mallocs.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+            slot.alloc_bytes.store(
+                slot.alloc_bytes.load(Ordering::Relaxed) + size,
+                Ordering::Relaxed,
+            );
+            let flushed = if l.bytes >= FLUSH_BYTES {
+                Some(flush(&mut l, self))
+            } else {
+                None
+            };
+            (b, flushed)
+        };
+        if let Some(bytes) = flushed {
+            self.pace(bytes);
+        }
         b
     }
 
-    /// A full collection of this heap (see the header). `forced`: asked for by
-    /// `runtime::gc()`.
-    pub(crate) fn collect(&self, forced: bool) {
-        let start = Instant::now();
-        let (dead, _sweeping) = {
-            let _g = Collecting::begin();
-            let mut objects = lock(&self.objects);
-            // Mark: from the roots, through every object reached.
-            let mut t = Tracer::for_heap(TraceOp::Mark, self);
-            for &h in objects.iter() {
-                // SAFETY: every listed object is alive (only a sweep frees, after taking
-                // it off the list with both locks held).
-                let hd = unsafe { &*h };
-                if hd.roots.load(Ordering::Acquire) != 0 && !hd.marked.swap(true, Ordering::Relaxed)
-                {
-                    // SAFETY: alive, and its value not dropped.
-                    unsafe { (hd.vt.trace)(h, &mut t) };
-                }
-            }
-            while let Some(h) = t.grey.pop() {
-                let h = h.as_ptr();
-                // SAFETY: a handle's pointee is alive while the handle is (see `Gc`);
-                // this one was reached from a live object.
-                unsafe { ((*h).vt.trace)(h, &mut t) };
-            }
-            let (live, dead): (Vec<_>, Vec<_>) = objects.drain(..).partition(|&h| {
-                // SAFETY: alive until the sweep below.
-                unsafe { (*h).marked.swap(false, Ordering::Relaxed) }
-            });
-            *objects = live;
-            (dead, lock(&self.sweep))
-        };
-        // The pause ends here: the dead are unreachable (no handle to them is left
-        // anywhere a goroutine can look, and none can be made), so they are swept while
-        // the goroutines go on (Go: concurrent sweep), in two passes (see the header).
-        let pause = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        let freed = free_all(&dead);
-        let live_bytes = self.bytes.fetch_sub(freed, Ordering::Relaxed) - freed;
-        let p = gc_percent().max(0) as u64;
-        let next = (live_bytes + live_bytes * p / 100).max(MIN_HEAP);
-        self.next.store(next, Ordering::Relaxed);
-        STATS.next_gc.store(next, Ordering::Relaxed);
-        STATS.num_gc.fetch_add(1, Ordering::Relaxed);
-        if forced {
-            STATS.num_forced_gc.fetch_add(1, Ordering::Relaxed);
+    /// A free block of `class` from the shard's list, the central one, or a new chunk.
+    fn block(&self, l: &mut ShardList, class: usize) -> *mut Block {
+        let c = class - 1;
+        if l.free[c].is_null() {
+            let (head, _) = core::mem::replace(
+                &mut lock(&self.central)[c],
+                (core::ptr::null_mut(), core::ptr::null_mut()),
+            );
+            l.free[c] = if head.is_null() {
+                self.carve(class)
+            } else {
+                head
+            };
         }
-        STATS.pause_total_ns.fetch_add(pause, Ordering::Relaxed);
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
-        STATS.last_gc.store(now, Ordering::Relaxed);
+        let b = l.free[c];
+        // SAFETY: a free block on our list (under the shard's lock); its first word links
+        // to the next one.
+        l.free[c] = unsafe { (*b).next };
+        b
+    }
+
+    /// A new chunk cut into blocks of `class`, linked; returns the first.
+    #[cold]
+    fn carve(&self, class: usize) -> *mut Block {
+        let layout = std::alloc::Layout::from_size_align(CHUNK, CLASS_BYTES).expect("chunk");
+        // SAFETY: a non-zero size.
+        let chunk = unsafe { std::alloc::alloc(layout) };
+        if chunk.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        lock(&self.chunks).push(chunk);
+        let step = class * CLASS_BYTES;
+        let n = CHUNK / step;
+        for i in 0..n {
+            let next = if i + 1 < n {
+                // SAFETY: inside the chunk.
+                unsafe { chunk.add((i + 1) * step).cast::<Block>() }
+            } else {
+                core::ptr::null_mut()
+            };
+            // SAFETY: block `i` lies inside the chunk, 16-aligned, unused.
+            unsafe { chunk.add(i * step).cast::<Block>().write(Block { next }) };
+        }
+        chunk.cast()
+    }
+
+    /// After the heap grew to `bytes`: asks for a cycle at the goal, and waits for the one
+    /// running at twice the goal (see the header).
+    fn pace(&self, bytes: u64) {
+        if gc_percent() < 0 {
+            return;
+        }
+        let next = self.next.load(Ordering::Relaxed);
+        if bytes >= next {
+            super::collect::request(self);
+        }
+        if bytes >= next.saturating_mul(2) {
+            super::collect::assist(self);
+        }
+    }
+
+    /// Adds every shard's gathered counts to the shared ones.
+    pub(crate) fn flush_stats(&self) {
+        for s in &self.shards {
+            flush(&mut lock(&s.0), self);
+        }
+    }
+
+    /// Takes every listed object, for a cycle's sweep or the heap's end.
+    pub(crate) fn take_objects(&self) -> Vec<*mut Header> {
+        let mut all = Vec::new();
+        for s in &self.shards {
+            let mut l = lock(&s.0);
+            flush(&mut l, self);
+            if all.is_empty() {
+                all = core::mem::take(&mut l.objects);
+            } else {
+                all.append(&mut l.objects);
+            }
+        }
+        all
+    }
+
+    /// Lists again the objects a sweep kept.
+    pub(crate) fn put_back(&self, live: Vec<*mut Header>) {
+        let mut l = lock(&self.shards[0].0);
+        if l.objects.is_empty() {
+            l.objects = live;
+        } else {
+            l.objects.extend(live);
+        }
+    }
+
+    /// Marks `h` with `epoch` and queues it for the collector, unless done already. The
+    /// barrier's half (`Header::root_moved`).
+    #[cold]
+    pub(crate) fn shade(&self, h: &Header, epoch: u32) {
+        if h.mark.load(Ordering::Relaxed) != epoch && h.mark.swap(epoch, Ordering::AcqRel) != epoch
+        {
+            lock(&self.grey).push(h as *const Header as usize);
+        }
     }
 
     /// The end of the scope: every object is freed, exactly once. No handle is left: the
@@ -307,47 +464,110 @@ impl Heap {
     pub(crate) fn destroy(&self) {
         let me = self as *const Heap as usize;
         lock(&HEAPS).retain(|&h| h != me);
-        let _g = Collecting::begin();
-        let all = core::mem::take(&mut *lock(&self.objects));
-        let freed = free_all(&all);
+        // Waits for a cycle the collector is running on this heap.
+        let _c = lock(&self.cycle);
+        let all = self.take_objects();
+        for &h in &all {
+            // SAFETY: listed objects are alive.
+            unsafe { (*h).mark.store(DYING, Ordering::Relaxed) };
+        }
+        let freed = self.free_all(&all);
         self.bytes.fetch_sub(freed, Ordering::Relaxed);
-    }
-}
-
-/// Frees `objects` in two passes (values, then memory); returns their bytes.
-fn free_all(objects: &[*mut Header]) -> u64 {
-    let mut bytes = 0u64;
-    for &h in objects {
-        // SAFETY: each is a live object no longer listed anywhere, its value dropped once.
-        unsafe { ((*h).vt.drop_value)(h) };
-    }
-    for &h in objects {
-        // SAFETY: each value was dropped above; each object is freed once, here.
-        unsafe {
-            bytes += (*h).vt.size as u64;
-            ((*h).vt.dealloc)(h);
+        let layout = std::alloc::Layout::from_size_align(CHUNK, CLASS_BYTES).expect("chunk");
+        for c in core::mem::take(&mut *lock(&self.chunks)) {
+            // SAFETY: made by `carve` with this layout; every block in it is free now
+            // (every object was freed above), and nothing links to them any more.
+            unsafe { std::alloc::dealloc(c, layout) };
         }
     }
-    STATS.heap_alloc.fetch_sub(bytes, Ordering::Relaxed);
-    STATS
-        .heap_objects
-        .fetch_sub(objects.len() as u64, Ordering::Relaxed);
-    STATS
-        .frees
-        .fetch_add(objects.len() as u64, Ordering::Relaxed);
-    bytes
+
+    /// Frees dead `objects`, all marked `DYING`, in two passes (values, then memory: a
+    /// destructor never meets freed memory); returns their bytes.
+    pub(crate) fn free_all(&self, objects: &[*mut Header]) -> u64 {
+        for &h in objects {
+            // SAFETY: each is a dying object no longer listed anywhere, its value dropped
+            // once, here.
+            unsafe {
+                if (*h).vt.needs_drop {
+                    ((*h).vt.drop_value)(h);
+                }
+            }
+        }
+        let mut bytes = 0u64;
+        let mut chains: Chains = [(core::ptr::null_mut(), core::ptr::null_mut()); CLASSES];
+        for &h in objects {
+            // SAFETY: each value was dropped above; each object is freed once, here: a
+            // small one's block goes on a chain, a large one to the global allocator.
+            unsafe {
+                let vt = (*h).vt;
+                bytes += vt.size as u64;
+                if vt.class == 0 {
+                    (vt.dealloc)(h);
+                } else {
+                    let b = h.cast::<Block>();
+                    let (head, tail) = &mut chains[vt.class - 1];
+                    b.write(Block { next: *head });
+                    if head.is_null() {
+                        *tail = b;
+                    }
+                    *head = b;
+                }
+            }
+        }
+        let mut central = lock(&self.central);
+        for (c, (head, tail)) in chains.into_iter().enumerate() {
+            if head.is_null() {
+                continue;
+            }
+            let (ch, ct) = &mut central[c];
+            // SAFETY: `tail` ends our chain; the central chains are ours under its lock.
+            unsafe { (*tail).next = *ch };
+            if ct.is_null() {
+                *ct = tail;
+            }
+            *ch = head;
+        }
+        drop(central);
+        STATS.heap_alloc.fetch_sub(bytes, Ordering::Relaxed);
+        STATS
+            .heap_objects
+            .fetch_sub(objects.len() as u64, Ordering::Relaxed);
+        STATS
+            .frees
+            .fetch_add(objects.len() as u64, Ordering::Relaxed);
+        bytes
+    }
 }
 
-/// Collects every open heap. Go: runtime.GC.
-pub(crate) fn gc_all() {
+/// Adds a shard's gathered counts to the shared ones; returns the heap's bytes after.
+fn flush(l: &mut ShardList, heap: &Heap) -> u64 {
+    let (b, n) = (core::mem::take(&mut l.bytes), core::mem::take(&mut l.count));
+    if n == 0 {
+        return heap.bytes.load(Ordering::Relaxed);
+    }
+    STATS.heap_alloc.fetch_add(b, Ordering::Relaxed);
+    STATS.heap_objects.fetch_add(n, Ordering::Relaxed);
+    heap.bytes.fetch_add(b, Ordering::Relaxed) + b
+}
+
+/// Passes every open heap's gathered counts on (Go's ReadMemStats flushes the mcaches).
+pub(crate) fn flush_all() {
     let heaps = lock(&HEAPS);
     for &h in heaps.iter() {
         // SAFETY: a registered heap stays alive until `destroy` unregisters it, which
         // waits for this lock.
-        unsafe { (*(h as *const Heap)).collect(true) };
+        unsafe { (*(h as *const Heap)).flush_stats() };
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Total objects and bytes ever allocated (every thread's slot).
+pub(crate) fn mallocs() -> (u64, u64) {
+    (
+        barrier::sum(|s| s.mallocs.load(Ordering::Relaxed)),
+        barrier::sum(|s| s.alloc_bytes.load(Ordering::Relaxed)),
+    )
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }

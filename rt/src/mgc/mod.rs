@@ -19,7 +19,9 @@
 //! tree.trace(&mut t);
 //! assert_eq!(t.visited(), 0); // no handles in it
 //! ```
+mod barrier;
 mod cell;
+pub(crate) mod collect;
 mod gc;
 pub(crate) mod heap;
 mod scope;

@@ -55,6 +55,8 @@ pub struct Tracer {
     /// The heap this walk is about: a handle to another heap's object (an inner scope's
     /// object may point into an enclosing scope) is left alone — a root of its own heap.
     pub(crate) heap: *const super::heap::Heap,
+    /// The cycle a `Mark` walk marks for.
+    pub(crate) epoch: u32,
 }
 
 impl Tracer {
@@ -75,6 +77,7 @@ impl Tracer {
             visited: 0,
             grey: Vec::new(),
             heap: core::ptr::null(),
+            epoch: 0,
         }
     }
 

@@ -1,0 +1,199 @@
+//! The write barrier and the collector's handshakes with the mutators. Go: mbarrier.go
+//! (the hybrid barrier) and forEachP (the ragged barrier at the mark phase's edges).
+//!
+//! # Root operations
+//! A mutator changes the graph only by *root operations*: a root count moves (a handle is
+//! cloned or dropped, or handles move into or out of GC memory: `alloc`, a cell's mutable
+//! borrow beginning or ending). Each runs inside an [`Op`]: the thread's slot is odd for
+//! its length, and the op reads its heap's phase after saying so (a `SeqCst` fence).
+//!
+//! # The barrier
+//! While a heap marks, every root operation *shades* the objects whose counts it moves
+//! (`shade`): marks them with the cycle's epoch and queues them grey for the collector.
+//! That is Go's hybrid barrier for goro's roots: a handle dropped or overwritten (the
+//! count falls: shade the old value) and a handle made or exposed (the count rises: shade
+//! the new value). So every object reachable when marking began is marked (a path to it is
+//! cut only by a root operation, which shades the cut end), and objects made since are not
+//! swept this cycle (the collector sweeps the list it took at the start).
+//!
+//! # Handshakes (`grace`)
+//! The collector sets the phase, then waits until no thread is inside an op that began
+//! before (each slot even, or changed). Dekker's pattern: the collector stores the phase
+//! and fences, a mutator marks its slot and fences, so either the mutator reads the new
+//! phase or the collector sees its op and waits for it to end. Used after marking starts
+//! (no op still believes the heap idle) and before it ends (no op is halfway through
+//! shading). Nothing is stopped: a thread waits only for ops already running, which never
+//! block (`Trace` may not).
+//!
+//! A thread's slot also holds its allocation counters (Go: the per-P mcache's stats), so
+//! the allocation path touches no shared counter.
+
+use crate::loom::hint;
+use std::cell::Cell;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering, fence};
+
+/// One thread's state as the collector sees it. Never freed: a thread that ends returns
+/// its slot for the next thread to reuse.
+pub(crate) struct Slot {
+    /// Odd while the thread is inside a root operation; counts up by one at each edge.
+    active: AtomicU64,
+    /// Taken by a live thread.
+    taken: std::sync::atomic::AtomicBool,
+    /// Objects this thread allocated, and their bytes (Go: mcache local stats).
+    pub(crate) mallocs: AtomicU64,
+    pub(crate) alloc_bytes: AtomicU64,
+    /// Which shard of a heap's object list this thread appends to.
+    pub(crate) index: usize,
+}
+
+/// Every slot ever made (leaked: a handful per thread count).
+static SLOTS: Mutex<Vec<&'static Slot>> = Mutex::new(Vec::new());
+
+/// The calling thread's slot and how deep in nested ops it is.
+struct Local {
+    slot: &'static Slot,
+    depth: Cell<u32>,
+}
+
+impl Drop for Local {
+    fn drop(&mut self) {
+        self.slot.taken.store(false, Ordering::Release);
+    }
+}
+
+std::thread_local! {
+    static LOCAL: Local = Local { slot: take_slot(), depth: Cell::new(0) };
+}
+
+/// A free slot, or a new one.
+fn take_slot() -> &'static Slot {
+    let mut all = SLOTS.lock().unwrap_or_else(|e| e.into_inner());
+    for s in all.iter() {
+        if s.taken
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
+            return s;
+        }
+    }
+    let s: &'static Slot = Box::leak(Box::new(Slot {
+        active: AtomicU64::new(0),
+        taken: std::sync::atomic::AtomicBool::new(true),
+        mallocs: AtomicU64::new(0),
+        alloc_bytes: AtomicU64::new(0),
+        index: all.len(),
+    }));
+    all.push(s);
+    s
+}
+
+/// Sums a counter over every slot (read_mem_stats).
+pub(crate) fn sum(f: impl Fn(&Slot) -> u64) -> u64 {
+    let all = SLOTS.lock().unwrap_or_else(|e| e.into_inner());
+    all.iter().map(|s| f(s)).sum()
+}
+
+/// A root operation in progress on this thread (see the header); ends when dropped, also
+/// while unwinding.
+pub(crate) struct Op {
+    slot: &'static Slot,
+    /// The slot is borrowed for this op alone (a thread whose locals are gone).
+    orphan: bool,
+}
+
+impl Op {
+    /// Begins a root operation: after this, the heap's phase read by the caller is one the
+    /// collector's handshake accounts for.
+    #[inline]
+    pub(crate) fn enter() -> Op {
+        let op = match LOCAL.try_with(|l| {
+            let d = l.depth.get();
+            l.depth.set(d + 1);
+            (l.slot, d)
+        }) {
+            Ok((slot, 0)) => {
+                begin(slot);
+                Op {
+                    slot,
+                    orphan: false,
+                }
+            }
+            Ok((slot, _)) => {
+                // Nested (a walk inside an op): the outer op covers it.
+                return Op {
+                    slot,
+                    orphan: false,
+                };
+            }
+            Err(_) => {
+                // This thread's locals are being destroyed (a handle dropped by another
+                // thread-local's destructor): borrow a slot for the op.
+                let slot = take_slot();
+                begin(slot);
+                Op { slot, orphan: true }
+            }
+        };
+        fence(Ordering::SeqCst);
+        op
+    }
+
+    /// This thread's slot (allocation counters).
+    #[inline]
+    pub(crate) fn slot(&self) -> &'static Slot {
+        self.slot
+    }
+}
+
+#[inline]
+fn begin(slot: &Slot) {
+    let v = slot.active.load(Ordering::Relaxed);
+    debug_assert!(v.is_multiple_of(2));
+    slot.active.store(v + 1, Ordering::Relaxed);
+}
+
+impl Drop for Op {
+    #[inline]
+    fn drop(&mut self) {
+        if self.orphan {
+            let v = self.slot.active.load(Ordering::Relaxed);
+            self.slot.active.store(v + 1, Ordering::Release);
+            self.slot.taken.store(false, Ordering::Release);
+            return;
+        }
+        let last = LOCAL
+            .try_with(|l| {
+                let d = l.depth.get() - 1;
+                l.depth.set(d);
+                d == 0
+            })
+            .unwrap_or(true);
+        if last {
+            // Release: whatever the op did is visible to a collector that sees it ended.
+            let v = self.slot.active.load(Ordering::Relaxed);
+            self.slot.active.store(v + 1, Ordering::Release);
+        }
+    }
+}
+
+/// Waits until every root operation that began before this call has ended (see the
+/// header). The caller has just changed a heap's phase.
+pub(crate) fn grace() {
+    fence(Ordering::SeqCst);
+    let all: Vec<&'static Slot> = SLOTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    for s in all {
+        let v = s.active.load(Ordering::Acquire);
+        if v % 2 == 1 {
+            let mut spins = 0u32;
+            while s.active.load(Ordering::Acquire) == v {
+                spins += 1;
+                if spins < 64 {
+                    hint::spin_loop();
+                } else {
+                    // Its thread was preempted inside the op: let it run.
+                    std::thread::yield_now();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! The collector: a background thread running concurrent tri-colour mark-and-sweep cycles
+//! over the scopes' heaps. Go: mgc.go (gcStart, gcMarkDone, gcSweep), mgcmark.go,
+//! gcBgMarkWorker, forcegchelper.
+//!
+//! # A cycle (`cycle`)
+//! 1. **Mark starts**: the heap's phase becomes "marking, epoch e" and the collector waits
+//!    for a handshake (`barrier::grace`): from then on every root operation shades what it
+//!    touches. It takes the heap's object lists: objects made later are not swept in this
+//!    cycle (Go allocates black during marking).
+//! 2. **Roots**: every taken object whose root count is not zero is shaded.
+//! 3. **Mark**: grey objects are traced (their handles shade their pointees) until none is
+//!    left, from the collector's own stack and from what the barrier queued; cells are read
+//!    only while no mutable borrow exists (`cell.rs`).
+//! 4. **Termination**: when no grey object is left, another handshake lets every root
+//!    operation in flight finish its shading; if that queued nothing, marking is done (a
+//!    reachable object not marked yet would need a path cut by an op that has finished,
+//!    whose shade was traced, or by one begun after the handshake, which found the path
+//!    marked already). The phase goes back to idle.
+//! 5. **Sweep**: taken objects not marked with `e` are condemned, their values dropped,
+//!    then their memory freed (`heap::free_all`); the rest go back on the lists.
+//!
+//! Goroutines never stop for the collector: the "pause" MemStats reports is the time the
+//! two handshakes took (each waits only for root operations already running). Cycles run
+//! one at a time, on the `goro-gc` thread; pacing asks for them (`request`), allocations
+//! that outgrow the goal twice over wait for them ("GC assist wait"), `runtime::gc()` waits
+//! for a whole cycle of every heap ("wait for GC cycle"), and a heap goes no longer than two
+//! minutes without one (Go's forcegcperiod).
+
+use super::barrier;
+use super::heap::{DYING, HEAPS, Heap, MIN_HEAP, PAUSES, STATS, gc_percent, lock};
+use super::trace::{TraceOp, Tracer};
+use crate::g::WaitReason;
+use crate::notify::NotifyList;
+use core::ptr::NonNull;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// A heap goes no longer than this without a cycle. Go: forcegcperiod.
+const FORCE_PERIOD: Duration = Duration::from_secs(120);
+
+/// What the collector thread is asked to do.
+struct Work {
+    /// Some heap's `wanted` is set.
+    pending: bool,
+    /// `runtime::gc()` calls so far; `done` is the last one a full pass answered.
+    forced: u64,
+}
+
+static WORK: (Mutex<Work>, Condvar) = (
+    Mutex::new(Work {
+        pending: false,
+        forced: 0,
+    }),
+    Condvar::new(),
+);
+/// The last `runtime::gc()` call answered by a full pass over every heap.
+static FORCED_DONE: AtomicU64 = AtomicU64::new(0);
+/// Woken after every pass.
+static DONE: NotifyList = NotifyList::new();
+/// Goroutines parked waiting for the collector (they keep the deadlock report away: the
+/// collector will wake them).
+pub(crate) static WAITERS: AtomicUsize = AtomicUsize::new(0);
+static STARTED: OnceLock<()> = OnceLock::new();
+/// When the process first used the collector (GCCPUFraction's denominator).
+static EPOCH: OnceLock<Instant> = OnceLock::new();
+
+std::thread_local! {
+    /// This is the collector thread: it never waits for itself (a destructor it runs may
+    /// allocate or call `runtime::gc()`).
+    static IS_COLLECTOR: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+fn is_collector() -> bool {
+    IS_COLLECTOR.with(|c| c.get())
+}
+
+/// Starts the collector thread once.
+fn start() {
+    STARTED.get_or_init(|| {
+        EPOCH.get_or_init(Instant::now);
+        std::thread::Builder::new()
+            .name("goro-gc".into())
+            .spawn(collector)
+            .expect("goro: cannot start the GC thread");
+    });
+}
+
+/// Asks for a cycle of `heap` (pacing).
+pub(crate) fn request(heap: &Heap) {
+    if heap.wanted.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    start();
+    let mut w = lock(&WORK.0);
+    w.pending = true;
+    WORK.1.notify_one();
+}
+
+/// Waits for `heap`'s cycle to end (the allocation outran the collector). Go: gcAssistAlloc
+/// (which marks instead of waiting).
+pub(crate) fn assist(heap: &Heap) {
+    if is_collector() || !heap.wanted.load(Ordering::Acquire) && !marking(heap) {
+        return;
+    }
+    let seen = heap.cycles.load(Ordering::Acquire);
+    wait(WaitReason::GcAssistWait, || {
+        heap.cycles.load(Ordering::Acquire) != seen
+    });
+}
+
+fn marking(heap: &Heap) -> bool {
+    heap.phase.load(Ordering::Relaxed) & 1 != 0
+}
+
+/// A full cycle of every open heap, begun after this call; returns when all are swept.
+/// Go: runtime.GC.
+pub(crate) fn gc_all() {
+    if is_collector() {
+        return;
+    }
+    start();
+    let me = {
+        let mut w = lock(&WORK.0);
+        w.forced += 1;
+        WORK.1.notify_one();
+        w.forced
+    };
+    wait(WaitReason::GcWaitForCycle, || {
+        FORCED_DONE.load(Ordering::Acquire) >= me
+    });
+}
+
+/// Parks the caller (a goroutine, or blocks a plain thread) until `done()`, re-checked
+/// after every pass of the collector.
+fn wait(reason: WaitReason, done: impl Fn() -> bool) {
+    loop {
+        let t = DONE.add();
+        if done() {
+            return;
+        }
+        WAITERS.fetch_add(1, Ordering::SeqCst);
+        let r = DONE.wait_for(t, reason);
+        WAITERS.fetch_sub(1, Ordering::SeqCst);
+        if let Err(k) = r {
+            k.resume();
+        }
+    }
+}
+
+/// The collector thread's loop.
+fn collector() {
+    IS_COLLECTOR.with(|c| c.set(true));
+    let mut last = Instant::now();
+    loop {
+        let (forced, periodic) = {
+            let mut w = lock(&WORK.0);
+            loop {
+                if w.pending || w.forced > FORCED_DONE.load(Ordering::Relaxed) {
+                    break;
+                }
+                let left = FORCE_PERIOD.saturating_sub(last.elapsed());
+                if left.is_zero() {
+                    break;
+                }
+                w = WORK
+                    .1
+                    .wait_timeout(w, left)
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0;
+            }
+            w.pending = false;
+            let forced = (w.forced > FORCED_DONE.load(Ordering::Relaxed)).then_some(w.forced);
+            (forced, last.elapsed() >= FORCE_PERIOD)
+        };
+        let heaps: Vec<usize> = lock(&HEAPS).clone();
+        for h in heaps {
+            let all = forced.is_some() || periodic;
+            with_heap(h, |heap| {
+                if heap.wanted.swap(false, Ordering::AcqRel) || all {
+                    cycle(heap, forced.is_some());
+                }
+            });
+        }
+        last = Instant::now();
+        if let Some(g) = forced {
+            FORCED_DONE.store(g, Ordering::Release);
+        }
+        DONE.notify_all();
+    }
+}
+
+/// Runs `f` on the heap at `addr` if it is still open, holding its cycle lock (so its
+/// scope cannot end meanwhile: `Heap::destroy` takes that lock).
+fn with_heap(addr: usize, f: impl FnOnce(&Heap)) {
+    let heaps = lock(&HEAPS);
+    if !heaps.contains(&addr) {
+        return;
+    }
+    // SAFETY: a registered heap is alive until `destroy` unregisters it (under `HEAPS`,
+    // which we hold) and then takes its cycle lock, which we take before releasing
+    // `HEAPS`: it stays alive until `_c` drops.
+    let heap = unsafe { &*(addr as *const Heap) };
+    let _c = lock(&heap.cycle);
+    drop(heaps);
+    f(heap);
+}
+
+/// One cycle of `heap` (see the header). The caller holds `heap.cycle`.
+fn cycle(heap: &Heap, forced: bool) {
+    let start = Instant::now();
+    let epoch = next_epoch(heap);
+    // 1. Mark starts.
+    heap.phase
+        .store(u64::from(epoch) << 1 | 1, Ordering::SeqCst);
+    barrier::grace();
+    let mut pause = start.elapsed();
+    let objects = heap.take_objects();
+    // (The barrier's queue may hold shades of ops that were ending while the last cycle
+    // ended: objects marked then, so alive until this cycle's sweep; tracing them again
+    // is harmless. Clearing it here would lose shades of this cycle's ops.)
+    // 2. Roots.
+    let mut t = Tracer::for_heap(TraceOp::Mark, heap);
+    t.epoch = epoch;
+    for &h in &objects {
+        // SAFETY: every taken object is alive (only this cycle's sweep frees them).
+        let hd = unsafe { &*h };
+        if hd.roots.load(Ordering::Acquire) != 0 && hd.mark.swap(epoch, Ordering::AcqRel) != epoch {
+            t.grey.push(NonNull::from(hd));
+        }
+    }
+    // 3–4. Mark until the queues stay empty across a handshake.
+    loop {
+        drain(heap, &mut t);
+        let p = Instant::now();
+        barrier::grace();
+        pause += p.elapsed();
+        if lock(&heap.grey).is_empty() {
+            break;
+        }
+    }
+    heap.phase.store(u64::from(epoch) << 1, Ordering::SeqCst);
+    // 5. Sweep.
+    let (live, dead): (Vec<_>, Vec<_>) = objects.into_iter().partition(|&h| {
+        // SAFETY: alive until `free_all` below. Unreachable objects are condemned here,
+        // all before any destructor runs.
+        unsafe {
+            let m = &(*h).mark;
+            m.load(Ordering::Relaxed) == epoch || {
+                m.store(DYING, Ordering::Relaxed);
+                false
+            }
+        }
+    });
+    heap.put_back(live);
+    let freed = heap.free_all(&dead);
+    let live_bytes = heap.bytes.fetch_sub(freed, Ordering::Relaxed) - freed;
+    let p = gc_percent().max(0) as u64;
+    let next = (live_bytes + live_bytes * p / 100).max(MIN_HEAP);
+    heap.next.store(next, Ordering::Relaxed);
+    heap.cycles.fetch_add(1, Ordering::Release);
+    account(start, pause, next, forced);
+}
+
+/// Traces grey objects until none is left, the barrier's queue included.
+fn drain(heap: &Heap, t: &mut Tracer) {
+    loop {
+        while let Some(h) = t.grey.pop() {
+            let h = h.as_ptr();
+            // SAFETY: a grey object is alive: it was reached from a live one, a root, or a
+            // root operation's handle, and only this cycle's sweep (later) frees.
+            unsafe { ((*h).vt.trace)(h, t) };
+        }
+        let queued = core::mem::take(&mut *lock(&heap.grey));
+        if queued.is_empty() {
+            return;
+        }
+        t.grey
+            .extend(queued.into_iter().filter_map(|a| NonNull::new(a as *mut _)));
+    }
+}
+
+/// The next epoch of `heap`: never 0 (new objects) nor `DYING`.
+fn next_epoch(heap: &Heap) -> u32 {
+    let e = (heap.phase.load(Ordering::Relaxed) >> 1) as u32;
+    match e.wrapping_add(1) {
+        0 | DYING => 1,
+        n => n,
+    }
+}
+
+/// Records a finished cycle in MemStats.
+fn account(start: Instant, pause: Duration, next: u64, forced: bool) {
+    let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    let n = STATS.num_gc.fetch_add(1, Ordering::Relaxed);
+    lock(&PAUSES)[(n % 256) as usize] = ns(pause);
+    STATS.pause_total_ns.fetch_add(ns(pause), Ordering::Relaxed);
+    STATS
+        .busy_ns
+        .fetch_add(ns(start.elapsed()), Ordering::Relaxed);
+    STATS.next_gc.store(next, Ordering::Relaxed);
+    if forced {
+        STATS.num_forced_gc.fetch_add(1, Ordering::Relaxed);
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, ns);
+    STATS.last_gc.store(now, Ordering::Relaxed);
+}
+
+/// The share of the machine's CPU time the collector has used since it started. Go:
+/// GCCPUFraction.
+pub(crate) fn cpu_fraction() -> f64 {
+    let Some(t0) = EPOCH.get() else { return 0.0 };
+    let wall = t0.elapsed().as_nanos() as f64;
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    if wall == 0.0 {
+        return 0.0;
+    }
+    STATS.busy_ns.load(Ordering::Relaxed) as f64 / (wall * cpus)
+}
+
+/// Whether the collector owes a parked goroutine a wake-up (deadlock detection).
+pub(crate) fn has_waiters() -> bool {
+    WAITERS.load(Ordering::SeqCst) != 0
+}
