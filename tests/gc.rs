@@ -85,12 +85,16 @@ fn goroutines_share_a_graph_through_channels_and_gc_runs_meanwhile() {
     goro::run(|| {
         gc::scope(|s| {
             let ch = chan![Gc<'_, Node<'_>>; 16];
+            let done = chan![(); 4];
             let root = node(s, 0, &drops);
             // Producers: each builds a small cycle and sends one of its nodes.
             for p in 0..4u64 {
                 let ch = ch.clone(); // made inside the scope: moved in, not borrowed
+                let done = done.clone();
                 let drops = &drops;
                 s.go(move || {
+                    // Once its last handle is gone (the loop's `b`), not at the last send.
+                    defer!(done.send(()));
                     for i in 0..N / 4 {
                         let a = node(s, 1000 * p + 2 * i, drops);
                         let b = node(s, 1000 * p + 2 * i + 1, drops);
@@ -112,6 +116,9 @@ fn goroutines_share_a_graph_through_channels_and_gc_runs_meanwhile() {
                     root.edges.borrow_mut().push(n);
                     kept += 1;
                 }
+            }
+            for _ in 0..4 {
+                done.recv();
             }
             goro::runtime::gc();
             assert_eq!(root.edges.borrow().len(), kept);

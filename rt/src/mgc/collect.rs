@@ -216,9 +216,10 @@ fn cycle(heap: &Heap, forced: bool) {
     barrier::grace();
     let mut pause = start.elapsed();
     let objects = heap.take_objects();
-    // (The barrier's queue may hold shades of ops that were ending while the last cycle
-    // ended: objects marked then, so alive until this cycle's sweep; tracing them again
-    // is harmless. Clearing it here would lose shades of this cycle's ops.)
+    // (The barrier's queue may hold shades for the last cycle, queued by ops that were
+    // ending as it ended: `drain` skips them, since the start handshake waited for those
+    // ops, so what they did is in this cycle's roots. Clearing the queue here instead
+    // could lose shades of this cycle's ops.)
     // 2. Roots.
     let mut t = Tracer::for_heap(TraceOp::Mark, heap);
     t.epoch = epoch;
@@ -253,7 +254,18 @@ fn cycle(heap: &Heap, forced: bool) {
         }
     });
     heap.put_back(live);
-    let freed = heap.free_all(&dead);
+    let (freed, panicked) = heap.free_all(&dead);
+    if let Some(p) = panicked {
+        // A destructor of an unreachable object panicked on the collector's thread, where
+        // nobody can catch it: fatal, as a panic in a Go finalizer.
+        use std::io::Write;
+        let msg = crate::panic::payload_str(&*p).to_owned();
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "fatal error: a destructor run by the garbage collector panicked: {msg}"
+        );
+        crate::panic::exit(2);
+    }
     let live_bytes = heap.bytes.fetch_sub(freed, Ordering::Relaxed) - freed;
     let p = gc_percent().max(0) as u64;
     let next = (live_bytes + live_bytes * p / 100).max(MIN_HEAP);
@@ -275,8 +287,13 @@ fn drain(heap: &Heap, t: &mut Tracer) {
         if queued.is_empty() {
             return;
         }
-        t.grey
-            .extend(queued.into_iter().filter_map(|a| NonNull::new(a as *mut _)));
+        let epoch = t.epoch;
+        t.grey.extend(
+            queued
+                .into_iter()
+                .filter(|&(_, e)| e == epoch)
+                .filter_map(|(a, _)| NonNull::new(a as *mut _)),
+        );
     }
 }
 

@@ -72,9 +72,7 @@ impl Header {
 #[cold]
 #[inline(never)]
 fn dying() -> ! {
-    panic!(
-        "gc: use of a handle to an object being freed (a destructor of a dead object reached another)"
-    )
+    panic!("gc: use of a handle to an object being freed")
 }
 
 /// What the heap needs to know of an object's type.
@@ -259,8 +257,9 @@ pub(crate) struct Heap {
     pub(crate) next: AtomicU64,
     /// `epoch << 1 | marking`: read by every root operation (`Header::root_moved`).
     pub(crate) phase: AtomicU64,
-    /// Objects the barrier shaded, for the collector to trace.
-    pub(crate) grey: Mutex<Vec<usize>>,
+    /// Objects the barrier shaded, for the collector to trace, with the epoch they were
+    /// shaded for (an op still running when its cycle ended may queue one late).
+    pub(crate) grey: Mutex<Vec<(usize, u32)>>,
     /// Held for a whole cycle, and by `destroy`.
     pub(crate) cycle: Mutex<()>,
     /// A cycle is wanted (pacing).
@@ -455,7 +454,7 @@ impl Heap {
     pub(crate) fn shade(&self, h: &Header, epoch: u32) {
         if h.mark.load(Ordering::Relaxed) != epoch && h.mark.swap(epoch, Ordering::AcqRel) != epoch
         {
-            lock(&self.grey).push(h as *const Header as usize);
+            lock(&self.grey).push((h as *const Header as usize, epoch));
         }
     }
 
@@ -471,7 +470,7 @@ impl Heap {
             // SAFETY: listed objects are alive.
             unsafe { (*h).mark.store(DYING, Ordering::Relaxed) };
         }
-        let freed = self.free_all(&all);
+        let (freed, panicked) = self.free_all(&all);
         self.bytes.fetch_sub(freed, Ordering::Relaxed);
         let layout = std::alloc::Layout::from_size_align(CHUNK, CLASS_BYTES).expect("chunk");
         for c in core::mem::take(&mut *lock(&self.chunks)) {
@@ -479,18 +478,32 @@ impl Heap {
             // (every object was freed above), and nothing links to them any more.
             unsafe { std::alloc::dealloc(c, layout) };
         }
+        if let Some(p) = panicked {
+            // On the scope's own thread: its caller sees the destructor's panic.
+            std::panic::resume_unwind(p);
+        }
     }
 
     /// Frees dead `objects`, all marked `DYING`, in two passes (values, then memory: a
-    /// destructor never meets freed memory); returns their bytes.
-    pub(crate) fn free_all(&self, objects: &[*mut Header]) -> u64 {
+    /// destructor never meets freed memory); returns their bytes, and the first panic of
+    /// a destructor (the others still run, and every object is freed).
+    pub(crate) fn free_all(
+        &self,
+        objects: &[*mut Header],
+    ) -> (u64, Option<Box<dyn std::any::Any + Send>>) {
+        let mut panicked = None;
         for &h in objects {
-            // SAFETY: each is a dying object no longer listed anywhere, its value dropped
-            // once, here.
-            unsafe {
-                if (*h).vt.needs_drop {
-                    ((*h).vt.drop_value)(h);
-                }
+            // SAFETY: each is a dying object no longer listed anywhere.
+            if !unsafe { (*h).vt.needs_drop } {
+                continue;
+            }
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                // SAFETY: its value is dropped once, here (a panicking drop counts: the
+                // value is not touched again).
+                unsafe { ((*h).vt.drop_value)(h) }
+            }));
+            if let Err(p) = r {
+                panicked.get_or_insert(p);
             }
         }
         let mut bytes = 0u64;
@@ -535,7 +548,7 @@ impl Heap {
         STATS
             .frees
             .fetch_add(objects.len() as u64, Ordering::Relaxed);
-        bytes
+        (bytes, panicked)
     }
 }
 

@@ -1,0 +1,260 @@
+//! The concurrent collector: goroutines mutate the graph while cycles mark it, destructors
+//! of dead objects cannot reach freed ones, goroutines waiting for the collector show
+//! Go's wait reasons, and MemStats records each cycle's pause.
+mod support;
+
+use goro::gc::{self, Gc, GcCell, Trace};
+use goro::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use support::{is_child, parked, run_child, wait_until};
+
+#[derive(Trace)]
+struct Slot<'s> {
+    id: usize,
+    item: GcCell<'s, Option<Gc<'s, Item>>>,
+}
+
+#[derive(Trace)]
+struct Item {
+    value: usize,
+    #[trace(skip)]
+    _count: Count,
+}
+
+struct Count(Arc<AtomicUsize>);
+impl Drop for Count {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Goroutines move items between cells (out of one, held on the stack across whole
+/// cycles, into another) while another goroutine runs cycles back to back over a large
+/// live heap (so marking takes a while and the moves land inside it): the barrier must
+/// keep every item alive, whichever cell or stack it is in when a cycle starts or ends.
+#[test]
+fn items_moved_between_cells_during_marking_survive_every_cycle() {
+    const SLOTS: usize = 64;
+    const MOVES: usize = 40;
+    let drops = Arc::new(AtomicUsize::new(0));
+    let stop = AtomicBool::new(false);
+    goro::run(|| {
+        gc::scope(|s| {
+            let slots: Vec<Gc<'_, Slot<'_>>> = (0..SLOTS)
+                .map(|id| {
+                    let item = s.alloc(Item {
+                        value: id,
+                        _count: Count(drops.clone()),
+                    });
+                    s.alloc(Slot {
+                        id,
+                        item: GcCell::new(Some(item)),
+                    })
+                })
+                .collect();
+            // Ballast made after the slots: marked first, so the slots are traced late.
+            let ballast: Vec<Gc<'_, u64>> = (0..100_000).map(|i| s.alloc(i)).collect();
+            let stop = &stop;
+            s.go(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    goro::runtime::gc();
+                }
+            });
+            let movers: Vec<_> = (0..2usize)
+                .map(|w| {
+                    let done = chan![(); 1];
+                    let d = done.clone();
+                    let slots = slots.clone(); // handles, moved in
+                    s.go(move || {
+                        // Says so also when a check below panics (the scope then
+                        // re-raises the panic once the rest is done).
+                        defer!(d.send(()));
+                        let mut x = 0x2545_f491_4f6c_dd1d_u64 ^ w as u64;
+                        let mut next = || {
+                            x ^= x << 13;
+                            x ^= x >> 7;
+                            x ^= x << 17;
+                            x as usize % SLOTS
+                        };
+                        let mut moved = 0;
+                        while moved < MOVES {
+                            let from = &slots[next()];
+                            // Only this goroutine's half of the slots: borrows never clash.
+                            if from.id % 2 != w {
+                                continue;
+                            }
+                            let Some(held) = from.item.borrow_mut().take() else {
+                                continue;
+                            };
+                            // A root only on this stack now, for at least one whole cycle.
+                            let n = goro::runtime::read_mem_stats().num_gc;
+                            while goro::runtime::read_mem_stats().num_gc < n + 2 {
+                                goro::runtime::gosched();
+                            }
+                            assert!(held.value < SLOTS, "an item was freed while held");
+                            let to = (0..SLOTS)
+                                .map(|_| &slots[next()])
+                                .find(|t| t.id % 2 == w && t.item.borrow().is_none())
+                                .unwrap_or(from);
+                            *to.item.borrow_mut() = Some(held);
+                            moved += 1;
+                            // Land the next take anywhere in a cycle, not just after one
+                            // ended (the wait above ends there).
+                            for _ in 0..next() * 16 {
+                                goro::runtime::gosched();
+                            }
+                        }
+                        d.send(());
+                    });
+                    done
+                })
+                .collect();
+            for d in movers {
+                d.recv();
+            }
+            stop.store(true, Ordering::SeqCst);
+            goro::runtime::gc();
+            assert_eq!(drops.load(Ordering::SeqCst), 0, "every item is reachable");
+            let mut values: Vec<usize> = slots
+                .iter()
+                .filter_map(|sl| sl.item.borrow().as_ref().map(|i| i.value))
+                .collect();
+            values.sort();
+            assert_eq!(values, (0..SLOTS).collect::<Vec<_>>());
+            assert_eq!(*ballast[99_999], 99_999);
+        });
+    });
+    assert_eq!(drops.load(Ordering::SeqCst), SLOTS);
+}
+
+/// A traced type whose destructor (allowed by `unsafe_drop`, against its contract) uses
+/// a handle to another dead object.
+#[derive(Trace)]
+#[trace(unsafe_drop)]
+struct Reacher<'s> {
+    other: Gc<'s, Item>,
+    clone_it: bool,
+}
+
+impl Drop for Reacher<'_> {
+    fn drop(&mut self) {
+        if self.clone_it {
+            let resurrected = self.other.clone();
+            std::mem::forget(resurrected);
+        } else {
+            let _ = self.other.value;
+        }
+    }
+}
+
+fn scope_end_panic(clone_it: bool) -> String {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        gc::scope(|s| {
+            let item = s.alloc(Item {
+                value: 7,
+                _count: Count(drops.clone()),
+            });
+            let _r = s.alloc(Reacher {
+                other: item,
+                clone_it,
+            });
+        });
+    }));
+    let p = r.expect_err("the destructor's use of a dying handle must panic");
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        1,
+        "every object is still freed"
+    );
+    goro::panic::payload_str(&*p).to_owned()
+}
+
+#[test]
+fn a_destructor_dereferencing_a_dying_handle_panics_instead_of_reading_freed_memory() {
+    let msg = scope_end_panic(false);
+    assert!(msg.contains("object being freed"), "{msg}");
+}
+
+#[test]
+fn a_destructor_cloning_a_dying_handle_cannot_resurrect_it() {
+    let msg = scope_end_panic(true);
+    assert!(msg.contains("object being freed"), "{msg}");
+}
+
+#[test]
+fn a_destructor_panicking_on_the_collectors_thread_is_fatal() {
+    if is_child() {
+        gc::scope(|s| {
+            let item = s.alloc(Item {
+                value: 7,
+                _count: Count(Arc::new(AtomicUsize::new(0))),
+            });
+            drop(s.alloc(Reacher {
+                other: item,
+                clone_it: false,
+            }));
+            goro::runtime::gc(); // the collector sweeps both: the process ends here
+        });
+        unreachable!("the collector's sweep ends the process");
+    }
+    let (code, err) = run_child("a_destructor_panicking_on_the_collectors_thread_is_fatal");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("fatal error: a destructor run by the garbage collector panicked")
+            && err.contains("object being freed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn goroutines_in_runtime_gc_wait_for_gc_cycle() {
+    let stop = AtomicBool::new(false);
+    goro::run(|| {
+        gc::scope(|s| {
+            // A large live graph, so that a cycle takes a while to mark.
+            let mut keep: Vec<Gc<'_, GcCell<'_, Vec<Gc<'_, u64>>>>> = Vec::new();
+            for i in 0..200u64 {
+                keep.push(s.alloc(GcCell::new((0..2_000).map(|j| s.alloc(i * j)).collect())));
+            }
+            let stop = &stop;
+            s.go(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    goro::runtime::gc();
+                }
+            });
+            wait_until("a goroutine parked in runtime::gc", || {
+                parked("wait for GC cycle") == 1
+            });
+            stop.store(true, Ordering::SeqCst);
+            assert_eq!(keep[3].borrow()[5].clone().into_inner_value(), 15);
+        });
+    });
+}
+
+/// `Gc<u64>` read back (test helper).
+trait Value {
+    fn into_inner_value(self) -> u64;
+}
+impl Value for Gc<'_, u64> {
+    fn into_inner_value(self) -> u64 {
+        *self
+    }
+}
+
+#[test]
+fn every_cycle_records_its_pause_in_gos_ring() {
+    gc::scope(|s| {
+        let _a = s.alloc(1u8);
+        let before = goro::runtime::read_mem_stats();
+        goro::runtime::gc();
+        goro::runtime::gc();
+        let after = goro::runtime::read_mem_stats();
+        assert!(after.num_gc >= before.num_gc + 2);
+        let latest = after.pause_ns[((after.num_gc + 255) % 256) as usize];
+        assert!(latest > 0, "the latest pause is recorded");
+        assert!(after.pause_total_ns >= before.pause_total_ns + latest);
+        assert!(after.gc_cpu_fraction > 0.0 && after.gc_cpu_fraction < 1.0);
+    });
+}
