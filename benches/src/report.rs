@@ -18,3 +18,22 @@ pub fn vm_rss_kib() -> u64 {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .expect("/proc/self/status has a VmRSS line")
 }
+
+/// The pauses (ns) of the collections that ended between two MemStats readings whose cycle
+/// counts were `before` and `after`, from a 256-entry PauseNs ring (goro's
+/// `MemStats::pause_ns`, Go's `MemStats.PauseNs`): cycle k (counting from 0) sits at
+/// `k % 256`, so only the last 256 cycles are still there.
+pub fn gc_pauses(ring: &[u64; 256], before: u64, after: u64) -> Vec<u64> {
+    (before.max(after.saturating_sub(256))..after)
+        .map(|k| ring[(k % 256) as usize])
+        .collect()
+}
+
+/// The `p`th percentile (0..=100) of `sorted` (ascending, not empty): the element at
+/// `(len − 1) · p / 100`, so 50 is the lower median and 100 the maximum.
+///
+/// # Panics
+/// If `sorted` is empty.
+pub fn percentile(sorted: &[u64], p: usize) -> u64 {
+    sorted[(sorted.len() - 1) * p / 100]
+}

@@ -212,6 +212,20 @@ fn http_hello() {
 fn gc_alloc() {
     let bin = env!("CARGO_BIN_EXE_gc_alloc");
     check(bin, &["--n", "20000"], &["goro"], "gc_alloc", "ns/alloc");
+    // Enough allocations for collections to run: the pause rows need one.
+    let args = ["--n", "1000000", "--report", "pause_p50"];
+    check(bin, &args, &["goro"], "gc_pause_p50", "us");
+    let args = ["--n", "1000000", "--report", "pause_max"];
+    check(bin, &args, &["goro"], "gc_pause_max", "us");
+}
+
+#[test]
+fn gc_live_objects() {
+    let bin = env!("CARGO_BIN_EXE_gc_live_objects");
+    let args = ["--n", "100000"];
+    check(bin, &args, &["goro"], "gc_bytes_per_object", "B");
+    let args = ["--n", "100000", "--report", "rss"];
+    check(bin, &args, &["goro"], "gc_rss_per_object", "B");
 }
 
 #[test]

@@ -165,7 +165,17 @@ const CASES: &[Case] = &[
     case("rss_idle_conn", &[], "rss_idle_conn", &["tokio"]),
     // goro::gc, against Go's collector; no peer has a tracing GC.
     case("gc_alloc", &[], "gc_alloc", &[]),
+    // Pauses of gc_alloc's cycles (its run has the most of them): median and longest.
+    case("gc_alloc", &["--report", "pause_p50"], "gc_pause_p50", &[]),
+    case("gc_alloc", &["--report", "pause_max"], "gc_pause_max", &[]),
     case("binary_trees", &["--depth", "16"], "binary_trees", &[]),
+    case("gc_live_objects", &[], "gc_bytes_per_object", &[]),
+    case(
+        "gc_live_objects",
+        &["--report", "rss"],
+        "gc_rss_per_object",
+        &[],
+    ),
 ];
 
 /// The columns: goro, Go, then the peers.
