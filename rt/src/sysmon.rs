@@ -51,7 +51,11 @@ pub fn set_preemption(on: bool) {
 /// Starts sysmon for `sched` (once; `newproc` calls this at the first `go`: a runtime
 /// with goroutine 1 alone has nobody to starve). Its thread is joined with the Ms.
 pub(crate) fn start(sched: &Arc<Sched>) {
-    if sched.sysmon_started.swap(true, Ordering::AcqRel) {
+    // Every `newproc` calls this: a plain load keeps the flag's cache line shared between
+    // the threads instead of bouncing it with a read-modify-write per goroutine.
+    if sched.sysmon_started.load(Ordering::Acquire)
+        || sched.sysmon_started.swap(true, Ordering::AcqRel)
+    {
         return;
     }
     let weak = Arc::downgrade(sched);
