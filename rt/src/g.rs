@@ -14,7 +14,9 @@
 //!   the M that took it from a run queue (runnable), or the waker that won the
 //!   waiting→runnable CAS in `goready`. Nobody else touches them.
 //! - `stack` is fixed at creation; G structs are never freed (as in Go) but recycled through
-//!   the free lists in `gfree`, so a `GRef` held by a stale sudog never dangles.
+//!   the free lists in `gfree`, so a `GRef` held by a stale sudog never dangles. A
+//!   goroutine's G lives at the top of its own stack slot (`GRef::alloc_in_stack`), a thread
+//!   G on the heap.
 //!
 //! ```text
 //!  idle ──newproc──▶ runnable ──execute──▶ running ──gopark──▶ waiting
