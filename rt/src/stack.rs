@@ -414,6 +414,69 @@ mod tests {
         assert_eq!(guard_uses_madvise(), kernel_at_least(6, 13));
     }
 
+    /// Whether the kernel can read a word at `addr` of this process (a guard page cannot
+    /// be read; an untouched page of the reservation reads as zero). Asks the kernel, so a
+    /// guard makes the call fail instead of raising SIGSEGV.
+    fn readable(addr: usize) -> bool {
+        let mut word = 0u64;
+        let local = libc::iovec {
+            iov_base: (&raw mut word).cast(),
+            iov_len: 8,
+        };
+        let remote = libc::iovec {
+            iov_base: addr as *mut libc::c_void,
+            iov_len: 8,
+        };
+        // SAFETY: the kernel writes at most 8 bytes into `word` and only reads `addr`
+        // through its own page-table walk (a bad address is an error, not a fault here).
+        let n = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
+        n == 8
+    }
+
+    #[test]
+    fn release_keeps_the_page_that_holds_the_g() {
+        let slot = alloc();
+        // As `GRef::alloc_in_stack` leaves it: the stack ends a few hundred bytes below the
+        // slot's top, where the G lives.
+        let st = Stack {
+            lo: slot.lo,
+            hi: slot.hi - 384,
+        };
+        let (g_word, low_word) = (st.hi as *mut u64, (st.lo + 64) as *mut u64);
+        // SAFETY: both words lie in the slot we just carved and own.
+        unsafe {
+            g_word.write_volatile(0x600d);
+            low_word.write_volatile(0xdead);
+        }
+        release([&st].into_iter());
+        // SAFETY: as above; released pages read back as zero, kept ones keep their words.
+        unsafe {
+            assert_eq!(g_word.read_volatile(), 0x600d);
+            assert_eq!(low_word.read_volatile(), 0);
+        }
+    }
+
+    #[test]
+    fn slots_across_guard_batches_are_distinct_and_guarded() {
+        let stacks: Vec<Stack> = (0..2 * GUARD_BATCH + 1).map(|_| alloc()).collect();
+        let mut los: Vec<usize> = stacks.iter().map(|s| s.lo).collect();
+        los.sort_unstable();
+        los.dedup();
+        assert_eq!(los.len(), stacks.len());
+        for st in &stacks {
+            assert_eq!(st.hi - st.lo, stack_size());
+            assert_eq!(guard_hit(st.lo - 1), Some(stack_size()));
+            assert!(
+                !readable(st.lo - GUARD),
+                "no guard below the stack at {:#x}",
+                st.lo
+            );
+            assert!(readable(st.lo));
+            // SAFETY: the top word of a fresh stack we own: writable.
+            unsafe { ((st.hi - 8) as *mut u64).write_volatile(1) };
+        }
+    }
+
     #[test]
     fn parse_size_accepts_suffixes() {
         assert_eq!(parse_size("65536"), Some(65536));
