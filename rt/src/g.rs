@@ -151,8 +151,8 @@ pub struct G {
     /// The kill unwind has started (so a second resume does not start another).
     pub(crate) unwinding: AtomicBool,
     /// About when the park of wake generation `waitgen` began (`time::nanotime`), for the
-    /// `, N minutes` of dumps. Stamped by sysmon, which sees each park within a second, so
-    /// parking costs nothing (Go stamps lazily too, at GC). Go: g.waitsince.
+    /// `, N minutes` of dumps. Stamped by sysmon, which sees each park within a second or
+    /// so, so parking costs nothing (Go stamps lazily too, at GC). Go: g.waitsince.
     pub(crate) waitsince: AtomicU64,
     pub(crate) waitgen: AtomicU64,
     /// Where the goroutine was created (`go!`/`spawn`'s caller; null for goroutine 1) and

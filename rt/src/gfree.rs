@@ -19,9 +19,10 @@ use std::sync::Mutex;
 
 const LOCAL_MAX: usize = 64;
 /// Free Gs kept with their stack pages committed (about 1–2 pages each, G included, so at
-/// most ~1 GiB after a burst of a quarter million goroutines). Lower, and workloads that start and end
-/// goroutines in waves (skynet) fault every page back in and pay a TLB shootdown per
-/// release: 16Ki made skynet 4x slower. Go keeps freed stacks until a GC cycle.
+/// most ~1 GiB after a burst of a quarter million goroutines). Lower, and workloads that
+/// start and end goroutines in waves (skynet) fault every page back in and pay a TLB
+/// shootdown per release: 16Ki made skynet 4x slower. Go keeps freed stacks until a GC
+/// cycle.
 const HIGH_WATER: usize = 256 * 1024;
 /// Gs past the high-water mark are released in batches this big (one `process_madvise`).
 const RELEASE_BATCH: usize = 1024;
@@ -29,10 +30,27 @@ const RELEASE_BATCH: usize = 1024;
 static GFREE: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
 static ALLGS: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
 
-/// Calls `f` on every G ever made (live, dead or free), without copying the list.
+/// Calls `f` on every G ever made (live, dead or free). The list is copied a chunk at a
+/// time and `f` runs unlocked: a pass over a million Gs takes long (a TLB miss per G), and a
+/// spawner making a fresh G must not wait for it. The list only grows, so indices stay put.
 pub(crate) fn for_each_g(mut f: impl FnMut(GRef)) {
-    for &gp in lock(&ALLGS).iter() {
-        f(gp);
+    const CHUNK: usize = 256;
+    let mut chunk: Vec<GRef> = Vec::with_capacity(CHUNK);
+    let mut at = 0;
+    loop {
+        chunk.clear();
+        {
+            let all = lock(&ALLGS);
+            let end = all.len().min(at + CHUNK);
+            chunk.extend_from_slice(&all[at..end]);
+        }
+        if chunk.is_empty() {
+            return;
+        }
+        at += chunk.len();
+        for &gp in &chunk {
+            f(gp);
+        }
     }
 }
 
