@@ -14,7 +14,9 @@
 //!   the M that took it from a run queue (runnable), or the waker that won the
 //!   waiting→runnable CAS in `goready`. Nobody else touches them.
 //! - `stack` is fixed at creation; G structs are never freed (as in Go) but recycled through
-//!   the free lists in `gfree`, so a `GRef` held by a stale sudog never dangles.
+//!   the free lists in `gfree`, so a `GRef` held by a stale sudog never dangles. A
+//!   goroutine's G lives at the top of its own stack slot (`GRef::alloc_in_stack`), a thread
+//!   G on the heap.
 //!
 //! ```text
 //!  idle ──newproc──▶ runnable ──execute──▶ running ──gopark──▶ waiting
@@ -158,8 +160,8 @@ pub struct G {
     /// The kill unwind has started (so a second resume does not start another).
     pub(crate) unwinding: AtomicBool,
     /// About when the park of wake generation `waitgen` began (`time::nanotime`), for the
-    /// `, N minutes` of dumps. Stamped by sysmon, which sees each park within a second, so
-    /// parking costs nothing (Go stamps lazily too, at GC). Go: g.waitsince.
+    /// `, N minutes` of dumps. Stamped by sysmon, which sees each park within a second or
+    /// so, so parking costs nothing (Go stamps lazily too, at GC). Go: g.waitsince.
     pub(crate) waitsince: AtomicU64,
     pub(crate) waitgen: AtomicU64,
     /// Where the goroutine was created (`go!`/`spawn`'s caller; null for goroutine 1) and
@@ -288,6 +290,13 @@ impl G {
     }
 }
 
+/// Alignment of a G placed in its stack slot: a cache line, so the G shares none with the
+/// goroutine's frames below it.
+const G_ALIGN: usize = 64;
+const _: () = assert!(G_ALIGN.is_multiple_of(core::mem::align_of::<G>()));
+/// Least stack left below a G in its slot (the smallest slot is 16 KiB).
+const G_ROOM: usize = 8 * 1024;
+
 /// Bits of the status word that hold the status; the generation is above them.
 const STATUS_BITS: u32 = 8;
 const STATUS_MASK: u64 = (1 << STATUS_BITS) - 1;
@@ -327,6 +336,34 @@ unsafe impl Sync for G {}
 unsafe impl Send for G {}
 
 impl GRef {
+    /// A new goroutine G, built at the top of its own stack slot: the G, the first frames and
+    /// the saved context share one page, so a fresh goroutine touches one new page (not a
+    /// stack page and a heap chunk) and running it costs one TLB entry. The stack's `hi`
+    /// becomes the G's address. Like every G it lives for the rest of the process (stack
+    /// slots are never unmapped). Go: malg + allgadd.
+    pub(crate) fn alloc_in_stack(stack: Stack) -> GRef {
+        let at = (stack.hi - size_of::<G>()) & !(G_ALIGN - 1);
+        assert!(
+            at >= stack.lo + G_ROOM,
+            "goroutine stack too small for its G"
+        );
+        let g = at as *mut G;
+        let stack = Stack {
+            lo: stack.lo,
+            hi: at,
+        };
+        // SAFETY: `[at, old hi)` lies in a freshly carved stack slot that only this G will
+        // ever use (slots are handed out once), is writable, and is aligned for G
+        // (`G_ALIGN` is a multiple of its alignment); the stack handed to the goroutine ends
+        // below it, so no frame overwrites it.
+        unsafe { g.write(G::new(Some(stack))) };
+        GRef {
+            // SAFETY: `at` lies in a mapping, so it is not null.
+            ptr: unsafe { NonNull::new_unchecked(g) },
+            wgen: 0,
+        }
+    }
+
     /// Leaks a new G; G structs live for the rest of the process (Go: malg + allgadd).
     pub(crate) fn alloc(stack: Option<Stack>) -> GRef {
         GRef {

@@ -5,10 +5,11 @@
 //! G whose stack pages are likely still committed. Each P caches up to `LOCAL_MAX` free Gs;
 //! beyond that half move to the process-wide list (shared by all runtimes). Gs beyond
 //! `HIGH_WATER` on that list give their stack pages back to the kernel (`MADV_DONTNEED`), so
-//! a burst of a million goroutines does not pin its peak memory forever. They wait in
-//! `RELEASING` until a batch is full, then go back in address order with one `madvise` per
-//! run of adjacent stacks (a syscall per stack, with its TLB shootdown, would cost more than
-//! the goroutine itself).
+//! a burst of a million goroutines does not pin its peak memory forever; each keeps the top
+//! page of its stack, where its G lives (`GRef::alloc_in_stack`). They wait in `RELEASING`
+//! until a batch is full, then go back with one `process_madvise` per batch where the
+//! kernel takes it (a syscall per stack, with its TLB shootdown, would cost more than the
+//! goroutine itself).
 //!
 //! `ALLGS` lists every goroutine G ever made (Go: allgs), for shutdown and dumps.
 
@@ -17,22 +18,39 @@ use crate::proc::P;
 use std::sync::Mutex;
 
 const LOCAL_MAX: usize = 64;
-/// Free Gs kept with their stack pages committed (about 1–2 pages each, so at most ~1 GiB
-/// after a burst of a quarter million goroutines). Lower, and workloads that start and end
-/// goroutines in waves (skynet) fault every page back in and pay a TLB shootdown per
-/// release: 16Ki made skynet 4x slower. Go keeps freed stacks until a GC cycle.
+/// Free Gs kept with their stack pages committed (about 1–2 pages each, G included, so at
+/// most ~1 GiB after a burst of a quarter million goroutines). Lower, and workloads that
+/// start and end goroutines in waves (skynet) fault every page back in and pay a TLB
+/// shootdown per release: 16Ki made skynet 4x slower. Go keeps freed stacks until a GC
+/// cycle.
 const HIGH_WATER: usize = 256 * 1024;
-/// Gs past the high-water mark are released in batches this big, sorted by address so
-/// neighbouring stacks go back to the kernel in one `madvise` each run.
+/// Gs past the high-water mark are released in batches this big (one `process_madvise`).
 const RELEASE_BATCH: usize = 1024;
 
 static GFREE: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
 static ALLGS: Mutex<Vec<GRef>> = Mutex::new(Vec::new());
 
-/// Calls `f` on every G ever made (live, dead or free), without copying the list.
+/// Calls `f` on every G ever made (live, dead or free). The list is copied a chunk at a
+/// time and `f` runs unlocked: a pass over a million Gs takes long (a TLB miss per G), and a
+/// spawner making a fresh G must not wait for it. The list only grows, so indices stay put.
 pub(crate) fn for_each_g(mut f: impl FnMut(GRef)) {
-    for &gp in lock(&ALLGS).iter() {
-        f(gp);
+    const CHUNK: usize = 256;
+    let mut chunk: Vec<GRef> = Vec::with_capacity(CHUNK);
+    let mut at = 0;
+    loop {
+        chunk.clear();
+        {
+            let all = lock(&ALLGS);
+            let end = all.len().min(at + CHUNK);
+            chunk.extend_from_slice(&all[at..end]);
+        }
+        if chunk.is_empty() {
+            return;
+        }
+        at += chunk.len();
+        for &gp in &chunk {
+            f(gp);
+        }
     }
 }
 
@@ -60,7 +78,7 @@ pub(crate) fn get(p: Option<&P>) -> GRef {
     } else if let Some(gp) = lock(&GFREE).pop() {
         return gp;
     }
-    let gp = GRef::alloc(Some(crate::stack::alloc()));
+    let gp = GRef::alloc_in_stack(crate::stack::alloc());
     lock(&ALLGS).push(gp);
     gp
 }
@@ -104,22 +122,7 @@ pub(crate) fn put_global(gs: impl Iterator<Item = GRef>) {
     if batch.is_empty() {
         return;
     }
-    batch.sort_unstable_by_key(|gp| gp.stack.as_ref().map_or(0, |s| s.lo));
-    let mut run: Option<(usize, usize)> = None;
-    for gp in &batch {
-        let Some(st) = &gp.stack else { continue };
-        run = match run {
-            Some((lo, hi)) if crate::stack::adjacent(hi, st.lo) => Some((lo, st.hi)),
-            Some((lo, hi)) => {
-                crate::stack::release_range(lo, hi);
-                Some((st.lo, st.hi))
-            }
-            None => Some((st.lo, st.hi)),
-        };
-    }
-    if let Some((lo, hi)) = run {
-        crate::stack::release_range(lo, hi);
-    }
+    crate::stack::release(batch.iter().filter_map(|gp| gp.stack.as_ref()));
     lock(&GFREE).extend(batch);
 }
 

@@ -5,7 +5,7 @@
 //! allocations (`Box`, `Vec`) are not the runtime's and are not counted, as C allocations
 //! are not in Go.
 
-use crate::g::{G, G_DEAD};
+use crate::g::G_DEAD;
 use std::sync::atomic::Ordering;
 
 /// Memory statistics, with Go's field names in snake case. Go: runtime.MemStats.
@@ -119,9 +119,8 @@ pub fn read_mem_stats() -> MemStats {
         pause_total_ns: h.pause_total_ns.load(Ordering::Relaxed),
         last_gc: h.last_gc.load(Ordering::Relaxed),
         next_gc: h.next_gc.load(Ordering::Relaxed),
-        sys: crate::stack::carved_bytes() as u64
-            + gs.len() as u64 * size_of::<G>() as u64
-            + heap_alloc,
+        // Goroutine Gs live in their stack slots (`GRef::alloc_in_stack`).
+        sys: crate::stack::carved_bytes() as u64 + heap_alloc,
         num_goroutine: crate::runtime::num_goroutine() as u64,
         stack_inuse: live * slot,
         pause_ns: *crate::mgc::heap::lock(&crate::mgc::heap::PAUSES),

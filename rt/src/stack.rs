@@ -7,19 +7,23 @@
 //!
 //! ```text
 //!   low                                                                 high
-//!   | guard | stack 0 ........ | guard | stack 1 ........ | guard | ...
-//!             ^lo           hi^          ^lo           hi^
+//!   | guard | stack 0 ...... G | guard | stack 1 ...... G | guard | ...
+//!             ^lo         hi^            ^lo         hi^
 //! ```
+//!
+//! Each slot's G sits at its top (`GRef::alloc_in_stack`), so a goroutine's stack ends just
+//! below its G, a few hundred bytes short of the slot.
 //!
 //! Guard pages use `madvise(MADV_GUARD_INSTALL)` (Linux ≥ 6.13): the page faults on touch
 //! yet stays part of the same VMA, so a million stacks stay far below `vm.max_map_count`.
 //! On older kernels the fallback is `mprotect(PROT_NONE)`, which costs one VMA split each.
-//! The mode is chosen once, at the first reservation.
+//! The mode is chosen once, at the first reservation. Guards go in for `GUARD_BATCH` slots
+//! at a time, with one `process_madvise` where the kernel takes it (6.15 and later).
 //!
 //! Invariants: slots are never unmapped, so `regions` only grows and the SIGSEGV handler can
 //! read it without a lock (`guard_hit`). A slot is handed out once by `alloc`; its owner (a
 //! G, forever: Gs keep their stacks across reuse, see `gfree`) may return its pages to the
-//! kernel with `Stack::release_pages`, which keeps the guard.
+//! kernel with `release`, which keeps the guard and the page holding the G.
 
 use crate::loom::static_atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -33,6 +37,11 @@ const REGION_BYTES: usize = 64 << 30;
 const MAX_REGIONS: usize = 256;
 /// Linux's `MADV_GUARD_INSTALL` (6.13); libc may not name it yet.
 const MADV_GUARD_INSTALL: libc::c_int = 102;
+/// Linux's `PIDFD_SELF` (6.15): `process_madvise` on the calling process, no pidfd needed.
+const PIDFD_SELF: libc::c_int = -10000;
+/// Slots whose guards are installed together, by one `process_madvise` call: a syscall per
+/// guard cost about as much as the rest of starting a fresh goroutine.
+const GUARD_BATCH: usize = 32;
 
 /// One goroutine stack: usable bytes `[lo, hi)`; the guard page sits just below `lo`.
 #[derive(Debug)]
@@ -49,16 +58,78 @@ impl Stack {
     }
 }
 
-/// Whether a stack ending at `hi` and one starting at `lo` are neighbours in a reservation
-/// (only a guard page between them).
-pub(crate) fn adjacent(hi: usize, lo: usize) -> bool {
-    lo == hi + GUARD
+/// Returns the pages of free stacks to the kernel: all of each stack but the page holding
+/// its top (where a goroutine's G lives, `GRef::alloc_in_stack`, and where the next run's
+/// first frames go). Guards survive: `MADV_DONTNEED` keeps guard markers and `PROT_NONE`.
+/// Caller's contract: no frame lives on these stacks (their Gs are free).
+///
+/// One `process_madvise` per `RELEASE_IOV` stacks where the kernel takes it (one TLB
+/// shootdown for all of them), else a `madvise` each: the stacks are not neighbours (a
+/// kept page and a guard lie between any two), so no single range covers several.
+pub(crate) fn release<'a>(stacks: impl Iterator<Item = &'a Stack>) {
+    let empty = libc::iovec {
+        iov_base: core::ptr::null_mut(),
+        iov_len: 0,
+    };
+    let mut iov = [empty; RELEASE_IOV];
+    let mut n = 0;
+    for st in stacks {
+        let top = st.hi.saturating_sub(1) & !(PAGE - 1);
+        if top <= st.lo {
+            continue;
+        }
+        iov[n] = libc::iovec {
+            iov_base: st.lo as *mut libc::c_void,
+            iov_len: top - st.lo,
+        };
+        n += 1;
+        if n == RELEASE_IOV {
+            release_iov(&iov[..n]);
+            n = 0;
+        }
+    }
+    release_iov(&iov[..n]);
 }
 
-/// Returns `[lo, hi)` — usable pages of one or more neighbouring free stacks, and the guard
-/// pages between them — to the kernel. Guards survive: `MADV_DONTNEED` keeps guard markers
-/// and `PROT_NONE`. Caller's contract: no frame lives on these stacks (their Gs are free).
-pub(crate) fn release_range(lo: usize, hi: usize) {
+/// Most ranges per `process_madvise` call (the kernel's `UIO_MAXIOV`).
+const RELEASE_IOV: usize = 1024;
+
+fn release_iov(iov: &[libc::iovec]) {
+    static REFUSED: AtomicUsize = AtomicUsize::new(0);
+    if iov.is_empty() {
+        return;
+    }
+    let total: usize = iov.iter().map(|v| v.iov_len).sum();
+    if REFUSED.load(Ordering::Relaxed) == 0 {
+        // SAFETY: every range lies in a private anonymous reservation of ours, on stacks
+        // that are unused (caller's contract); DONTNEED only drops their contents. The
+        // kernel only reads the iovec array, which outlives the call.
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_process_madvise,
+                PIDFD_SELF,
+                iov.as_ptr(),
+                iov.len(),
+                libc::MADV_DONTNEED,
+                0,
+            )
+        };
+        if rc == total as libc::c_long {
+            return;
+        }
+        if rc < 0 {
+            REFUSED.store(1, Ordering::Relaxed);
+        }
+        // Refused or stopped part-way: dropping a range twice is harmless.
+    }
+    for v in iov {
+        release_range(v.iov_base as usize, v.iov_base as usize + v.iov_len);
+    }
+}
+
+/// Returns `[lo, hi)` (usable pages of an unused stack) to the kernel; they read as zero
+/// when touched again. Caller's contract: no frame lives there.
+fn release_range(lo: usize, hi: usize) {
     // SAFETY: [lo, hi) lies in a private anonymous reservation of ours whose stacks are
     // unused (caller's contract); DONTNEED only drops their contents.
     unsafe { libc::madvise(lo as *mut libc::c_void, hi - lo, libc::MADV_DONTNEED) };
@@ -71,13 +142,16 @@ enum GuardMode {
 }
 
 struct Carver {
+    /// Next slot to hand out; slots in `[next, ready)` have their guards installed.
     next: usize,
+    ready: usize,
     end: usize,
     mode: Option<GuardMode>,
 }
 
 static CARVER: Mutex<Carver> = Mutex::new(Carver {
     next: 0,
+    ready: 0,
     end: 0,
     mode: None,
 });
@@ -142,19 +216,77 @@ pub(crate) fn alloc() -> Stack {
     let size = stack_size();
     let slot = size + GUARD;
     let mut c = CARVER.lock().unwrap_or_else(|e| e.into_inner());
-    if c.end - c.next < slot {
-        reserve(&mut c, slot);
+    if c.next == c.ready {
+        if c.end - c.next < slot {
+            reserve(&mut c, slot);
+        }
+        // Guards go in for a batch of slots at once (one syscall), still under the lock:
+        // no slot is handed out before its guard is in place.
+        let n = ((c.end - c.next) / slot).min(GUARD_BATCH);
+        let mode = c.mode.unwrap_or(GuardMode::Mprotect);
+        install_guards(c.next, n, slot, mode);
+        c.ready = c.next + n * slot;
     }
     let base = c.next;
     c.next += slot;
     CARVED.fetch_add(slot, Ordering::Relaxed);
-    let mode = c.mode.unwrap_or(GuardMode::Mprotect);
     drop(c);
-    install_guard(base, mode);
     Stack {
         lo: base + GUARD,
         hi: base + slot,
     }
+}
+
+/// Installs the guard pages of the `n` slots (`slot` bytes each) starting at `base`.
+fn install_guards(base: usize, n: usize, slot: usize, mode: GuardMode) {
+    if mode == GuardMode::Madvise && install_guards_batched(base, n, slot) {
+        return;
+    }
+    for i in 0..n {
+        install_guard(base + i * slot, mode);
+    }
+}
+
+/// One `process_madvise(MADV_GUARD_INSTALL)` for `n` (at most `GUARD_BATCH`) guard pages;
+/// false if the kernel cannot (before 6.15 it knows no `PIDFD_SELF`, or refuses this advice
+/// to `process_madvise`), after which the caller installs them one by one (and so does
+/// every later batch: the first refusal is remembered).
+fn install_guards_batched(base: usize, n: usize, slot: usize) -> bool {
+    static REFUSED: AtomicUsize = AtomicUsize::new(0);
+    if REFUSED.load(Ordering::Relaxed) != 0 {
+        return false;
+    }
+    let mut iov = [libc::iovec {
+        iov_base: core::ptr::null_mut(),
+        iov_len: 0,
+    }; GUARD_BATCH];
+    for (i, v) in iov[..n].iter_mut().enumerate() {
+        *v = libc::iovec {
+            iov_base: (base + i * slot) as *mut libc::c_void,
+            iov_len: GUARD,
+        };
+    }
+    // SAFETY: each range is the first page of a slot we just carved (nobody uses them); the
+    // iovec array outlives the call, which only reads it.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_process_madvise,
+            PIDFD_SELF,
+            iov.as_ptr(),
+            n,
+            MADV_GUARD_INSTALL,
+            0,
+        )
+    };
+    if rc == (n * GUARD) as libc::c_long {
+        return true;
+    }
+    // Refused, or stopped part-way: installing a guard twice is harmless, so the caller
+    // redoes them all one by one.
+    if rc < 0 {
+        REFUSED.store(1, Ordering::Relaxed);
+    }
+    false
 }
 
 fn install_guard(base: usize, mode: GuardMode) {
@@ -222,6 +354,7 @@ fn reserve(c: &mut Carver, slot: usize) {
     REGIONS[n].1.store(base + len, Ordering::Relaxed);
     NREGIONS.store(n + 1, Ordering::Release);
     c.next = base;
+    c.ready = base;
     c.end = base + len;
 }
 
@@ -279,6 +412,69 @@ mod tests {
     fn guard_pages_use_madvise_guard_install_on_linux_6_13_and_later() {
         let _stack = alloc();
         assert_eq!(guard_uses_madvise(), kernel_at_least(6, 13));
+    }
+
+    /// Whether the kernel can read a word at `addr` of this process (a guard page cannot
+    /// be read; an untouched page of the reservation reads as zero). Asks the kernel, so a
+    /// guard makes the call fail instead of raising SIGSEGV.
+    fn readable(addr: usize) -> bool {
+        let mut word = 0u64;
+        let local = libc::iovec {
+            iov_base: (&raw mut word).cast(),
+            iov_len: 8,
+        };
+        let remote = libc::iovec {
+            iov_base: addr as *mut libc::c_void,
+            iov_len: 8,
+        };
+        // SAFETY: the kernel writes at most 8 bytes into `word` and only reads `addr`
+        // through its own page-table walk (a bad address is an error, not a fault here).
+        let n = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
+        n == 8
+    }
+
+    #[test]
+    fn release_keeps_the_page_that_holds_the_g() {
+        let slot = alloc();
+        // As `GRef::alloc_in_stack` leaves it: the stack ends a few hundred bytes below the
+        // slot's top, where the G lives.
+        let st = Stack {
+            lo: slot.lo,
+            hi: slot.hi - 384,
+        };
+        let (g_word, low_word) = (st.hi as *mut u64, (st.lo + 64) as *mut u64);
+        // SAFETY: both words lie in the slot we just carved and own.
+        unsafe {
+            g_word.write_volatile(0x600d);
+            low_word.write_volatile(0xdead);
+        }
+        release([&st].into_iter());
+        // SAFETY: as above; released pages read back as zero, kept ones keep their words.
+        unsafe {
+            assert_eq!(g_word.read_volatile(), 0x600d);
+            assert_eq!(low_word.read_volatile(), 0);
+        }
+    }
+
+    #[test]
+    fn slots_across_guard_batches_are_distinct_and_guarded() {
+        let stacks: Vec<Stack> = (0..2 * GUARD_BATCH + 1).map(|_| alloc()).collect();
+        let mut los: Vec<usize> = stacks.iter().map(|s| s.lo).collect();
+        los.sort_unstable();
+        los.dedup();
+        assert_eq!(los.len(), stacks.len());
+        for st in &stacks {
+            assert_eq!(st.hi - st.lo, stack_size());
+            assert_eq!(guard_hit(st.lo - 1), Some(stack_size()));
+            assert!(
+                !readable(st.lo - GUARD),
+                "no guard below the stack at {:#x}",
+                st.lo
+            );
+            assert!(readable(st.lo));
+            // SAFETY: the top word of a fresh stack we own: writable.
+            unsafe { ((st.hi - 8) as *mut u64).write_volatile(1) };
+        }
     }
 
     #[test]

@@ -11,8 +11,8 @@
 //! goro cannot interrupt a goroutine between those points (Go ≥ 1.14 sends a signal): a
 //! loop that never touches a channel runs on, as in Go ≤ 1.13.
 //!
-//! Every second it stamps when each parked goroutine began waiting (`G::waitsince`), for
-//! the `, N minutes` of goroutine dumps.
+//! Every second (less often with very many goroutines: `STAMP_EVERY`) it stamps when each
+//! parked goroutine began waiting (`G::waitsince`), for the `, N minutes` of goroutine dumps.
 //!
 //! With `GODEBUG=schedtrace=MS` it also prints Go's `SCHED` line every MS ms (Go:
 //! schedtrace), from the runtime's start.
@@ -34,8 +34,13 @@ const FORCE_PREEMPT: Duration = Duration::from_millis(10);
 /// blocking I/O not in `runtime::syscall`): its P's fresh work should run elsewhere (Go: a
 /// P in a syscall for one sysmon tick is handed off).
 const BLOCKED: Duration = Duration::from_micros(20);
-/// How often parked goroutines get their wait start stamped (`traceback::stamp_waits`).
+/// How often parked goroutines get their wait start stamped (`traceback::stamp_waits`), at
+/// most: a pass visits every G, a TLB miss each (each G sits in its own stack page), so with
+/// a million goroutines one pass takes a good part of a second. The next pass waits at least
+/// `STAMP_COST` times as long as the last one took, keeping sysmon's share of a CPU near 1%;
+/// dumps show waits in minutes, so a late stamp costs them little.
 const STAMP_EVERY: Duration = Duration::from_secs(1);
+const STAMP_COST: u32 = 100;
 
 /// Whether sysmon preempts (`set_preemption`).
 static PREEMPT: AtomicBool = AtomicBool::new(true);
@@ -51,7 +56,11 @@ pub fn set_preemption(on: bool) {
 /// Starts sysmon for `sched` (once; `newproc` calls this at the first `go`: a runtime
 /// with goroutine 1 alone has nobody to starve). Its thread is joined with the Ms.
 pub(crate) fn start(sched: &Arc<Sched>) {
-    if sched.sysmon_started.swap(true, Ordering::AcqRel) {
+    // Every `newproc` calls this: a plain load keeps the flag's cache line shared between
+    // the threads instead of bouncing it with a read-modify-write per goroutine.
+    if sched.sysmon_started.load(Ordering::Acquire)
+        || sched.sysmon_started.swap(true, Ordering::AcqRel)
+    {
         return;
     }
     let weak = Arc::downgrade(sched);
@@ -121,6 +130,7 @@ fn run(weak: Weak<Sched>) {
     let trace = Duration::from_millis(schedtrace_ms());
     let mut lasttrace: Option<Instant> = None;
     let mut laststamp = start;
+    let mut stamp_every = STAMP_EVERY;
     // Per P: the slice tick last seen and when (Go: p.sysmontick).
     let mut seen: Vec<(u32, Instant)> = Vec::new();
     loop {
@@ -140,9 +150,11 @@ fn run(weak: Weak<Sched>) {
             lasttrace = Some(Instant::now());
             schedtrace(&sched, start);
         }
-        if laststamp.elapsed() >= STAMP_EVERY {
-            laststamp = Instant::now();
+        if laststamp.elapsed() >= stamp_every {
+            let t = Instant::now();
             crate::traceback::stamp_waits();
+            laststamp = Instant::now();
+            stamp_every = STAMP_EVERY.max((laststamp - t) * STAMP_COST);
         }
         #[cfg(not(goro_loom))]
         if crate::netpoll::sysmon_poll() {
