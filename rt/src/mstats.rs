@@ -39,12 +39,12 @@ pub struct MemStats {
     pub num_gc: u64,
     /// GC cycles forced by `runtime::gc`.
     pub num_forced_gc: u64,
-    /// Cumulative GC pause time in ns: the collector's handshakes with the goroutines at
-    /// the start and the end of marking (goroutines themselves never stop; see
-    /// `runtime::gc`).
+    /// Cumulative GC pause time in ns. Marking is concurrent and stops no goroutine; a
+    /// cycle's pause is how long an allocation waited for it ("GC assist wait": the heap
+    /// outgrew twice its goal while the cycle ran), 0 when none did.
     pub pause_total_ns: u64,
-    /// The last 256 pauses in ns, a ring: the latest is at `(num_gc + 255) % 256`, as Go's
-    /// PauseNs.
+    /// The last 256 cycles' pauses in ns, a ring: the latest is at `(num_gc + 255) % 256`,
+    /// as Go's PauseNs.
     pub pause_ns: [u64; 256],
     /// When the last GC finished, in ns since the Unix epoch.
     pub last_gc: u64,

@@ -28,10 +28,8 @@
 //! A thread's slot also holds its allocation counters (Go: the per-P mcache's stats), so
 //! the allocation path touches no shared counter.
 
-use crate::loom::hint;
+use crate::loom::atomic::{AtomicU64, Ordering, fence};
 use std::cell::Cell;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering, fence};
 
 /// One thread's state as the collector sees it. Never freed: a thread that ends returns
 /// its slot for the next thread to reuse.
@@ -39,16 +37,22 @@ pub(crate) struct Slot {
     /// Odd while the thread is inside a root operation; counts up by one at each edge.
     active: AtomicU64,
     /// Taken by a live thread.
-    taken: std::sync::atomic::AtomicBool,
+    taken: crate::loom::atomic::AtomicBool,
     /// Objects this thread allocated, and their bytes (Go: mcache local stats).
-    pub(crate) mallocs: AtomicU64,
-    pub(crate) alloc_bytes: AtomicU64,
+    pub(crate) mallocs: std::sync::atomic::AtomicU64,
+    pub(crate) alloc_bytes: std::sync::atomic::AtomicU64,
     /// Which shard of a heap's object list this thread appends to.
     pub(crate) index: usize,
 }
 
 /// Every slot ever made (leaked: a handful per thread count).
-static SLOTS: Mutex<Vec<&'static Slot>> = Mutex::new(Vec::new());
+#[cfg(not(goro_loom))]
+static SLOTS: std::sync::Mutex<Vec<&'static Slot>> = std::sync::Mutex::new(Vec::new());
+// A model's execution starts afresh (its atomics belong to it).
+#[cfg(goro_loom)]
+loom::lazy_static! {
+    static ref SLOTS: crate::loom::Mutex<Vec<&'static Slot>> = crate::loom::Mutex::new(Vec::new());
+}
 
 /// The calling thread's slot and how deep in nested ops it is.
 struct Local {
@@ -62,7 +66,13 @@ impl Drop for Local {
     }
 }
 
+#[cfg(not(goro_loom))]
 std::thread_local! {
+    static LOCAL: Local = Local { slot: take_slot(), depth: Cell::new(0) };
+}
+
+#[cfg(goro_loom)]
+loom::thread_local! {
     static LOCAL: Local = Local { slot: take_slot(), depth: Cell::new(0) };
 }
 
@@ -79,9 +89,9 @@ fn take_slot() -> &'static Slot {
     }
     let s: &'static Slot = Box::leak(Box::new(Slot {
         active: AtomicU64::new(0),
-        taken: std::sync::atomic::AtomicBool::new(true),
-        mallocs: AtomicU64::new(0),
-        alloc_bytes: AtomicU64::new(0),
+        taken: crate::loom::atomic::AtomicBool::new(true),
+        mallocs: std::sync::atomic::AtomicU64::new(0),
+        alloc_bytes: std::sync::atomic::AtomicU64::new(0),
         index: all.len(),
     }));
     all.push(s);
@@ -89,9 +99,39 @@ fn take_slot() -> &'static Slot {
 }
 
 /// Sums a counter over every slot (read_mem_stats).
+#[cfg_attr(goro_loom, allow(dead_code, reason = "no MemStats in models"))]
 pub(crate) fn sum(f: impl Fn(&Slot) -> u64) -> u64 {
     let all = SLOTS.lock().unwrap_or_else(|e| e.into_inner());
     all.iter().map(|s| f(s)).sum()
+}
+
+/// This thread's slot and its op depth before this op (counted), or `None` when the
+/// thread's locals are gone.
+#[inline]
+fn enter_local() -> Option<(&'static Slot, u32)> {
+    let f = |l: &Local| {
+        let d = l.depth.get();
+        l.depth.set(d + 1);
+        (l.slot, d)
+    };
+    #[cfg(not(goro_loom))]
+    return LOCAL.try_with(f).ok();
+    #[cfg(goro_loom)]
+    return Some(LOCAL.with(f));
+}
+
+/// Counts an op's end; whether it was the outermost.
+#[inline]
+fn leave_local() -> bool {
+    let f = |l: &Local| {
+        let d = l.depth.get() - 1;
+        l.depth.set(d);
+        d == 0
+    };
+    #[cfg(not(goro_loom))]
+    return LOCAL.try_with(f).unwrap_or(true);
+    #[cfg(goro_loom)]
+    return LOCAL.with(f);
 }
 
 /// A root operation in progress on this thread (see the header); ends when dropped, also
@@ -107,26 +147,22 @@ impl Op {
     /// collector's handshake accounts for.
     #[inline]
     pub(crate) fn enter() -> Op {
-        let op = match LOCAL.try_with(|l| {
-            let d = l.depth.get();
-            l.depth.set(d + 1);
-            (l.slot, d)
-        }) {
-            Ok((slot, 0)) => {
+        let op = match enter_local() {
+            Some((slot, 0)) => {
                 begin(slot);
                 Op {
                     slot,
                     orphan: false,
                 }
             }
-            Ok((slot, _)) => {
+            Some((slot, _)) => {
                 // Nested (a walk inside an op): the outer op covers it.
                 return Op {
                     slot,
                     orphan: false,
                 };
             }
-            Err(_) => {
+            None => {
                 // This thread's locals are being destroyed (a handle dropped by another
                 // thread-local's destructor): borrow a slot for the op.
                 let slot = take_slot();
@@ -149,7 +185,9 @@ impl Op {
 fn begin(slot: &Slot) {
     let v = slot.active.load(Ordering::Relaxed);
     debug_assert!(v.is_multiple_of(2));
-    slot.active.store(v + 1, Ordering::Relaxed);
+    // Release: a collector that reads this (the thread is in an op again) must also see
+    // what the previous op did, as if it had read that op's end.
+    slot.active.store(v + 1, Ordering::Release);
 }
 
 impl Drop for Op {
@@ -161,13 +199,7 @@ impl Drop for Op {
             self.slot.taken.store(false, Ordering::Release);
             return;
         }
-        let last = LOCAL
-            .try_with(|l| {
-                let d = l.depth.get() - 1;
-                l.depth.set(d);
-                d == 0
-            })
-            .unwrap_or(true);
+        let last = leave_local();
         if last {
             // Release: whatever the op did is visible to a collector that sees it ended.
             let v = self.slot.active.load(Ordering::Relaxed);
@@ -187,13 +219,18 @@ pub(crate) fn grace() {
             let mut spins = 0u32;
             while s.active.load(Ordering::Acquire) == v {
                 spins += 1;
-                if spins < 64 {
-                    hint::spin_loop();
-                } else {
-                    // Its thread was preempted inside the op: let it run.
-                    std::thread::yield_now();
-                }
+                backoff(spins);
             }
         }
+    }
+}
+
+/// Waits a little in a spin loop: spins first, then lets other threads run (a thread
+/// preempted inside an op, or reading a cell, needs its CPU).
+pub(crate) fn backoff(spins: u32) {
+    if cfg!(goro_loom) || spins >= 64 {
+        crate::loom::thread::yield_now();
+    } else {
+        crate::loom::hint::spin_loop();
     }
 }

@@ -3,9 +3,10 @@
 use super::barrier::Op;
 use super::heap::Heap;
 use super::trace::{Trace, TraceOp, Tracer};
+use crate::loom::atomic::AtomicIsize;
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;
-use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 /// A `RefCell` for GC objects: `borrow()` shares, `borrow_mut()` is exclusive, and a
 /// conflicting borrow panics (as `RefCell`'s). While mutably borrowed, the handles inside
@@ -111,11 +112,7 @@ impl<'s, T: Trace> GcCell<'s, T> {
             }
             // The collector is reading the value, briefly (tracing never blocks).
             spins += 1;
-            if spins < 64 {
-                core::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
+            super::barrier::backoff(spins);
         }
         // SAFETY: our borrow is the only one (the count is -1), and we are in a root op.
         unsafe { self.place.expose(&self.value) };
@@ -363,11 +360,7 @@ unsafe impl<T: Trace> Trace for GcMutex<'_, T> {
             // Locked, not exposed: a holder between `lock` and exposing, or between
             // covering and unlocking; neither blocks.
             spins += 1;
-            if spins < 64 {
-                core::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
+            super::barrier::backoff(spins);
         }
     }
 }

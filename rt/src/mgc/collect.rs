@@ -19,12 +19,14 @@
 //! 5. **Sweep**: taken objects not marked with `e` are condemned, their values dropped,
 //!    then their memory freed (`heap::free_all`); the rest go back on the lists.
 //!
-//! Goroutines never stop for the collector: the "pause" MemStats reports is the time the
-//! two handshakes took (each waits only for root operations already running). Cycles run
-//! one at a time, on the `goro-gc` thread; pacing asks for them (`request`), allocations
-//! that outgrow the goal twice over wait for them ("GC assist wait"), `runtime::gc()` waits
-//! for a whole cycle of every heap ("wait for GC cycle"), and a heap goes no longer than two
-//! minutes without one (Go's forcegcperiod).
+//! Goroutines are not stopped to mark (the handshakes wait only for root operations already
+//! running, which never block): the only pause is an allocation that outgrew the heap's
+//! goal twice over while a cycle runs, which waits for that cycle ("GC assist wait"; Go's
+//! assists mark instead). MemStats' PauseNs records, per cycle, how long the first such
+//! allocation waited (0 when none did), the counterpart of Go's stop-the-world time. Cycles
+//! run one at a time, on the `goro-gc` thread; pacing asks for them (`request`),
+//! `runtime::gc()` waits for a whole cycle of every heap ("wait for GC cycle"), and a heap
+//! goes no longer than two minutes without one (Go's forcegcperiod).
 
 use super::barrier;
 use super::heap::{DYING, HEAPS, Heap, MIN_HEAP, PAUSES, STATS, gc_percent, lock};
@@ -57,7 +59,12 @@ static WORK: (Mutex<Work>, Condvar) = (
 /// The last `runtime::gc()` call answered by a full pass over every heap.
 static FORCED_DONE: AtomicU64 = AtomicU64::new(0);
 /// Woken after every pass.
+#[cfg(not(goro_loom))]
 static DONE: NotifyList = NotifyList::new();
+#[cfg(goro_loom)]
+loom::lazy_static! {
+    static ref DONE: NotifyList = NotifyList::new();
+}
 /// Goroutines parked waiting for the collector (they keep the deadlock report away: the
 /// collector will wake them).
 pub(crate) static WAITERS: AtomicUsize = AtomicUsize::new(0);
@@ -104,6 +111,13 @@ pub(crate) fn assist(heap: &Heap) {
         return;
     }
     let seen = heap.cycles.load(Ordering::Acquire);
+    // The first goroutine to stop for this cycle says when (its pause, `cycle`).
+    let _ = heap.stalled_since.compare_exchange(
+        0,
+        crate::time::nanotime().max(1),
+        Ordering::AcqRel,
+        Ordering::Relaxed,
+    );
     wait(WaitReason::GcAssistWait, || {
         heap.cycles.load(Ordering::Acquire) != seen
     });
@@ -207,14 +221,13 @@ fn with_heap(addr: usize, f: impl FnOnce(&Heap)) {
 }
 
 /// One cycle of `heap` (see the header). The caller holds `heap.cycle`.
-fn cycle(heap: &Heap, forced: bool) {
+pub(crate) fn cycle(heap: &Heap, forced: bool) {
     let start = Instant::now();
     let epoch = next_epoch(heap);
     // 1. Mark starts.
     heap.phase
         .store(u64::from(epoch) << 1 | 1, Ordering::SeqCst);
     barrier::grace();
-    let mut pause = start.elapsed();
     let objects = heap.take_objects();
     // (The barrier's queue may hold shades for the last cycle, queued by ops that were
     // ending as it ended: `drain` skips them, since the start handshake waited for those
@@ -233,10 +246,8 @@ fn cycle(heap: &Heap, forced: bool) {
     // 3–4. Mark until the queues stay empty across a handshake.
     loop {
         drain(heap, &mut t);
-        let p = Instant::now();
         barrier::grace();
-        pause += p.elapsed();
-        if lock(&heap.grey).is_empty() {
+        if heap.grey().is_empty() {
             break;
         }
     }
@@ -254,6 +265,14 @@ fn cycle(heap: &Heap, forced: bool) {
         }
     });
     heap.put_back(live);
+    // The pause: how long a goroutine was stopped by this cycle (an allocation waiting
+    // for it), as Go's PauseNs is how long its stop-the-world phases stopped them all.
+    let since = heap.stalled_since.swap(0, Ordering::AcqRel);
+    let pause = Duration::from_nanos(if since == 0 {
+        0
+    } else {
+        crate::time::nanotime().saturating_sub(since)
+    });
     let (freed, panicked) = heap.free_all(&dead);
     if let Some(p) = panicked {
         // A destructor of an unreachable object panicked on the collector's thread, where
@@ -283,7 +302,7 @@ fn drain(heap: &Heap, t: &mut Tracer) {
             // root operation's handle, and only this cycle's sweep (later) frees.
             unsafe { ((*h).vt.trace)(h, t) };
         }
-        let queued = core::mem::take(&mut *lock(&heap.grey));
+        let queued = core::mem::take(&mut *heap.grey());
         if queued.is_empty() {
             return;
         }
@@ -309,7 +328,8 @@ fn next_epoch(heap: &Heap) -> u32 {
 /// Records a finished cycle in MemStats.
 fn account(start: Instant, pause: Duration, next: u64, forced: bool) {
     let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
-    let n = STATS.num_gc.fetch_add(1, Ordering::Relaxed);
+    // The ring and the totals first: a reader that sees `num_gc` move sees this cycle.
+    let n = STATS.num_gc.load(Ordering::Relaxed);
     lock(&PAUSES)[(n % 256) as usize] = ns(pause);
     STATS.pause_total_ns.fetch_add(ns(pause), Ordering::Relaxed);
     STATS
@@ -323,6 +343,7 @@ fn account(start: Instant, pause: Duration, next: u64, forced: bool) {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, ns);
     STATS.last_gc.store(now, Ordering::Relaxed);
+    STATS.num_gc.store(n + 1, Ordering::Release);
 }
 
 /// The share of the machine's CPU time the collector has used since it started. Go:

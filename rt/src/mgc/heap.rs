@@ -28,8 +28,9 @@
 
 use super::barrier::{self, Op};
 use super::trace::{Trace, TraceOp, Tracer};
+use crate::loom::atomic::{AtomicU32, AtomicUsize};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
 /// `Header::mark` of an object a sweep has condemned.
 pub(crate) const DYING: u32 = u32::MAX;
@@ -256,16 +257,18 @@ pub(crate) struct Heap {
     /// A cycle starts when `bytes` reaches this.
     pub(crate) next: AtomicU64,
     /// `epoch << 1 | marking`: read by every root operation (`Header::root_moved`).
-    pub(crate) phase: AtomicU64,
+    pub(crate) phase: crate::loom::atomic::AtomicU64,
     /// Objects the barrier shaded, for the collector to trace, with the epoch they were
     /// shaded for (an op still running when its cycle ended may queue one late).
-    pub(crate) grey: Mutex<Vec<(usize, u32)>>,
+    grey: crate::loom::Mutex<Vec<(usize, u32)>>,
     /// Held for a whole cycle, and by `destroy`.
     pub(crate) cycle: Mutex<()>,
     /// A cycle is wanted (pacing).
     pub(crate) wanted: AtomicBool,
     /// Cycles completed.
     pub(crate) cycles: AtomicU64,
+    /// When the first allocation began waiting for the running cycle (nanotime; 0: none).
+    pub(crate) stalled_since: AtomicU64,
     /// Blocks freed by sweeps, for shards whose lists ran dry. Go: mcentral.
     central: Mutex<Chains>,
     /// Chunks carved into blocks, freed with the heap.
@@ -285,11 +288,12 @@ impl Heap {
             shards: Default::default(),
             bytes: AtomicU64::new(0),
             next: AtomicU64::new(MIN_HEAP),
-            phase: AtomicU64::new(0),
-            grey: Mutex::new(Vec::new()),
+            phase: crate::loom::atomic::AtomicU64::new(0),
+            grey: crate::loom::Mutex::new(Vec::new()),
             cycle: Mutex::new(()),
             wanted: AtomicBool::new(false),
             cycles: AtomicU64::new(0),
+            stalled_since: AtomicU64::new(0),
             central: Mutex::new([(core::ptr::null_mut(), core::ptr::null_mut()); CLASSES]),
             chunks: Mutex::new(Vec::new()),
         }
@@ -454,8 +458,13 @@ impl Heap {
     pub(crate) fn shade(&self, h: &Header, epoch: u32) {
         if h.mark.load(Ordering::Relaxed) != epoch && h.mark.swap(epoch, Ordering::AcqRel) != epoch
         {
-            lock(&self.grey).push((h as *const Header as usize, epoch));
+            self.grey().push((h as *const Header as usize, epoch));
         }
+    }
+
+    /// The barrier's queue.
+    pub(crate) fn grey(&self) -> crate::loom::MutexGuard<'_, Vec<(usize, u32)>> {
+        self.grey.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The end of the scope: every object is freed, exactly once. No handle is left: the
@@ -507,6 +516,13 @@ impl Heap {
             }
         }
         let mut bytes = 0u64;
+        if cfg!(goro_loom) {
+            // Models keep freed objects' headers readable (condemned): a handle still in
+            // use then fails its `check_alive` instead of reading reused memory.
+            // SAFETY: dying objects stay allocated here (leaked).
+            let bytes = objects.iter().map(|&h| unsafe { (*h).vt.size } as u64);
+            return (bytes.sum(), panicked);
+        }
         let mut chains: Chains = [(core::ptr::null_mut(), core::ptr::null_mut()); CLASSES];
         for &h in objects {
             // SAFETY: each value was dropped above; each object is freed once, here: a

@@ -1,7 +1,10 @@
-//! mgc: goro's scoped garbage collector (Go: runtime/mgc.go). So far: [`scope`], the region
-//! a heap lives in, with its scoped goroutines ([`Scope::go`]); and the contract with user
-//! types: [`Trace`], which tells the collector where the handles inside a value are,
-//! and the [`Tracer`] it is handed. `#[derive(Trace)]` writes the impl.
+//! mgc: goro's scoped garbage collector (Go: runtime/mgc.go): [`scope`], the region a heap
+//! lives in, with its scoped goroutines ([`Scope::go`]); handles ([`Gc`]) and the cells
+//! that mutate objects ([`GcCell`], [`GcMutex`]); the contract with user types: [`Trace`],
+//! which tells the collector where the handles inside a value are, and the [`Tracer`] it
+//! is handed (`#[derive(Trace)]` writes the impl). The collector marks concurrently on a
+//! thread of its own (`collect.rs`), with a barrier on root operations (`barrier.rs`);
+//! `heap.rs` has the rooting rules.
 //!
 //! # Examples
 //! ```
@@ -19,7 +22,7 @@
 //! tree.trace(&mut t);
 //! assert_eq!(t.visited(), 0); // no handles in it
 //! ```
-mod barrier;
+pub(crate) mod barrier;
 mod cell;
 pub(crate) mod collect;
 mod gc;
