@@ -311,3 +311,29 @@ fn an_allocation_outrunning_the_collector_waits_and_the_wait_is_the_pause() {
         });
     });
 }
+
+#[test]
+fn a_heap_gets_a_cycle_unasked_after_the_force_period() {
+    // In a process of its own: the period is process-wide (Go: forcegcperiod, 2 minutes).
+    if !is_child() {
+        let (code, err) = run_child("a_heap_gets_a_cycle_unasked_after_the_force_period");
+        assert_eq!(code, 0, "{err}");
+        return;
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    gc::scope(|s| {
+        drop(s.alloc(Item {
+            value: 1,
+            _count: Count(drops.clone()),
+        }));
+        // Far below the heap goal, and nobody calls runtime::gc().
+        goro::__private::set_force_period(std::time::Duration::from_millis(20));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while drops.load(Ordering::SeqCst) == 0 {
+            assert!(std::time::Instant::now() < deadline, "no periodic cycle freed it");
+            std::thread::yield_now();
+        }
+        let m = goro::runtime::read_mem_stats();
+        assert!(m.num_gc >= 1 && m.num_forced_gc == 0, "{m:?}");
+    });
+}

@@ -38,8 +38,22 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// A heap goes no longer than this without a cycle. Go: forcegcperiod.
-const FORCE_PERIOD: Duration = Duration::from_secs(120);
+/// A heap goes no longer than this without a cycle, in ms. Go: forcegcperiod (2 minutes).
+static FORCE_PERIOD_MS: AtomicU64 = AtomicU64::new(120_000);
+
+/// Sets the period after which the collector runs a cycle unasked (tests; Go's runtime
+/// tests change `forcegcperiod` the same way).
+#[doc(hidden)]
+pub fn set_force_period(d: Duration) {
+    FORCE_PERIOD_MS.store(d.as_millis().max(1) as u64, Ordering::Relaxed);
+    start();
+    let _w = lock(&WORK.0);
+    WORK.1.notify_one();
+}
+
+fn force_period() -> Duration {
+    Duration::from_millis(FORCE_PERIOD_MS.load(Ordering::Relaxed))
+}
 
 /// What the collector thread is asked to do.
 struct Work {
@@ -82,8 +96,9 @@ fn is_collector() -> bool {
     IS_COLLECTOR.with(|c| c.get())
 }
 
-/// Starts the collector thread once.
-fn start() {
+/// Starts the collector thread once (with the first heap: its periodic cycles run even
+/// if nothing asks for one).
+pub(crate) fn start() {
     STARTED.get_or_init(|| {
         EPOCH.get_or_init(Instant::now);
         std::thread::Builder::new()
@@ -173,7 +188,7 @@ fn collector() {
                 if w.pending || w.forced > FORCED_DONE.load(Ordering::Relaxed) {
                     break;
                 }
-                let left = FORCE_PERIOD.saturating_sub(last.elapsed());
+                let left = force_period().saturating_sub(last.elapsed());
                 if left.is_zero() {
                     break;
                 }
@@ -185,7 +200,7 @@ fn collector() {
             }
             w.pending = false;
             let forced = (w.forced > FORCED_DONE.load(Ordering::Relaxed)).then_some(w.forced);
-            (forced, last.elapsed() >= FORCE_PERIOD)
+            (forced, last.elapsed() >= force_period())
         };
         let heaps: Vec<usize> = lock(&HEAPS).clone();
         for h in heaps {

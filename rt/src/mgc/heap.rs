@@ -302,6 +302,7 @@ impl Heap {
     /// Makes `self` reachable by the collector; it must stay at this address until
     /// `destroy`.
     pub(crate) fn register(&self) {
+        super::collect::start();
         lock(&HEAPS).push(self as *const Heap as usize);
     }
 
