@@ -50,14 +50,14 @@
 //! slices, so a `close` that could not wake the call is seen within `THREAD_SLICE_MS`).
 //!
 //! **Lifetime.** `PollDesc`s and `PollInst`s are never freed (as Go's pollcache): closed
-//! descriptors return to a free list, and each registration carries the descriptor's index
-//! and *sequence number* in epoll's user data, so an event still in flight for a closed fd
-//! finds a newer sequence and is dropped (Go: fdseq). The fd itself is closed by its owner
+//! descriptors return to a free list, and each registration carries the descriptor's address
+//! and (the low bits of) its *sequence number* in epoll's user data, so an event still in
+//! flight for a closed fd finds a newer sequence and is dropped (Go: fdseq in a
+//! taggedPointer). No table is looked up, so Ms polling at once share no lock. The fd itself is closed by its owner
 //! (`net`), after `close_desc`.
 //!
-//! Lock order: a descriptor's lock < `INSTS`/`FREE_INSTS` (an M's first registration makes
-//! its instance under the lock); `DESCS` < a descriptor's lock (a poll sorts out its batch
-//! with `DESCS` held).
+//! Lock order: a descriptor's lock < `INSTS`, `FREE_INSTS` (an M's first registration
+//! makes or adopts its instance under it); `DESCS` and `FREE_DESCS` are leaves.
 
 use crate::g::{GRef, WaitReason};
 use crate::lock::Lock;
@@ -653,16 +653,21 @@ pub(crate) fn poll_ready(m: &M) -> bool {
 /// only when it runs out of them.
 pub(crate) fn sysmon_poll() -> bool {
     const STALE: u64 = 10_000_000;
-    let insts: Vec<&'static PollInst> = lock(&INSTS).clone();
     let now = crate::time::nanotime();
+    // Picked under the lock, polled after it (a poll takes descriptors' locks, which come
+    // first). Usually none: no allocation.
+    let stale: Vec<&'static PollInst> = lock(&INSTS)
+        .iter()
+        .copied()
+        .filter(|inst| {
+            inst.nwaiters.load(Ordering::SeqCst) != 0
+                && !inst.polling.load(Ordering::SeqCst)
+                && now.saturating_sub(inst.last_poll.load(Ordering::Relaxed)) > STALE
+        })
+        .collect();
     let mut any = false;
-    for inst in insts {
-        if inst.nwaiters.load(Ordering::SeqCst) != 0
-            && !inst.polling.load(Ordering::SeqCst)
-            && now.saturating_sub(inst.last_poll.load(Ordering::Relaxed)) > STALE
-        {
-            any |= poll(inst, 0, None).readied > 0;
-        }
+    for inst in stale {
+        any |= poll(inst, 0, None).readied > 0;
     }
     any
 }
