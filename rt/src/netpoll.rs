@@ -15,8 +15,10 @@
 //! two thread wake-ups: the collector's, then the home M's. Here the fd goes where its
 //! goroutine lives: the first goroutine that waits on it registers it, edge-triggered and
 //! once, with the instance of its own M (made on first use), so its events wake that M
-//! directly. Other waiters of the same fd (clones read from other Ms) are readied from
-//! there through `goready`, one hop more, as before. An instance is polled by
+//! directly. A goroutine of another M that waits on it is readied from there through
+//! `goready`, one hop more; once such waits come twice in a row with nobody else parked on
+//! the fd (a socket dialled or accepted by one goroutine and served by another), the fd
+//! moves to that M's instance (`registered`). An instance is polled by
 //! - its M about to sleep, while fds are registered with it: it blocks in `epoll_wait` until
 //!   its earliest timer instead of sleeping on its note (`sleep_polling`). Whatever wakes
 //!   the note also writes the instance's `eventfd` (`Note::sleep_in` names the instance;
@@ -103,6 +105,8 @@ pub struct PollDesc {
     /// The instance the fd is registered with (null: not yet, or closed). Written under
     /// `lock`.
     inst: AtomicPtr<PollInst>,
+    /// Waits in a row by goroutines of other Ms than `inst`'s (`registered`); under `lock`.
+    strays: AtomicU32,
     lock: Lock,
     /// Guarded by `lock`.
     sides: UnsafeCell<[Side; 2]>,
@@ -158,7 +162,9 @@ impl PollDesc {
         self.lock.lock();
         // SAFETY: lock held; the borrow ends before the unlock (in the callback below or
         // on the early returns).
-        let side = unsafe { &mut (*self.sides.get())[d as usize] };
+        let sides = unsafe { &mut *self.sides.get() };
+        let alone = sides.iter().all(|s| s.waiters.is_empty());
+        let side = &mut sides[d as usize];
         if side.ready || self.closing.load(Ordering::Acquire) || expired(side) {
             let r = if core::mem::take(&mut side.ready) {
                 Ok(())
@@ -173,7 +179,7 @@ impl PollDesc {
         }
         // Events for this fd must reach a live instance: its first waiter registers it
         // with the instance of its own M, a waiter that finds it with a dead M's moves it.
-        let inst = match self.registered() {
+        let inst = match self.registered(alone) {
             Ok(inst) => inst,
             Err(e) => {
                 // SAFETY: we locked it above.
@@ -207,22 +213,42 @@ impl PollDesc {
 
     /// The live instance the fd is registered with, registering it with the calling
     /// goroutine's M's instance first if there is none (lock held; a goroutine calls).
-    fn registered(&self) -> io::Result<&'static PollInst> {
+    /// `alone`: no other goroutine is parked on the fd, so it may move to our instance if
+    /// it keeps being waited on from here (a socket dialled or accepted by one goroutine
+    /// and served by another, on another thread).
+    fn registered(&self, alone: bool) -> io::Result<&'static PollInst> {
         let cur = self.inst.load(Ordering::Acquire);
+        // SAFETY: a goroutine runs on its M, whose TLS pointer is live for as long.
+        let m = unsafe { &*crate::tls::getm() };
         // SAFETY: instances are leaked, never freed.
         if let Some(cur) = unsafe { cur.as_ref() }
             && cur.alive.load(Ordering::SeqCst)
         {
-            return Ok(cur);
+            if !alone {
+                return Ok(cur);
+            }
+            if m.poll_inst
+                .get()
+                .is_some_and(|mine| core::ptr::eq(mine, cur))
+            {
+                self.strays.store(0, Ordering::Relaxed);
+                return Ok(cur);
+            }
+            // Moving costs two epoll_ctl calls; staying, a thread wake-up per readiness.
+            let strays = self.strays.load(Ordering::Relaxed) + 1;
+            self.strays.store(strays, Ordering::Relaxed);
+            if strays < MOVE_AFTER_STRAYS {
+                return Ok(cur);
+            }
         }
-        let m = crate::tls::getm();
-        // SAFETY: a goroutine runs on its M, whose TLS pointer is live for as long.
-        let mine = inst_of(unsafe { &*m })?;
+        self.strays.store(0, Ordering::Relaxed);
+        let mine = inst_of(m)?;
         let fd = self.fd.load(Ordering::Relaxed) as RawFd;
         // SAFETY: as above.
         if let Some(old) = unsafe { cur.as_ref() } {
-            // Its M exited (`m_exit`): move the fd. Adding it below reports its current
-            // readiness, so whatever the dead instance holds for it is not needed.
+            // Its M exited (`m_exit`), or the fd is waited on from here now: move it.
+            // Adding it below reports its current readiness, so whatever the old
+            // instance holds for it is not needed (a late event there is a spurious one).
             old.unregister(fd);
             self.inst.store(core::ptr::null_mut(), Ordering::Release);
         }
@@ -344,6 +370,11 @@ fn ready_all(gs: Vec<GRef>) {
         unsafe { goready(gp) };
     }
 }
+
+/// How many waits in a row from goroutines of another M than the fd's instance's move the
+/// fd there (`registered`): not one, so that a socket read on one thread and written on
+/// another, each waiting now and then, does not move at every turn.
+const MOVE_AFTER_STRAYS: u32 = 2;
 
 /// How long a plain thread blocks in `poll(2)` before looking at `closing` again.
 const THREAD_SLICE_MS: i32 = 100;
@@ -552,6 +583,7 @@ pub fn open(fd: RawFd) -> io::Result<&'static PollDesc> {
                 seq: AtomicU32::new(0),
                 closing: AtomicBool::new(false),
                 inst: AtomicPtr::new(core::ptr::null_mut()),
+                strays: AtomicU32::new(0),
                 lock: Lock::new(),
                 sides: UnsafeCell::new(Default::default()),
             }));
@@ -569,6 +601,7 @@ pub fn open(fd: RawFd) -> io::Result<&'static PollDesc> {
             debug_assert!(s.waiters.is_empty());
         }
         debug_assert!(pd.inst.load(Ordering::Relaxed).is_null());
+        pd.strays.store(0, Ordering::Relaxed);
         pd.fd.store(fd as u32, Ordering::Relaxed);
         pd.closing.store(false, Ordering::Release);
     });
@@ -805,4 +838,79 @@ fn poll(inst: &PollInst, ms: i32, me: Option<&M>) -> Polled {
         }
     }
     Polled { readied, woken }
+}
+
+#[cfg(all(test, not(goro_loom)))]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::os::fd::AsRawFd;
+    use std::os::unix::net::UnixStream;
+
+    /// Reads one byte from `s`, parking on `pd` while there is none.
+    fn read_byte(pd: &PollDesc, mut s: &UnixStream) -> u8 {
+        let mut b = [0u8; 1];
+        loop {
+            match s.read(&mut b) {
+                Ok(1) => return b[0],
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => pd.wait(Dir::Read).unwrap(),
+                r => panic!("read: {r:?}"),
+            }
+        }
+    }
+
+    /// The calling goroutine's M's instance, if it has one.
+    fn my_inst() -> *mut PollInst {
+        // SAFETY: called by a goroutine, whose M is live.
+        let m = unsafe { &*crate::tls::getm() };
+        m.poll_inst
+            .get()
+            .map_or(core::ptr::null_mut(), |i| (i as *const PollInst).cast_mut())
+    }
+
+    #[test]
+    fn an_fd_moves_to_the_thread_whose_goroutines_keep_waiting_on_it() {
+        crate::entry::run(|| {
+            crate::runtime::gomaxprocs(2);
+            let (mut a, b) = UnixStream::pair().unwrap();
+            b.set_nonblocking(true).unwrap();
+            let fd = b.as_raw_fd();
+            let pd = open(fd).unwrap();
+            // Goroutine 1's wait registers the fd with its thread's instance.
+            let soon = Instant::now() + std::time::Duration::from_millis(5);
+            pd.set_deadline(Some(Dir::Read), Some(soon));
+            // Readied by the deadline's timer, it reports the deadline when it waits again.
+            while pd.wait(Dir::Read).is_ok() {}
+            pd.set_deadline(Some(Dir::Read), None);
+            assert_eq!(pd.inst.load(Ordering::Acquire), my_inst());
+            // A reader on another thread: its first wait is served from here, then the fd
+            // follows it.
+            crate::lockosthread::lock_os_thread();
+            let done = std::sync::Arc::new(AtomicUsize::new(0));
+            let done2 = done.clone();
+            let reader = crate::entry::spawn(move || {
+                let mut got = Vec::new();
+                for _ in 0..3 {
+                    got.push(read_byte(pd, &b));
+                    done2.fetch_add(1, Ordering::SeqCst);
+                }
+                (got, pd.inst.load(Ordering::Acquire) == my_inst())
+            });
+            for i in 0..3u8 {
+                // Each byte after the reader has parked for it: three waits.
+                while done.load(Ordering::SeqCst) != usize::from(i)
+                    || pd.locked(|sides| sides[Dir::Read as usize].waiters.is_empty())
+                {
+                    crate::park::gosched();
+                }
+                a.write_all(&[i]).unwrap();
+            }
+            let (got, moved) = reader.join().unwrap();
+            crate::lockosthread::unlock_os_thread();
+            assert_eq!(got, [0, 1, 2]);
+            assert!(moved, "the fd stayed with goroutine 1's thread");
+            close_desc(pd, fd);
+            release_desc(pd);
+        });
+    }
 }
