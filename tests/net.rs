@@ -228,3 +228,115 @@ fn a_goroutine_woken_by_the_poller_resumes_on_its_own_thread() {
         l.close();
     });
 }
+
+/// Registers `s` with the poller of the calling goroutine's thread: a read that waits
+/// until its deadline (nothing is sent).
+fn register_here(s: &TcpStream) {
+    s.set_read_deadline(Some(
+        std::time::Instant::now() + std::time::Duration::from_millis(20),
+    ));
+    let err = (&*s).read(&mut [0; 1]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TimedOut);
+    s.set_read_deadline(None);
+}
+
+/// A connected pair: (client, server side).
+fn pair() -> (TcpStream, TcpStream) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    let (s, _) = l.accept().unwrap();
+    (c, s)
+}
+
+#[test]
+fn a_socket_outlives_the_runtime_whose_thread_polled_it() {
+    // Each thread polls the sockets its goroutines waited on first; once that runtime
+    // has ended, a goroutine of the next one waits on it just the same.
+    let (mut c, s) = goro::run(|| {
+        let (c, s) = pair();
+        register_here(&s);
+        (c, s)
+    });
+    goro::run(move || {
+        let mut s2 = s.clone();
+        let h = goro::spawn(move || {
+            let mut b = [0; 4];
+            s2.read_exact(&mut b).unwrap();
+            b
+        });
+        support::wait_until("the reader parks", || support::parked("IO wait") == 1);
+        c.write_all(b"ping").unwrap();
+        assert_eq!(&h.join().unwrap(), b"ping");
+        drop(s);
+    });
+}
+
+#[test]
+fn a_read_parked_on_the_poller_of_a_runtime_that_ends_still_completes() {
+    // Runtime A's thread polls the socket; a goroutine of runtime B parks reading it; A ends
+    // (its threads and their pollers go away); then the data comes.
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc;
+    let (give, take) = mpsc::channel();
+    let (parked, go_on) = mpsc::channel::<()>();
+    let a_ended = Arc::new(AtomicBool::new(false));
+    let a = {
+        let a_ended = a_ended.clone();
+        std::thread::spawn(move || {
+            goro::run(move || {
+                let (c, s) = pair();
+                register_here(&s);
+                give.send((c, s)).unwrap();
+                go_on.recv().unwrap();
+            });
+            a_ended.store(true, Ordering::SeqCst);
+        })
+    };
+    goro::run(move || {
+        let (mut c, s) = take.recv().unwrap();
+        let h = goro::spawn(move || {
+            let mut s = s;
+            let mut b = [0; 4];
+            s.read_exact(&mut b).unwrap();
+            b
+        });
+        support::wait_until("the reader parks", || support::parked("IO wait") == 1);
+        parked.send(()).unwrap();
+        support::wait_until("runtime A ends", || a_ended.load(Ordering::SeqCst));
+        c.write_all(b"ping").unwrap();
+        assert_eq!(&h.join().unwrap(), b"ping");
+    });
+    a.join().unwrap();
+}
+
+#[test]
+fn a_reader_on_another_thread_than_the_sockets_poller_is_woken() {
+    // Goroutine 1 registers the socket with its thread's poller, then a goroutine on
+    // another thread parks reading it while goroutine 1 sleeps, with two Ps and then one
+    // (the reader's thread then has no P when the data comes).
+    for procs in [2, 1] {
+        goro::run(move || {
+            goro::runtime::gomaxprocs(2);
+            let (mut c, s) = pair();
+            register_here(&s);
+            goro::runtime::lock_os_thread(); // so the reader starts on another thread
+            let me = std::thread::current().id();
+            let mut s2 = s.clone();
+            let h = goro::spawn(move || {
+                let started = std::thread::current().id();
+                let mut b = [0; 4];
+                s2.read_exact(&mut b).unwrap();
+                assert_eq!(std::thread::current().id(), started);
+                (started, b)
+            });
+            support::wait_until("the reader parks", || support::parked("IO wait") == 1);
+            goro::runtime::unlock_os_thread();
+            goro::runtime::gomaxprocs(procs);
+            let w = std::thread::spawn(move || c.write_all(b"ping").unwrap());
+            let (reader, b) = h.join().unwrap();
+            assert_ne!(reader, me);
+            assert_eq!(&b, b"ping");
+            w.join().unwrap();
+        });
+    }
+}

@@ -73,6 +73,9 @@ pub(crate) struct M {
     wantp_since: Cell<Option<Instant>>,
     /// The G `runqget` just returned came from `runnext` (it inherits the time slice).
     pub(crate) inherit: Cell<bool>,
+    /// This M's network poller (`netpoll.rs`), made when one of its goroutines first
+    /// waits for I/O; owner thread only.
+    pub(crate) poll_inst: Cell<Option<&'static crate::netpoll::PollInst>>,
     /// Dumps waiting for this M to walk its goroutines' stacks (`traceback.rs`).
     pub(crate) walks: crate::traceback::WalkQueue,
     /// ASan bookkeeping (`asan.rs`): g0's fake stack and stack bounds.
@@ -104,6 +107,7 @@ impl M {
             nhomed: AtomicUsize::new(0),
             wantp_since: Cell::new(None),
             inherit: Cell::new(false),
+            poll_inst: Cell::new(None),
             walks: crate::traceback::WalkQueue::default(),
             #[cfg(goro_asan)]
             asan_g0: Cell::new((ptr::null_mut(), 0, 0)),
@@ -125,6 +129,9 @@ impl M {
             me.p.set(ptr::null());
         }
         setm(ptr::null());
+        // Goroutines of other runtimes may still wait on fds registered with our poller.
+        #[cfg(not(goro_loom))]
+        crate::netpoll::m_exit(&me);
     }
 
     pub(crate) fn acquirep(&self, p: *const P) {
@@ -192,7 +199,7 @@ impl M {
         }
     }
 
-    /// Sleeps in the network poller if this M is the one to poll (`netpoll.rs`).
+    /// Sleeps in this M's network poller if fds are registered with it (`netpoll.rs`).
     fn sleep_polling(&self, when: Option<u64>) -> bool {
         #[cfg(goro_loom)]
         {
@@ -200,7 +207,7 @@ impl M {
             false
         }
         #[cfg(not(goro_loom))]
-        crate::netpoll::sleep_polling(&self.park, when)
+        crate::netpoll::sleep_polling(self, &self.park, when)
     }
 
     /// A P was handed to us while we slept: take it.

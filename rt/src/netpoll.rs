@@ -2,30 +2,45 @@
 //! Go: runtime/netpoll.go (pollDesc, netpollblock, netpollready, netpolldeadlineimpl) and
 //! netpoll_epoll.go.
 //!
-//! Every pollable fd is registered once, edge-triggered, for reading and writing, with a
-//! `PollDesc`: one `Side` per direction holding a pending readiness (`ready`, Go's pdReady)
-//! or the goroutines parked waiting for it (Go's rg/wg; a list here, since clones of a
-//! socket may read concurrently where Go serialises them with fdMutex). An operation tries
-//! the non-blocking syscall first; on `EAGAIN` it calls `wait`, which consumes a pending
-//! readiness or parks ("IO wait") until an event, a deadline or a `close`. A readiness that
-//! arrives between the `EAGAIN` and the park is kept in `ready`, so it is never lost; one
-//! that is stale costs one more `EAGAIN`.
+//! Every pollable fd has a `PollDesc`: one `Side` per direction holding a pending readiness
+//! (`ready`, Go's pdReady) or the goroutines parked waiting for it (Go's rg/wg; a list here,
+//! since clones of a socket may read concurrently where Go serialises them with fdMutex). An
+//! operation tries the non-blocking syscall first; on `EAGAIN` it calls `wait`, which
+//! consumes a pending readiness or parks ("IO wait") until an event, a deadline or a
+//! `close`. A readiness that arrives between the `EAGAIN` and the park is kept in `ready`,
+//! so it is never lost; one that is stale costs one more `EAGAIN`.
 //!
-//! **Who polls** (Go's model): there is no poller thread. One process-wide epoll instance
-//! is polled by
-//! - an idle M about to sleep, when goroutines wait for I/O and no other M polls
-//!   (`POLLING`): it blocks in `epoll_wait` until the earliest timer instead of sleeping on
-//!   its note (`sleep_polling`). Whatever would wake its note also writes the `eventfd`
-//!   registered in the same epoll instance (Go's netpollBreak), so the M never oversleeps
-//!   a hand-off, a new timer or the runtime's end;
-//! - an M looking for work, after its run queues and before stealing (`poll_ready`, Go's
-//!   `netpoll(0)` in findrunnable);
-//! - sysmon, when nobody has polled for 10 ms (`sysmon_poll`).
+//! **One epoll instance per M** (`PollInst`; Go has one per process). A goroutine only
+//! ever runs on its home M (`proc.rs`), so a readiness collected by another thread costs
+//! two thread wake-ups: the collector's, then the home M's. Here the fd goes where its
+//! goroutine lives: the first goroutine that waits on it registers it, edge-triggered and
+//! once, with the instance of its own M (made on first use), so its events wake that M
+//! directly. A goroutine of another M that waits on it is readied from there through
+//! `goready`, one hop more; once such waits come twice in a row with nobody else parked on
+//! the fd (a socket dialled or accepted by one goroutine and served by another), the fd
+//! moves to that M's instance (`registered`). An instance is polled by
+//! - its M about to sleep, while fds are registered with it: it blocks in `epoll_wait` until
+//!   its earliest timer instead of sleeping on its note (`sleep_polling`). Whatever wakes
+//!   the note also writes the instance's `eventfd` (`Note::sleep_in` names the instance;
+//!   Go's netpollBreak), so the M never oversleeps a hand-off, a new timer or the runtime's
+//!   end. It sleeps there even when none of its own goroutines waits: a waiter of another
+//!   M may depend on the fd registered here;
+//! - its M looking for work, after its run queues and before stealing (`poll_ready`, Go's
+//!   `netpoll(0)` in findrunnable), and while it watches for work before sleeping;
+//! - sysmon, for every instance with waiters that nobody has polled for 10 ms
+//!   (`sysmon_poll`): the only poller of an instance whose M is busy running goroutines.
 //!
 //! A readied goroutine goes to its home M (DESIGN: thread affinity), woken if asleep; when
-//! the polling M is that home, it runs the goroutine itself without a hand-off.
-//! Several runtimes may run in one process: they share the epoll instance, and an M of one
-//! readies goroutines of another exactly as a channel send across runtimes would.
+//! the polling M is that home, it runs the goroutine itself, without a wake-up.
+//! Several runtimes may run in one process: an fd registered by a goroutine of one may be
+//! waited on by a goroutine of another, readied exactly as a channel send across runtimes.
+//!
+//! **An M that exits** (its runtime ended) leaves its instance behind: it is marked dead
+//! and readies every goroutine still parked on an fd registered there (a spurious
+//! wake-up: each retries its syscall and, waiting again, moves the fd to its own M's
+//! instance; adding an fd reports its current readiness, so nothing is lost), then the
+//! instance goes to a free list, where the next M to need one adopts it with whatever is
+//! still registered.
 //!
 //! **Deadlines** (Go's SetReadDeadline/SetWriteDeadline): each side has a deadline and a
 //! timer of the runtime's timer machinery. A wait whose deadline has passed fails with
@@ -36,21 +51,26 @@
 //! **Plain threads** are not goroutines: they block in `poll(2)` on the fd itself (in
 //! slices, so a `close` that could not wake the call is seen within `THREAD_SLICE_MS`).
 //!
-//! **Lifetime.** `PollDesc`s are never freed (as Go's pollcache): closed ones return to a
-//! free list, and each registration carries the descriptor's index and *sequence number*
-//! in epoll's user data, so an event still in flight for a closed fd finds a newer sequence
-//! and is dropped (Go: fdseq). The fd itself is closed by its owner (`net`), after
-//! `close_desc`.
+//! **Lifetime.** `PollDesc`s and `PollInst`s are never freed (as Go's pollcache): closed
+//! descriptors return to a free list, and each registration carries the descriptor's address
+//! and (the low bits of) its *sequence number* in epoll's user data, so an event still in
+//! flight for a closed fd finds a newer sequence and is dropped (Go: fdseq in a
+//! taggedPointer). No table is looked up, so Ms polling at once share no lock. The fd itself is closed by its owner
+//! (`net`), after `close_desc`.
+//!
+//! Lock order: a descriptor's lock < `INSTS`, `FREE_INSTS` (an M's first registration
+//! makes or adopts its instance under it); `DESCS` and `FREE_DESCS` are leaves.
 
 use crate::g::{GRef, WaitReason};
 use crate::lock::Lock;
+use crate::m::M;
 use crate::park::{getg, gopark, goready};
 use crate::time::RawTimer;
 use core::cell::UnsafeCell;
 use std::io;
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// One direction of a descriptor.
@@ -77,12 +97,16 @@ pub enum Dir {
 
 /// The poller's record of one fd. Go: runtime.pollDesc.
 pub struct PollDesc {
-    index: u32,
-    /// The registered fd (for plain threads, which `poll(2)` it).
+    /// The fd (for plain threads, which `poll(2)` it, and for registering it).
     fd: AtomicU32,
     /// Bumped at every close: events for an older registration are stale.
     seq: AtomicU32,
     closing: AtomicBool,
+    /// The instance the fd is registered with (null: not yet, or closed). Written under
+    /// `lock`.
+    inst: AtomicPtr<PollInst>,
+    /// Waits in a row by goroutines of other Ms than `inst`'s (`registered`); under `lock`.
+    strays: AtomicU32,
     lock: Lock,
     /// Guarded by `lock`.
     sides: UnsafeCell<[Side; 2]>,
@@ -138,7 +162,9 @@ impl PollDesc {
         self.lock.lock();
         // SAFETY: lock held; the borrow ends before the unlock (in the callback below or
         // on the early returns).
-        let side = unsafe { &mut (*self.sides.get())[d as usize] };
+        let sides = unsafe { &mut *self.sides.get() };
+        let alone = sides.iter().all(|s| s.waiters.is_empty());
+        let side = &mut sides[d as usize];
         if side.ready || self.closing.load(Ordering::Acquire) || expired(side) {
             let r = if core::mem::take(&mut side.ready) {
                 Ok(())
@@ -151,8 +177,18 @@ impl PollDesc {
             unsafe { self.lock.unlock() };
             return r;
         }
+        // Events for this fd must reach a live instance: its first waiter registers it
+        // with the instance of its own M, a waiter that finds it with a dead M's moves it.
+        let inst = match self.registered(alone) {
+            Ok(inst) => inst,
+            Err(e) => {
+                // SAFETY: we locked it above.
+                unsafe { self.lock.unlock() };
+                return Err(e);
+            }
+        };
         side.waiters.push(gp);
-        let waiting = Waiting::enter(self, d, gp);
+        let waiting = Waiting::enter(self, inst, d, gp);
         // SAFETY: the unlock callback releases the lock after the park is committed, so a
         // poller event, a deadline or a close (all under the lock) sees the registered
         // waiter and readies this park exactly once (they take it out of `waiters`).
@@ -173,6 +209,53 @@ impl PollDesc {
             return Err(closed());
         }
         Ok(())
+    }
+
+    /// The live instance the fd is registered with, registering it with the calling
+    /// goroutine's M's instance first if there is none (lock held; a goroutine calls).
+    /// `alone`: no other goroutine is parked on the fd, so it may move to our instance if
+    /// it keeps being waited on from here (a socket dialled or accepted by one goroutine
+    /// and served by another, on another thread).
+    fn registered(&self, alone: bool) -> io::Result<&'static PollInst> {
+        let cur = self.inst.load(Ordering::Acquire);
+        // SAFETY: a goroutine runs on its M, whose TLS pointer is live for as long.
+        let m = unsafe { &*crate::tls::getm() };
+        // SAFETY: instances are leaked, never freed.
+        if let Some(cur) = unsafe { cur.as_ref() }
+            && cur.alive.load(Ordering::SeqCst)
+        {
+            if !alone {
+                return Ok(cur);
+            }
+            if m.poll_inst
+                .get()
+                .is_some_and(|mine| core::ptr::eq(mine, cur))
+            {
+                self.strays.store(0, Ordering::Relaxed);
+                return Ok(cur);
+            }
+            // Moving costs two epoll_ctl calls; staying, a thread wake-up per readiness.
+            let strays = self.strays.load(Ordering::Relaxed) + 1;
+            self.strays.store(strays, Ordering::Relaxed);
+            if strays < MOVE_AFTER_STRAYS {
+                return Ok(cur);
+            }
+        }
+        self.strays.store(0, Ordering::Relaxed);
+        let mine = inst_of(m)?;
+        let fd = self.fd.load(Ordering::Relaxed) as RawFd;
+        // SAFETY: as above.
+        if let Some(old) = unsafe { cur.as_ref() } {
+            // Its M exited (`m_exit`), or the fd is waited on from here now: move it.
+            // Adding it below reports its current readiness, so whatever the old
+            // instance holds for it is not needed (a late event there is a spurious one).
+            old.unregister(fd);
+            self.inst.store(core::ptr::null_mut(), Ordering::Release);
+        }
+        mine.register(fd, token(self, self.seq.load(Ordering::Acquire)))?;
+        self.inst
+            .store((mine as *const PollInst).cast_mut(), Ordering::Release);
+        Ok(mine)
     }
 
     /// `wait` for a plain thread: `poll(2)` on the fd, in slices.
@@ -288,6 +371,11 @@ fn ready_all(gs: Vec<GRef>) {
     }
 }
 
+/// How many waits in a row from goroutines of another M than the fd's instance's move the
+/// fd there (`registered`): not one, so that a socket read on one thread and written on
+/// another, each waiting now and then, does not move at every turn.
+const MOVE_AFTER_STRAYS: u32 = 2;
+
 /// How long a plain thread blocks in `poll(2)` before looking at `closing` again.
 const THREAD_SLICE_MS: i32 = 100;
 
@@ -298,32 +386,39 @@ fn ms_until(ns: u64) -> i32 {
 
 /// A goroutine in IO wait: counted in its runtime's `nnetwait` (while any waits, the
 /// runtime is not deadlocked: the poller may ready it; Go: an M blocked in netpoll is not
-/// idle, so checkdead finds a running M) and in `NWAITERS` (someone must poll). Dropped
-/// after the park, also when the goroutine unwinds from it (its runtime ended), which then
-/// takes its registration back so no event is spent on it.
+/// idle, so checkdead finds a running M) and in the instance's `nwaiters` (someone must
+/// poll it). Dropped after the park, also when the goroutine unwinds from it (its runtime
+/// ended), which then takes its registration back so no event is spent on it.
 struct Waiting {
     sched: Option<&'static crate::proc::Sched>,
     pd: &'static PollDesc,
+    inst: &'static PollInst,
     d: Dir,
     gp: GRef,
 }
 
 impl Waiting {
-    fn enter(pd: &PollDesc, d: Dir, gp: GRef) -> Waiting {
+    fn enter(pd: &PollDesc, inst: &'static PollInst, d: Dir, gp: GRef) -> Waiting {
         let sched = crate::tls::current_sched();
         if let Some(s) = sched {
             s.nnetwait.fetch_add(1, Ordering::SeqCst);
         }
-        NWAITERS.fetch_add(1, Ordering::SeqCst);
+        inst.nwaiters.fetch_add(1, Ordering::SeqCst);
         // SAFETY: every PollDesc is leaked (never freed), so extending the borrow is sound.
         let pd: &'static PollDesc = unsafe { &*(pd as *const PollDesc) };
-        Waiting { sched, pd, d, gp }
+        Waiting {
+            sched,
+            pd,
+            inst,
+            d,
+            gp,
+        }
     }
 }
 
 impl Drop for Waiting {
     fn drop(&mut self) {
-        NWAITERS.fetch_sub(1, Ordering::SeqCst);
+        self.inst.nwaiters.fetch_sub(1, Ordering::SeqCst);
         if let Some(s) = self.sched {
             s.nnetwait.fetch_sub(1, Ordering::SeqCst);
         }
@@ -346,40 +441,64 @@ fn timed_out() -> io::Error {
     io::Error::new(io::ErrorKind::TimedOut, "i/o timeout")
 }
 
-/// Goroutines parked in IO wait, process-wide (Go: netpollWaiters).
-static NWAITERS: AtomicUsize = AtomicUsize::new(0);
-/// An M is blocked in `epoll_wait` (Go: sched.lastpoll == 0).
-static POLLING: AtomicBool = AtomicBool::new(false);
-/// When the last poll ended (nanotime), for sysmon (Go: sched.lastpoll).
-static LAST_POLL: AtomicU64 = AtomicU64::new(0);
-/// The eventfd holds an unread wake-up (Go: netpollWakeSig).
-static BREAK_PENDING: AtomicBool = AtomicBool::new(false);
-
 /// epoll user data of the eventfd.
 const BREAK_TOKEN: u64 = u64::MAX;
 
-/// The process's epoll instance and its descriptors.
-struct Poller {
+/// Low bits of an event's user data: the descriptor's sequence number, truncated (Go's
+/// taggedPointer: the rest is the descriptor's address, 8-aligned and below 2^48).
+const SEQ_BITS: u32 = 19;
+const SEQ_MASK: u64 = (1 << SEQ_BITS) - 1;
+
+/// The user data registering `pd` under sequence number `seq`.
+fn token(pd: &PollDesc, seq: u32) -> u64 {
+    let addr = pd as *const PollDesc as u64;
+    ((addr >> 3) << SEQ_BITS) | (u64::from(seq) & SEQ_MASK)
+}
+
+/// Every descriptor ever made (for `m_exit`'s walk) and the closed ones free for reuse.
+static DESCS: Mutex<Vec<&'static PollDesc>> = Mutex::new(Vec::new());
+static FREE_DESCS: Mutex<Vec<&'static PollDesc>> = Mutex::new(Vec::new());
+/// Every instance ever made (for sysmon) and those of exited Ms, free for adoption.
+static INSTS: Mutex<Vec<&'static PollInst>> = Mutex::new(Vec::new());
+static FREE_INSTS: Mutex<Vec<&'static PollInst>> = Mutex::new(Vec::new());
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An epoll instance, the one of an M (Go: the process's epfd and netpollBreakRd/Wr).
+pub(crate) struct PollInst {
     epfd: RawFd,
     /// Written to break a blocked `epoll_wait` (Go: netpollBreakWr).
     evfd: RawFd,
-    descs: Mutex<Vec<&'static PollDesc>>,
-    free: Mutex<Vec<u32>>,
+    /// An M owns it (false: its M exited; it waits in `FREE_INSTS` for a new one).
+    alive: AtomicBool,
+    /// Fds registered here: while there are any, its M sleeps polling it.
+    nregistered: AtomicUsize,
+    /// Goroutines (of any M) parked on those fds.
+    nwaiters: AtomicUsize,
+    /// Its M is blocked in `epoll_wait` here (sysmon leaves it alone).
+    polling: AtomicBool,
+    /// The eventfd holds an unread wake-up (Go: netpollWakeSig).
+    break_pending: AtomicBool,
+    /// When the last poll ended (nanotime), for sysmon (Go: sched.lastpoll).
+    last_poll: AtomicU64,
 }
 
-fn poller() -> io::Result<&'static Poller> {
-    static POLLER: OnceLock<Result<Poller, i32>> = OnceLock::new();
-    let p = POLLER.get_or_init(|| {
-        let err = || io::Error::last_os_error().raw_os_error().unwrap_or(0);
+impl PollInst {
+    fn new() -> io::Result<&'static PollInst> {
         // SAFETY: plain syscall; the result is checked.
         let epfd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
         if epfd < 0 {
-            return Err(err());
+            return Err(io::Error::last_os_error());
         }
         // SAFETY: plain syscall; the result is checked.
         let evfd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
         if evfd < 0 {
-            return Err(err());
+            let e = io::Error::last_os_error();
+            // SAFETY: ours, unused by anyone else.
+            unsafe { libc::close(epfd) };
+            return Err(e);
         }
         // Level-triggered: a break stays visible until the blocking poller reads it, even
         // if a non-blocking poll sees it first (Go's netpoll(0) leaves it too).
@@ -389,60 +508,103 @@ fn poller() -> io::Result<&'static Poller> {
         };
         // SAFETY: `ev` is valid for the call; both fds are ours.
         if unsafe { libc::epoll_ctl(epfd, libc::EPOLL_CTL_ADD, evfd, &mut ev) } != 0 {
-            return Err(err());
+            let e = io::Error::last_os_error();
+            // SAFETY: ours, unused by anyone else.
+            unsafe {
+                libc::close(evfd);
+                libc::close(epfd);
+            }
+            return Err(e);
         }
-        Ok(Poller {
+        let inst: &'static PollInst = Box::leak(Box::new(PollInst {
             epfd,
             evfd,
-            descs: Mutex::new(Vec::new()),
-            free: Mutex::new(Vec::new()),
-        })
-    });
-    p.as_ref().map_err(|&e| io::Error::from_raw_os_error(e))
+            alive: AtomicBool::new(true),
+            nregistered: AtomicUsize::new(0),
+            nwaiters: AtomicUsize::new(0),
+            polling: AtomicBool::new(false),
+            break_pending: AtomicBool::new(false),
+            last_poll: AtomicU64::new(crate::time::nanotime()),
+        }));
+        lock(&INSTS).push(inst);
+        Ok(inst)
+    }
+
+    /// What `Note::sleep_in` publishes, so that a wake-up of the note breaks this poll.
+    fn note_token(&'static self) -> usize {
+        self as *const PollInst as usize
+    }
+
+    /// Adds `fd`, edge-triggered, for both directions. Go: netpollopen.
+    fn register(&self, fd: RawFd, token: u64) -> io::Result<()> {
+        let mut ev = libc::epoll_event {
+            events: (libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET) as u32,
+            u64: token,
+        };
+        // SAFETY: `ev` is a valid event for the duration of the call.
+        if unsafe { libc::epoll_ctl(self.epfd, libc::EPOLL_CTL_ADD, fd, &mut ev) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        self.nregistered.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn unregister(&self, fd: RawFd) {
+        // SAFETY: plain syscall; failure (fd already gone) is harmless.
+        unsafe { libc::epoll_ctl(self.epfd, libc::EPOLL_CTL_DEL, fd, core::ptr::null_mut()) };
+        self.nregistered.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
-/// Registers `fd` (already non-blocking) with the poller. Go: poll_runtime_pollOpen.
+/// `m`'s instance, made (or adopted from an exited M) on first use; `m`'s own thread calls.
+fn inst_of(m: &M) -> io::Result<&'static PollInst> {
+    if let Some(inst) = m.poll_inst.get() {
+        return Ok(inst);
+    }
+    let inst = match lock(&FREE_INSTS).pop() {
+        Some(inst) => {
+            inst.alive.store(true, Ordering::SeqCst);
+            inst
+        }
+        None => PollInst::new()?,
+    };
+    m.poll_inst.set(Some(inst));
+    Ok(inst)
+}
+
+/// Registers `fd` (already non-blocking) with the poller: it gets a descriptor, and is added
+/// to an epoll instance when a goroutine first waits on it. Go: poll_runtime_pollOpen.
 pub fn open(fd: RawFd) -> io::Result<&'static PollDesc> {
-    let p = poller()?;
-    let pd = {
-        let reuse = p.free.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let mut descs = p.descs.lock().unwrap_or_else(|e| e.into_inner());
-        match reuse {
-            Some(i) => descs[i as usize],
-            None => {
-                let pd: &'static PollDesc = Box::leak(Box::new(PollDesc {
-                    index: descs.len() as u32,
-                    fd: AtomicU32::new(0),
-                    seq: AtomicU32::new(0),
-                    closing: AtomicBool::new(false),
-                    lock: Lock::new(),
-                    sides: UnsafeCell::new(Default::default()),
-                }));
-                descs.push(pd);
-                pd
+    let pd = match lock(&FREE_DESCS).pop() {
+        Some(pd) => pd,
+        None => {
+            let pd: &'static PollDesc = Box::leak(Box::new(PollDesc {
+                fd: AtomicU32::new(0),
+                seq: AtomicU32::new(0),
+                closing: AtomicBool::new(false),
+                inst: AtomicPtr::new(core::ptr::null_mut()),
+                strays: AtomicU32::new(0),
+                lock: Lock::new(),
+                sides: UnsafeCell::new(Default::default()),
+            }));
+            if (pd as *const PollDesc as u64) >> 48 != 0 {
+                crate::panic::throw("netpoll: a descriptor's address does not fit in 48 bits");
             }
+            lock(&DESCS).push(pd);
+            pd
         }
     };
-    let seq = pd.locked(|sides| {
+    pd.locked(|sides| {
         for s in sides.iter_mut() {
             s.ready = false;
             s.deadline = 0;
             debug_assert!(s.waiters.is_empty());
         }
+        debug_assert!(pd.inst.load(Ordering::Relaxed).is_null());
+        pd.strays.store(0, Ordering::Relaxed);
         pd.fd.store(fd as u32, Ordering::Relaxed);
         pd.closing.store(false, Ordering::Release);
-        pd.seq.load(Ordering::Relaxed)
     });
-    let mut ev = libc::epoll_event {
-        events: (libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET) as u32,
-        u64: (u64::from(seq) << 32) | u64::from(pd.index),
-    };
-    // SAFETY: `ev` is a valid event for the duration of the call.
-    if unsafe { libc::epoll_ctl(p.epfd, libc::EPOLL_CTL_ADD, fd, &mut ev) } != 0 {
-        let e = io::Error::last_os_error();
-        release(p, pd);
-        return Err(e);
-    }
     Ok(pd)
 }
 
@@ -451,7 +613,7 @@ pub fn open(fd: RawFd) -> io::Result<&'static PollDesc> {
 /// operations on other clones fail at once either way). Go: poll_runtime_pollUnblock +
 /// pollClose.
 pub fn close_desc(pd: &'static PollDesc, fd: RawFd) {
-    let waiters = pd.locked(|sides| {
+    let taken = pd.locked(|sides| {
         if pd.closing.swap(true, Ordering::AcqRel) {
             return None;
         }
@@ -463,143 +625,292 @@ pub fn close_desc(pd: &'static PollDesc, fd: RawFd) {
             }
             w.append(&mut s.waiters);
         }
-        Some(w)
+        let inst = pd.inst.swap(core::ptr::null_mut(), Ordering::AcqRel);
+        Some((w, inst))
     });
-    let Some(waiters) = waiters else { return };
+    let Some((waiters, inst)) = taken else { return };
     ready_all(waiters);
-    if let Ok(p) = poller() {
-        // SAFETY: plain syscall; failure (fd already gone) is harmless.
-        unsafe { libc::epoll_ctl(p.epfd, libc::EPOLL_CTL_DEL, fd, core::ptr::null_mut()) };
+    // SAFETY: instances are leaked, never freed.
+    if let Some(inst) = unsafe { inst.as_ref() } {
+        inst.unregister(fd);
     }
 }
 
 /// Gives a closed descriptor back for reuse, once its fd is closed (so no new event can
 /// name it; events already in flight carry an old sequence).
 pub fn release_desc(pd: &'static PollDesc) {
-    if let Ok(p) = poller() {
-        release(p, pd);
+    lock(&FREE_DESCS).push(pd);
+}
+
+/// `m` is leaving its schedule loop for good (its runtime ended); its own thread calls,
+/// with no M set any more. Readies every goroutine parked on an fd registered with its
+/// instance, which moves the fd to its own M's as it waits again, and leaves the instance
+/// to the next M that needs one.
+pub(crate) fn m_exit(m: &M) {
+    let Some(inst) = m.poll_inst.take() else {
+        return;
+    };
+    inst.alive.store(false, Ordering::SeqCst);
+    let me = (inst as *const PollInst).cast_mut();
+    let descs: Vec<&'static PollDesc> = lock(&DESCS).clone();
+    let mut wake = Vec::new();
+    for pd in descs {
+        if pd.inst.load(Ordering::Acquire) != me {
+            continue;
+        }
+        // A waiter that parks from now on sees `alive` false under this lock first.
+        pd.locked(|sides| {
+            if pd.inst.load(Ordering::Acquire) == me {
+                for s in sides.iter_mut() {
+                    wake.append(&mut s.waiters);
+                }
+            }
+        });
+    }
+    // Spurious wake-ups: each retries its operation, then waits again.
+    ready_all(wake);
+    lock(&FREE_INSTS).push(inst);
+}
+
+/// Polls `m`'s instance without blocking, readying the goroutines whose I/O is ready. True
+/// if any was readied. Go: findrunnable's `netpoll(0)`. `m`'s own thread calls.
+pub(crate) fn poll_ready(m: &M) -> bool {
+    match m.poll_inst.get() {
+        Some(inst) if inst.nwaiters.load(Ordering::SeqCst) != 0 => poll(inst, 0, None).readied > 0,
+        _ => false,
     }
 }
 
-fn release(p: &Poller, pd: &'static PollDesc) {
-    p.free
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(pd.index);
-}
-
-/// Whether goroutines wait for I/O and nobody is blocked polling for them.
-fn unpolled_waiters() -> bool {
-    NWAITERS.load(Ordering::SeqCst) != 0 && !POLLING.load(Ordering::SeqCst)
-}
-
-/// Polls without blocking, readying the goroutines whose I/O is ready. True if any was
-/// readied. Go: findrunnable's `netpoll(0)`, skipped while an M blocks in netpoll.
-pub(crate) fn poll_ready() -> bool {
-    unpolled_waiters() && poll(0) > 0
-}
-
-/// sysmon's poll: when nobody has polled for 10 ms (Go: sysmon's netpoll).
+/// sysmon's poll: every instance with waiters that nobody is blocked on and nobody has
+/// polled for 10 ms (Go: sysmon's netpoll). An M busy running goroutines polls its own
+/// only when it runs out of them.
 pub(crate) fn sysmon_poll() -> bool {
     const STALE: u64 = 10_000_000;
-    unpolled_waiters()
-        && crate::time::nanotime().saturating_sub(LAST_POLL.load(Ordering::Relaxed)) > STALE
-        && poll(0) > 0
+    let now = crate::time::nanotime();
+    // Picked under the lock, polled after it (a poll takes descriptors' locks, which come
+    // first). Usually none: no allocation.
+    let stale: Vec<&'static PollInst> = lock(&INSTS)
+        .iter()
+        .copied()
+        .filter(|inst| {
+            inst.nwaiters.load(Ordering::SeqCst) != 0
+                && !inst.polling.load(Ordering::SeqCst)
+                && now.saturating_sub(inst.last_poll.load(Ordering::Relaxed)) > STALE
+        })
+        .collect();
+    let mut any = false;
+    for inst in stale {
+        any |= poll(inst, 0, None).readied > 0;
+    }
+    any
 }
 
-/// An idle M's sleep on `note` until `deadline` (nanotime), spent in `epoll_wait` when
-/// goroutines wait for I/O and no other M polls. False if it did not poll (the caller
-/// sleeps on the note). Whoever wakes `note` breaks the wait (`Note::polling`).
-pub(crate) fn sleep_polling(note: &crate::note::Note, deadline: Option<u64>) -> bool {
-    let ms = match deadline {
-        None => -1,
+/// An idle M's sleep on `note` until `deadline` (nanotime), spent in `epoll_wait` on its
+/// own instance while fds are registered there. False if it did not poll (the caller
+/// sleeps on the note). Whoever wakes `note` breaks the wait (`Note::sleep_in`).
+pub(crate) fn sleep_polling(m: &M, note: &crate::note::Note, deadline: Option<u64>) -> bool {
+    let Some(inst) = m.poll_inst.get() else {
+        return false;
+    };
+    if inst.nregistered.load(Ordering::SeqCst) == 0 {
+        return false;
+    }
+    let timeout = || match deadline {
+        None => Some(-1),
         Some(when) => {
             let now = crate::time::nanotime();
             // Under a millisecond: the note's futex sleep is precise, epoll's is not.
-            if when <= now + 1_000_000 {
-                return false;
-            }
-            ms_until(when - now)
+            (when > now + 1_000_000).then(|| ms_until(when - now))
         }
     };
-    if NWAITERS.load(Ordering::SeqCst) == 0
-        || POLLING
-            .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
-            .is_err()
-    {
+    let Some(ms) = timeout() else {
         return false;
-    }
-    note.sleep_in(|| {
-        poll(ms);
+    };
+    inst.polling.store(true, Ordering::SeqCst);
+    note.sleep_in(inst.note_token(), || {
+        let mut ms = ms;
+        loop {
+            let r = poll(inst, ms, Some(m));
+            // Events that readied nobody (a side without waiters): sleep on.
+            if r.readied > 0 || r.woken {
+                break;
+            }
+            match timeout() {
+                Some(left) => ms = left,
+                None => break,
+            }
+        }
     });
-    POLLING.store(false, Ordering::SeqCst);
+    inst.polling.store(false, Ordering::SeqCst);
     true
 }
 
-/// Breaks a blocked `epoll_wait`. Go: netpollBreak.
-pub(crate) fn brk() {
-    if BREAK_PENDING.swap(true, Ordering::SeqCst) {
+/// Breaks a blocked `epoll_wait` on the instance `Note::sleep_in` named. Go: netpollBreak.
+pub(crate) fn brk(note_token: usize) {
+    // SAFETY: note tokens are addresses of instances (`note_token`), which are never freed.
+    let inst = unsafe { &*(note_token as *const PollInst) };
+    if inst.break_pending.swap(true, Ordering::SeqCst) {
         return; // one unread wake-up is enough
     }
-    if let Ok(p) = poller() {
-        let one: u64 = 1;
-        // SAFETY: writes 8 bytes from a live u64 to our eventfd; EAGAIN (counter full)
-        // cannot happen with one pending write.
-        unsafe { libc::write(p.evfd, (&raw const one).cast(), 8) };
-    }
+    let one: u64 = 1;
+    // SAFETY: writes 8 bytes from a live u64 to our eventfd; EAGAIN (counter full) cannot
+    // happen with one pending write.
+    unsafe { libc::write(inst.evfd, (&raw const one).cast(), 8) };
 }
 
-/// Waits up to `ms` for events (-1: until one, or a break, which a blocking poll drains)
-/// and readies their waiters; returns how many were readied. Go: netpoll + netpollready.
-fn poll(ms: i32) -> usize {
+/// What one `poll` did.
+struct Polled {
+    /// Goroutines readied.
+    readied: usize,
+    /// The wait ended for a reason other than events: a timeout, a signal, a break.
+    woken: bool,
+}
+
+/// Waits up to `ms` on `inst` for events (-1: until one, or a break, which a blocking poll
+/// drains) and readies their waiters. `me`: the calling M, asleep without a P; its own
+/// goroutines go to its home queue without a wake-up, since it looks there next. Go:
+/// netpoll + netpollready.
+fn poll(inst: &PollInst, ms: i32, me: Option<&M>) -> Polled {
     const BATCH: usize = 128;
-    let Ok(p) = poller() else { return 0 };
     let mut events = [libc::epoll_event { events: 0, u64: 0 }; BATCH];
     // SAFETY: `events` has room for BATCH entries.
-    let n = unsafe { libc::epoll_wait(p.epfd, events.as_mut_ptr(), BATCH as i32, ms) };
-    LAST_POLL.store(crate::time::nanotime(), Ordering::Relaxed);
+    let n = unsafe { libc::epoll_wait(inst.epfd, events.as_mut_ptr(), BATCH as i32, ms) };
+    inst.last_poll
+        .store(crate::time::nanotime(), Ordering::Relaxed);
     if n <= 0 {
-        return 0; // timeout, EINTR (a signal: the caller looks again)
+        // A timeout, or EINTR (a signal: the caller looks again).
+        return Polled {
+            readied: 0,
+            woken: true,
+        };
     }
     let mut ready: Vec<GRef> = Vec::new();
-    {
-        // Held while the batch is sorted out: `open` (the only writer) waits that long.
-        let descs = p.descs.lock().unwrap_or_else(|e| e.into_inner());
-        for ev in &events[..n as usize] {
-            if ev.u64 == BREAK_TOKEN {
-                if ms != 0 {
-                    let mut buf = [0u8; 8];
-                    // SAFETY: reads at most 8 bytes into a live buffer; EAGAIN is fine.
-                    unsafe { libc::read(p.evfd, buf.as_mut_ptr().cast(), 8) };
-                    BREAK_PENDING.store(false, Ordering::SeqCst);
-                }
-                continue;
+    let mut woken = false;
+    for ev in &events[..n as usize] {
+        if ev.u64 == BREAK_TOKEN {
+            woken = true;
+            if ms != 0 {
+                let mut buf = [0u8; 8];
+                // SAFETY: reads at most 8 bytes into a live buffer; EAGAIN is fine.
+                unsafe { libc::read(inst.evfd, buf.as_mut_ptr().cast(), 8) };
+                inst.break_pending.store(false, Ordering::SeqCst);
             }
-            let (index, seq) = ((ev.u64 & 0xffff_ffff) as usize, (ev.u64 >> 32) as u32);
-            let Some(&pd) = descs.get(index) else {
-                continue;
-            };
-            let bits = ev.events as i32;
-            let err = bits & (libc::EPOLLERR | libc::EPOLLHUP) != 0;
-            let rd = err || bits & (libc::EPOLLIN | libc::EPOLLRDHUP) != 0;
-            let wr = err || bits & libc::EPOLLOUT != 0;
-            pd.locked(|sides| {
-                if pd.seq.load(Ordering::Acquire) != seq {
-                    return; // an event for an older registration of this descriptor
-                }
-                for (side, hit) in sides.iter_mut().zip([rd, wr]) {
-                    if hit {
-                        if side.waiters.is_empty() {
-                            side.ready = true;
-                        } else {
-                            ready.append(&mut side.waiters);
-                        }
+            continue;
+        }
+        let seq = (ev.u64 & SEQ_MASK) as u32;
+        // SAFETY: the user data came from `token`: the address of a descriptor, and
+        // descriptors are never freed.
+        let pd = unsafe { &*(((ev.u64 >> SEQ_BITS) << 3) as *const PollDesc) };
+        let bits = ev.events as i32;
+        let err = bits & (libc::EPOLLERR | libc::EPOLLHUP) != 0;
+        let rd = err || bits & (libc::EPOLLIN | libc::EPOLLRDHUP) != 0;
+        let wr = err || bits & libc::EPOLLOUT != 0;
+        pd.locked(|sides| {
+            if u64::from(pd.seq.load(Ordering::Acquire)) & SEQ_MASK != u64::from(seq) {
+                return; // an event for an older registration of this descriptor
+            }
+            for (side, hit) in sides.iter_mut().zip([rd, wr]) {
+                if hit {
+                    if side.waiters.is_empty() {
+                        side.ready = true;
+                    } else {
+                        ready.append(&mut side.waiters);
                     }
                 }
-            });
+            }
+        });
+    }
+    let readied = ready.len();
+    match me {
+        None => ready_all(ready),
+        Some(me) => {
+            for gp in ready {
+                if core::ptr::eq(gp.m.load(Ordering::Acquire), me) {
+                    if crate::park::ready_cas(gp) {
+                        // Awake already: no wake-up of our own note (and its eventfd).
+                        me.homeq.push(gp);
+                    }
+                } else {
+                    // SAFETY: as in `ready_all`.
+                    unsafe { goready(gp) };
+                }
+            }
         }
     }
-    let count = ready.len();
-    ready_all(ready);
-    count
+    Polled { readied, woken }
+}
+
+#[cfg(all(test, not(goro_loom)))]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::os::fd::AsRawFd;
+    use std::os::unix::net::UnixStream;
+
+    /// Reads one byte from `s`, parking on `pd` while there is none.
+    fn read_byte(pd: &PollDesc, mut s: &UnixStream) -> u8 {
+        let mut b = [0u8; 1];
+        loop {
+            match s.read(&mut b) {
+                Ok(1) => return b[0],
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => pd.wait(Dir::Read).unwrap(),
+                r => panic!("read: {r:?}"),
+            }
+        }
+    }
+
+    /// The calling goroutine's M's instance, if it has one.
+    fn my_inst() -> *mut PollInst {
+        // SAFETY: called by a goroutine, whose M is live.
+        let m = unsafe { &*crate::tls::getm() };
+        m.poll_inst
+            .get()
+            .map_or(core::ptr::null_mut(), |i| (i as *const PollInst).cast_mut())
+    }
+
+    #[test]
+    fn an_fd_moves_to_the_thread_whose_goroutines_keep_waiting_on_it() {
+        crate::entry::run(|| {
+            crate::runtime::gomaxprocs(2);
+            let (mut a, b) = UnixStream::pair().unwrap();
+            b.set_nonblocking(true).unwrap();
+            let fd = b.as_raw_fd();
+            let pd = open(fd).unwrap();
+            // Goroutine 1's wait registers the fd with its thread's instance.
+            let soon = Instant::now() + std::time::Duration::from_millis(5);
+            pd.set_deadline(Some(Dir::Read), Some(soon));
+            // Readied by the deadline's timer, it reports the deadline when it waits again.
+            while pd.wait(Dir::Read).is_ok() {}
+            pd.set_deadline(Some(Dir::Read), None);
+            assert_eq!(pd.inst.load(Ordering::Acquire), my_inst());
+            // A reader on another thread: its first wait is served from here, then the fd
+            // follows it.
+            crate::lockosthread::lock_os_thread();
+            let done = std::sync::Arc::new(AtomicUsize::new(0));
+            let done2 = done.clone();
+            let reader = crate::entry::spawn(move || {
+                let mut got = Vec::new();
+                for _ in 0..3 {
+                    got.push(read_byte(pd, &b));
+                    done2.fetch_add(1, Ordering::SeqCst);
+                }
+                (got, pd.inst.load(Ordering::Acquire) == my_inst())
+            });
+            for i in 0..3u8 {
+                // Each byte after the reader has parked for it: three waits.
+                while done.load(Ordering::SeqCst) != usize::from(i)
+                    || pd.locked(|sides| sides[Dir::Read as usize].waiters.is_empty())
+                {
+                    crate::park::gosched();
+                }
+                a.write_all(&[i]).unwrap();
+            }
+            let (got, moved) = reader.join().unwrap();
+            crate::lockosthread::unlock_os_thread();
+            assert_eq!(got, [0, 1, 2]);
+            assert!(moved, "the fd stayed with goroutine 1's thread");
+            close_desc(pd, fd);
+            release_desc(pd);
+        });
+    }
 }

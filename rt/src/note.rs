@@ -4,20 +4,20 @@
 //! Invariant: between two `clear`s, `wakeup` is called at most once; `sleep` returns only
 //! after it. A wakeup that comes before the sleep is not lost: the key stays set.
 
-use crate::loom::atomic::{AtomicBool, AtomicU32, Ordering};
+use crate::loom::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 pub(crate) struct Note {
     key: AtomicU32,
-    /// The sleeper is blocked in `epoll_wait` instead of on `key`: a wake-up must also
-    /// break that (`sleep_in`, `netpoll::sleep_polling`).
-    polling: AtomicBool,
+    /// Non-zero while the sleeper is blocked in `epoll_wait` instead of on `key`: which
+    /// poll instance a wake-up must also break (`sleep_in`, `netpoll::sleep_polling`).
+    polling: AtomicUsize,
 }
 
 impl Note {
     pub(crate) fn new() -> Note {
         Note {
             key: AtomicU32::new(0),
-            polling: AtomicBool::new(false),
+            polling: AtomicUsize::new(0),
         }
     }
 
@@ -73,9 +73,9 @@ impl Note {
         self.wakeup_shared_then(brk_poll);
     }
 
-    /// `wakeup_shared`, breaking a sleep spent in the poller with `brk` (the netpoll's
-    /// eventfd; a loom model passes its own).
-    pub(crate) fn wakeup_shared_then(&self, brk: impl FnOnce()) {
+    /// `wakeup_shared`, breaking a sleep spent in the poller with `brk`, given the token the
+    /// sleeper published (the poll instance's eventfd; a loom model passes its own).
+    pub(crate) fn wakeup_shared_then(&self, brk: impl FnOnce(usize)) {
         self.key.swap(1, Ordering::SeqCst);
         crate::futex::wake(&self.key);
         // The SeqCst swap and load already order this against `sleep_in` (one total order
@@ -83,8 +83,9 @@ impl Note {
         // its models need the fence spelled out.
         #[cfg(goro_loom)]
         crate::loom::atomic::fence(Ordering::SeqCst);
-        if self.polling.load(Ordering::SeqCst) {
-            brk();
+        let polling = self.polling.load(Ordering::SeqCst);
+        if polling != 0 {
+            brk(polling);
         }
     }
 
@@ -92,26 +93,32 @@ impl Note {
         crate::futex::wake(&self.key);
         #[cfg(goro_loom)]
         crate::loom::atomic::fence(Ordering::SeqCst); // as in `wakeup_shared_then`
-        if self.polling.load(Ordering::SeqCst) {
-            brk_poll();
+        let polling = self.polling.load(Ordering::SeqCst);
+        if polling != 0 {
+            brk_poll(polling);
         }
     }
 
-    /// Sleeps in `poll` (an `epoll_wait` that `brk` of `wakeup_shared_then` ends) instead
-    /// of on the key, unless a wake-up already came. Either the waker sees `polling` and
-    /// breaks the poll, or this sees its wake-up: both sides are SeqCst (a Dekker pair).
-    pub(crate) fn sleep_in(&self, poll: impl FnOnce()) {
-        self.polling.store(true, Ordering::SeqCst);
+    /// Sleeps in `poll` (an `epoll_wait` that `brk(token)` of `wakeup_shared_then` ends;
+    /// `token` non-zero) instead of on the key, unless a wake-up already came. Either the
+    /// waker sees `polling` and breaks the poll, or this sees its wake-up: both sides are
+    /// SeqCst (a Dekker pair).
+    pub(crate) fn sleep_in(&self, token: usize, poll: impl FnOnce()) {
+        debug_assert_ne!(token, 0);
+        self.polling.store(token, Ordering::SeqCst);
         crate::loom::atomic::fence(Ordering::SeqCst); // a cold path: no need to skimp
         if !self.is_woken() {
             poll();
         }
-        self.polling.store(false, Ordering::SeqCst);
+        self.polling.store(0, Ordering::SeqCst);
     }
 }
 
-/// Breaks the network poller's `epoll_wait` (none under loom: the models pass their own).
-fn brk_poll() {
+/// Breaks the `epoll_wait` of the poll instance named by `token` (none under loom: the
+/// models pass their own).
+fn brk_poll(token: usize) {
     #[cfg(not(goro_loom))]
-    crate::netpoll::brk();
+    crate::netpoll::brk(token);
+    #[cfg(goro_loom)]
+    let _ = token;
 }

@@ -498,10 +498,10 @@ impl M {
                     return Some(gp);
                 }
             }
-            // Goroutines whose I/O is ready (Go: netpoll(0) before stealing). Readied ones
-            // go to their home Ms; ours come back through the home queue.
+            // Goroutines whose I/O is ready, from our own poller (Go: netpoll(0) before
+            // stealing). Ours go to our P; other Ms' (sharing a socket) to their homes.
             #[cfg(not(goro_loom))]
-            if crate::netpoll::poll_ready() {
+            if crate::netpoll::poll_ready(self) {
                 continue 'top;
             }
             // Steal, unless enough Ms already spin (Go: 2*nmspinning >= busy Ps).
@@ -553,7 +553,8 @@ impl M {
     }
 
     /// Before this M sleeps: if it is home to goroutines that another thread may ready,
-    /// watches its home queue for up to `HOME_SPIN`; if another P has fresh work too young
+    /// watches its home queue (and its network poller) for up to `HOME_SPIN`; if another P
+    /// has fresh work too young
     /// to steal (`young`), until that is old enough or gone. True if something turned up.
     /// goro's own: in Go a goroutine readied by another thread runs on that thread's P, so
     /// nobody needs to be awake for it.
@@ -588,6 +589,11 @@ impl M {
             // What we wait for may be on a thread waiting for this CPU (the kernel often
             // puts a woken M on its waker's CPU): let it run.
             crate::loom::thread::yield_now();
+            // Our goroutines' I/O readiness comes to our own poller, not the home queue.
+            #[cfg(not(goro_loom))]
+            if crate::netpoll::poll_ready(self) {
+                return true;
+            }
             // Other Ps' queues only while waiting for their young work to age: looking at
             // them otherwise keeps pulling cache lines their Ms are writing.
             if young {

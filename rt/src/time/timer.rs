@@ -20,8 +20,8 @@
 //! sleeping goroutine, send on a channel without waiting (Go's sendTime), or start a
 //! goroutine (Go's goFunc, for `after_func`). No user code runs on g0.
 //!
-//! Idle Ms and time (Go's netpoll-with-timeout; the sleep itself may be spent in
-//! `epoll_wait` when goroutines wait for I/O: `netpoll::sleep_polling`): at most one idle M,
+//! Idle Ms and time (Go's netpoll-with-timeout; the sleep itself may be spent in the M's own
+//! `epoll_wait` when fds are registered with it: `netpoll::sleep_polling`): at most one idle M,
 //! `Locked::tsleeper`, sleeps with a deadline — the earliest timer of all Ps, published in
 //! `Sched::poll_until` (0: no such M) — every other idle M sleeps without one. Protocol:
 //! 1. an M about to sleep idle (`timer_plan`, sched lock held, note cleared, listed idle)
