@@ -330,7 +330,10 @@ fn a_heap_gets_a_cycle_unasked_after_the_force_period() {
         goro::__private::set_force_period(std::time::Duration::from_millis(20));
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while drops.load(Ordering::SeqCst) == 0 {
-            assert!(std::time::Instant::now() < deadline, "no periodic cycle freed it");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no periodic cycle freed it"
+            );
             std::thread::yield_now();
         }
         let m = goro::runtime::read_mem_stats();
