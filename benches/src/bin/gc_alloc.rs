@@ -7,8 +7,8 @@
 //!
 //! `--report pause_p50` / `pause_max` report instead the median / longest GC pause of the run
 //! in µs, from the PauseNs ring (`MemStats::pause_ns`: the last min(cycles, 256) cycles of the
-//! run). goro's pause is the time of a cycle's two handshakes with the running goroutines
-//! (none of them stops); Go's is its stop-the-world time. This run has the most cycles of
+//! run). goro's pause is how long an allocation waited for the cycle ("GC assist wait";
+//! marking itself stops no goroutine), 0 if none did; Go's is its stop-the-world time. This run has the most cycles of
 //! the GC workloads (about 100 for goro, 45 for Go at the default `--n`), fewer than 100 on
 //! Go's side, so the tail row is the maximum: a p99 of fewer than 100 samples is one of the
 //! top two anyway.
