@@ -2,6 +2,7 @@
 //! close waking a parked read, clear errors for bad input, idle connections holding no
 //! threads, and plain threads using the same sockets.
 mod support;
+use support::tcp_pair;
 
 use goro::net::{TcpListener, TcpStream};
 use goro::prelude::*;
@@ -240,20 +241,12 @@ fn register_here(s: &TcpStream) {
     s.set_read_deadline(None);
 }
 
-/// A connected pair: (client, server side).
-fn pair() -> (TcpStream, TcpStream) {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-    let (s, _) = l.accept().unwrap();
-    (c, s)
-}
-
 #[test]
 fn a_socket_outlives_the_runtime_whose_thread_polled_it() {
     // Each thread polls the sockets its goroutines waited on first; once that runtime
     // has ended, a goroutine of the next one waits on it just the same.
     let (mut c, s) = goro::run(|| {
-        let (c, s) = pair();
+        let (c, s) = tcp_pair();
         register_here(&s);
         (c, s)
     });
@@ -284,7 +277,7 @@ fn a_read_parked_on_the_poller_of_a_runtime_that_ends_still_completes() {
         let a_ended = a_ended.clone();
         std::thread::spawn(move || {
             goro::run(move || {
-                let (c, s) = pair();
+                let (c, s) = tcp_pair();
                 register_here(&s);
                 give.send((c, s)).unwrap();
                 go_on.recv().unwrap();
@@ -317,7 +310,7 @@ fn a_reader_on_another_thread_than_the_sockets_poller_is_woken() {
     for procs in [2, 1] {
         goro::run(move || {
             goro::runtime::gomaxprocs(2);
-            let (mut c, s) = pair();
+            let (mut c, s) = tcp_pair();
             register_here(&s);
             goro::runtime::lock_os_thread(); // so the reader starts on another thread
             let me = std::thread::current().id();

@@ -10,20 +10,12 @@ use goro::net::{TcpListener, TcpStream};
 use goro::prelude::*;
 use std::io::{ErrorKind, Read, Write};
 use std::time::{Duration, Instant};
-use support::{parked, wait_until};
-
-/// A connected pair: (client, server side).
-fn pair() -> (TcpStream, TcpStream) {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-    let (s, _) = l.accept().unwrap();
-    (c, s)
-}
+use support::{parked, tcp_pair, wait_until};
 
 #[test]
 fn a_read_deadline_expiring_while_parked_fails_the_read_with_a_timeout() {
     goro::run(|| {
-        let (mut c, mut s) = pair();
+        let (mut c, mut s) = tcp_pair();
         let start = Instant::now();
         c.set_read_deadline(Some(start + Duration::from_millis(100)));
         let err = c.read(&mut [0; 16]).unwrap_err();
@@ -53,7 +45,7 @@ fn a_read_deadline_expiring_while_parked_fails_the_read_with_a_timeout() {
 #[test]
 fn a_deadline_in_the_past_fails_at_once_and_a_later_one_extends_it() {
     goro::run(|| {
-        let (mut c, mut s) = pair();
+        let (mut c, mut s) = tcp_pair();
         c.set_deadline(Some(Instant::now() - Duration::from_secs(1)));
         assert_eq!(c.read(&mut [0; 4]).unwrap_err().kind(), ErrorKind::TimedOut);
         assert_eq!(c.write(b"x").unwrap_err().kind(), ErrorKind::TimedOut);
@@ -75,7 +67,7 @@ fn a_deadline_in_the_past_fails_at_once_and_a_later_one_extends_it() {
 #[test]
 fn setting_a_past_deadline_from_another_goroutine_wakes_a_parked_read() {
     goro::run(|| {
-        let (c, _s) = pair();
+        let (c, _s) = tcp_pair();
         let reader = c.clone();
         let h = goro::spawn(move || (&reader).read(&mut [0; 4]).map_err(|e| e.kind()));
         wait_until("the reader parks in IO wait", || parked("IO wait") == 1);
@@ -87,7 +79,7 @@ fn setting_a_past_deadline_from_another_goroutine_wakes_a_parked_read() {
 #[test]
 fn a_later_deadline_set_while_parked_replaces_the_earlier_one() {
     goro::run(|| {
-        let (c, mut s) = pair();
+        let (c, mut s) = tcp_pair();
         // Long enough for the dump that sees the reader parked, even on a loaded machine.
         let first = Instant::now() + Duration::from_secs(1);
         c.set_read_deadline(Some(first));
@@ -111,7 +103,7 @@ fn a_later_deadline_set_while_parked_replaces_the_earlier_one() {
 #[test]
 fn a_write_parked_on_a_full_buffer_times_out() {
     goro::run(|| {
-        let (mut c, _s) = pair(); // nobody reads `_s`
+        let (mut c, _s) = tcp_pair(); // nobody reads `_s`
         c.set_write_deadline(Some(Instant::now() + Duration::from_millis(200)));
         let chunk = vec![7u8; 1 << 16];
         let mut sent = 0usize;

@@ -3,6 +3,7 @@
 //! shut down, reset), half-closed connections, a burst of connections at once, the
 //! open-file limit raised as Go does, and plain threads using the same sockets.
 mod support;
+use support::tcp_pair;
 
 use goro::net::{TcpListener, TcpStream, UdpSocket, UnixListener, UnixStream};
 use goro::prelude::*;
@@ -263,14 +264,6 @@ fn tcp_refused_and_in_use() {
     let u = UdpSocket::bind("127.0.0.1:0").unwrap();
     let err = UdpSocket::bind(u.local_addr().unwrap()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AddrInUse, "{err}");
-}
-
-/// A connected pair over loopback: (client, server side).
-fn tcp_pair() -> (TcpStream, TcpStream) {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-    let (s, _) = l.accept().unwrap();
-    (c, s)
 }
 
 #[goro::test]

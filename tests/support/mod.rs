@@ -67,3 +67,12 @@ where
         "the server closes after our EOF"
     );
 }
+
+/// A connected TCP pair over loopback: (client, server side).
+#[allow(dead_code, reason = "each test file uses a different subset")]
+pub fn tcp_pair() -> (goro::net::TcpStream, goro::net::TcpStream) {
+    let l = goro::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let c = goro::net::TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    let (s, _) = l.accept().unwrap();
+    (c, s)
+}
