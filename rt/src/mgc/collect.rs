@@ -126,6 +126,7 @@ pub(crate) fn assist(heap: &Heap) {
         return;
     }
     let seen = heap.cycles.load(Ordering::Acquire);
+    let p0 = heap.phase.load(Ordering::Acquire);
     // The first goroutine to stop for this cycle says when (its pause, `cycle`).
     let _ = heap.stalled_since.compare_exchange(
         0,
@@ -133,8 +134,17 @@ pub(crate) fn assist(heap: &Heap) {
         Ordering::AcqRel,
         Ordering::Relaxed,
     );
+    // Until the cycle running (or the next, if none runs yet) has finished marking: its
+    // sweep frees while the goroutine goes on.
     wait(WaitReason::GcAssistWait, || {
-        heap.cycles.load(Ordering::Acquire) != seen
+        let p = heap.phase.load(Ordering::Acquire);
+        let (advanced, marking) = (p >> 1 != p0 >> 1, p & 1 != 0);
+        let marked = if p0 & 1 != 0 {
+            advanced || !marking
+        } else {
+            advanced && !marking
+        };
+        marked || heap.cycles.load(Ordering::Acquire) != seen
     });
 }
 
@@ -267,6 +277,18 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) {
         }
     }
     heap.phase.store(u64::from(epoch) << 1, Ordering::SeqCst);
+    // The pause: how long a goroutine was stopped by this cycle (an allocation waiting for
+    // its marking to end), as Go's PauseNs is how long its stop-the-world phases stopped
+    // them all. The waiters go on now, while the sweep frees.
+    let since = heap.stalled_since.swap(0, Ordering::AcqRel);
+    let pause = Duration::from_nanos(if since == 0 {
+        0
+    } else {
+        crate::time::nanotime().saturating_sub(since)
+    });
+    if since != 0 {
+        DONE.notify_all();
+    }
     // 5. Sweep.
     let (live, dead): (Vec<_>, Vec<_>) = objects.into_iter().partition(|&h| {
         // SAFETY: alive until `free_all` below. Unreachable objects are condemned here,
@@ -280,14 +302,6 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) {
         }
     });
     heap.put_back(live);
-    // The pause: how long a goroutine was stopped by this cycle (an allocation waiting
-    // for it), as Go's PauseNs is how long its stop-the-world phases stopped them all.
-    let since = heap.stalled_since.swap(0, Ordering::AcqRel);
-    let pause = Duration::from_nanos(if since == 0 {
-        0
-    } else {
-        crate::time::nanotime().saturating_sub(since)
-    });
     let (freed, panicked) = heap.free_all(&dead);
     if let Some(p) = panicked {
         // A destructor of an unreachable object panicked on the collector's thread, where
