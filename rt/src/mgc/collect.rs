@@ -21,8 +21,8 @@
 //!
 //! Goroutines are not stopped to mark (the handshakes wait only for root operations already
 //! running, which never block): the only pause is an allocation that outgrew the heap's
-//! goal twice over while a cycle runs, which waits for that cycle ("GC assist wait"; Go's
-//! assists mark instead). MemStats' PauseNs records, per cycle, how long the first such
+//! goal twice over while a cycle runs, which waits for that cycle's marking to end ("GC
+//! assist wait"; Go's assists mark instead). MemStats' PauseNs records, per cycle, how long the first such
 //! allocation waited (0 when none did), the counterpart of Go's stop-the-world time. Cycles
 //! run one at a time, on the `goro-gc` thread; pacing asks for them (`request`),
 //! `runtime::gc()` waits for a whole cycle of every heap ("wait for GC cycle"), and a heap

@@ -23,7 +23,7 @@
 //! Pacing as Go's GOGC: a cycle starts when the heap has grown to `live × (1 + GOGC/100)`
 //! bytes (at least `MIN_HEAP`); `GOGC=off` or a negative `runtime::set_gc_percent` turns that
 //! off; an allocation that finds the heap at twice its goal while a cycle runs waits for
-//! it ("GC assist wait"), so the heap stays bounded when goroutines allocate faster than
+//! its marking to end ("GC assist wait"), so the heap stays bounded when goroutines allocate faster than
 //! the collector marks.
 
 use super::barrier::{self, Op};
