@@ -8,38 +8,15 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
+	"goro-benches/internal/procrss"
 	"os"
 	"runtime"
-	"strconv"
-	"strings"
 )
 
 type pair struct {
 	a, b uint64
-}
-
-// vmRSSKiB reads VmRSS from /proc/self/status.
-func vmRSSKiB() uint64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		panic(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if line := sc.Text(); strings.HasPrefix(line, "VmRSS:") {
-			v := strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:"))
-			kib, err := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(v, "kB")), 10, 64)
-			if err != nil {
-				panic(err)
-			}
-			return kib
-		}
-	}
-	panic("/proc/self/status has no VmRSS line")
 }
 
 func main() {
@@ -61,14 +38,14 @@ func main() {
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	rssBefore := vmRSSKiB()
+	rssBefore := procrss.VmRSSKiB()
 	for i := range held {
 		p := new(pair)
 		p.a, p.b = uint64(i), ^uint64(i)
 		held[i] = p
 	}
 	runtime.ReadMemStats(&after)
-	rssAfter := vmRSSKiB()
+	rssAfter := procrss.VmRSSKiB()
 	for i, p := range held {
 		if p.a != uint64(i) || p.b != ^p.a {
 			fmt.Fprintf(os.Stderr, "gc_live_objects: object %d was overwritten (%d, %d)\n", i, p.a, p.b)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"goro-benches/internal/procrss"
 	"io"
 	"net"
 	"os"
@@ -21,27 +22,6 @@ import (
 	"sync"
 	"sync/atomic"
 )
-
-// vmRSSKiB reads VmRSS from /proc/self/status.
-func vmRSSKiB() uint64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		panic(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if line := sc.Text(); strings.HasPrefix(line, "VmRSS:") {
-			v := strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:"))
-			kib, err := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(v, "kB")), 10, 64)
-			if err != nil {
-				panic(err)
-			}
-			return kib
-		}
-	}
-	panic("/proc/self/status has no VmRSS line")
-}
 
 // clientMain dials addr n times, prints "ready", and holds the connections until stdin closes.
 func clientMain(addr string, n uint64) {
@@ -82,7 +62,7 @@ func main() {
 	var arrived, released atomic.Uint64
 	var wg sync.WaitGroup
 	wg.Add(int(*n))
-	before := vmRSSKiB()
+	before := procrss.VmRSSKiB()
 	go func() {
 		for i := uint64(0); i < *n; i++ {
 			c, err := ln.Accept()
@@ -124,7 +104,7 @@ func main() {
 	for arrived.Load() < *n {
 		runtime.Gosched()
 	}
-	parked := vmRSSKiB()
+	parked := procrss.VmRSSKiB()
 	stdin.Close()
 	if err := cmd.Wait(); err != nil {
 		fmt.Fprintf(os.Stderr, "rss_idle_conn: client: %v\n", err)

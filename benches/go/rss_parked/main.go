@@ -5,37 +5,14 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
+	"goro-benches/internal/procrss"
 	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
-
-// vmRSSKiB reads VmRSS from /proc/self/status.
-func vmRSSKiB() uint64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		panic(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if line := sc.Text(); strings.HasPrefix(line, "VmRSS:") {
-			v := strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:"))
-			kib, err := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(v, "kB")), 10, 64)
-			if err != nil {
-				panic(err)
-			}
-			return kib
-		}
-	}
-	panic("/proc/self/status has no VmRSS line")
-}
 
 func main() {
 	flag.String("impl", "go", "accepted for symmetry with the Rust binary; ignored")
@@ -49,7 +26,7 @@ func main() {
 	ch := make(chan struct{})
 	var arrived, released atomic.Uint64
 	var wg sync.WaitGroup
-	before := vmRSSKiB()
+	before := procrss.VmRSSKiB()
 	wg.Add(int(*n))
 	for i := uint64(0); i < *n; i++ {
 		go func() {
@@ -63,7 +40,7 @@ func main() {
 	for arrived.Load() < *n {
 		runtime.Gosched()
 	}
-	parked := vmRSSKiB()
+	parked := procrss.VmRSSKiB()
 	close(ch)
 	wg.Wait()
 
