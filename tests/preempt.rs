@@ -39,3 +39,33 @@ fn a_ping_pong_pair_on_one_p_does_not_starve_a_third_goroutine() {
     });
     assert!(done);
 }
+
+#[test]
+fn a_spawner_on_one_p_runs_its_goroutines_once_its_queue_is_full() {
+    // A goroutine spawning in a loop on one P: Go's sysmon preempts it every 10 ms and the
+    // spawned goroutines run meanwhile; goro's `go` yields once the P's queue (256) is full,
+    // so no more than a queue's worth ever waits (each waiting goroutine holds a stack).
+    // Without that, all 100,000 would wait until the first join.
+    const N: u64 = 100_000;
+    let (max_waiting, sum) = goro::run(|| {
+        goro::runtime::gomaxprocs(1);
+        let ran = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let mut max_waiting = 0;
+        let mut handles = Vec::with_capacity(N as usize);
+        for i in 0..N {
+            let r = ran.clone();
+            handles.push(goro::spawn(move || {
+                r.fetch_add(1, Ordering::SeqCst);
+                i
+            }));
+            max_waiting = max_waiting.max(i + 1 - ran.load(Ordering::SeqCst));
+        }
+        let sum: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+        (max_waiting, sum)
+    });
+    assert_eq!(sum, N * (N - 1) / 2);
+    assert!(
+        max_waiting <= 258,
+        "{max_waiting} spawned goroutines waited at once on one P"
+    );
+}

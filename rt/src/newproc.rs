@@ -38,6 +38,7 @@ impl Sched {
     /// Creates a goroutine running `f` and makes it runnable. Go: newproc.
     #[track_caller]
     pub(crate) fn newproc<F: FnOnce() + Send + 'static>(self: &Arc<Self>, f: F) -> GRef {
+        self.spawn_point();
         let m = getm();
         // SAFETY: a non-null TLS M is live on this thread.
         let mine = (!m.is_null()
@@ -67,6 +68,38 @@ impl Sched {
         self.wakep();
         crate::sysmon::start(self);
         gp
+    }
+
+    /// The `go` statement is a scheduling point of the spawning goroutine: it yields (to the
+    /// tail of its queue, as `gosched`) when sysmon asked it to (Go <= 1.13 checked for
+    /// preemption in every function's prologue, `newproc`'s included), or when its P's
+    /// queue is full of goroutines it spawned that have not run yet. Go moves half of a
+    /// full queue to the global queue and spawns on; here the spawner's M runs them first
+    /// (thieves take their share meanwhile). Every waiting goroutine holds a stack page,
+    /// and a spawner outrunning the Ms that run its goroutines (a million spawned before
+    /// the first join) would fault in a fresh stack for each; with one P, where nothing
+    /// else runs them, it made a million (Go's sysmon preempts such a spawner every 10 ms).
+    /// A locked M starts no fresh goroutine (`lockosthread.rs`): its spawner never yields
+    /// for them.
+    fn spawn_point(self: &Arc<Self>) {
+        let Some(gp) = crate::tls::curg() else {
+            return;
+        };
+        let m = getm();
+        // SAFETY: a goroutine runs on a live M (TLS set by `execute`).
+        let m = unsafe { &*m };
+        if !ptr::eq(Arc::as_ptr(&m.sched), Arc::as_ptr(self)) {
+            return;
+        }
+        // SAFETY: the running goroutine's M holds a P.
+        let Some(p) = (unsafe { m.p.get().as_ref() }) else {
+            return;
+        };
+        let full = m.nlocked.get() == 0 && p.runq.len() >= crate::runq::RUNQ_CAP;
+        if full || gp.preempt.load(Ordering::Relaxed) {
+            gp.preempt.store(false, Ordering::Relaxed);
+            crate::park::gosched();
+        }
     }
 
     /// Prepares a G from the free list to run `f` as goroutine `goid` of this runtime.

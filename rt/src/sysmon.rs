@@ -160,11 +160,11 @@ fn run(weak: Weak<Sched>) {
         if crate::netpoll::sysmon_poll() {
             idle = 0;
         }
-        if retake(&sched, &mut seen) {
-            idle = 0;
-        } else {
-            idle += 1;
-        }
+        // Go counts only the Ps it took back from system calls as work (a preemption
+        // mark is not: a goroutine that never reaches a preemption point stays marked,
+        // and sysmon waking every 20 µs for it would take a CPU share from busy threads).
+        retake(&sched, &mut seen);
+        idle += 1;
     }
 }
 
@@ -176,13 +176,12 @@ fn run(weak: Weak<Sched>) {
 /// the P, so only the P's fresh goroutines move: they are stealable, and `wakep` starts a
 /// spinning M to steal them (it waits out their steal delay, `proc.rs`). Started goroutines
 /// wait for their own thread, as thread affinity requires; `runtime::syscall` frees it.
-fn retake(sched: &Sched, seen: &mut Vec<(u32, Instant)>) -> bool {
+fn retake(sched: &Sched, seen: &mut Vec<(u32, Instant)>) {
     let now = Instant::now();
     let nprocs = sched.gomaxprocs();
     if seen.len() < nprocs {
         seen.resize(nprocs, (0, now));
     }
-    let mut marked = false;
     for (p, s) in sched.ps[..nprocs].iter().zip(seen.iter_mut()) {
         let tick = p.slicetick.load(Ordering::Relaxed);
         if tick != s.0 || !p.held.load(Ordering::Relaxed) {
@@ -203,8 +202,6 @@ fn retake(sched: &Sched, seen: &mut Vec<(u32, Instant)>) -> bool {
             // SAFETY: G structs are never freed (`gfree.rs`); marking a G that has just
             // switched out only makes it yield once more than needed.
             unsafe { (*gp).preempt.store(true, Ordering::Relaxed) };
-            marked = true;
         }
     }
-    marked
 }
