@@ -65,6 +65,10 @@ pub(crate) struct M {
     /// (`runq.rs`); owner thread only. Go has one queue per P; goro's started Gs cannot
     /// move with a P, so they queue here.
     pub(crate) runq: UnsafeCell<VecDeque<GRef>>,
+    /// This M's Gs that yielded while the global queue held work, with the global queue's
+    /// `puts` then: each joins `runq` once that work has been taken (Go puts a yielding G
+    /// on the global queue itself, behind it); owner thread only.
+    behind_global: UnsafeCell<VecDeque<(GRef, u64)>>,
     /// Started Gs readied by other threads (`homeq.rs`).
     pub(crate) homeq: HomeQ,
     /// Live goroutines whose home this M is.
@@ -103,6 +107,7 @@ impl M {
             after: Cell::new(After::None),
             nlocked: Cell::new(0),
             runq: UnsafeCell::new(VecDeque::new()),
+            behind_global: UnsafeCell::new(VecDeque::new()),
             homeq: HomeQ::new(),
             nhomed: AtomicUsize::new(0),
             wantp_since: Cell::new(None),
@@ -157,7 +162,41 @@ impl M {
 
     pub(crate) fn runq_is_empty(&self) -> bool {
         // SAFETY: as in `runq_push`.
-        unsafe { (*self.runq.get()).is_empty() }
+        unsafe { (*self.runq.get()).is_empty() && (*self.behind_global.get()).is_empty() }
+    }
+
+    /// `gp`, one of this M's Gs yielding (`gosched`, a preemption), waits until what the
+    /// global queue holds now has been taken, as in Go, where it would queue behind that
+    /// work. False (it queues at once) when that queue is empty or this M is locked (it
+    /// runs no fresh work). Owner thread.
+    pub(crate) fn defer_behind_global(&self, gp: GRef) -> bool {
+        let global = &self.sched.global;
+        if self.nlocked.get() != 0 || global.len() == 0 {
+            return false;
+        }
+        // SAFETY: as in `runq_push`.
+        unsafe { (*self.behind_global.get()).push_back((gp, global.puts())) };
+        true
+    }
+
+    /// Queues the Gs whose global work has been taken (or all of them once the runtime
+    /// ends, or when the queue went empty). Owner thread, holding `p`.
+    pub(crate) fn release_behind_global(&self, p: &P) {
+        // SAFETY: as in `runq_push`.
+        let waiting = unsafe { &mut *self.behind_global.get() };
+        if waiting.is_empty() {
+            return;
+        }
+        let s = &*self.sched;
+        let (taken, empty) = (s.global.taken(), s.global.len() == 0);
+        let all = empty || s.killing.load(Ordering::Relaxed);
+        while let Some(&(gp, until)) = waiting.front() {
+            if !all && taken < until {
+                break;
+            }
+            waiting.pop_front();
+            self.runq_push(p, gp);
+        }
     }
 
     pub(crate) fn runq_front_stamp(&self) -> Option<u64> {

@@ -70,33 +70,18 @@ impl Sched {
         gp
     }
 
-    /// The `go` statement is a scheduling point of the spawning goroutine: it yields (to the
-    /// tail of its queue, as `gosched`) when sysmon asked it to (Go <= 1.13 checked for
-    /// preemption in every function's prologue, `newproc`'s included), or when its P's
-    /// queue is full of goroutines it spawned that have not run yet. Go moves half of a
-    /// full queue to the global queue and spawns on; here the spawner's M runs them first
-    /// (thieves take their share meanwhile). Every waiting goroutine holds a stack page,
-    /// and a spawner outrunning the Ms that run its goroutines (a million spawned before
-    /// the first join) would fault in a fresh stack for each; with one P, where nothing
-    /// else runs them, it made a million (Go's sysmon preempts such a spawner every 10 ms).
-    /// A locked M starts no fresh goroutine (`lockosthread.rs`): its spawner never yields
-    /// for them.
+    /// The `go` statement is a scheduling point of the spawning goroutine: it yields when
+    /// sysmon asked it to, as Go <= 1.13 checked for preemption in every function's
+    /// prologue, `newproc`'s included (Go >= 1.14 interrupts it anywhere). A goroutine
+    /// spawning in a loop never reaches another: with one P, what it spawned would wait
+    /// until its first blocking call, each on a stack page of its own (a million spawned
+    /// before the first join faulted in 4 GiB). The yield queues it behind the global
+    /// queue's work (`M::defer_behind_global`), as Go's preemption does.
     fn spawn_point(self: &Arc<Self>) {
-        let Some(gp) = crate::tls::curg() else {
-            return;
-        };
-        let m = getm();
-        // SAFETY: a goroutine runs on a live M (TLS set by `execute`).
-        let m = unsafe { &*m };
-        if !ptr::eq(Arc::as_ptr(&m.sched), Arc::as_ptr(self)) {
-            return;
-        }
-        // SAFETY: the running goroutine's M holds a P.
-        let Some(p) = (unsafe { m.p.get().as_ref() }) else {
-            return;
-        };
-        let full = m.nlocked.get() == 0 && p.runq.len() >= crate::runq::RUNQ_CAP;
-        if full || gp.preempt.load(Ordering::Relaxed) {
+        if let Some(gp) = crate::tls::curg()
+            && gp.preempt.load(Ordering::Relaxed)
+            && ptr::eq(gp.sched.load(Ordering::Relaxed), Arc::as_ptr(self))
+        {
             gp.preempt.store(false, Ordering::Relaxed);
             crate::park::gosched();
         }

@@ -466,6 +466,7 @@ impl M {
                 // Gs readied for us by other threads join our queue's tail.
                 self.runq_push(p, gp);
             }
+            self.release_behind_global(p);
             if self.nlocked.get() != 0 {
                 // A locked M runs only its own Gs; fresh Gs on its P (spawned here) need
                 // another M, so it keeps the P only while there are none.
@@ -692,6 +693,9 @@ impl M {
                 After::None => throw("execute: G switched to g0 without a reason"),
                 After::Gosched => {
                     gp.set_status(G_RUNNABLE, Ordering::Release);
+                    if self.defer_behind_global(gp) {
+                        return;
+                    }
                     if self.runqput(self.p(), gp, false) {
                         self.sched.wakep();
                     }

@@ -57,6 +57,9 @@ pub(crate) fn nanotime() -> u64 {
 pub(crate) struct GlobalQ {
     inj: Injector<GRef>,
     size: AtomicUsize,
+    /// Gs ever put (with `size`: how many were taken), for a G waiting behind the queue's
+    /// contents (`M::defer_behind_global`).
+    puts: AtomicU64,
 }
 
 impl GlobalQ {
@@ -64,6 +67,7 @@ impl GlobalQ {
         GlobalQ {
             inj: Injector::new(),
             size: AtomicUsize::new(0),
+            puts: AtomicU64::new(0),
         }
     }
 
@@ -71,7 +75,21 @@ impl GlobalQ {
     pub(crate) fn put(&self, gp: GRef) {
         // Count first, push second: `size` never undercounts, so it cannot wrap below 0.
         self.size.fetch_add(1, Ordering::SeqCst);
+        self.puts.fetch_add(1, Ordering::Relaxed);
         self.inj.push(gp);
+    }
+
+    /// How many Gs have been put so far: once `taken() >= puts()` of some moment, every G
+    /// queued then has been taken.
+    pub(crate) fn puts(&self) -> u64 {
+        self.puts.load(Ordering::Relaxed)
+    }
+
+    /// How many Gs have been taken (a moment's estimate: a put in flight may count as
+    /// taken until its `puts` moves, which only makes a waiter look once more).
+    pub(crate) fn taken(&self) -> u64 {
+        let size = self.size.load(Ordering::SeqCst) as u64;
+        self.puts.load(Ordering::Relaxed).saturating_sub(size)
     }
 
     pub(crate) fn len(&self) -> usize {

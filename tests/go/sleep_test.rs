@@ -101,11 +101,11 @@ fn test_after_stop() {
 }
 
 /// TestAfterQueuing: timers armed in a scrambled order fire in the order of their
-/// durations (Go: slots of 0..9 × 20 ms; here 10 ms).
+/// durations (Go's slots of 0..9 × 20 ms: 10 ms flaked once under a loaded full run).
 #[goro::test]
 fn test_after_queuing() {
     const SLOTS: [u32; 10] = [5, 3, 6, 6, 6, 1, 1, 2, 7, 9];
-    let delta = Duration::from_millis(10);
+    let delta = Duration::from_millis(20);
     let result = chan![(u32, Instant); SLOTS.len()];
     let t0 = Instant::now();
     for slot in SLOTS {
