@@ -208,6 +208,7 @@ where
     // between here and there would also break that, so the section runs under an
     // abort-on-unwind guard.
     unsafe { sched.init_g(gp, 1, body) };
+    sched.count_goroutine(None, 1);
     sched.bump_goidgen(1);
     sched.main_g.store(gp.as_ptr(), Ordering::Relaxed);
     // Goroutine 1 runs on this thread (M0), as the body of `run` would: it sees the
@@ -236,7 +237,7 @@ where
     // goroutine left parked). The report is the panic resumed below.
     // Goroutines left parked still point at this runtime and their Ms: keep them alive, so
     // a late `goready` on one finds valid memory (and a runtime that will never run it).
-    if sched.ngoroutine.load(Ordering::SeqCst) > 0 {
+    if sched.num_goroutines() > 0 {
         core::mem::forget(sched.clone());
     } else {
         // Ms and the Sched point at each other (`allm`, `M::sched`): break the cycle, or

@@ -53,6 +53,7 @@ impl Sched {
         let goid = self.next_goid(p);
         // SAFETY: gp is fresh from the free list; `f` is 'static.
         unsafe { self.init_g(gp, goid, f) };
+        self.count_goroutine(p, 1);
         gp.created.store(
             (core::panic::Location::caller() as *const core::panic::Location<'static>).cast_mut(),
             Ordering::Relaxed,
@@ -109,7 +110,6 @@ impl Sched {
         crate::asan::unpoison(stack.lo, stack.hi - stack.lo);
         // SAFETY: the stack is this G's own and unused; its top is page-aligned.
         unsafe { *gp.ctx.get() = arch::init_stack(stack.hi, gentry, gp.as_ptr() as usize) };
-        self.ngoroutine.fetch_add(1, Ordering::Relaxed);
         gp.set_status(G_RUNNABLE, Ordering::Release);
     }
 }

@@ -103,6 +103,11 @@ pub(crate) struct P {
     /// Go's inheritTime) and the G running now; owner writes, sysmon reads (`sysmon.rs`).
     pub(crate) slicetick: AtomicU32,
     pub(crate) curg: AtomicPtr<G>,
+    /// Goroutines started on this P less those that ended on it (either may go negative:
+    /// `Sched::num_goroutines` sums them). Per P, so that a spawn here and an exit on
+    /// another thread do not pass one counter's cache line back and forth (Go counts from
+    /// its free lists instead); the holder alone writes it.
+    pub(crate) ngoroutine: AtomicIsize,
     /// Timers (`time/timer.rs`): any thread may add or run them, under their own lock.
     pub(crate) timers: crate::time::Timers,
 }
@@ -160,6 +165,7 @@ pub(crate) struct Sched {
     /// Goroutines parked in `runtime::syscall` (a pool thread will ready them).
     pub(crate) nsyscall: AtomicUsize,
     /// Live goroutines (Go: gcount).
+    /// Goroutines started and ended without a P (see `P::ngoroutine`).
     pub(crate) ngoroutine: AtomicIsize,
     pub(crate) goidgen: AtomicU64,
     /// Every M leaves its schedule loop (set by `end`).
@@ -200,6 +206,19 @@ pub(crate) struct Sched {
 // ---- Sched ------------------------------------------------------------------------------
 
 impl Sched {
+    /// Counts a goroutine started (+1) or ended (-1) on `p` (held by the caller), or
+    /// without a P.
+    pub(crate) fn count_goroutine(&self, p: Option<&P>, n: isize) {
+        p.map_or(&self.ngoroutine, |p| &p.ngoroutine)
+            .fetch_add(n, Ordering::SeqCst);
+    }
+
+    /// Live goroutines (Go: gcount). A moment's sum: exact once nothing starts or ends.
+    pub(crate) fn num_goroutines(&self) -> usize {
+        let n = self.ps.iter().map(|p| p.ngoroutine.load(Ordering::SeqCst));
+        (n.sum::<isize>() + self.ngoroutine.load(Ordering::SeqCst)).max(0) as usize
+    }
+
     pub(crate) fn new(mode: PanicMode, nprocs: usize) -> Arc<Sched> {
         crate::signal::install();
         crate::panic::install_hook();
@@ -216,6 +235,7 @@ impl Sched {
                 goidcache: UnsafeCell::new((0, 0)),
                 slicetick: AtomicU32::new(0),
                 curg: AtomicPtr::new(ptr::null_mut()),
+                ngoroutine: AtomicIsize::new(0),
                 timers: crate::time::Timers::new(),
             })
             .collect();
@@ -742,9 +762,12 @@ impl M {
         if is_main {
             s.main_done.store(true, Ordering::SeqCst);
         }
-        let left = s.ngoroutine.fetch_sub(1, Ordering::SeqCst) - 1;
+        s.count_goroutine(self.p.get_ref(), -1);
+        // After goroutine 1's Goexit the runtime ends with the last goroutine. Every
+        // exit counts (SeqCst) before it sums, so of two last exits at once at least one
+        // sees both (ending twice is harmless).
         if (is_main && !s.main_goexited.load(Ordering::SeqCst))
-            || (left == 0 && s.main_goexited.load(Ordering::SeqCst))
+            || (s.main_goexited.load(Ordering::SeqCst) && s.num_goroutines() == 0)
         {
             s.begin_killing();
         }

@@ -3,7 +3,6 @@
 //! Called outside any runtime (from a plain thread), these act on the process-wide runtime
 //! that `go!` starts on first use.
 
-use crate::loom::atomic::Ordering;
 use crate::proc::Sched;
 use crate::tls::{curg, current_sched};
 
@@ -37,7 +36,7 @@ fn sched() -> &'static Sched {
 /// });
 /// ```
 pub fn num_goroutine() -> usize {
-    sched().ngoroutine.load(Ordering::SeqCst).max(0) as usize
+    sched().num_goroutines()
 }
 
 /// Sets the number of Ps (threads running goroutines at once) and returns the previous
