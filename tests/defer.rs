@@ -562,3 +562,35 @@ fn goroutines_parked_in_deferred_calls_keep_their_own_panics() {
     got.sort();
     assert_eq!(got, ["a: panic a", "b: panic b", "c: panic c"]);
 }
+
+#[test]
+fn a_panic_of_a_goroutine_whose_handle_was_dropped_reaches_run() {
+    // Nobody can join it: the panic is unrecovered, as every goroutine panic in Go, and
+    // the runtime stops with it. (The handle is dropped while the goroutine waits, so the
+    // packet sees the detach before the outcome.)
+    let err = std::panic::catch_unwind(|| {
+        goro::run(|| {
+            let gate = chan![()];
+            let g2 = gate.clone();
+            drop(goro::spawn(move || {
+                g2.recv();
+                panic!("nobody joins me");
+            }));
+            gate.send(());
+            chan![()].recv(); // until the runtime stops
+        })
+    })
+    .expect_err("the detached goroutine's panic");
+    assert_eq!(text(&*err), "nobody joins me");
+}
+
+#[test]
+fn joins_racing_the_goroutines_end_get_every_value() {
+    // Half the joins find the outcome written, half park first (two Ps): each value once.
+    let sum = goro::run(|| {
+        goro::runtime::gomaxprocs(2);
+        let handles: Vec<_> = (0..20_000u64).map(|i| goro::spawn(move || i)).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum::<u64>()
+    });
+    assert_eq!(sum, 20_000 * 19_999 / 2);
+}

@@ -1,47 +1,70 @@
 //! `JoinHandle`: waiting for a goroutine's result — a Rust convenience Go lacks (Go would use
 //! a channel or WaitGroup), built on `gopark`/`goready` like every other wait.
 //!
-//! The packet is shared by the goroutine and the handle. Its lock guards the result, the
-//! parked joiner and `detached`. A panic is delivered to the handle; if the handle was
-//! dropped before the goroutine ended, nobody can see it, so it is treated as unrecovered
-//! (Go's behaviour for every goroutine panic), never silently lost.
+//! The packet is shared by the goroutine and the handle, and synchronised by one atomic
+//! state word (no lock: a spawn and its join touch it from two threads, usually three
+//! times): the goroutine writes its outcome, then sets `DONE`; a joiner registers its
+//! wake token, then sets `WAITING` (under `gopark`'s unlock, so the goroutine that sees it
+//! finds the joiner parked); a dropped handle sets `DETACHED`. Whichever of `DONE` and
+//! `DETACHED` comes second decides what becomes of the outcome. A panic is delivered to
+//! the handle; if the handle was dropped before the goroutine ended, nobody can see it, so
+//! it is treated as unrecovered (Go's behaviour for every goroutine panic), never
+//! silently lost.
 
 use crate::g::{GRef, WaitReason};
-use crate::loom::{Arc, Mutex};
+use crate::loom::Arc;
+use crate::loom::atomic::{AtomicU8, Ordering};
 use crate::panic::is_quiet;
 use crate::park::{getg, gopark, goready};
+use core::cell::UnsafeCell;
 use std::any::Any;
 
 type Outcome<T> = Result<T, Box<dyn Any + Send + 'static>>;
 
-struct State<T> {
-    result: Option<Outcome<T>>,
-    waiter: Option<GRef>,
-    detached: bool,
-}
+/// The outcome is written.
+const DONE: u8 = 1;
+/// A joiner is parked; `waiter` holds its token.
+const WAITING: u8 = 2;
+/// The handle was dropped.
+const DETACHED: u8 = 4;
 
 pub(crate) struct Packet<T> {
-    state: Mutex<State<T>>,
+    state: AtomicU8,
+    /// Written by the goroutine before `DONE`; then the handle's (or, if `DETACHED` came
+    /// first, still the goroutine's).
+    result: UnsafeCell<Option<Outcome<T>>>,
+    /// Written by the joiner before `WAITING`; then the goroutine's.
+    waiter: UnsafeCell<Option<GRef>>,
 }
+
+// SAFETY: the cells are handed between the goroutine and the handle by `state` (release
+// on setting a bit, acquire on reading it), one owner at a time; the outcome moves between
+// threads, hence `T: Send`.
+unsafe impl<T: Send> Send for Packet<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send> Sync for Packet<T> {}
 
 impl<T> Packet<T> {
     pub(crate) fn new() -> Arc<Packet<T>> {
         Arc::new(Packet {
-            state: Mutex::new(State {
-                result: None,
-                waiter: None,
-                detached: false,
-            }),
+            state: AtomicU8::new(0),
+            result: UnsafeCell::new(None),
+            waiter: UnsafeCell::new(None),
         })
     }
 
     /// Called by the goroutine with its body's outcome; `recovered`: the `Err` is a panic its
     /// deferred calls recovered (no report when nobody joins).
     pub(crate) fn finish(&self, outcome: Outcome<T>, recovered: bool) {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if st.detached {
-            drop(st);
-            if let Err(payload) = outcome
+        // SAFETY: `DONE` is not set, so the cell is ours alone (the handle reads it only
+        // after seeing `DONE`).
+        unsafe { *self.result.get() = Some(outcome) };
+        let prev = self.state.fetch_or(DONE, Ordering::AcqRel);
+        if prev & DETACHED != 0 {
+            // Nobody will look: the outcome stays ours.
+            // SAFETY: the handle is gone (it set `DETACHED` before our `DONE`).
+            let outcome = unsafe { (*self.result.get()).take() };
+            if let Some(Err(payload)) = outcome
                 && !recovered
                 && !is_quiet(&*payload)
             {
@@ -49,13 +72,14 @@ impl<T> Packet<T> {
             }
             return;
         }
-        st.result = Some(outcome);
-        let waiter = st.waiter.take();
-        drop(st);
-        if let Some(gp) = waiter {
-            // SAFETY: `waiter` is the joiner's token, taken (under the packet's lock) by
-            // this one call of `finish`; the joiner parked with it.
-            unsafe { goready(gp) };
+        if prev & WAITING != 0 {
+            // SAFETY: the joiner wrote its token before setting `WAITING` (our AcqRel saw
+            // it) and touches it no more; we take it once.
+            let waiter = unsafe { (*self.waiter.get()).take() };
+            if let Some(gp) = waiter {
+                // SAFETY: the token of the joiner's park, registered for this one wake.
+                unsafe { goready(gp) };
+            }
         }
     }
 }
@@ -125,12 +149,7 @@ impl<T> JoinHandle<T> {
     /// });
     /// ```
     pub fn is_finished(&self) -> bool {
-        self.packet
-            .state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .result
-            .is_some()
+        self.packet.state.load(Ordering::Acquire) & DONE != 0
     }
 
     /// Waits for the goroutine to finish, parking the caller (goroutine or thread), and
@@ -149,23 +168,32 @@ impl<T> JoinHandle<T> {
     /// assert_eq!(v, 42);
     /// ```
     pub fn join(self) -> Result<T, Box<dyn Any + Send + 'static>> {
-        let mut st = self.packet.state.lock().unwrap_or_else(|e| e.into_inner());
-        if st.result.is_none() {
-            st.waiter = Some(getg());
-            // SAFETY: the callback always parks; the token is published under the lock it
-            // releases.
+        let packet = &*self.packet;
+        if packet.state.load(Ordering::Acquire) & DONE == 0 {
+            // SAFETY: neither `WAITING` nor `DONE` is set: the cell is ours until we set
+            // `WAITING`, and the goroutine reads it only after seeing that.
+            unsafe { *packet.waiter.get() = Some(getg()) };
+            // SAFETY: the callback publishes the token (sets `WAITING`) and parks, or, if the
+            // goroutine finished meanwhile, resumes having published nothing (the stale
+            // cell is never read: `WAITING` stays clear).
             unsafe {
                 gopark(
-                    move |_| {
-                        drop(st);
-                        true
+                    |_| {
+                        packet
+                            .state
+                            .compare_exchange(0, WAITING, Ordering::Release, Ordering::Relaxed)
+                            .is_ok()
                     },
                     WaitReason::Join,
                 )
             };
-            st = self.packet.state.lock().unwrap_or_else(|e| e.into_inner());
         }
-        match st.result.take() {
+        if packet.state.load(Ordering::Acquire) & DONE == 0 {
+            crate::panic::throw("join: woken without a result");
+        }
+        // SAFETY: `DONE` is set and `DETACHED` is not (we are the handle, still alive): the
+        // outcome is ours, and only we take it.
+        match unsafe { (*packet.result.get()).take() } {
             Some(r) => r,
             None => crate::panic::throw("join: woken without a result"),
         }
@@ -174,8 +202,9 @@ impl<T> JoinHandle<T> {
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        let mut st = self.packet.state.lock().unwrap_or_else(|e| e.into_inner());
-        st.detached = true;
+        // After `DONE` this changes nothing (an outcome not taken goes with the packet);
+        // before it, the goroutine keeps its outcome (`Packet::finish`).
+        self.packet.state.fetch_or(DETACHED, Ordering::AcqRel);
     }
 }
 
