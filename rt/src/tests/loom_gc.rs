@@ -88,3 +88,29 @@ fn loom_the_collector_never_frees_what_mutators_can_reach() {
         heap.destroy();
     });
 }
+
+#[test]
+fn loom_a_handle_moved_back_into_its_cell_as_a_cycle_starts_survives() {
+    // The borrow that moves it back must end inside its root operation: released after,
+    // a cycle starting in between saw an idle phase in the op (nothing shaded) and then the
+    // cell still borrowed (skipped), and freed the item (checked: fails that way).
+    let mut model = loom::model::Builder::new();
+    model.preemption_bound = Some(1);
+    model.check(|| {
+        let heap = Arc::new(Heap::new());
+        let g = holder(&heap, 2);
+        let a = thread::spawn(move || {
+            let y = g.cell.borrow_mut().take().expect("item 2");
+            *g.cell.borrow_mut() = Some(y);
+            g
+        });
+        let heap2 = heap.clone();
+        let c = thread::spawn(move || cycle(&heap2, false));
+        let g = a.join().unwrap();
+        c.join().unwrap();
+        let y = g.cell.borrow().as_ref().expect("item 2 is back").clone();
+        assert_eq!(y.0, 2, "item 2 survived");
+        drop((y, g));
+        heap.destroy();
+    });
+}
