@@ -360,7 +360,13 @@ unsafe impl<T: Trace> Trace for GcMutex<'_, T> {
                 return; // a holder exposed it: its handles are roots
             }
             // Locked, not exposed: a holder between `lock` and exposing, or between
-            // covering and unlocking; neither blocks.
+            // covering and unlocking; neither blocks. But a holder handed the lock while
+            // parked is a goroutine that has to run first: an assist (a goroutine, maybe on
+            // the only thread that could run it) leaves the value to the collector.
+            if t.assist {
+                t.deferred = true;
+                return;
+            }
             spins += 1;
             super::barrier::backoff(spins);
         }
