@@ -5,9 +5,10 @@
 //! # A cycle (`cycle`)
 //! 1. **Mark starts**: the heap's phase becomes "marking, epoch e" and the collector waits
 //!    for a handshake (`barrier::grace`): from then on every root operation shades what it
-//!    touches. It takes the heap's object lists: objects made later are not swept in this
-//!    cycle (Go allocates black during marking).
-//!    It publishes them for the mark work (`mark.rs`), which allocating goroutines share.
+//!    touches. It takes the heap's object lists (or an allocation that gets there first
+//!    does, `mark::take`): objects made later are not swept in this cycle (Go allocates
+//!    black during marking). They are published for the mark work (`mark.rs`), which
+//!    allocating goroutines share.
 //! 2. **Roots**: every taken object whose root count is not zero is shaded (in chunks, by
 //!    whichever worker claims them).
 //! 3. **Mark**: grey objects are traced (their handles shade their pointees) until none is
@@ -40,9 +41,8 @@
 
 use super::barrier;
 use super::heap::{DYING, HEAPS, Heap, MIN_HEAP, PAUSES, STATS, gc_percent, lock};
-use super::mark::{self, COLLECTOR_BUDGET, MarkWork, Unit};
+use super::mark::{self, COLLECTOR_BUDGET, Unit};
 use crate::g::WaitReason;
-use crate::loom::Arc;
 use crate::notify::NotifyList;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
@@ -248,22 +248,12 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) {
     // 1. Mark starts.
     let p = u64::from(epoch) << 1 | 1;
     heap.phase.store(p, Ordering::SeqCst);
-    barrier::grace();
-    let work = Arc::new(MarkWork::new(epoch, heap.take_objects()));
-    // Assists pace themselves by the work of the last cycle (at least this root scan).
-    let last = heap.mark_done.swap(0, Ordering::Relaxed);
-    let scan = (work.objects.len() * mark::ROOT_SCAN_BYTES) as u64;
-    heap.mark_expect.store(last.max(scan), Ordering::Relaxed);
-    heap.mark_start
-        .store(heap.bytes.load(Ordering::Relaxed), Ordering::Relaxed);
+    // It takes the objects (unless an allocation did first), after the start handshake.
     // (The barrier's queue may hold shades for the last cycle, queued by ops that were
     // ending as it ended: workers skip them, since the start handshake waited for those
     // ops, so what they did is in this cycle's roots. Clearing the queue here instead
     // could lose shades of this cycle's ops.)
-    *heap.work.lock().unwrap_or_else(|e| e.into_inner()) = Some(work.clone());
-    if mark::stalls(heap, false).1 {
-        wake(); // allocations waiting for this cycle to start can help now
-    }
+    let work = mark::take(heap, p).expect("marking ends only after the objects are taken");
     let held = Instant::now();
     while HOLD_MARKING.load(Ordering::SeqCst)
         && heap.phase.load(Ordering::SeqCst) == p

@@ -3,12 +3,13 @@
 //!
 //! # Units
 //! While a heap marks, its mark work lies where any worker can take it: the objects the
-//! cycle took (`MarkWork`, published on the heap once taken), scanned for roots in chunks
-//! claimed by a cursor, and the heap's grey queue, which the barrier fills and from which
-//! workers take batches. A worker (the collector, or an allocation that outran it) counts
-//! itself in `Heap::holders` *before* it claims a unit and leaves *after* it has traced
-//! the unit with its own stack (children marked and pushed there), up to a budget, and
-//! put what is left back on the queue. So "no unit left and nobody holding one" means no
+//! cycle took (`MarkWork`, published on the heap by whoever takes them first after the
+//! start handshake, `take`), scanned for roots in chunks claimed by a cursor, and the
+//! heap's grey queue, which the barrier fills and from which workers take batches. A
+//! worker (the collector, or an allocation that outran it) counts itself in
+//! `Heap::holders` *before* it claims a unit and leaves *after* it has traced the unit
+//! with its own stack (children marked and pushed there), up to a budget, and put what is
+//! left back on the queue. So "no unit left and nobody holding one" means no
 //! marked object waits to be traced anywhere.
 //!
 //! Every object taken is alive until this cycle's sweep, which starts only once marking has
@@ -42,6 +43,7 @@ use super::barrier;
 use super::collect;
 use super::heap::{Header, Heap};
 use super::trace::{TraceOp, Tracer};
+use crate::loom::Arc;
 use crate::loom::atomic::{AtomicUsize, Ordering};
 use core::ptr::NonNull;
 
@@ -84,6 +86,45 @@ impl MarkWork {
     }
 }
 
+/// Takes the heap's objects for the cycle marking with phase `p` (`epoch << 1 | 1`) and
+/// publishes them, unless that is done: by the collector right after it starts the cycle,
+/// or by an allocation that finds the cycle marking before the collector thread got that
+/// far (it may be descheduled). Returns the cycle's work, or `None` once its marking is
+/// over. The caller is not inside a root operation.
+pub(crate) fn take(heap: &Heap, p: u64) -> Option<Arc<MarkWork>> {
+    let epoch = (p >> 1) as u32;
+    let published = |w: &Option<Arc<MarkWork>>| w.as_ref().filter(|w| w.epoch == epoch).cloned();
+    let lock = || heap.work.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(w) = published(&lock()) {
+        return Some(w);
+    }
+    // Every root operation begun before the phase changed has ended (none still believes
+    // the heap idle): objects listed from now on are made during marking (not swept).
+    barrier::grace();
+    let mut slot = lock();
+    if let Some(w) = published(&slot) {
+        return Some(w);
+    }
+    // Marking cannot end before its objects are published (under this lock): a phase
+    // that moved on means `p` is an old cycle's.
+    if heap.phase.load(Ordering::SeqCst) != p {
+        return None;
+    }
+    let work = Arc::new(MarkWork::new(epoch, heap.take_objects()));
+    // Assists pace themselves by the work of the last cycle (at least this root scan).
+    let last = heap.mark_done.swap(0, Ordering::Relaxed);
+    let scan = (work.objects.len() * ROOT_SCAN_BYTES) as u64;
+    heap.mark_expect.store(last.max(scan), Ordering::Relaxed);
+    heap.mark_start
+        .store(heap.bytes.load(Ordering::Relaxed), Ordering::Relaxed);
+    *slot = Some(work.clone());
+    drop(slot);
+    if stalls(heap, false).1 {
+        collect::wake(); // allocations waiting for this cycle to start can help now
+    }
+    Some(work)
+}
+
 /// What one call of `unit` did.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Unit {
@@ -97,22 +138,29 @@ pub(crate) enum Unit {
 
 /// A worker's count in `Heap::holders`; a panic in a `Trace` while it holds one leaves a
 /// marked object half traced, which is fatal (as Go throws).
-struct Holding<'h>(&'h Heap);
+struct Holding<'h> {
+    heap: &'h Heap,
+    /// The thread was unwinding already (an allocation in a destructor assists).
+    unwinding: bool,
+}
 
 impl Holding<'_> {
     fn new(heap: &Heap) -> Holding<'_> {
         heap.holders.fetch_add(1, Ordering::SeqCst);
-        Holding(heap)
+        Holding {
+            heap,
+            unwinding: std::thread::panicking(),
+        }
     }
 }
 
 impl Drop for Holding<'_> {
     fn drop(&mut self) {
         // (Models let the panic reach loom, which reports the failed check.)
-        if std::thread::panicking() && !cfg!(goro_loom) {
+        if std::thread::panicking() && !self.unwinding && !cfg!(goro_loom) {
             crate::panic::throw("a Trace implementation panicked while the collector marked");
         }
-        self.0.holders.fetch_sub(1, Ordering::SeqCst);
+        self.heap.holders.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -306,7 +354,8 @@ pub(crate) fn assist(heap: &Heap, bytes: u64, next: u64) {
         return;
     }
     if bytes < next.saturating_mul(2) {
-        if heap.phase.load(Ordering::Relaxed) & 1 == 0 {
+        let p = heap.phase.load(Ordering::SeqCst);
+        if p & 1 == 0 || take(heap, p).is_none() {
             return;
         }
         // Owed: the share of the expected work the allocation since the start has used up
@@ -336,6 +385,7 @@ pub(crate) fn assist(heap: &Heap, bytes: u64, next: u64) {
         let p = heap.phase.load(Ordering::SeqCst);
         let cycles = heap.cycles.load(Ordering::Acquire);
         if p & 1 != 0 {
+            take(heap, p);
             while let Unit::Done(_) = unit(heap, usize::MAX, true) {}
             if try_finish(heap, p) {
                 return;

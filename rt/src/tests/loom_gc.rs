@@ -98,6 +98,7 @@ fn assist(heap: &Heap) {
     if p & 1 == 0 {
         return;
     }
+    mark::take(heap, p);
     while let Unit::Done(_) = mark::unit(heap, usize::MAX, true) {}
     mark::try_finish(heap, p);
 }
