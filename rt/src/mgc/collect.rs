@@ -41,7 +41,7 @@
 
 use super::barrier;
 use super::heap::{DYING, HEAPS, Heap, MIN_HEAP, PAUSES, STATS, gc_percent, lock};
-use super::mark::{self, COLLECTOR_BUDGET, Unit};
+use super::mark::{self, UNIT_BUDGET, Unit};
 use crate::g::WaitReason;
 use crate::notify::NotifyList;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -264,7 +264,7 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) {
     // 2–4. Roots and marking, shared with assists, until one of us ends it.
     let mut spins = 0u32;
     while heap.phase.load(Ordering::SeqCst) == p {
-        if let Unit::Done(_) = mark::unit(heap, COLLECTOR_BUDGET, false) {
+        if let Unit::Done(_) = mark::unit(heap, UNIT_BUDGET, false) {
             spins = 0;
             continue;
         }

@@ -53,10 +53,10 @@ const ROOT_CHUNK: usize = if cfg!(goro_loom) { 1 } else { 1024 };
 const GREY_BATCH: usize = if cfg!(goro_loom) { 1 } else { 256 };
 /// Mark work a root scan counts per object (one header word read), in bytes.
 pub(crate) const ROOT_SCAN_BYTES: usize = 8;
-/// Bytes the collector traces per unit before handing what is left back to the queue: a
-/// worker holding a unit keeps marking from ending, so units stay short (tens of µs)
-/// even when the collector thread is descheduled in one.
-pub(crate) const COLLECTOR_BUDGET: usize = 256 << 10;
+/// Bytes a worker traces per unit before handing what is left back to the queue: a worker
+/// holding a unit keeps marking from ending (and its stack from the others), so units
+/// stay short (tens of µs).
+pub(crate) const UNIT_BUDGET: usize = 256 << 10;
 
 /// A cycle's objects, for the root scan (and then the sweep).
 pub(crate) struct MarkWork {
@@ -366,7 +366,7 @@ pub(crate) fn assist(heap: &Heap, bytes: u64, next: u64) {
         let due = (u128::from(expect) * u128::from(grown) / u128::from(runway)) as u64;
         let mut owed = due.saturating_sub(heap.mark_done.load(Ordering::Relaxed)) as usize;
         while owed > 0 {
-            match unit(heap, owed, true) {
+            match unit(heap, owed.min(UNIT_BUDGET), true) {
                 Unit::Done(n) => owed = owed.saturating_sub(n),
                 Unit::Empty => {
                     // Nothing to take: maybe nothing left at all.
@@ -386,7 +386,7 @@ pub(crate) fn assist(heap: &Heap, bytes: u64, next: u64) {
         let cycles = heap.cycles.load(Ordering::Acquire);
         if p & 1 != 0 {
             take(heap, p);
-            while let Unit::Done(_) = unit(heap, usize::MAX, true) {}
+            while let Unit::Done(_) = unit(heap, UNIT_BUDGET, true) {}
             if try_finish(heap, p) {
                 return;
             }
