@@ -323,16 +323,17 @@ struct Shelf<'s> {
     read: GcCell<'s, Vec<Gc<'s, u64>>>,
 }
 
-/// The collector starts a cycle but does no mark work (a test switch): the allocating
-/// goroutine's assists scan the roots, trace the graph and end the marking, and the
-/// collector then sweeps. Meanwhile that goroutine holds a cell borrowed mutably, a
+/// The collector starts no cycle and does no mark work (a test switch): the allocating
+/// goroutine, at twice the goal, starts the cycle, its assists scan the roots, trace the
+/// graph and end the marking, and the collector then sweeps. Meanwhile that goroutine holds a cell borrowed mutably, a
 /// `GcMutex` locked and a cell borrowed shared, all inside a live object its own assists
 /// trace: tracing skips or shares them, never waits for them.
 #[test]
-fn assists_end_the_marking_while_the_collector_marks_nothing() {
+fn assists_start_and_end_the_marking_while_the_collector_marks_nothing() {
     // In a process of its own: the switch is process-wide.
     if !is_child() {
-        let (code, err) = run_child("assists_end_the_marking_while_the_collector_marks_nothing");
+        let (code, err) =
+            run_child("assists_start_and_end_the_marking_while_the_collector_marks_nothing");
         assert_eq!(code, 0, "{err}");
         return;
     }
@@ -357,7 +358,7 @@ fn assists_end_the_marking_while_the_collector_marks_nothing() {
             let t0 = std::time::Instant::now();
             let mut i = 0u64;
             // Garbage (and a few items that die with their destructors) until a cycle has
-            // ended: the held collector can only have started and swept it.
+            // ended: the held collector can only have swept it.
             while goro::runtime::read_mem_stats().num_gc == start.num_gc {
                 assert!(
                     t0.elapsed() < std::time::Duration::from_secs(20),

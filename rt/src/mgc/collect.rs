@@ -3,9 +3,11 @@
 //! gcBgMarkWorker, forcegchelper.
 //!
 //! # A cycle (`cycle`)
-//! 1. **Mark starts**: the heap's phase becomes "marking, epoch e" and the collector waits
-//!    for a handshake (`barrier::grace`): from then on every root operation shades what it
-//!    touches. It takes the heap's object lists (or an allocation that gets there first
+//! 1. **Mark starts**: the heap's phase becomes "marking, epoch e" (set by the collector,
+//!    or by an allocation at twice the goal that finds no cycle running nor awaiting its
+//!    sweep, `start_by_assist`: Go's mallocgc starts cycles too; the collector then takes
+//!    that cycle over) and a handshake follows (`barrier::grace`): from then on every root
+//!    operation shades what it touches. It takes the heap's object lists (or an allocation that gets there first
 //!    does, `mark::take`): objects made later are not swept in this cycle (Go allocates
 //!    black during marking). They are published for the mark work (`mark.rs`), which
 //!    allocating goroutines share.
@@ -31,7 +33,7 @@
 //! mark when marking lags, and one at twice the goal helps until it is done (Go's assists,
 //! `mark.rs`); the only pause is the time such an allocation then *waits* with no mark work
 //! it can do: another worker holds the last unit (the collector thread may be descheduled
-//! in one), or the cycle has not started, or its sweep has not ended ("GC assist wait").
+//! in one), or the last cycle's sweep has not ended ("GC assist wait").
 //! MemStats' PauseNs records, per cycle, the longest such wait (0 when none did), the
 //! counterpart of Go's stop-the-world time; the mark work an assist does is not a pause,
 //! as Go's PauseNs does not count its assists either. Cycles
@@ -61,13 +63,13 @@ pub fn set_force_period(d: Duration) {
     WORK.1.notify_one();
 }
 
-/// Holds the collector once it has taken a cycle's objects, before it marks (tests: the
-/// assists must then end the marking themselves).
+/// Holds the collector from starting cycles and, once a cycle has started, from marking
+/// (tests: the assists must then start and end the marking themselves).
 static HOLD_MARKING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// While `on`, the collector does no mark work: once it has started a cycle it waits until
-/// an assist ends the marking (or `on` is cleared, or 30 s pass), then sweeps as usual. For
-/// tests of assists (Go's runtime tests set `gcBlackenEnabled`-style switches the same way).
+/// While `on`, the collector starts no cycle and does no mark work: once an allocation has
+/// started a cycle it waits until an assist ends the marking (or `on` is cleared, or 30 s
+/// pass), then sweeps as usual. For tests of assists.
 #[doc(hidden)]
 pub fn hold_marking(on: bool) {
     HOLD_MARKING.store(on, Ordering::SeqCst);
@@ -213,7 +215,11 @@ fn collector() {
             let all = forced.is_some() || periodic;
             with_heap(h, |heap| {
                 if heap.wanted.swap(false, Ordering::AcqRel) || all {
-                    cycle(heap, forced.is_some());
+                    // A cycle an allocation started may have begun before `runtime::gc()`
+                    // asked: one more then.
+                    if cycle(heap, forced.is_some()) && forced.is_some() {
+                        cycle(heap, true);
+                    }
                 }
             });
         }
@@ -242,12 +248,25 @@ fn with_heap(addr: usize, f: impl FnOnce(&Heap)) {
 }
 
 /// One cycle of `heap` (see the header). The caller holds `heap.cycle`.
-pub(crate) fn cycle(heap: &Heap, forced: bool) {
+/// Returns whether it finished a cycle an allocation had started (`start_by_assist`)
+/// rather than one of its own.
+pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
     let start = Instant::now();
-    let epoch = next_epoch(heap);
-    // 1. Mark starts.
-    let p = u64::from(epoch) << 1 | 1;
-    heap.phase.store(p, Ordering::SeqCst);
+    // 1. Mark starts, unless an allocation has started this cycle (its marking may be over
+    // even, its sweep is ours).
+    let unswept = heap.work.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let p = heap.phase.load(Ordering::SeqCst);
+    let (p, adopted) = if p & 1 != 0 {
+        (p, true)
+    } else if let Some(w) = unswept {
+        (u64::from(w.epoch) << 1 | 1, true)
+    } else if HOLD_MARKING.load(Ordering::SeqCst) {
+        heap.wanted.store(true, Ordering::Release);
+        return false; // (tests: allocations start it)
+    } else {
+        (start_marking(heap), false)
+    };
+    let epoch = (p >> 1) as u32;
     // It takes the objects (unless an allocation did first), after the start handshake.
     // (The barrier's queue may hold shades for the last cycle, queued by ops that were
     // ending as it ended: workers skip them, since the start handshake waited for those
@@ -275,7 +294,6 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) {
         spins += 1;
         barrier::backoff(spins);
     }
-    *heap.work.lock().unwrap_or_else(|e| e.into_inner()) = None;
     // The pause: how long allocations were stopped waiting for this cycle (its start, its
     // marking's end, its sweep), as Go's PauseNs is how long its stop-the-world phases
     // stopped them all; the marking's part is set by whoever ended it, under the queue's
@@ -314,8 +332,48 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) {
     heap.next.store(next, Ordering::Relaxed);
     // With allocations that waited for the sweep (they go on once `cycles` moves).
     let pause = Duration::from_nanos(mark_pause.max(mark::stalls(heap, true).0));
+    // No cycle awaits its sweep now: an allocation may start the next.
+    *heap.work.lock().unwrap_or_else(|e| e.into_inner()) = None;
     heap.cycles.fetch_add(1, Ordering::Release);
-    account(start, pause, next, forced);
+    account(start, pause, next, forced && !adopted);
+    adopted
+}
+
+/// Starts a cycle's marking: the phase becomes "marking" with the next epoch, which it
+/// returns. The caller holds `heap.cycle`, and no cycle of `heap` awaits its sweep.
+fn start_marking(heap: &Heap) -> u64 {
+    let p = u64::from(next_epoch(heap)) << 1 | 1;
+    heap.phase.store(p, Ordering::SeqCst);
+    p
+}
+
+/// An allocation at twice the goal found no cycle marking: it starts one itself (Go's
+/// mallocgc calls gcStart), unless the collector is in a cycle of this heap (sweeping,
+/// or about to start one) or one awaits its sweep; returns the marking phase then. The
+/// collector, woken, takes the cycle over and sweeps it (`cycle`). The caller is not
+/// inside a root operation.
+pub(crate) fn start_by_assist(heap: &Heap) -> Option<u64> {
+    let _c = match heap.cycle.try_lock() {
+        Ok(c) => c,
+        Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => return None,
+    };
+    if heap.phase.load(Ordering::SeqCst) & 1 != 0
+        || heap
+            .work
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    {
+        return None;
+    }
+    let p = start_marking(heap);
+    drop(_c);
+    heap.wanted.store(true, Ordering::Release);
+    let mut w = lock(&WORK.0);
+    w.pending = true;
+    WORK.1.notify_one();
+    Some(p)
 }
 
 /// The next epoch of `heap`: never 0 (new objects) nor `DYING`.

@@ -492,7 +492,11 @@ impl Heap {
         lock(&HEAPS).retain(|&h| h != me);
         // Waits for a cycle the collector is running on this heap.
         let _c = lock(&self.cycle);
-        let all = self.take_objects();
+        let mut all = self.take_objects();
+        // A cycle an allocation started may hold some, unswept.
+        if let Some(w) = self.work.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            all.extend_from_slice(&w.objects);
+        }
         for &h in &all {
             // SAFETY: listed objects are alive.
             unsafe { (*h).mark.store(DYING, Ordering::Relaxed) };

@@ -26,9 +26,10 @@
 //! while the collector thread keeps up, allocations do nothing; when it is descheduled,
 //! they mark in its place, and marking ends by about 1.5 times the goal, before twice it.
 //! (Go: gcAssistAlloc with assistWorkPerByte, and the background workers' credit.) An
-//! allocation at twice the goal helps until no unit is left, ends marking if it can, and
-//! waits ("GC assist wait") only when it cannot: the cycle has not started yet or its sweep
-//! has not ended, or another worker holds a unit. Only that wait is a pause (MemStats'
+//! allocation at twice the goal starts the cycle if none runs (`collect::start_by_assist`),
+//! helps until no unit is left, ends marking if it can, and waits ("GC assist wait") only
+//! when it cannot: the last cycle's sweep has not ended (the collector sweeps, and starts
+//! cycles otherwise), or another worker holds a unit. Only that wait is a pause (MemStats'
 //! PauseNs, the longest per cycle): the mark work is the collector's work done on the
 //! allocating thread, as Go's assists, which its PauseNs does not count either.
 //!
@@ -398,8 +399,11 @@ pub(crate) fn assist(heap: &Heap, bytes: u64, next: u64) {
         if !heap.wanted.load(Ordering::Acquire) {
             return; // no cycle to wait for
         }
-        // The cycle has not started (or its sweep is still freeing): wait for it to start
-        // (then help it) or for a sweep to end.
+        if collect::start_by_assist(heap).is_some() {
+            continue; // and help it
+        }
+        // The collector is sweeping (or starting a cycle): wait for the sweep to end, or
+        // for the cycle to start (then help it).
         stall(heap, || {
             heap.phase.load(Ordering::SeqCst) != p || heap.cycles.load(Ordering::Acquire) != cycles
         });
