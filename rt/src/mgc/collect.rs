@@ -301,6 +301,7 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
     drop(heap.grey());
     let mark_pause = heap.mark_pause.swap(0, Ordering::Relaxed);
     // 5. Sweep.
+    let mut dead_bytes = 0u64;
     let (live, dead): (Vec<_>, Vec<_>) = work.objects.iter().partition(|&&h| {
         // SAFETY: alive until `free_all` below. Unreachable objects are condemned here,
         // all before any destructor runs.
@@ -308,13 +309,26 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
             let m = &(*h).mark;
             m.load(Ordering::Relaxed) == epoch || {
                 m.store(DYING, Ordering::Relaxed);
+                dead_bytes += (*h).vt.size as u64;
                 false
             }
         }
     });
     drop(work);
     heap.put_back(live);
+    // The dead leave the heap's count (and the next goal is set) before their destructors
+    // run and their memory goes: an allocation waiting at twice the goal for this sweep
+    // goes on now, rather than after every destructor (`accounted`).
+    let live_bytes = heap.bytes.fetch_sub(dead_bytes, Ordering::Relaxed) - dead_bytes;
+    let p = gc_percent().max(0) as u64;
+    let next = (live_bytes + live_bytes * p / 100).max(MIN_HEAP);
+    heap.next.store(next, Ordering::Relaxed);
+    heap.accounted.fetch_add(1, Ordering::SeqCst);
+    if mark::stalls(heap, false).1 {
+        wake();
+    }
     let (freed, panicked) = heap.free_all(&dead);
+    debug_assert_eq!(freed, dead_bytes);
     if let Some(p) = panicked {
         // A destructor of an unreachable object panicked on the collector's thread, where
         // nobody can catch it: fatal, as a panic in a Go finalizer.
@@ -326,11 +340,7 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
         );
         crate::panic::exit(2);
     }
-    let live_bytes = heap.bytes.fetch_sub(freed, Ordering::Relaxed) - freed;
-    let p = gc_percent().max(0) as u64;
-    let next = (live_bytes + live_bytes * p / 100).max(MIN_HEAP);
-    heap.next.store(next, Ordering::Relaxed);
-    // With allocations that waited for the sweep (they go on once `cycles` moves).
+    // With allocations that waited for the sweep.
     let pause = Duration::from_nanos(mark_pause.max(mark::stalls(heap, true).0));
     // No cycle awaits its sweep now: an allocation may start the next.
     *heap.work.lock().unwrap_or_else(|e| e.into_inner()) = None;

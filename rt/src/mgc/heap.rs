@@ -282,6 +282,8 @@ pub(crate) struct Heap {
     pub(crate) wanted: AtomicBool,
     /// Cycles completed.
     pub(crate) cycles: AtomicU64,
+    /// Sweeps that have taken their dead objects' bytes off `bytes` (before freeing them).
+    pub(crate) accounted: AtomicU64,
     /// Blocks freed by sweeps, for shards whose lists ran dry. Go: mcentral.
     central: Mutex<Chains>,
     /// Chunks carved into blocks, freed with the heap.
@@ -306,6 +308,7 @@ impl Heap {
             cycle: Mutex::new(()),
             wanted: AtomicBool::new(false),
             cycles: AtomicU64::new(0),
+            accounted: AtomicU64::new(0),
             work: crate::loom::Mutex::new(None),
             holders: crate::loom::atomic::AtomicUsize::new(0),
             stall: Mutex::new(super::mark::Stall::default()),

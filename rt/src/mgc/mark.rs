@@ -385,6 +385,7 @@ pub(crate) fn assist(heap: &Heap, bytes: u64, next: u64) {
     loop {
         let p = heap.phase.load(Ordering::SeqCst);
         let cycles = heap.cycles.load(Ordering::Acquire);
+        let accounted = heap.accounted.load(Ordering::SeqCst);
         if p & 1 != 0 {
             take(heap, p);
             while let Unit::Done(_) = unit(heap, UNIT_BUDGET, true) {}
@@ -402,10 +403,12 @@ pub(crate) fn assist(heap: &Heap, bytes: u64, next: u64) {
         if collect::start_by_assist(heap).is_some() {
             continue; // and help it
         }
-        // The collector is sweeping (or starting a cycle): wait for the sweep to end, or
-        // for the cycle to start (then help it).
+        // The collector is sweeping (or starting a cycle): wait for the sweep to take the
+        // dead off the heap's count (or to end), or for the cycle to start (then help it).
         stall(heap, || {
-            heap.phase.load(Ordering::SeqCst) != p || heap.cycles.load(Ordering::Acquire) != cycles
+            heap.phase.load(Ordering::SeqCst) != p
+                || heap.cycles.load(Ordering::Acquire) != cycles
+                || heap.accounted.load(Ordering::SeqCst) != accounted
         });
         if heap.phase.load(Ordering::SeqCst) & 1 == 0 {
             return;
