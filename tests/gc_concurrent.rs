@@ -325,9 +325,9 @@ struct Shelf<'s> {
 
 /// The collector starts no cycle and does no mark work (a test switch): the allocating
 /// goroutine, at twice the goal, starts the cycle, its assists scan the roots, trace the
-/// graph and end the marking, and the collector then sweeps. Meanwhile that goroutine holds a cell borrowed mutably, a
-/// `GcMutex` locked and a cell borrowed shared, all inside a live object its own assists
-/// trace: tracing skips or shares them, never waits for them.
+/// graph and end the marking, and the collector then sweeps. Meanwhile that goroutine
+/// holds a cell borrowed mutably, a `GcMutex` locked and a cell borrowed shared, all inside
+/// a live object its own assists trace: tracing skips or shares them, never waits for them.
 #[test]
 fn assists_start_and_end_the_marking_while_the_collector_marks_nothing() {
     // In a process of its own: the switch is process-wide.

@@ -7,10 +7,10 @@
 //!    or by an allocation at twice the goal that finds no cycle running nor awaiting its
 //!    sweep, `start_by_assist`: Go's mallocgc starts cycles too; the collector then takes
 //!    that cycle over) and a handshake follows (`barrier::grace`): from then on every root
-//!    operation shades what it touches. It takes the heap's object lists (or an allocation that gets there first
-//!    does, `mark::take`): objects made later are not swept in this cycle (Go allocates
-//!    black during marking). They are published for the mark work (`mark.rs`), which
-//!    allocating goroutines share.
+//!    operation shades what it touches. Then the heap's object lists are taken (by the
+//!    collector, or an allocation that gets there first, `mark::take`): objects made later
+//!    are not swept in this cycle (Go allocates black during marking). They are published
+//!    for the mark work (`mark.rs`), which allocating goroutines share.
 //! 2. **Roots**: every taken object whose root count is not zero is shaded (in chunks, by
 //!    whichever worker claims them).
 //! 3. **Mark**: grey objects are traced (their handles shade their pointees) until none is
@@ -36,8 +36,8 @@
 //! in one), or the last cycle's sweep has not ended ("GC assist wait").
 //! MemStats' PauseNs records, per cycle, the longest such wait (0 when none did), the
 //! counterpart of Go's stop-the-world time; the mark work an assist does is not a pause,
-//! as Go's PauseNs does not count its assists either. Cycles
-//! run one at a time, on the `goro-gc` thread; pacing asks for them (`request`),
+//! as Go's PauseNs does not count its assists either. Cycles run one at a time, driven
+//! by the `goro-gc` thread; pacing asks for them (`request`),
 //! `runtime::gc()` waits for a whole cycle of every heap ("wait for GC cycle"), and a heap
 //! goes no longer than two minutes without one (Go's forcegcperiod).
 
