@@ -36,10 +36,10 @@
 //! in one), or the last cycle's sweep has not ended ("GC assist wait").
 //! MemStats' PauseNs records, per cycle, the longest such wait (0 when none did), the
 //! counterpart of Go's stop-the-world time; the mark work an assist does is not a pause,
-//! as Go's PauseNs does not count its assists either. Cycles run one at a time, driven
-//! by the `goro-gc` thread; pacing asks for them (`request`),
-//! `runtime::gc()` waits for a whole cycle of every heap ("wait for GC cycle"), and a heap
-//! goes no longer than two minutes without one (Go's forcegcperiod).
+//! as Go's PauseNs does not count its assists either. A heap's cycles run one at a time,
+//! driven by the `goro-gc` thread (one heap after another); pacing asks for them
+//! (`request`), `runtime::gc()` waits for a whole cycle of every heap ("wait for GC
+//! cycle"), and a heap goes no longer than two minutes without one (Go's forcegcperiod).
 
 use super::barrier;
 use super::heap::{DYING, HEAPS, Heap, MIN_HEAP, PAUSES, STATS, gc_percent, lock};
