@@ -405,7 +405,7 @@ pub mod __private {
     pub use goro_chan::select;
     pub use goro_rt::defer::{DeferCall, Deferred, func, recover_in};
     pub use goro_rt::entry::*;
-    pub use goro_rt::set_force_period;
     pub use goro_rt::share::*;
     pub use goro_rt::sysmon::set_preemption;
+    pub use goro_rt::{hold_marking, set_force_period};
 }

@@ -259,14 +259,15 @@ fn a_cycle_without_waiting_goroutines_records_a_zero_pause() {
     });
 }
 
-/// Holds the collector inside its marking until `RELEASE` is set (a test-only `Trace`:
-/// the trait's contract forbids blocking, and this one blocks only the collector's mark).
+/// Holds the collector inside its marking, in the middle of a unit of mark work, until
+/// `RELEASE` is set (a test-only `Trace`: the trait's contract forbids blocking, and this
+/// one blocks only the collector's thread; an assist tracing it goes on).
 struct Slow;
 static RELEASE: AtomicBool = AtomicBool::new(false);
 // SAFETY: holds no handle; blocks only in a `Mark` walk, on the collector's thread.
 unsafe impl Trace for Slow {
     fn trace(&self, t: &mut gc::Tracer) {
-        if t.op() == gc::TraceOp::Mark {
+        if t.op() == gc::TraceOp::Mark && std::thread::current().name() == Some("goro-gc") {
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
             while !RELEASE.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
                 std::thread::yield_now();
@@ -275,6 +276,9 @@ unsafe impl Trace for Slow {
     }
 }
 
+/// The collector holds a unit of mark work (tracing `Slow`), so marking cannot end: an
+/// allocation at twice the goal helps with everything else, then waits, and that wait
+/// is the cycle's pause.
 #[test]
 fn an_allocation_outrunning_the_collector_waits_and_the_wait_is_the_pause() {
     // In a process of its own: it holds the collector, and its pause would show in the
@@ -308,6 +312,95 @@ fn an_allocation_outrunning_the_collector_waits_and_the_wait_is_the_pause() {
             let pauses = m.pause_ns.iter().filter(|&&p| p > 0).count();
             assert!(pauses >= 1, "the assist's wait is recorded as a pause");
             assert!(m.pause_total_ns > 0);
+        });
+    });
+}
+
+#[derive(Trace)]
+struct Shelf<'s> {
+    cell: GcCell<'s, Vec<Gc<'s, u64>>>,
+    mutex: gc::GcMutex<'s, Vec<Gc<'s, u64>>>,
+    read: GcCell<'s, Vec<Gc<'s, u64>>>,
+}
+
+/// The collector starts no cycle and does no mark work (a test switch): the allocating
+/// goroutine, at twice the goal, starts the cycle, its assists scan the roots, trace the
+/// graph and end the marking, and the collector then sweeps. Meanwhile that goroutine
+/// holds a cell borrowed mutably, a `GcMutex` locked and a cell borrowed shared, all inside
+/// a live object its own assists trace: tracing skips or shares them, never waits for them.
+#[test]
+fn assists_start_and_end_the_marking_while_the_collector_marks_nothing() {
+    // In a process of its own: the switch is process-wide.
+    if !is_child() {
+        let (code, err) =
+            run_child("assists_start_and_end_the_marking_while_the_collector_marks_nothing");
+        assert_eq!(code, 0, "{err}");
+        return;
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    goro::run(|| {
+        gc::scope(|s| {
+            let items = |base: u64| (0..1_000).map(|i| s.alloc(base + i)).collect::<Vec<_>>();
+            let shelf = s.alloc(Shelf {
+                cell: GcCell::new(items(0)),
+                mutex: gc::GcMutex::new(items(10_000)),
+                read: GcCell::new(items(20_000)),
+            });
+            // A live graph to mark, made before the switch (below the goal: no cycle yet).
+            let keep: Vec<Gc<'_, GcCell<'_, Vec<Gc<'_, u64>>>>> = (0..50u64)
+                .map(|i| s.alloc(GcCell::new(items(100_000 * (i + 1)))))
+                .collect();
+            goro::__private::hold_marking(true);
+            let mut cell = shelf.cell.borrow_mut();
+            let mut locked = shelf.mutex.lock();
+            let read = shelf.read.borrow();
+            let start = goro::runtime::read_mem_stats();
+            let t0 = std::time::Instant::now();
+            let mut i = 0u64;
+            // Garbage (and a few items that die with their destructors) until a cycle has
+            // ended: the held collector can only have swept it.
+            while goro::runtime::read_mem_stats().num_gc == start.num_gc {
+                assert!(
+                    t0.elapsed() < std::time::Duration::from_secs(20),
+                    "no cycle ended: the assists did not end the marking"
+                );
+                // (Many between reads: reading the statistics passes the allocation
+                // counts on, and pacing looks only at batches of 64 KiB.)
+                for _ in 0..20_000 {
+                    let _ = s.alloc([i; 4]);
+                    i += 1;
+                }
+                drop(s.alloc(Item {
+                    value: i as usize,
+                    _count: Count(drops.clone()),
+                }));
+                // The borrows stay usable: new handles go into them meanwhile.
+                cell.push(s.alloc(i));
+                locked.push(s.alloc(i));
+            }
+            goro::__private::hold_marking(false);
+            assert!(drops.load(Ordering::SeqCst) > 0, "the cycle swept garbage");
+            assert_eq!(
+                read.iter().map(|g| **g).sum::<u64>(),
+                (20_000..21_000).sum()
+            );
+            let pushed = cell.len() - 1_000;
+            assert!(pushed >= 1 && locked.len() == 1_000 + pushed);
+            drop((cell, locked, read));
+            goro::runtime::gc();
+            assert_eq!(*shelf.cell.borrow()[999], 999);
+            assert_eq!(
+                *shelf.cell.borrow()[1_000 + pushed - 1],
+                *shelf.mutex.lock()[1_000 + pushed - 1]
+            );
+            assert_eq!(*shelf.mutex.lock()[5], 10_005);
+            for (k, c) in keep.iter().enumerate() {
+                let base = 100_000 * (k as u64 + 1);
+                assert_eq!(
+                    c.borrow().iter().map(|g| **g).sum::<u64>(),
+                    (base..base + 1_000).sum()
+                );
+            }
         });
     });
 }

@@ -32,7 +32,7 @@ mod loom;
 mod m;
 pub mod mgc;
 #[doc(hidden)]
-pub use mgc::collect::set_force_period;
+pub use mgc::collect::{hold_marking, set_force_period};
 mod mstats;
 pub mod net;
 #[cfg_attr(goro_loom, allow(dead_code, reason = "the poller is not modelled"))]

@@ -40,8 +40,10 @@ pub struct MemStats {
     /// GC cycles forced by `runtime::gc`.
     pub num_forced_gc: u64,
     /// Cumulative GC pause time in ns. Marking is concurrent and stops no goroutine; a
-    /// cycle's pause is how long an allocation waited for it ("GC assist wait": the heap
-    /// outgrew twice its goal while the cycle ran), 0 when none did.
+    /// cycle's pause is the longest an allocation waited for it ("GC assist wait": the heap
+    /// outgrew twice its goal while the cycle ran, and no mark work was left for the
+    /// allocation to do itself), 0 when none did. Mark work done by allocations (assists)
+    /// is not counted, as in Go's PauseNs.
     pub pause_total_ns: u64,
     /// The last 256 cycles' pauses in ns, a ring: the latest is at `(num_gc + 255) % 256`,
     /// as Go's PauseNs.

@@ -120,6 +120,16 @@ fn enter_local() -> Option<(&'static Slot, u32)> {
     return Some(LOCAL.with(f));
 }
 
+/// Whether this thread is inside a root operation (or cannot tell: its locals are gone).
+/// Such a thread must not wait for a handshake, which would wait for its own op.
+pub(crate) fn in_op() -> bool {
+    let f = |l: &Local| l.depth.get() != 0;
+    #[cfg(not(goro_loom))]
+    return LOCAL.try_with(f).unwrap_or(true);
+    #[cfg(goro_loom)]
+    return LOCAL.with(f);
+}
+
 /// Counts an op's end; whether it was the outermost.
 #[inline]
 fn leave_local() -> bool {

@@ -162,11 +162,13 @@ impl<T: Trace> core::ops::DerefMut for GcRefMut<'_, '_, T> {
 impl<T: Trace> Drop for GcRefMut<'_, '_, T> {
     fn drop(&mut self) {
         let c = self.cell;
-        {
-            let _op = Op::enter();
-            // SAFETY: this guard is the only borrow, and we are in a root op.
-            unsafe { c.place.cover(&c.value) };
-        }
+        let _op = Op::enter();
+        // SAFETY: this guard is the only borrow, and we are in a root op.
+        unsafe { c.place.cover(&c.value) };
+        // Still inside the op: a cycle whose start handshake finds it ended then sees the
+        // cell free and traces it. Released after the op, a cycle could start (reading
+        // an idle phase, the cover shaded nothing), find the cell still borrowed, skip it,
+        // and lose a handle just moved back in (the loom model of assists found this).
         c.borrow.store(0, Ordering::Release);
     }
 }
@@ -358,7 +360,13 @@ unsafe impl<T: Trace> Trace for GcMutex<'_, T> {
                 return; // a holder exposed it: its handles are roots
             }
             // Locked, not exposed: a holder between `lock` and exposing, or between
-            // covering and unlocking; neither blocks.
+            // covering and unlocking; neither blocks. But a holder handed the lock while
+            // parked is a goroutine that has to run first: an assist (a goroutine, maybe on
+            // the only thread that could run it) leaves the value to the collector.
+            if t.assist {
+                t.deferred = true;
+                return;
+            }
             spins += 1;
             super::barrier::backoff(spins);
         }

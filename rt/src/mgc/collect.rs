@@ -3,37 +3,49 @@
 //! gcBgMarkWorker, forcegchelper.
 //!
 //! # A cycle (`cycle`)
-//! 1. **Mark starts**: the heap's phase becomes "marking, epoch e" and the collector waits
-//!    for a handshake (`barrier::grace`): from then on every root operation shades what it
-//!    touches. It takes the heap's object lists: objects made later are not swept in this
-//!    cycle (Go allocates black during marking).
-//! 2. **Roots**: every taken object whose root count is not zero is shaded.
+//! 1. **Mark starts**: the heap's phase becomes "marking, epoch e" (set by the collector,
+//!    or by an allocation at twice the goal that finds no cycle running nor awaiting its
+//!    sweep, `start_by_assist`: Go's mallocgc starts cycles too; the collector then takes
+//!    that cycle over) and a handshake follows (`barrier::grace`): from then on every root
+//!    operation shades what it touches. Then the heap's object lists are taken (by the
+//!    collector, or an allocation that gets there first, `mark::take`): objects made later
+//!    are not swept in this cycle (Go allocates black during marking). They are published
+//!    for the mark work (`mark.rs`), which allocating goroutines share.
+//! 2. **Roots**: every taken object whose root count is not zero is shaded (in chunks, by
+//!    whichever worker claims them).
 //! 3. **Mark**: grey objects are traced (their handles shade their pointees) until none is
-//!    left, from the collector's own stack and from what the barrier queued; cells are read
-//!    only while no mutable borrow exists (`cell.rs`).
-//! 4. **Termination**: when no grey object is left, another handshake lets every root
-//!    operation in flight finish its shading; if that queued nothing, marking is done (a
+//!    left, from each worker's own stack and from the heap's queue, which the barrier and
+//!    workers' leftovers fill; cells are read only while no mutable borrow exists
+//!    (`cell.rs`).
+//! 4. **Termination** (`mark::try_finish`, by the collector or an assist): when no grey
+//!    object is left and no worker holds a unit, another handshake lets every root
+//!    operation in flight finish its shading; if all that stays so, marking is done (a
 //!    reachable object not marked yet would need a path cut by an op that has finished,
 //!    whose shade was traced, or by one begun after the handshake, which found the path
 //!    marked already). The phase goes back to idle.
-//! 5. **Sweep**: taken objects not marked with `e` are condemned, their values dropped,
-//!    then their memory freed (`heap::free_all`); the rest go back on the lists.
+//! 5. **Sweep**, by the collector alone, once it sees the phase idle (a sweep must end
+//!    before the next mark starts, since it tells dead from live by `mark == e`): taken
+//!    objects not marked with `e` are condemned, their values dropped, then their memory
+//!    freed (`heap::free_all`); the rest go back on the lists.
 //!
 //! Goroutines are not stopped to mark (the handshakes wait only for root operations already
-//! running, which never block): the only pause is an allocation that outgrew the heap's
-//! goal twice over while a cycle runs, which waits for that cycle's marking to end ("GC
-//! assist wait"; Go's assists mark instead). MemStats' PauseNs records, per cycle, how long the first such
-//! allocation waited (0 when none did), the counterpart of Go's stop-the-world time. Cycles
-//! run one at a time, on the `goro-gc` thread; pacing asks for them (`request`),
-//! `runtime::gc()` waits for a whole cycle of every heap ("wait for GC cycle"), and a heap
-//! goes no longer than two minutes without one (Go's forcegcperiod).
+//! running, which never block). An allocation past the heap's goal during marking helps
+//! mark when marking lags, and one at twice the goal helps until it is done (Go's assists,
+//! `mark.rs`); the only pause is the time such an allocation then *waits* with no mark work
+//! it can do: another worker holds the last unit (the collector thread may be descheduled
+//! in one), or the last cycle's sweep has not ended ("GC assist wait").
+//! MemStats' PauseNs records, per cycle, the longest such wait (0 when none did), the
+//! counterpart of Go's stop-the-world time; the mark work an assist does is not a pause,
+//! as Go's PauseNs does not count its assists either. A heap's cycles run one at a time,
+//! driven by the `goro-gc` thread (one heap after another); pacing asks for them
+//! (`request`), `runtime::gc()` waits for a whole cycle of every heap ("wait for GC
+//! cycle"), and a heap goes no longer than two minutes without one (Go's forcegcperiod).
 
 use super::barrier;
 use super::heap::{DYING, HEAPS, Heap, MIN_HEAP, PAUSES, STATS, gc_percent, lock};
-use super::trace::{TraceOp, Tracer};
+use super::mark::{self, UNIT_BUDGET, Unit};
 use crate::g::WaitReason;
 use crate::notify::NotifyList;
-use core::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -49,6 +61,18 @@ pub fn set_force_period(d: Duration) {
     start();
     let _w = lock(&WORK.0);
     WORK.1.notify_one();
+}
+
+/// Holds the collector from starting cycles and, once a cycle has started, from marking
+/// (tests: the assists must then start and end the marking themselves).
+static HOLD_MARKING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// While `on`, the collector starts no cycle and does no mark work: once an allocation has
+/// started a cycle it waits until an assist ends the marking (or `on` is cleared, or 30 s
+/// pass), then sweeps as usual. For tests of assists.
+#[doc(hidden)]
+pub fn hold_marking(on: bool) {
+    HOLD_MARKING.store(on, Ordering::SeqCst);
 }
 
 fn force_period() -> Duration {
@@ -92,7 +116,7 @@ std::thread_local! {
     static IS_COLLECTOR: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
 }
 
-fn is_collector() -> bool {
+pub(crate) fn is_collector() -> bool {
     IS_COLLECTOR.with(|c| c.get())
 }
 
@@ -119,39 +143,6 @@ pub(crate) fn request(heap: &Heap) {
     WORK.1.notify_one();
 }
 
-/// Waits for `heap`'s cycle to end (the allocation outran the collector). Go: gcAssistAlloc
-/// (which marks instead of waiting).
-pub(crate) fn assist(heap: &Heap) {
-    if is_collector() || !heap.wanted.load(Ordering::Acquire) && !marking(heap) {
-        return;
-    }
-    let seen = heap.cycles.load(Ordering::Acquire);
-    let p0 = heap.phase.load(Ordering::Acquire);
-    // The first goroutine to stop for this cycle says when (its pause, `cycle`).
-    let _ = heap.stalled_since.compare_exchange(
-        0,
-        crate::time::nanotime().max(1),
-        Ordering::AcqRel,
-        Ordering::Relaxed,
-    );
-    // Until the cycle running (or the next, if none runs yet) has finished marking: its
-    // sweep frees while the goroutine goes on.
-    wait(WaitReason::GcAssistWait, || {
-        let p = heap.phase.load(Ordering::Acquire);
-        let (advanced, marking) = (p >> 1 != p0 >> 1, p & 1 != 0);
-        let marked = if p0 & 1 != 0 {
-            advanced || !marking
-        } else {
-            advanced && !marking
-        };
-        marked || heap.cycles.load(Ordering::Acquire) != seen
-    });
-}
-
-fn marking(heap: &Heap) -> bool {
-    heap.phase.load(Ordering::Relaxed) & 1 != 0
-}
-
 /// A full cycle of every open heap, begun after this call; returns when all are swept.
 /// Go: runtime.GC.
 pub(crate) fn gc_all() {
@@ -171,13 +162,15 @@ pub(crate) fn gc_all() {
 }
 
 /// Parks the caller (a goroutine, or blocks a plain thread) until `done()`, re-checked
-/// after every pass of the collector.
-fn wait(reason: WaitReason, done: impl Fn() -> bool) {
+/// after every pass of the collector and every `wake`; returns whether it parked.
+pub(crate) fn wait(reason: WaitReason, done: impl Fn() -> bool) -> bool {
+    let mut parked = false;
     loop {
         let t = DONE.add();
         if done() {
-            return;
+            return parked;
         }
+        parked = true;
         WAITERS.fetch_add(1, Ordering::SeqCst);
         let r = DONE.wait_for(t, reason);
         WAITERS.fetch_sub(1, Ordering::SeqCst);
@@ -185,6 +178,11 @@ fn wait(reason: WaitReason, done: impl Fn() -> bool) {
             k.resume();
         }
     }
+}
+
+/// Wakes the callers of `wait` to re-check (a cycle's marking started or ended).
+pub(crate) fn wake() {
+    DONE.notify_all();
 }
 
 /// The collector thread's loop.
@@ -217,7 +215,11 @@ fn collector() {
             let all = forced.is_some() || periodic;
             with_heap(h, |heap| {
                 if heap.wanted.swap(false, Ordering::AcqRel) || all {
-                    cycle(heap, forced.is_some());
+                    // A cycle an allocation started may have begun before `runtime::gc()`
+                    // asked: one more then.
+                    if cycle(heap, forced.is_some()) && forced.is_some() {
+                        cycle(heap, true);
+                    }
                 }
             });
         }
@@ -246,63 +248,87 @@ fn with_heap(addr: usize, f: impl FnOnce(&Heap)) {
 }
 
 /// One cycle of `heap` (see the header). The caller holds `heap.cycle`.
-pub(crate) fn cycle(heap: &Heap, forced: bool) {
+/// Returns whether it finished a cycle an allocation had started (`start_by_assist`)
+/// rather than one of its own.
+pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
     let start = Instant::now();
-    let epoch = next_epoch(heap);
-    // 1. Mark starts.
-    heap.phase
-        .store(u64::from(epoch) << 1 | 1, Ordering::SeqCst);
-    barrier::grace();
-    let objects = heap.take_objects();
+    // 1. Mark starts, unless an allocation has started this cycle (its marking may be over
+    // even, its sweep is ours).
+    let unswept = heap.work.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let p = heap.phase.load(Ordering::SeqCst);
+    let (p, adopted) = if p & 1 != 0 {
+        (p, true)
+    } else if let Some(w) = unswept {
+        (u64::from(w.epoch) << 1 | 1, true)
+    } else if HOLD_MARKING.load(Ordering::SeqCst) {
+        heap.wanted.store(true, Ordering::Release);
+        return false; // (tests: allocations start it)
+    } else {
+        (start_marking(heap), false)
+    };
+    let epoch = (p >> 1) as u32;
+    // It takes the objects (unless an allocation did first), after the start handshake.
     // (The barrier's queue may hold shades for the last cycle, queued by ops that were
-    // ending as it ended: `drain` skips them, since the start handshake waited for those
+    // ending as it ended: workers skip them, since the start handshake waited for those
     // ops, so what they did is in this cycle's roots. Clearing the queue here instead
     // could lose shades of this cycle's ops.)
-    // 2. Roots.
-    let mut t = Tracer::for_heap(TraceOp::Mark, heap);
-    t.epoch = epoch;
-    for &h in &objects {
-        // SAFETY: every taken object is alive (only this cycle's sweep frees them).
-        let hd = unsafe { &*h };
-        if hd.roots.load(Ordering::Acquire) != 0 && hd.mark.swap(epoch, Ordering::AcqRel) != epoch {
-            t.grey.push(NonNull::from(hd));
-        }
+    let work = mark::take(heap, p).expect("marking ends only after the objects are taken");
+    let held = Instant::now();
+    while HOLD_MARKING.load(Ordering::SeqCst)
+        && heap.phase.load(Ordering::SeqCst) == p
+        && held.elapsed() < Duration::from_secs(30)
+    {
+        std::thread::sleep(Duration::from_millis(1));
     }
-    // 3–4. Mark until the queues stay empty across a handshake.
-    loop {
-        drain(heap, &mut t);
-        barrier::grace();
-        if heap.grey().is_empty() {
+    // 2–4. Roots and marking, shared with assists, until one of us ends it.
+    let mut spins = 0u32;
+    while heap.phase.load(Ordering::SeqCst) == p {
+        if let Unit::Done(_) = mark::unit(heap, UNIT_BUDGET, false) {
+            spins = 0;
+            continue;
+        }
+        if mark::try_finish(heap, p) {
             break;
         }
+        // An assist holds a unit (or shading is still arriving): briefly.
+        spins += 1;
+        barrier::backoff(spins);
     }
-    heap.phase.store(u64::from(epoch) << 1, Ordering::SeqCst);
-    // The pause: how long a goroutine was stopped by this cycle (an allocation waiting for
-    // its marking to end), as Go's PauseNs is how long its stop-the-world phases stopped
-    // them all. The waiters go on now, while the sweep frees.
-    let since = heap.stalled_since.swap(0, Ordering::AcqRel);
-    let pause = Duration::from_nanos(if since == 0 {
-        0
-    } else {
-        crate::time::nanotime().saturating_sub(since)
-    });
-    if since != 0 {
-        DONE.notify_all();
-    }
+    // The pause: how long allocations were stopped waiting for this cycle (its start, its
+    // marking's end, its sweep), as Go's PauseNs is how long its stop-the-world phases
+    // stopped them all; the marking's part is set by whoever ended it, under the queue's
+    // lock.
+    drop(heap.grey());
+    let mark_pause = heap.mark_pause.swap(0, Ordering::Relaxed);
     // 5. Sweep.
-    let (live, dead): (Vec<_>, Vec<_>) = objects.into_iter().partition(|&h| {
+    let mut dead_bytes = 0u64;
+    let (live, dead): (Vec<_>, Vec<_>) = work.objects.iter().partition(|&&h| {
         // SAFETY: alive until `free_all` below. Unreachable objects are condemned here,
         // all before any destructor runs.
         unsafe {
             let m = &(*h).mark;
             m.load(Ordering::Relaxed) == epoch || {
                 m.store(DYING, Ordering::Relaxed);
+                dead_bytes += (*h).vt.size as u64;
                 false
             }
         }
     });
+    drop(work);
     heap.put_back(live);
+    // The dead leave the heap's count (and the next goal is set) before their destructors
+    // run and their memory goes: an allocation waiting at twice the goal for this sweep
+    // goes on now, rather than after every destructor (`accounted`).
+    let live_bytes = heap.bytes.fetch_sub(dead_bytes, Ordering::Relaxed) - dead_bytes;
+    let p = gc_percent().max(0) as u64;
+    let next = (live_bytes + live_bytes * p / 100).max(MIN_HEAP);
+    heap.next.store(next, Ordering::Relaxed);
+    heap.accounted.fetch_add(1, Ordering::SeqCst);
+    if mark::stalls(heap, false).1 {
+        wake();
+    }
     let (freed, panicked) = heap.free_all(&dead);
+    debug_assert_eq!(freed, dead_bytes);
     if let Some(p) = panicked {
         // A destructor of an unreachable object panicked on the collector's thread, where
         // nobody can catch it: fatal, as a panic in a Go finalizer.
@@ -314,35 +340,50 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) {
         );
         crate::panic::exit(2);
     }
-    let live_bytes = heap.bytes.fetch_sub(freed, Ordering::Relaxed) - freed;
-    let p = gc_percent().max(0) as u64;
-    let next = (live_bytes + live_bytes * p / 100).max(MIN_HEAP);
-    heap.next.store(next, Ordering::Relaxed);
+    // With allocations that waited for the sweep.
+    let pause = Duration::from_nanos(mark_pause.max(mark::stalls(heap, true).0));
+    // No cycle awaits its sweep now: an allocation may start the next.
+    *heap.work.lock().unwrap_or_else(|e| e.into_inner()) = None;
     heap.cycles.fetch_add(1, Ordering::Release);
-    account(start, pause, next, forced);
+    account(start, pause, next, forced && !adopted);
+    adopted
 }
 
-/// Traces grey objects until none is left, the barrier's queue included.
-fn drain(heap: &Heap, t: &mut Tracer) {
-    loop {
-        while let Some(h) = t.grey.pop() {
-            let h = h.as_ptr();
-            // SAFETY: a grey object is alive: it was reached from a live one, a root, or a
-            // root operation's handle, and only this cycle's sweep (later) frees.
-            unsafe { ((*h).vt.trace)(h, t) };
-        }
-        let queued = core::mem::take(&mut *heap.grey());
-        if queued.is_empty() {
-            return;
-        }
-        let epoch = t.epoch;
-        t.grey.extend(
-            queued
-                .into_iter()
-                .filter(|&(_, e)| e == epoch)
-                .filter_map(|(a, _)| NonNull::new(a as *mut _)),
-        );
+/// Starts a cycle's marking: the phase becomes "marking" with the next epoch, which it
+/// returns. The caller holds `heap.cycle`, and no cycle of `heap` awaits its sweep.
+fn start_marking(heap: &Heap) -> u64 {
+    let p = u64::from(next_epoch(heap)) << 1 | 1;
+    heap.phase.store(p, Ordering::SeqCst);
+    p
+}
+
+/// An allocation at twice the goal found no cycle marking: it starts one itself (Go's
+/// mallocgc calls gcStart), unless the collector is in a cycle of this heap (sweeping,
+/// or about to start one) or one awaits its sweep; returns the marking phase then. The
+/// collector, woken, takes the cycle over and sweeps it (`cycle`). The caller is not
+/// inside a root operation.
+pub(crate) fn start_by_assist(heap: &Heap) -> Option<u64> {
+    let _c = match heap.cycle.try_lock() {
+        Ok(c) => c,
+        Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => return None,
+    };
+    if heap.phase.load(Ordering::SeqCst) & 1 != 0
+        || heap
+            .work
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    {
+        return None;
     }
+    let p = start_marking(heap);
+    drop(_c);
+    heap.wanted.store(true, Ordering::Release);
+    let mut w = lock(&WORK.0);
+    w.pending = true;
+    WORK.1.notify_one();
+    Some(p)
 }
 
 /// The next epoch of `heap`: never 0 (new objects) nor `DYING`.

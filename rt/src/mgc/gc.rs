@@ -137,6 +137,14 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
         }
         match t.op() {
             TraceOp::Mark => {
+                // Models keep freed objects' headers (`free_all`): a marker that reaches
+                // one has found a reachable object freed.
+                #[cfg(goro_loom)]
+                assert_ne!(
+                    h.mark.load(Ordering::Relaxed),
+                    super::heap::DYING,
+                    "gc: a reachable object was freed"
+                );
                 if h.mark.load(Ordering::Relaxed) != t.epoch
                     && h.mark.swap(t.epoch, Ordering::AcqRel) != t.epoch
                 {

@@ -22,9 +22,10 @@
 //!
 //! Pacing as Go's GOGC: a cycle starts when the heap has grown to `live × (1 + GOGC/100)`
 //! bytes (at least `MIN_HEAP`); `GOGC=off` or a negative `runtime::set_gc_percent` turns that
-//! off; an allocation that finds the heap at twice its goal while a cycle runs waits for
-//! its marking to end ("GC assist wait"), so the heap stays bounded when goroutines allocate faster than
-//! the collector marks.
+//! off. While a cycle marks, an allocation past the goal helps it if marking lags behind
+//! (an assist, `mark.rs`), and one at twice the goal helps until marking is done, waiting
+//! only for what it cannot do ("GC assist wait"), so the heap stays bounded when goroutines
+//! allocate faster than the collector marks.
 
 use super::barrier::{self, Op};
 use super::trace::{Trace, TraceOp, Tracer};
@@ -258,17 +259,31 @@ pub(crate) struct Heap {
     pub(crate) next: AtomicU64,
     /// `epoch << 1 | marking`: read by every root operation (`Header::root_moved`).
     pub(crate) phase: crate::loom::atomic::AtomicU64,
-    /// Objects the barrier shaded, for the collector to trace, with the epoch they were
-    /// shaded for (an op still running when its cycle ended may queue one late).
+    /// Objects the barrier shaded, and mark work a worker left over, for any worker to trace
+    /// (`mark.rs`), with the epoch they were shaded for (an op still running when its cycle
+    /// ended may queue one late).
     grey: crate::loom::Mutex<Vec<(usize, u32)>>,
+    /// The running cycle's objects and root-scan cursor, once taken (`mark.rs`).
+    pub(crate) work: crate::loom::Mutex<Option<crate::loom::Arc<super::mark::MarkWork>>>,
+    /// Workers holding a unit of mark work (`mark.rs`): marking cannot end meanwhile.
+    pub(crate) holders: crate::loom::atomic::AtomicUsize,
+    /// Allocations waiting for the collector, for the pause (`mark.rs`).
+    pub(crate) stall: Mutex<super::mark::Stall>,
+    /// The pause of the cycle whose marking just ended, set by whoever ended it.
+    pub(crate) mark_pause: AtomicU64,
+    /// Assist pacing (`mark.rs`): the running cycle's mark work done so far and expected
+    /// in all, in bytes, and the heap's size when it took its objects.
+    pub(crate) mark_done: AtomicU64,
+    pub(crate) mark_expect: AtomicU64,
+    pub(crate) mark_start: AtomicU64,
     /// Held for a whole cycle, and by `destroy`.
     pub(crate) cycle: Mutex<()>,
     /// A cycle is wanted (pacing).
     pub(crate) wanted: AtomicBool,
     /// Cycles completed.
     pub(crate) cycles: AtomicU64,
-    /// When the first allocation began waiting for the running cycle (nanotime; 0: none).
-    pub(crate) stalled_since: AtomicU64,
+    /// Sweeps that have taken their dead objects' bytes off `bytes` (before freeing them).
+    pub(crate) accounted: AtomicU64,
     /// Blocks freed by sweeps, for shards whose lists ran dry. Go: mcentral.
     central: Mutex<Chains>,
     /// Chunks carved into blocks, freed with the heap.
@@ -293,7 +308,14 @@ impl Heap {
             cycle: Mutex::new(()),
             wanted: AtomicBool::new(false),
             cycles: AtomicU64::new(0),
-            stalled_since: AtomicU64::new(0),
+            accounted: AtomicU64::new(0),
+            work: crate::loom::Mutex::new(None),
+            holders: crate::loom::atomic::AtomicUsize::new(0),
+            stall: Mutex::new(super::mark::Stall::default()),
+            mark_pause: AtomicU64::new(0),
+            mark_done: AtomicU64::new(0),
+            mark_expect: AtomicU64::new(0),
+            mark_start: AtomicU64::new(0),
             central: Mutex::new([(core::ptr::null_mut(), core::ptr::null_mut()); CLASSES]),
             chunks: Mutex::new(Vec::new()),
         }
@@ -406,8 +428,8 @@ impl Heap {
         chunk.cast()
     }
 
-    /// After the heap grew to `bytes`: asks for a cycle at the goal, and waits for the one
-    /// running at twice the goal (see the header).
+    /// After an allocation grew the heap to `bytes`: at the goal, asks for a cycle and helps
+    /// mark the one running (see the header).
     fn pace(&self, bytes: u64) {
         if gc_percent() < 0 {
             return;
@@ -415,9 +437,7 @@ impl Heap {
         let next = self.next.load(Ordering::Relaxed);
         if bytes >= next {
             super::collect::request(self);
-        }
-        if bytes >= next.saturating_mul(2) {
-            super::collect::assist(self);
+            super::mark::assist(self, bytes, next);
         }
     }
 
@@ -475,7 +495,11 @@ impl Heap {
         lock(&HEAPS).retain(|&h| h != me);
         // Waits for a cycle the collector is running on this heap.
         let _c = lock(&self.cycle);
-        let all = self.take_objects();
+        let mut all = self.take_objects();
+        // A cycle an allocation started may hold some, unswept.
+        if let Some(w) = self.work.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            all.extend_from_slice(&w.objects);
+        }
         for &h in &all {
             // SAFETY: listed objects are alive.
             unsafe { (*h).mark.store(DYING, Ordering::Relaxed) };

@@ -27,6 +27,7 @@ mod cell;
 pub(crate) mod collect;
 mod gc;
 pub(crate) mod heap;
+pub(crate) mod mark;
 mod scope;
 mod trace;
 

@@ -57,6 +57,12 @@ pub struct Tracer {
     pub(crate) heap: *const super::heap::Heap,
     /// The cycle a `Mark` walk marks for.
     pub(crate) epoch: u32,
+    /// A `Mark` walk by an allocating goroutine (`mark.rs`): it must not wait for a
+    /// `GcMutex` holder, which may be a goroutine waiting for this thread.
+    pub(crate) assist: bool,
+    /// Set by such a walk that left part of a value untraced: the object goes back on the
+    /// heap's grey queue for the collector.
+    pub(crate) deferred: bool,
 }
 
 impl Tracer {
@@ -78,6 +84,8 @@ impl Tracer {
             grey: Vec::new(),
             heap: core::ptr::null(),
             epoch: 0,
+            assist: false,
+            deferred: false,
         }
     }
 
