@@ -33,7 +33,8 @@
 //! mark when marking lags, and one at twice the goal helps until it is done (Go's assists,
 //! `mark.rs`); the only pause is the time such an allocation then *waits* with no mark work
 //! it can do: another worker holds the last unit (the collector thread may be descheduled
-//! in one), or the last cycle's sweep has not ended ("GC assist wait").
+//! in one; "GC assist wait"). Nobody waits for a sweep: an allocation that finds the last
+//! cycle still sweeping goes on (Go's allocations never wait for the sweep either).
 //! MemStats' PauseNs records, per cycle, the longest such wait (0 when none did), the
 //! counterpart of Go's stop-the-world time; the mark work an assist does is not a pause,
 //! as Go's PauseNs does not count its assists either. A heap's cycles run one at a time,
@@ -317,16 +318,11 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
     drop(work);
     heap.put_back(live);
     // The dead leave the heap's count (and the next goal is set) before their destructors
-    // run and their memory goes: an allocation waiting at twice the goal for this sweep
-    // goes on now, rather than after every destructor (`accounted`).
+    // run and their memory goes: allocations pace themselves by the new figures at once.
     let live_bytes = heap.bytes.fetch_sub(dead_bytes, Ordering::Relaxed) - dead_bytes;
     let p = gc_percent().max(0) as u64;
     let next = (live_bytes + live_bytes * p / 100).max(MIN_HEAP);
     heap.next.store(next, Ordering::Relaxed);
-    heap.accounted.fetch_add(1, Ordering::SeqCst);
-    if mark::stalls(heap, false).1 {
-        wake();
-    }
     let (freed, panicked) = heap.free_all(&dead);
     debug_assert_eq!(freed, dead_bytes);
     if let Some(p) = panicked {
@@ -340,7 +336,7 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
         );
         crate::panic::exit(2);
     }
-    // With allocations that waited for the sweep.
+    // With waits that ended as the marking did.
     let pause = Duration::from_nanos(mark_pause.max(mark::stalls(heap, true).0));
     // No cycle awaits its sweep now: an allocation may start the next.
     *heap.work.lock().unwrap_or_else(|e| e.into_inner()) = None;

@@ -28,8 +28,8 @@
 //! (Go: gcAssistAlloc with assistWorkPerByte, and the background workers' credit.) An
 //! allocation at twice the goal starts the cycle if none runs (`collect::start_by_assist`),
 //! helps until no unit is left, ends marking if it can, and waits ("GC assist wait") only
-//! when it cannot: the last cycle's sweep has not ended (the collector sweeps, and starts
-//! cycles otherwise), or another worker holds a unit. Only that wait is a pause (MemStats'
+//! when it cannot, because another worker holds a unit; one that finds the last cycle
+//! still sweeping (the collector sweeps) goes on, as Go's. Only that wait is a pause (MemStats'
 //! PauseNs, the longest per cycle): the mark work is the collector's work done on the
 //! allocating thread, as Go's assists, which its PauseNs does not count either.
 //!
@@ -384,8 +384,6 @@ pub(crate) fn assist(heap: &Heap, bytes: u64, next: u64) {
     }
     loop {
         let p = heap.phase.load(Ordering::SeqCst);
-        let cycles = heap.cycles.load(Ordering::Acquire);
-        let accounted = heap.accounted.load(Ordering::SeqCst);
         if p & 1 != 0 {
             take(heap, p);
             while let Unit::Done(_) = unit(heap, UNIT_BUDGET, true) {}
@@ -403,15 +401,11 @@ pub(crate) fn assist(heap: &Heap, bytes: u64, next: u64) {
         if collect::start_by_assist(heap).is_some() {
             continue; // and help it
         }
-        // The collector is sweeping (or starting a cycle): wait for the sweep to take the
-        // dead off the heap's count (or to end), or for the cycle to start (then help it).
-        stall(heap, || {
-            heap.phase.load(Ordering::SeqCst) != p
-                || heap.cycles.load(Ordering::Acquire) != cycles
-                || heap.accounted.load(Ordering::SeqCst) != accounted
-        });
-        if heap.phase.load(Ordering::SeqCst) & 1 == 0 {
-            return;
-        }
+        // The collector is sweeping the last cycle (or starting this one): go on. The
+        // sweep frees meanwhile, and the next flush looks again; Go never makes an
+        // allocation wait for a sweep either (its allocations sweep a share themselves).
+        // Waiting here was most of the pauses left on a loaded machine, where the
+        // collector thread waits for a CPU.
+        return;
     }
 }
