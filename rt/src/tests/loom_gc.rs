@@ -47,15 +47,20 @@ fn holder(heap: &Heap, value: u64) -> Gc<'static, Holder> {
     )
 }
 
-#[test]
-fn loom_the_collector_never_frees_what_mutators_can_reach() {
-    // One preemption: two allow so many interleavings of three threads (every root
-    // operation is a handful of atomics) that the model runs for well over ten minutes; one
-    // takes seconds and fails (checked) without the barrier's shading, without the
-    // termination handshake, or with a relaxed store beginning an op.
+/// Runs a model with one preemption: two allow so many interleavings of three threads
+/// (every root operation is a handful of atomics) that a model runs for well over ten
+/// minutes; one takes seconds.
+fn one_preemption(f: impl Fn() + Sync + Send + 'static) {
     let mut model = loom::model::Builder::new();
     model.preemption_bound = Some(1);
-    model.check(|| {
+    model.check(f);
+}
+
+#[test]
+fn loom_the_collector_never_frees_what_mutators_can_reach() {
+    // Fails (checked) without the barrier's shading, without the termination handshake,
+    // or with a relaxed store beginning an op.
+    one_preemption(|| {
         let heap = Arc::new(Heap::new());
         let h = holder(&heap, 1);
         let g = holder(&heap, 2);
@@ -108,9 +113,7 @@ fn loom_an_assisting_mutator_and_the_collector_share_marking_safely() {
     // As above, one preemption. Fails (checked) when `try_finish` ignores `holders`: the
     // assist claims the root chunk of holder 1, is preempted before tracing it, and the
     // collector ends the marking and frees item 1, reachable only through that holder.
-    let mut model = loom::model::Builder::new();
-    model.preemption_bound = Some(1);
-    model.check(|| {
+    one_preemption(|| {
         let heap = Arc::new(Heap::new());
         let h = holder(&heap, 1);
         let g = holder(&heap, 2);
@@ -160,9 +163,7 @@ fn loom_a_handle_moved_back_into_its_cell_as_a_cycle_starts_survives() {
     // The borrow that moves it back must end inside its root operation: released after,
     // a cycle starting in between saw an idle phase in the op (nothing shaded) and then the
     // cell still borrowed (skipped), and freed the item (checked: fails that way).
-    let mut model = loom::model::Builder::new();
-    model.preemption_bound = Some(1);
-    model.check(|| {
+    one_preemption(|| {
         let heap = Arc::new(Heap::new());
         let g = holder(&heap, 2);
         let a = thread::spawn(move || {
