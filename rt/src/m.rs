@@ -180,7 +180,7 @@ impl M {
     }
 
     /// Queues the Gs whose global work has been taken (or all of them once the runtime
-    /// ends, or when the queue went empty). Owner thread, holding `p`.
+    /// ends, the queue went empty, or this M got locked). Owner thread, holding `p`.
     pub(crate) fn release_behind_global(&self, p: &P) {
         // SAFETY: as in `runq_push`.
         let waiting = unsafe { &mut *self.behind_global.get() };
@@ -189,7 +189,8 @@ impl M {
         }
         let s = &*self.sched;
         let (taken, empty) = (s.global.taken(), s.global.len() == 0);
-        let all = empty || s.killing.load(Ordering::Relaxed);
+        // A locked M takes no fresh work itself: nothing it waits behind is its to run.
+        let all = empty || self.nlocked.get() != 0 || s.killing.load(Ordering::Relaxed);
         while let Some(&(gp, until)) = waiting.front() {
             if !all && taken < until {
                 break;

@@ -557,8 +557,8 @@ impl M {
                 if s.shutdown.load(Ordering::SeqCst) {
                     return None;
                 }
-                if s.global.len() > 0 || !self.homeq.is_empty() {
-                    continue 'top;
+                if s.global.len() > 0 || !self.homeq.is_empty() || !self.runq_is_empty() {
+                    continue 'top; // (our queue: Gs that waited behind the global queue)
                 }
                 s.pidleput(&mut l, p);
                 self.p.set(ptr::null());
