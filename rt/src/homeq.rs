@@ -60,15 +60,34 @@ impl HomeQ {
 
     /// Appends `gp` (runnable, owned by the caller, which gives it up) and wakes the owner
     /// through `park`, its note, if it sleeps idle. What `M::inject` does.
+    ///
+    /// The wake-up happens before the queue's lock is released: until then the owner
+    /// cannot take `gp`, so `gp` cannot run, end, and let its runtime end and free this M
+    /// (note included) while the caller, often a thread of no runtime (the collector, a
+    /// `syscall` pool thread), still has the note to touch. (Releasing first was a
+    /// use-after-free ASan found: the owner, awake for another reason, took `gp` in that
+    /// gap.) Only the release itself touches the M after the G is takeable, and a futex
+    /// wake-up on the lock word after its release is fine even if the word is gone, as
+    /// with std's mutex.
     pub(crate) fn push_and_wake(&self, gp: GRef, park: &Note) {
-        if self.push(gp) {
+        if self.push_locked(gp) {
             park.wakeup_shared();
         }
+        // SAFETY: `push_locked` returned holding the lock.
+        unsafe { self.lock.unlock() };
     }
 
     /// Appends `gp` (runnable, owned by the caller, which gives it up). Returns true if the
     /// owner M is asleep idle and the caller must wake it.
     pub(crate) fn push(&self, gp: GRef) -> bool {
+        let idle = self.push_locked(gp);
+        // SAFETY: `push_locked` returned holding the lock.
+        unsafe { self.lock.unlock() };
+        idle
+    }
+
+    /// `push`, returning with the lock still held.
+    fn push_locked(&self, gp: GRef) -> bool {
         gp.schedlink.store(ptr::null_mut(), Ordering::Relaxed);
         self.lock.lock();
         // SAFETY: we hold `lock`, which guards the list.
@@ -82,10 +101,7 @@ impl HomeQ {
         }
         list.1 = gp.as_ptr();
         self.len.fetch_add(1, Ordering::SeqCst);
-        let idle = self.state.load(Ordering::Relaxed) == M_IDLE;
-        // SAFETY: taken above.
-        unsafe { self.lock.unlock() };
-        idle
+        self.state.load(Ordering::Relaxed) == M_IDLE
     }
 
     /// Takes every queued G, oldest first.
