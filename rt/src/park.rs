@@ -202,10 +202,11 @@ pub unsafe fn goready(gp: GRef) {
     unsafe { (*s).ready(gp) };
 }
 
-/// Yields the processor: the goroutine goes to the back of its P's run queue. Go:
-/// runtime.Gosched (Go uses the global queue, from which any P may take it; a started
-/// goroutine never leaves its thread, so goro uses the local tail: the same order on one
-/// P). On a plain thread: `std::thread::yield_now`.
+/// Yields the processor: the goroutine goes to the back of its P's run queue, behind the
+/// work the global queue holds now. Go: runtime.Gosched (Go puts it on the global queue
+/// itself, from which any P may take it; a started goroutine never leaves its thread, so
+/// goro's waits on its own thread: the same order on one P). On a plain thread:
+/// `std::thread::yield_now`.
 ///
 /// # Examples
 /// Two goroutines on one P take turns:

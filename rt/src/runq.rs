@@ -85,8 +85,9 @@ impl GlobalQ {
         self.puts.load(Ordering::Relaxed)
     }
 
-    /// How many Gs have been taken (a moment's estimate: a put in flight may count as
-    /// taken until its `puts` moves, which only makes a waiter look once more).
+    /// How many Gs have been taken: a moment's estimate, off by the puts in flight between
+    /// the two loads (either way: a waiter goes one G early or looks once more; the order
+    /// it keeps is Go's only approximately anyway, since other Ps take from the queue).
     pub(crate) fn taken(&self) -> u64 {
         let size = self.size.load(Ordering::SeqCst) as u64;
         self.puts.load(Ordering::Relaxed).saturating_sub(size)
