@@ -566,7 +566,18 @@ impl M {
             }
             self.stop_spinning();
             fence(Ordering::SeqCst);
-            let work = s.global.len() > 0 || s.ps[..nprocs].iter().any(|p| !p.runq.is_empty());
+            // Work for us: fresh Gs anywhere, or anything on a P nobody holds. A started G in
+            // a held P's `runnext` is its M's (counting it kept this M cycling between idle
+            // and spinning while a pipeline ran on the other thread, pulling that G's
+            // cache line at every look).
+            let work = s.global.len() > 0
+                || s.ps[..nprocs].iter().any(|q| {
+                    if q.held.load(Ordering::SeqCst) {
+                        q.runq.has_fresh()
+                    } else {
+                        !q.runq.is_empty()
+                    }
+                });
             if !self.stopm_idling(me, work) {
                 return None;
             }
