@@ -184,3 +184,74 @@ fn foreign_wakers_race_the_end_of_run_on_one_p() {
 fn foreign_wakers_race_the_end_of_run_on_two_ps() {
     foreign_wakers_race_the_end_of_run(2);
 }
+
+/// Rounds of `wake_races_a_panic_ending_the_runtime`.
+const PANIC_ROUNDS: u64 = 400;
+
+/// A plain thread readies goroutine 1 while another goroutine's panic ends the runtime. The
+/// thread claims goroutine 1 (waiting → runnable) a moment before queueing it; the runtime
+/// must not take that moment for "nothing can run" and end without it: `run` would find
+/// goroutine 1 unfinished and throw (`goroutine 1 is still blocked after its runtime
+/// ended`). Either the value or the panic comes out of `run` (the panic, nearly always: the
+/// panicking goroutine holds goroutine 1's M until it panics, and a goroutine run after the
+/// runtime began ending unwinds).
+fn wake_races_a_panic_ending_the_runtime(procs: usize) {
+    let (mut values, mut panics) = (0, 0);
+    for round in 0..PANIC_ROUNDS {
+        let c: Chan<u64> = Chan::new(1);
+        let go = Arc::new(AtomicBool::new(false));
+        // The panic's delay sweeps from before the wake-up to well after it, so some
+        // rounds land on the waker's claim.
+        let delay = (round * 13) % 200;
+        let spin = (round % 50) * 400;
+        let (c2, go2) = (c.clone(), go.clone());
+        let waker = std::thread::spawn(move || {
+            while !go2.load(Ordering::SeqCst) {
+                std::thread::yield_now();
+            }
+            for _ in 0..delay {
+                std::hint::spin_loop();
+            }
+            c2.send(round);
+        });
+        let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run(move || {
+                goro_rt::runtime::gomaxprocs(procs);
+                let go3 = go.clone();
+                spawn(move || {
+                    while !go3.load(Ordering::SeqCst) {
+                        goro_rt::runtime::gosched();
+                    }
+                    for _ in 0..spin {
+                        std::hint::spin_loop();
+                    }
+                    panic!("boom {round}");
+                });
+                go.store(true, Ordering::SeqCst);
+                c.recv()
+            })
+        }));
+        match got {
+            Ok(v) => {
+                assert_eq!(v, Some(round));
+                values += 1;
+            }
+            Err(p) => {
+                assert_eq!(goro_rt::panic::payload_str(&*p), format!("boom {round}"));
+                panics += 1;
+            }
+        }
+        waker.join().unwrap();
+    }
+    assert_eq!(values + panics, PANIC_ROUNDS);
+}
+
+#[test]
+fn wake_races_a_panic_ending_the_runtime_on_one_p() {
+    wake_races_a_panic_ending_the_runtime(1);
+}
+
+#[test]
+fn wake_races_a_panic_ending_the_runtime_on_two_ps() {
+    wake_races_a_panic_ending_the_runtime(2);
+}
