@@ -315,7 +315,7 @@ impl M {
                 } else {
                     l.mlocked.push(me.clone());
                 }
-                if s.killing.load(Ordering::SeqCst) && s.quiescent(&l) {
+                if s.killing.load(Ordering::SeqCst) && s.quiescent(&l) && !s.has_claimed_g() {
                     drop(l);
                     s.end();
                     return false;

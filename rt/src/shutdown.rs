@@ -11,7 +11,9 @@
 //!    `execute`), and a runnable one when it is next scheduled (`schedule`);
 //! 3. fresh goroutines are dropped unrun wherever they are dequeued (`drop_unrun`);
 //! 4. when no M can run anything any more (`Sched::quiescent`, checked by every M before it
-//!    sleeps), the runtime ends (`Sched::end`) and every M leaves its loop.
+//!    sleeps) and no goroutine is on its way to a queue (`Sched::has_claimed_g`: a waker
+//!    outside the runtime claimed it just before step 1 and has yet to queue it), the
+//!    runtime ends (`Sched::end`) and every M leaves its loop.
 //!
 //! Never killed: a goroutine parked in `runtime::syscall` (a pool thread is using its stack;
 //! it is readied when the call returns and unwinds then), and one parked *while unwinding*
@@ -21,7 +23,7 @@
 //! is still valid. If goroutine 1 is one of them, `run` cannot return (its body may borrow
 //! from the caller), and the process aborts (`entry.rs`).
 
-use crate::g::{GRef, WaitReason};
+use crate::g::{G_RUNNABLE, GRef, WaitReason};
 use crate::loom::atomic::Ordering;
 use crate::m::M;
 use crate::proc::Sched;
@@ -54,6 +56,23 @@ impl Sched {
         for m in idle {
             m.park.wakeup_shared();
         }
+    }
+
+    /// Whether a goroutine of this runtime is runnable yet in no queue: a waker outside the
+    /// runtime (a plain thread, another runtime's M, a poller) claimed it waiting → runnable
+    /// (`park::ready_cas`) and has yet to push it to its home M, which that push wakes.
+    /// Until then the runtime must not end: the goroutine would never run (if it is
+    /// goroutine 1, `run` could not return). Asked only when every queue is empty and every
+    /// M asleep (`quiescent`), so a runnable G can only be such a claimed one. Go needs no
+    /// such look: its `goready` queues the G on the caller's own P at once.
+    pub(crate) fn has_claimed_g(&self) -> bool {
+        let me = (self as *const Sched).cast_mut();
+        let mut claimed = false;
+        crate::gfree::for_each_g(|gp| {
+            claimed =
+                claimed || (gp.status() == G_RUNNABLE && gp.sched.load(Ordering::Acquire) == me);
+        });
+        claimed
     }
 }
 
