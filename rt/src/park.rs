@@ -181,26 +181,46 @@ pub(crate) fn park_thread<F: FnOnce(GRef) -> bool>(gp: GRef, unlock: F) {
 /// Throws (fatal error) if the G's current park is not waiting: readying it twice is a
 /// bug in the caller.
 pub unsafe fn goready(gp: GRef) {
-    if !ready_cas(gp) {
-        return;
-    }
     if gp.is_thread() {
-        gp.note.wakeup();
+        if ready_cas(gp) {
+            gp.note.wakeup();
+        }
         return;
     }
+    // Only compared before the claim: the runtime is ours to touch once the claim succeeds.
     let s = gp.sched.load(Ordering::Acquire);
-    if s.is_null() {
-        throw("goready: goroutine of no runtime");
-    }
     let m = crate::tls::getm();
     // SAFETY: a non-null TLS M pointer is this thread's live M.
-    if m.is_null() || !core::ptr::eq(unsafe { std::sync::Arc::as_ptr(&(*m).sched) }, s) {
-        crate::checkdead::note_foreign(); // a waker the deadlock detector cannot see
+    let foreign = m.is_null() || !core::ptr::eq(unsafe { std::sync::Arc::as_ptr(&(*m).sched) }, s);
+    if foreign {
+        // From the claim to the push the G is in no queue: an ending runtime must wait
+        // for it (`Sched::has_claimed_g`). Counted before the claim (SeqCst), so an M that
+        // reads zero after finding its runtime quiescent precedes any such claim.
+        FOREIGN_CLAIMS.fetch_add(1, Ordering::SeqCst);
     }
-    // SAFETY: a waiting goroutine's runtime outlives it (`run` waits for every G, and keeps
-    // the runtime alive for goroutines left parked).
-    unsafe { (*s).ready(gp) };
+    if ready_cas(gp) {
+        // Re-read: the claim makes the G's runtime stable (a stale token never gets here).
+        let s = gp.sched.load(Ordering::Acquire);
+        if s.is_null() {
+            throw("goready: goroutine of no runtime");
+        }
+        if foreign {
+            crate::checkdead::note_foreign(); // a waker the deadlock detector cannot see
+        }
+        // SAFETY: a waiting goroutine's runtime outlives it (`run` waits for every G, and
+        // keeps the runtime alive for goroutines left parked).
+        unsafe { (*s).ready(gp) };
+    }
+    if foreign {
+        FOREIGN_CLAIMS.fetch_sub(1, Ordering::SeqCst);
+    }
 }
+
+/// Wake-ups by threads outside the G's runtime (plain threads, another runtime's Ms)
+/// between their claim and their push: while non-zero an ending runtime looks for a
+/// claimed G before it ends (`Sched::has_claimed_g`).
+pub(crate) static FOREIGN_CLAIMS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
 
 /// Yields the processor: the goroutine goes to the back of its P's run queue, behind the
 /// work the global queue holds now. Go: runtime.Gosched (Go puts it on the global queue
