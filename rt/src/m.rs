@@ -264,7 +264,7 @@ impl M {
     /// `find_runnable`'s way to sleep: this M gave its P back (and counted itself in
     /// `nmidling`), then looked at every queue once more and saw fresh `work` or not. Takes
     /// a P `startm` set aside for it, or an idle one if there is work, else `stopm`.
-    pub(crate) fn stopm_idling(&self, me: &Arc<M>, work: bool) -> bool {
+    pub(crate) fn stopm_idling(&self, me: &Arc<M>, work: bool, recheck: Option<u64>) -> bool {
         let s = &*self.sched;
         let mut l = s.lock();
         l.nmidling -= 1;
@@ -283,20 +283,29 @@ impl M {
             s.nmspinning.fetch_add(1, Ordering::SeqCst);
             return true;
         }
-        self.stopm_locked(me, l)
+        self.stopm_locked(me, l, recheck)
     }
 
     /// Sleeps, without a P, until this M can run something: given a P for fresh work, or
     /// holding a P for Gs of its own home queue. False when the runtime ends. Go: stopm
     /// (and, for our home queue, what exitsyscall's wait for a P would be).
     pub(crate) fn stopm(&self, me: &Arc<M>) -> bool {
-        self.stopm_locked(me, self.sched.lock())
+        self.stopm_locked(me, self.sched.lock(), None)
     }
 
     /// `stopm` with the sched lock already held: from deciding not to run until this M is
     /// listed somewhere (idle, or waiting for a P) it never lets the lock go, so `startm`
     /// always finds it and never makes an extra M meanwhile.
-    fn stopm_locked<'s>(&'s self, me: &Arc<M>, mut l: MutexGuard<'s, Locked>) -> bool {
+    ///
+    /// `recheck`: when to look again for a lone fresh `runnext` of another P (nanotime:
+    /// when it may be stolen), in case its M has not run it by then; a timed sleep, where
+    /// watching it would cost that M its CPU (`proc::stealable`).
+    fn stopm_locked<'s>(
+        &'s self,
+        me: &Arc<M>,
+        mut l: MutexGuard<'s, Locked>,
+        mut recheck: Option<u64>,
+    ) -> bool {
         let s = &*self.sched;
         loop {
             if s.shutdown.load(Ordering::SeqCst) {
@@ -340,6 +349,11 @@ impl M {
                         }
                     }
                 }
+                if self.nlocked.get() == 0
+                    && let Some(r) = recheck
+                {
+                    deadline = Some(deadline.map_or(r, |d: u64| d.min(r)));
+                }
                 deadlock = !s.killing.load(Ordering::SeqCst) && s.asleep_forever(&l);
             } else if let Some(p) = s.pidleget(&mut l) {
                 self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
@@ -380,6 +394,21 @@ impl M {
                 if self.homeq.state.load(Ordering::SeqCst) == M_WANTP {
                     drop(l);
                     continue; // still queued for a P
+                }
+                if let Some(r) = recheck
+                    && self.nlocked.get() == 0
+                    && crate::time::nanotime() >= r
+                {
+                    // Time to look at that `runnext` again: as a spinning M, if a P is idle.
+                    recheck = None;
+                    if let Some(p) = s.pidleget(&mut l) {
+                        l.midle.retain(|m| !Arc::ptr_eq(m, me));
+                        self.homeq.state.store(M_RUNNING, Ordering::SeqCst);
+                        self.acquirep(p);
+                        self.spinning.store(true, Ordering::Relaxed);
+                        s.nmspinning.fetch_add(1, Ordering::SeqCst);
+                        return true;
+                    }
                 }
                 // Idle, woken by a push to our home queue: leave the idle list and decide
                 // again, without letting the lock go.

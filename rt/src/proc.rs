@@ -566,19 +566,28 @@ impl M {
             }
             self.stop_spinning();
             fence(Ordering::SeqCst);
-            // Work for us: fresh Gs anywhere, or anything on a P nobody holds. A started G in
-            // a held P's `runnext` is its M's (counting it kept this M cycling between idle
-            // and spinning while a pipeline ran on the other thread, pulling that G's
-            // cache line at every look).
+            // Work for us: queued fresh Gs, or anything on a P nobody holds. A held P's
+            // `runnext` is its M's to run next (a started G there always; a fresh one
+            // unless sysmon finds that M held up, and wakes us). Counting it kept this M
+            // cycling between idle and spinning while a pipeline ran on the other thread,
+            // pulling that G's cache line at every look.
             let work = s.global.len() > 0
                 || s.ps[..nprocs].iter().any(|q| {
                     if q.held.load(Ordering::SeqCst) {
-                        q.runq.has_fresh()
+                        q.runq.has_queued_fresh()
                     } else {
                         !q.runq.is_empty()
                     }
                 });
-            if !self.stopm_idling(me, work) {
+            // A lone fresh `runnext` elsewhere is left to its M (`stealable`); if it is
+            // still there when it may be stolen, this M looks again then.
+            let now = crate::runq::nanotime();
+            let recheck = s.ps[..nprocs]
+                .iter()
+                .filter(|q| q.held.load(Ordering::Relaxed) && q.runq.has_fresh())
+                .map(|q| now + RUNNEXT_STEAL_DELAY_NS.saturating_sub(q.runq.fresh_age(now)))
+                .min();
+            if !self.stopm_idling(me, work, recheck) {
                 return None;
             }
         }
@@ -643,8 +652,9 @@ impl M {
             }
             let spun = start.elapsed();
             if young && spun >= YOUNG_SPIN {
-                // What is left is a lone `runnext`: this M goes idle, sees it in its last
-                // look (`stopm_idling`) and comes back for it until it can be taken.
+                // Still young after a full steal delay: newer work keeps arriving behind
+                // it, so its M is scheduling. This M goes idle; its last look
+                // (`stopm_idling`) brings it back if queued work is still there.
                 young = false;
             }
             if (!young && spun >= home) || p.id >= s.gomaxprocs() {
@@ -795,19 +805,23 @@ impl CellPtrExt for Cell<*const P> {
     }
 }
 
-/// Whether thieves may take fresh work from `q` now (`Some(true)`), only later (`Some(false)`:
-/// it is younger than its steal delay), or it has none (`None`). Queued work waits
-/// `STEAL_DELAY_NS`; a lone `runnext`, `RUNNEXT_STEAL_DELAY_NS`.
+/// Whether thieves may take fresh work from `q` now (`Some(true)`), only a little later
+/// (`Some(false)`: queued work younger than `STEAL_DELAY_NS`, worth watching), or not
+/// (`None`: nothing fresh, or a lone `runnext` younger than `RUNNEXT_STEAL_DELAY_NS`).
+///
+/// A lone `runnext` is not watched: its own M runs it at its next schedule, which is
+/// nearly always within microseconds. An M that waited for it spun for up to that
+/// millisecond, or went idle and came back for it again and again; when the kernel had
+/// put that M on the spawner's CPU (where the futex wake-up of `wakep` often lands it),
+/// the spawner could not run, the `runnext` aged, and was taken: prime_sieve lost 1 to
+/// 100 of its stages to the other thread that way, each then crossing threads at every
+/// number (1.4 s without such steals, 2-6 s with them). If its M really is held up,
+/// sysmon wakes an M for it (`sysmon::retake`), which takes it once it is old enough.
 fn stealable(q: &LocalQ, now: u64) -> Option<bool> {
-    if !q.has_fresh() {
-        return None;
+    if q.has_queued_fresh() {
+        return Some(q.fresh_age(now) >= STEAL_DELAY_NS);
     }
-    let delay = if q.has_queued_fresh() {
-        STEAL_DELAY_NS
-    } else {
-        RUNNEXT_STEAL_DELAY_NS
-    };
-    Some(q.fresh_age(now) >= delay)
+    (q.has_fresh() && q.fresh_age(now) >= RUNNEXT_STEAL_DELAY_NS).then_some(true)
 }
 
 /// Switches from the running G to its M's g0, asking for `after`. Returns when the G is
