@@ -269,3 +269,64 @@ fn idle_server() {
         println!("all {IDLE} goroutines ended");
     });
 }
+
+/// An accept loop's connection goroutines start on more than one thread. A goroutine keeps
+/// the thread it first runs on, and one spawned by a goroutine that then parks (in the next
+/// `accept`) would run at once on the acceptor's thread: every connection's goroutine would
+/// live there, and one thread would serve them all. Once the acceptor's thread has several
+/// goroutines waiting for I/O, new ones start where fewer do.
+#[test]
+fn an_accept_loops_connection_goroutines_start_on_both_threads() {
+    const CONNS: usize = 64;
+    let threads = goro::run(|| {
+        goro::runtime::gomaxprocs(2);
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let (tids, handlers) = (chan![std::thread::ThreadId; CONNS], chan![(); CONNS]);
+        let accepted = handlers.clone();
+        let acceptor = goro::spawn(move || {
+            for _ in 0..CONNS {
+                let (mut s, _) = l.accept().unwrap();
+                let (tids, handlers) = (tids.clone(), handlers.clone());
+                handlers.send(());
+                go!(move || {
+                    tids.send(std::thread::current().id());
+                    let mut buf = [0u8; 1];
+                    // Parks in IO wait until the client closes.
+                    assert_eq!(s.read(&mut buf).unwrap(), 0);
+                });
+            }
+            tids
+        });
+        // Plain-thread clients: they add no goroutine to either thread. Each connects once
+        // the previous connection's goroutine is parked, as clients arriving one by one.
+        let clients = std::thread::spawn(move || {
+            let mut conns = Vec::new();
+            for _ in 0..CONNS {
+                conns.push(std::net::TcpStream::connect(addr).unwrap());
+                accepted.recv().unwrap();
+            }
+            conns
+        });
+        let tids = acceptor.join().unwrap();
+        let mut per_thread = std::collections::HashMap::new();
+        for _ in 0..CONNS {
+            *per_thread.entry(tids.recv().unwrap()).or_insert(0usize) += 1;
+        }
+        support::wait_until("every connection goroutine parked in IO wait", || {
+            support::parked("IO wait") == CONNS
+        });
+        drop(clients.join().unwrap()); // end of stream: every goroutine returns
+        per_thread
+    });
+    assert_eq!(threads.values().sum::<usize>(), CONNS);
+    assert_eq!(
+        threads.len(),
+        2,
+        "connection goroutines per thread: {threads:?}"
+    );
+    assert!(
+        threads.values().all(|&n| n >= CONNS / 8),
+        "connection goroutines per thread: {threads:?}"
+    );
+}

@@ -104,6 +104,7 @@ fn adjust(by: i32) {
         // SAFETY: a non-null TLS M is this thread's live M, and `nlocked` is its own field.
         let m = unsafe { &*m };
         m.nlocked.set(m.nlocked.get().wrapping_add_signed(by));
+        m.locked.store(m.nlocked.get() != 0, Ordering::Relaxed);
     }
 }
 
@@ -114,5 +115,6 @@ pub(crate) fn unwire_at_exit(m: &M, gp: GRef) {
     gp.lockedint.store(0, Ordering::Relaxed);
     if held != 0 {
         m.nlocked.set(m.nlocked.get() - 1);
+        m.locked.store(m.nlocked.get() != 0, Ordering::Relaxed);
     }
 }

@@ -73,6 +73,10 @@ pub(crate) struct M {
     pub(crate) homeq: HomeQ,
     /// Live goroutines whose home this M is.
     pub(crate) nhomed: AtomicUsize,
+    /// Its goroutines parked in IO wait (`netpoll.rs`), for `Sched::spread_target`.
+    pub(crate) niowait: AtomicUsize,
+    /// `nlocked != 0`, readable by other threads.
+    pub(crate) locked: AtomicBool,
     /// When this M, holding a P, first saw another M waiting for one.
     wantp_since: Cell<Option<Instant>>,
     /// The G `runqget` just returned came from `runnext` (it inherits the time slice).
@@ -110,6 +114,8 @@ impl M {
             behind_global: UnsafeCell::new(VecDeque::new()),
             homeq: HomeQ::new(),
             nhomed: AtomicUsize::new(0),
+            niowait: AtomicUsize::new(0),
+            locked: AtomicBool::new(false),
             wantp_since: Cell::new(None),
             inherit: Cell::new(false),
             poll_inst: Cell::new(None),

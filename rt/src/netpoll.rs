@@ -391,6 +391,8 @@ fn ms_until(ns: u64) -> i32 {
 /// ended), which then takes its registration back so no event is spent on it.
 struct Waiting {
     sched: Option<&'static crate::proc::Sched>,
+    /// The waiting goroutine's M (its home: it resumes there), or null on a plain thread.
+    m: *const M,
     pd: &'static PollDesc,
     inst: &'static PollInst,
     d: Dir,
@@ -404,10 +406,16 @@ impl Waiting {
             s.nnetwait.fetch_add(1, Ordering::SeqCst);
         }
         inst.nwaiters.fetch_add(1, Ordering::SeqCst);
+        let m = crate::tls::getm();
+        // SAFETY: a non-null TLS M is this thread's live M.
+        if let Some(m) = unsafe { m.as_ref() } {
+            m.niowait.fetch_add(1, Ordering::Relaxed);
+        }
         // SAFETY: every PollDesc is leaked (never freed), so extending the borrow is sound.
         let pd: &'static PollDesc = unsafe { &*(pd as *const PollDesc) };
         Waiting {
             sched,
+            m,
             pd,
             inst,
             d,
@@ -419,6 +427,11 @@ impl Waiting {
 impl Drop for Waiting {
     fn drop(&mut self) {
         self.inst.nwaiters.fetch_sub(1, Ordering::SeqCst);
+        // SAFETY: dropped by the goroutine that entered, on its home M (alive as long as
+        // its runtime, which outlives the goroutine).
+        if let Some(m) = unsafe { self.m.as_ref() } {
+            m.niowait.fetch_sub(1, Ordering::Relaxed);
+        }
         if let Some(s) = self.sched {
             s.nnetwait.fetch_sub(1, Ordering::SeqCst);
         }

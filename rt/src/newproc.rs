@@ -11,6 +11,7 @@ use crate::g::{G_RUNNABLE, GRef};
 use crate::gfree;
 use crate::loom::StdArc as Arc;
 use crate::loom::atomic::Ordering;
+use crate::m::M;
 use crate::proc::{P, Sched, gentry};
 use crate::tls::getm;
 use core::ptr;
@@ -61,14 +62,47 @@ impl Sched {
         let parent = crate::tls::curg().map_or(0, |g| g.goid());
         gp.parent.store(parent, Ordering::Relaxed);
         match mine {
-            Some((m, p)) => {
-                m.runqput(p, gp, true);
-            }
+            Some((m, p)) => match self.spread_target(m) {
+                Some(other) => other.inject(gp),
+                None => {
+                    m.runqput(p, gp, true);
+                }
+            },
             None => self.global.put(gp),
         }
         self.wakep();
         crate::sysmon::start(self);
         gp
+    }
+
+    /// Where a goroutine spawned on `m` should start instead of `m`'s `runnext`, if
+    /// anywhere: another M with clearly fewer goroutines parked in IO wait, when `m` has
+    /// many. goro's own, and only for spawners whose goroutines wait on the network (an
+    /// accept loop): a goroutine stays on the thread it first runs on, and a handler
+    /// spawned into `runnext` runs at once on the acceptor's thread (which parks in the
+    /// next `accept`), so every connection's goroutine ended up there — in `tcp_echo` all 64
+    /// server goroutines on one thread, which then did three quarters of the work. Go
+    /// balances them later, moving runnable goroutines between Ps; here the choice is made
+    /// once, at the start. Channel pipelines (no IO wait) keep Go's placement.
+    fn spread_target(&self, m: &M) -> Option<Arc<M>> {
+        /// IO waiters an M must have before its spawns may go elsewhere.
+        const SPREAD_MIN: usize = 8;
+        /// How many fewer the other M must have.
+        const SPREAD_GAP: usize = 4;
+        let mine = m.niowait.load(Ordering::Relaxed);
+        if mine < SPREAD_MIN || self.gomaxprocs() < 2 {
+            return None;
+        }
+        let l = self.lock();
+        l.allm
+            .iter()
+            .filter(|o| {
+                !ptr::eq(Arc::as_ptr(o), m)
+                    && !o.locked.load(Ordering::Relaxed)
+                    && o.niowait.load(Ordering::Relaxed) + SPREAD_GAP <= mine
+            })
+            .min_by_key(|o| o.niowait.load(Ordering::Relaxed))
+            .cloned()
     }
 
     /// The `go` statement is a scheduling point of the spawning goroutine: it yields when

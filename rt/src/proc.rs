@@ -435,6 +435,13 @@ impl M {
                     crate::shutdown::drop_unrun(self, gp);
                     continue;
                 }
+                if self.nlocked.get() != 0 {
+                    // A fresh G sent here (`Sched::spread_target`) as this M got locked:
+                    // a locked thread runs its own goroutines only.
+                    s.global.put(gp);
+                    s.wakep();
+                    continue;
+                }
             } else if !ptr::eq(home, self) {
                 // SAFETY: as in `Sched::ready`: a live G's home M is alive.
                 unsafe { (*home).inject(gp) };
