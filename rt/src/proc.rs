@@ -21,7 +21,9 @@
 //!    victim's queue — but only work that has waited `STEAL_DELAY_NS` (a lone `runnext`,
 //!    `RUNNEXT_STEAL_DELAY_NS`), since where a G first runs is where it stays
 //!    (`steal_work`), and fresh work passed over by a run of `runnext` picks goes first on
-//!    its own M (`runqget`);
+//!    its own M (`runqget`); a spawner whose M has many goroutines in IO wait sends the new
+//!    G to the home queue of an M with fewer (`Sched::spread_target`), since where it first
+//!    runs it stays;
 //! 2. a started G readied by its own M goes to that M's P, in `runnext`, as in Go (a
 //!    ping-pong pair stays on one M); when it waits at a tail, it waits in its M's own
 //!    queue (`M::runq`: the P's queue holds fresh Gs only, so thieves never meet a started
