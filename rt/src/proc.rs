@@ -84,9 +84,13 @@ const YOUNG_SPIN: std::time::Duration = std::time::Duration::from_nanos(STEAL_DE
 /// preempted on its way out of the futex call that woke another M (the kernel put the
 /// woken M on the waker's CPU, where it spun), or waiting for the mmap lock in `madvise`.
 /// A pipeline stage taken then crosses threads at every message for good (prime_sieve:
-/// 2.3-3.1 s with such steals, 1.6-2 s without). Go takes it after 3 µs; there the
-/// stage moves back at its next wake-up.
-const RUNNEXT_STEAL_DELAY_NS: u64 = 1_000_000;
+/// 2.3-3.1 s with such steals, 1.6-2 s without; a single early stage taken, 3.5 s). With
+/// idle Ms no longer watching it (`stealable`), 1 ms still let a steal through in 2 of 12
+/// prime_sieve runs (the spawner's vCPU held up that long), 5 ms in none of 12. A spawner
+/// that computes without a scheduling point gets its goroutine started elsewhere within
+/// this delay, half Go's preemption slice (`sysmon::FORCE_PREEMPT`). Go takes it after
+/// 3 µs; there the stage moves back at its next wake-up.
+const RUNNEXT_STEAL_DELAY_NS: u64 = 5_000_000;
 /// How many times in a row `runnext` may go before fresh work queued behind it (`runqget`).
 const RUNNEXT_STREAK: u32 = 8;
 
@@ -819,8 +823,8 @@ impl CellPtrExt for Cell<*const P> {
 /// (`None`: nothing fresh, or a lone `runnext` younger than `RUNNEXT_STEAL_DELAY_NS`).
 ///
 /// A lone `runnext` is not watched: its own M runs it at its next schedule, which is
-/// nearly always within microseconds. An M that waited for it spun for up to that
-/// millisecond, or went idle and came back for it again and again; when the kernel had
+/// nearly always within microseconds. An M that waited for it spun, went idle and came
+/// back for it again and again until its delay had passed; when the kernel had
 /// put that M on the spawner's CPU (where the futex wake-up of `wakep` often lands it),
 /// the spawner could not run, the `runnext` aged, and was taken: prime_sieve lost 1 to
 /// 100 of its stages to the other thread that way, each then crossing threads at every
