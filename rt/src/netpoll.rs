@@ -839,6 +839,8 @@ fn poll(inst: &PollInst, ms: i32, me: Option<&M>) -> Polled {
         Some(me) => {
             for gp in ready {
                 if core::ptr::eq(gp.m.load(Ordering::Acquire), me) {
+                    // This M sleeps without a P: its runtime may look idle meanwhile.
+                    let _claim = crate::park::Claim::begin(&*me.sched);
                     if crate::park::ready_cas(gp) {
                         // Awake already: no wake-up of our own note (and its eventfd).
                         me.homeq.push(gp);

@@ -187,17 +187,12 @@ pub unsafe fn goready(gp: GRef) {
         }
         return;
     }
-    // Only compared before the claim: the runtime is ours to touch once the claim succeeds.
+    // Compared only, before the claim: the runtime is ours to touch once the claim succeeds.
     let s = gp.sched.load(Ordering::Acquire);
     let m = crate::tls::getm();
     // SAFETY: a non-null TLS M pointer is this thread's live M.
     let foreign = m.is_null() || !core::ptr::eq(unsafe { std::sync::Arc::as_ptr(&(*m).sched) }, s);
-    if foreign {
-        // From the claim to the push the G is in no queue: an ending runtime must wait
-        // for it (`Sched::has_claimed_g`). Counted before the claim (SeqCst), so an M that
-        // reads zero after finding its runtime quiescent precedes any such claim.
-        FOREIGN_CLAIMS.fetch_add(1, Ordering::SeqCst);
-    }
+    let _claim = Claim::begin(s);
     if ready_cas(gp) {
         // Re-read: the claim makes the G's runtime stable (a stale token never gets here).
         let s = gp.sched.load(Ordering::Acquire);
@@ -211,16 +206,47 @@ pub unsafe fn goready(gp: GRef) {
         // keeps the runtime alive for goroutines left parked).
         unsafe { (*s).ready(gp) };
     }
-    if foreign {
-        FOREIGN_CLAIMS.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Wake-ups in flight, between their claim (`ready_cas`) and their push to a queue, by
+/// threads that hold no P of the G's runtime (plain threads, another runtime's Ms, an M
+/// polling or running timers while it sleeps without a P): its Ms may all look idle
+/// meanwhile. While non-zero an ending runtime looks for a claimed G before it ends
+/// (`Sched::has_claimed_g`). A claim by an M holding a P needs no count: the runtime is
+/// not quiescent while any P is held.
+static CLAIMS_IN_FLIGHT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Whether a wake-up claimed by a thread without a P of its runtime may be in flight.
+pub(crate) fn claims_in_flight() -> bool {
+    CLAIMS_IN_FLIGHT.load(Ordering::SeqCst) != 0
+}
+
+/// Counts a wake-up in `CLAIMS_IN_FLIGHT` from before its claim to after its push (drop),
+/// if this thread holds no P of runtime `s`. Counted before the claim (SeqCst), so an M
+/// that reads zero after finding its runtime quiescent precedes any such claim.
+pub(crate) struct Claim(bool);
+
+impl Claim {
+    pub(crate) fn begin(s: *const crate::proc::Sched) -> Claim {
+        let m = crate::tls::getm();
+        // SAFETY: a non-null TLS M pointer is this thread's live M; its `p` is its own.
+        let with_p = unsafe { m.as_ref() }.is_some_and(|m| {
+            core::ptr::eq(std::sync::Arc::as_ptr(&m.sched), s) && !m.p.get().is_null()
+        });
+        if !with_p {
+            CLAIMS_IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        }
+        Claim(!with_p)
     }
 }
 
-/// Wake-ups by threads outside the G's runtime (plain threads, another runtime's Ms)
-/// between their claim and their push: while non-zero an ending runtime looks for a
-/// claimed G before it ends (`Sched::has_claimed_g`).
-pub(crate) static FOREIGN_CLAIMS: std::sync::atomic::AtomicUsize =
-    std::sync::atomic::AtomicUsize::new(0);
+impl Drop for Claim {
+    fn drop(&mut self) {
+        if self.0 {
+            CLAIMS_IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
 
 /// Yields the processor: the goroutine goes to the back of its P's run queue, behind the
 /// work the global queue holds now. Go: runtime.Gosched (Go puts it on the global queue

@@ -66,7 +66,7 @@ impl Sched {
     /// M asleep (`quiescent`), so a runnable G can only be such a claimed one. Go needs no
     /// such look: its `goready` queues the G on the caller's own P at once.
     pub(crate) fn has_claimed_g(&self) -> bool {
-        if crate::park::FOREIGN_CLAIMS.load(Ordering::SeqCst) == 0 {
+        if !crate::park::claims_in_flight() {
             return false; // none in flight (the walk below touches every G ever made)
         }
         let me = (self as *const Sched).cast_mut();

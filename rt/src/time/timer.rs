@@ -167,6 +167,7 @@ impl TimerInner {
 /// goroutine that sleeps for a nanosecond in a loop from taking `runnext` back at every
 /// schedule and starving the queue behind it; goro queues it at the tail instead.
 fn goready_tail(gp: GRef) {
+    let _claim = crate::park::Claim::begin(gp.sched.load(Ordering::Acquire));
     if !crate::park::ready_cas(gp) {
         return;
     }
