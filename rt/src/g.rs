@@ -14,9 +14,9 @@
 //!   the M that took it from a run queue (runnable), or the waker that won the
 //!   waiting→runnable CAS in `goready`. Nobody else touches them.
 //! - `stack` is fixed at creation; G structs are never freed (as in Go) but recycled through
-//!   the free lists in `gfree`, so a `GRef` held by a stale sudog never dangles. A
-//!   goroutine's G lives at the top of its own stack slot (`GRef::alloc_in_stack`), a thread
-//!   G on the heap.
+//!   the free lists in `gfree`, so a `GRef` held by a stale sudog never dangles.  A
+//!   goroutine's G lives in the G table beside its stack slot (`GRef::alloc_for_slot`), a
+//!   thread G on the heap.
 //!
 //! ```text
 //!  idle ──newproc──▶ runnable ──execute──▶ running ──gopark──▶ waiting
@@ -191,6 +191,8 @@ pub struct G {
     pub(crate) defers: UnsafeCell<crate::defer::State>,
     /// `None` for a thread G.
     pub(crate) stack: Option<Stack>,
+    /// Whether the stack is swapped out, and the IO-wait queue links (`shrinkstack.rs`).
+    pub(crate) swap: crate::shrinkstack::Swap,
     /// ASan's fake stack of this goroutine while it is switched out (`asan.rs`).
     #[cfg(goro_asan)]
     pub(crate) asan_fake: UnsafeCell<*mut core::ffi::c_void>,
@@ -222,6 +224,7 @@ impl G {
             panic: UnsafeCell::new(None),
             defers: UnsafeCell::new(crate::defer::State::default()),
             stack,
+            swap: crate::shrinkstack::Swap::new(),
             #[cfg(goro_asan)]
             asan_fake: UnsafeCell::new(core::ptr::null_mut()),
             note: Note::new(),
@@ -290,12 +293,10 @@ impl G {
     }
 }
 
-/// Alignment of a G placed in its stack slot: a cache line, so the G shares none with the
-/// goroutine's frames below it.
-const G_ALIGN: usize = 64;
-const _: () = assert!(G_ALIGN.is_multiple_of(core::mem::align_of::<G>()));
-/// Least stack left below a G in its slot (the smallest slot is 16 KiB).
-const G_ROOM: usize = 8 * 1024;
+/// Bytes per entry of a G table (`stack.rs`): whole cache lines, so two Gs readied by
+/// different threads share none.
+pub(crate) const G_STRIDE: usize = size_of::<G>().next_multiple_of(64);
+const _: () = assert!(G_STRIDE.is_multiple_of(core::mem::align_of::<G>()));
 
 /// Bits of the status word that hold the status; the generation is above them.
 const STATUS_BITS: u32 = 8;
@@ -336,29 +337,18 @@ unsafe impl Sync for G {}
 unsafe impl Send for G {}
 
 impl GRef {
-    /// A new goroutine G, built at the top of its own stack slot: the G, the first frames and
-    /// the saved context share one page, so a fresh goroutine touches one new page (not a
-    /// stack page and a heap chunk) and running it costs one TLB entry. The stack's `hi`
-    /// becomes the G's address. Like every G it lives for the rest of the process (stack
-    /// slots are never unmapped). Go: malg + allgadd.
-    pub(crate) fn alloc_in_stack(stack: Stack) -> GRef {
-        let at = (stack.hi - size_of::<G>()) & !(G_ALIGN - 1);
-        assert!(
-            at >= stack.lo + G_ROOM,
-            "goroutine stack too small for its G"
-        );
-        let g = at as *mut G;
-        let stack = Stack {
-            lo: stack.lo,
-            hi: at,
-        };
-        // SAFETY: `[at, old hi)` lies in a freshly carved stack slot that only this G will
-        // ever use (slots are handed out once), is writable, and is aligned for G
-        // (`G_ALIGN` is a multiple of its alignment); the stack handed to the goroutine ends
-        // below it, so no frame overwrites it.
-        unsafe { g.write(G::new(Some(stack))) };
+    /// A new goroutine G, in its slot's entry of the G table (`stack.rs`), owning the
+    /// slot's stack. Like every G it lives for the rest of the process (slots and tables are
+    /// never unmapped). Go: malg + allgadd.
+    pub(crate) fn alloc_for_slot(slot: crate::stack::Slot) -> GRef {
+        let g = slot.g.cast::<G>();
+        assert!(g.is_aligned(), "misaligned G table entry");
+        // SAFETY: `slot.g` is this slot's G table entry: `G_STRIDE` ≥ size_of::<G>()
+        // writable bytes, aligned (checked), handed out once with its slot, so nobody else
+        // uses it.
+        unsafe { g.write(G::new(Some(slot.stack))) };
         GRef {
-            // SAFETY: `at` lies in a mapping, so it is not null.
+            // SAFETY: the entry lies in a mapping, so it is not null.
             ptr: unsafe { NonNull::new_unchecked(g) },
             wgen: 0,
         }

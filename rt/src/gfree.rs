@@ -6,7 +6,7 @@
 //! beyond that half move to the process-wide list (shared by all runtimes). Gs beyond
 //! `HIGH_WATER` on that list give their stack pages back to the kernel (`MADV_DONTNEED`), so
 //! a burst of a million goroutines does not pin its peak memory forever; each keeps the top
-//! page of its stack, where its G lives (`GRef::alloc_in_stack`). They wait in `RELEASING`
+//! page of its stack, where its next run's first frames go. They wait in `RELEASING`
 //! until a batch is full, then go back with one `process_madvise` per batch where the
 //! kernel takes it (a syscall per stack, with its TLB shootdown, would cost more than the
 //! goroutine itself).
@@ -81,7 +81,7 @@ pub(crate) fn get(p: Option<&P>) -> GRef {
     } else if let Some(gp) = lock(&GFREE).pop() {
         return gp;
     }
-    let gp = GRef::alloc_in_stack(crate::stack::alloc());
+    let gp = GRef::alloc_for_slot(crate::stack::alloc());
     lock(&ALLGS).push(gp);
     gp
 }
@@ -92,10 +92,11 @@ pub(crate) fn get(p: Option<&P>) -> GRef {
 /// spawn_join_held (`perf`); fetched now, that miss overlaps this spawn.
 #[inline]
 fn prefetch_g(gp: GRef) {
-    let g = gp.as_ptr().cast::<u8>();
-    for line in 0..size_of::<crate::g::G>().div_ceil(64) + 1 {
-        // The line before the G is the top of its stack (the first frame).
-        let at = g.wrapping_add(line * 64).wrapping_sub(64);
+    let g = gp.as_ptr().cast::<u8>().cast_const();
+    // The G's lines, and the top of its stack (the first frame).
+    let top = gp.stack.as_ref().map_or(g, |s| (s.hi - 64) as *const u8);
+    let lines = (0..size_of::<crate::g::G>().div_ceil(64)).map(|l| g.wrapping_add(l * 64));
+    for at in lines.chain([top]) {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: a prefetch is only a hint: it never faults, whatever the address.
         unsafe {

@@ -51,6 +51,7 @@ mod runq;
 pub mod runtime;
 mod sema;
 pub mod share;
+mod shrinkstack;
 mod shutdown;
 mod signal;
 mod sigquit;

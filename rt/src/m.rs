@@ -75,6 +75,8 @@ pub(crate) struct M {
     pub(crate) nhomed: AtomicUsize,
     /// Its goroutines parked in IO wait (`netpoll.rs`), for `Sched::spread_target`.
     pub(crate) niowait: AtomicUsize,
+    /// The same goroutines, oldest wait first, for `shrinkstack.rs` (owner thread only).
+    pub(crate) iowaitq: crate::shrinkstack::IoWaitQ,
     /// `nlocked != 0`, readable by other threads.
     pub(crate) locked: AtomicBool,
     /// When this M, holding a P, first saw another M waiting for one.
@@ -115,6 +117,7 @@ impl M {
             homeq: HomeQ::new(),
             nhomed: AtomicUsize::new(0),
             niowait: AtomicUsize::new(0),
+            iowaitq: crate::shrinkstack::IoWaitQ::new(),
             locked: AtomicBool::new(false),
             wantp_since: Cell::new(None),
             inherit: Cell::new(false),
@@ -378,7 +381,11 @@ impl M {
             loop {
                 // A dump's request posted before our `clear` did not stop this sleep.
                 crate::traceback::serve(self);
-                let when = deadline.take();
+                // Stacks of goroutines long in IO wait go back to the kernel meanwhile.
+                let when = match (deadline.take(), crate::shrinkstack::pass(self)) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
                 if !self.sleep_polling(when) {
                     match when {
                         Some(when) => {

@@ -121,8 +121,7 @@ pub fn read_mem_stats() -> MemStats {
         pause_total_ns: h.pause_total_ns.load(Ordering::Relaxed),
         last_gc: h.last_gc.load(Ordering::Relaxed),
         next_gc: h.next_gc.load(Ordering::Relaxed),
-        // Goroutine Gs live in their stack slots (`GRef::alloc_in_stack`).
-        sys: crate::stack::carved_bytes() as u64 + heap_alloc,
+        sys: (crate::stack::carved_bytes() + crate::stack::gtable_bytes()) as u64 + heap_alloc,
         num_goroutine: crate::runtime::num_goroutine() as u64,
         stack_inuse: live * slot,
         pause_ns: *crate::mgc::heap::lock(&crate::mgc::heap::PAUSES),

@@ -410,6 +410,7 @@ impl Waiting {
         // SAFETY: a non-null TLS M is this thread's live M.
         if let Some(m) = unsafe { m.as_ref() } {
             m.niowait.fetch_add(1, Ordering::Relaxed);
+            crate::shrinkstack::enter_iowait(m, gp);
         }
         // SAFETY: every PollDesc is leaked (never freed), so extending the borrow is sound.
         let pd: &'static PollDesc = unsafe { &*(pd as *const PollDesc) };
@@ -431,6 +432,7 @@ impl Drop for Waiting {
         // its runtime, which outlives the goroutine).
         if let Some(m) = unsafe { self.m.as_ref() } {
             m.niowait.fetch_sub(1, Ordering::Relaxed);
+            crate::shrinkstack::leave_iowait(m, self.gp);
         }
         if let Some(s) = self.sched {
             s.nnetwait.fetch_sub(1, Ordering::SeqCst);

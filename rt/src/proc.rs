@@ -519,6 +519,9 @@ impl M {
                 let tick = &mut *p.schedtick.get();
                 *tick = tick.wrapping_add(1);
                 p.runq.tick();
+                if tick.is_multiple_of(GLOBAL_TICK) {
+                    crate::shrinkstack::pass(self);
+                }
                 if tick.is_multiple_of(GLOBAL_TICK)
                     && s.global.len() > 0
                     && let Some(gp) = s.global.get_one()
@@ -726,6 +729,8 @@ impl M {
         }
         let p = self.p();
         p.curg.store(gp.as_ptr(), Ordering::Release);
+        // Its stack may have been given back while it waited for IO (`shrinkstack.rs`).
+        crate::shrinkstack::restore(gp);
         loop {
             gp.set_status(G_RUNNING, Ordering::Release);
             setg(gp.as_ptr());

@@ -97,6 +97,9 @@ extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut l
             libc::abort();
         }
     }
+    if sig == libc::SIGSEGV && crate::shrinkstack::fault(addr) {
+        return; // a swapped-out goroutine stack, now back: the access runs again
+    }
     let i = if sig == libc::SIGSEGV { 0 } else { 1 };
     // SAFETY: OLD was fully written before this handler was installed.
     let old = unsafe { (*OLD.0.get())[i].assume_init_ref() };

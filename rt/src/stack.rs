@@ -6,13 +6,17 @@
 //! stacks it holds):
 //!
 //! ```text
-//!   low                                                                 high
-//!   | guard | stack 0 ...... G | guard | stack 1 ...... G | guard | ...
-//!             ^lo         hi^            ^lo         hi^
+//!   low                                                          high
+//!   | guard | stack 0 ........ | guard | stack 1 ........ | guard | ...
+//!             ^lo           hi^            ^lo           hi^
+//!   G table:  | G 0 | G 1 | ... |   (a second reservation, one `G_STRIDE` entry per slot)
 //! ```
 //!
-//! Each slot's G sits at its top (`GRef::alloc_in_stack`), so a goroutine's stack ends just
-//! below its G, a few hundred bytes short of the slot.
+//! Each slot's G lives in its region's G table, at the slot's index (`GRef::alloc_for_slot`),
+//! not on the stack: Gs are touched by every thread that readies them, and a stack page of
+//! a goroutine idle in IO wait can then be given back to the kernel (`shrinkstack.rs`),
+//! while its G stays. Fresh slots are carved in order, so their Gs are neighbours too. The
+//! SIGSEGV handler finds a slot's G from a fault address (`slot_at`).
 //!
 //! Guard pages use `madvise(MADV_GUARD_INSTALL)` (Linux ≥ 6.13): the page faults on touch
 //! yet stays part of the same VMA, so a million stacks stay far below `vm.max_map_count`.
@@ -23,8 +27,9 @@
 //! Invariants: slots are never unmapped, so `regions` only grows and the SIGSEGV handler can
 //! read it without a lock (`guard_hit`). A slot is handed out once by `alloc`; its owner (a
 //! G, forever: Gs keep their stacks across reuse, see `gfree`) may return its pages to the
-//! kernel with `release`, which keeps the guard and the page holding the G.
+//! kernel with `release`, which keeps the guard.
 
+use crate::g::G_STRIDE;
 use crate::loom::static_atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -59,8 +64,8 @@ impl Stack {
 }
 
 /// Returns the pages of free stacks to the kernel: all of each stack but the page holding
-/// its top (where a goroutine's G lives, `GRef::alloc_in_stack`, and where the next run's
-/// first frames go). Guards survive: `MADV_DONTNEED` keeps guard markers and `PROT_NONE`.
+/// its top (where the next run's first frames go). Guards survive: `MADV_DONTNEED` keeps
+/// guard markers and `PROT_NONE`.
 /// Caller's contract: no frame lives on these stacks (their Gs are free).
 ///
 /// One `process_madvise` per `RELEASE_IOV` stacks where the kernel takes it (one TLB
@@ -142,6 +147,9 @@ enum GuardMode {
 }
 
 struct Carver {
+    /// The current reservation's first slot and its G table.
+    start: usize,
+    gtable: usize,
     /// Next slot to hand out; slots in `[next, ready)` have their guards installed.
     next: usize,
     ready: usize,
@@ -150,6 +158,8 @@ struct Carver {
 }
 
 static CARVER: Mutex<Carver> = Mutex::new(Carver {
+    start: 0,
+    gtable: 0,
     next: 0,
     ready: 0,
     end: 0,
@@ -158,6 +168,8 @@ static CARVER: Mutex<Carver> = Mutex::new(Carver {
 /// `[start, end)` of each reservation, published for the signal handler.
 static REGIONS: [(AtomicUsize, AtomicUsize); MAX_REGIONS] =
     [const { (AtomicUsize::new(0), AtomicUsize::new(0)) }; MAX_REGIONS];
+/// The G table of each reservation: slot `i`'s G at `base + i * G_STRIDE`.
+static REGION_GS: [AtomicUsize; MAX_REGIONS] = [const { AtomicUsize::new(0) }; MAX_REGIONS];
 static NREGIONS: AtomicUsize = AtomicUsize::new(0);
 static STACK_SIZE: AtomicUsize = AtomicUsize::new(0);
 
@@ -211,8 +223,27 @@ pub(crate) fn carved_bytes() -> usize {
     CARVED.load(Ordering::Relaxed)
 }
 
+/// Bytes of G table entries handed out so far, for `read_mem_stats`.
+static GTABLE: AtomicUsize = AtomicUsize::new(0);
+
+pub(crate) fn gtable_bytes() -> usize {
+    GTABLE.load(Ordering::Relaxed)
+}
+
+/// A carved slot: its stack, and the (zeroed, never used) memory for its G.
+pub(crate) struct Slot {
+    pub(crate) stack: Stack,
+    pub(crate) g: *mut u8,
+}
+
 /// Carves a new stack slot. Called only when no free G (with its stack) can be reused.
-pub(crate) fn alloc() -> Stack {
+pub(crate) fn alloc() -> Slot {
+    let s = alloc_stack_and_g();
+    GTABLE.fetch_add(G_STRIDE, Ordering::Relaxed);
+    s
+}
+
+fn alloc_stack_and_g() -> Slot {
     let size = stack_size();
     let slot = size + GUARD;
     let mut c = CARVER.lock().unwrap_or_else(|e| e.into_inner());
@@ -229,11 +260,15 @@ pub(crate) fn alloc() -> Stack {
     }
     let base = c.next;
     c.next += slot;
+    let g = c.gtable + (base - c.start) / slot * G_STRIDE;
     CARVED.fetch_add(slot, Ordering::Relaxed);
     drop(c);
-    Stack {
-        lo: base + GUARD,
-        hi: base + slot,
+    Slot {
+        stack: Stack {
+            lo: base + GUARD,
+            hi: base + slot,
+        },
+        g: g as *mut u8,
     }
 }
 
@@ -350,9 +385,31 @@ fn reserve(c: &mut Carver, slot: usize) {
             GuardMode::Mprotect
         });
     }
+    let glen = len / slot * G_STRIDE;
+    // SAFETY: as above: a fresh private anonymous mapping, committed page by page as Gs
+    // are made.
+    let gtable = unsafe {
+        libc::mmap(
+            core::ptr::null_mut(),
+            glen,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if gtable == libc::MAP_FAILED {
+        let err = std::io::Error::last_os_error();
+        crate::panic::throw(&format!(
+            "cannot reserve {glen} bytes of address space for goroutine Gs: {err}"
+        ));
+    }
     REGIONS[n].0.store(base, Ordering::Relaxed);
     REGIONS[n].1.store(base + len, Ordering::Relaxed);
+    REGION_GS[n].store(gtable as usize, Ordering::Relaxed);
     NREGIONS.store(n + 1, Ordering::Release);
+    c.start = base;
+    c.gtable = gtable as usize;
     c.next = base;
     c.ready = base;
     c.end = base + len;
@@ -377,6 +434,32 @@ pub(crate) fn guard_hit(addr: usize) -> Option<usize> {
             addr >= s && addr < e && (addr - s) % slot < GUARD
         })
         .then_some(size)
+}
+
+/// The slot whose usable stack holds `addr` (not its guard): its G's address and its
+/// stack's `[lo, hi)`. Async-signal-safe, as `guard_hit`.
+pub(crate) fn slot_at(addr: usize) -> Option<(usize, usize, usize)> {
+    let n = NREGIONS.load(Ordering::Acquire);
+    let size = STACK_SIZE.load(Ordering::Relaxed);
+    if n == 0 || size == 0 {
+        return None;
+    }
+    let slot = size + GUARD;
+    REGIONS[..n].iter().zip(&REGION_GS).find_map(|((s, e), g)| {
+        let (s, e) = (s.load(Ordering::Relaxed), e.load(Ordering::Relaxed));
+        if addr < s || addr >= e || (addr - s) % slot < GUARD {
+            return None;
+        }
+        let i = (addr - s) / slot;
+        let lo = s + i * slot + GUARD;
+        Some((g.load(Ordering::Relaxed) + i * G_STRIDE, lo, lo + size))
+    })
+}
+
+/// Whether guard pages are `MADV_GUARD_INSTALL` markers (decided at the first
+/// reservation; false before it and with the `mprotect` fallback).
+pub(crate) fn guard_is_marker() -> bool {
+    CARVER.lock().unwrap_or_else(|e| e.into_inner()).mode == Some(GuardMode::Madvise)
 }
 
 /// Whether guard pages use `MADV_GUARD_INSTALL` (true) or the `mprotect` fallback.
@@ -410,7 +493,7 @@ mod tests {
 
     #[test]
     fn guard_pages_use_madvise_guard_install_on_linux_6_13_and_later() {
-        let _stack = alloc();
+        let _slot = alloc();
         assert_eq!(guard_uses_madvise(), kernel_at_least(6, 13));
     }
 
@@ -434,15 +517,9 @@ mod tests {
     }
 
     #[test]
-    fn release_keeps_the_page_that_holds_the_g() {
-        let slot = alloc();
-        // As `GRef::alloc_in_stack` leaves it: the stack ends a few hundred bytes below the
-        // slot's top, where the G lives.
-        let st = Stack {
-            lo: slot.lo,
-            hi: slot.hi - 384,
-        };
-        let (g_word, low_word) = (st.hi as *mut u64, (st.lo + 64) as *mut u64);
+    fn release_keeps_the_top_page() {
+        let st = alloc().stack;
+        let (g_word, low_word) = ((st.hi - 8) as *mut u64, (st.lo + 64) as *mut u64);
         // SAFETY: both words lie in the slot we just carved and own.
         unsafe {
             g_word.write_volatile(0x600d);
@@ -458,7 +535,7 @@ mod tests {
 
     #[test]
     fn slots_across_guard_batches_are_distinct_and_guarded() {
-        let stacks: Vec<Stack> = (0..2 * GUARD_BATCH + 1).map(|_| alloc()).collect();
+        let stacks: Vec<Stack> = (0..2 * GUARD_BATCH + 1).map(|_| alloc().stack).collect();
         let mut los: Vec<usize> = stacks.iter().map(|s| s.lo).collect();
         los.sort_unstable();
         los.dedup();
@@ -487,9 +564,15 @@ mod tests {
 
     #[test]
     fn stacks_are_distinct_writable_and_guarded() {
-        let a = alloc();
-        let b = alloc();
+        let (sa, sb) = (alloc(), alloc());
+        let (a, b) = (sa.stack, sb.stack);
         assert_ne!(a.lo, b.lo);
+        // Each slot's G: its own table entry, found from any address of its stack.
+        assert_ne!(sa.g, sb.g);
+        assert_eq!(slot_at(a.lo), Some((sa.g as usize, a.lo, a.hi)));
+        assert_eq!(slot_at(a.hi - 1), Some((sa.g as usize, a.lo, a.hi)));
+        assert_eq!(slot_at(b.lo + 100), Some((sb.g as usize, b.lo, b.hi)));
+        assert_eq!(slot_at(a.lo - 1), None);
         assert_eq!(a.hi - a.lo, stack_size());
         // SAFETY: the top word of a fresh stack we own.
         unsafe { ((a.hi - 8) as *mut u64).write_volatile(7) };

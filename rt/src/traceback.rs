@@ -240,6 +240,7 @@ unsafe fn walk_parked(gp: GRef) -> Option<Pcs> {
         return None; // ASan would need fiber annotations for this switch too
     }
     let stack = gp.stack.as_ref()?;
+    crate::shrinkstack::restore(gp);
     // SAFETY: per the contract, gp is suspended and owned by this thread's M.
     let sp = unsafe { (*gp.ctx.get()).sp };
     if sp == 0 || sp > stack.hi || sp < stack.lo + WALK_ROOM {

@@ -1,8 +1,8 @@
 // rss_idle_conn: resident memory per idle TCP connection. -n (10,000) connections come from
 // a client in a child process (this binary again, -client ADDR); the server accepts each in a
-// loop and hands it to a goroutine of its own, blocked in Read. Reports (VmRSS with all N
-// blocked - VmRSS before the first connection) / N, in bytes per connection. Then the client
-// exits, and every goroutine must see io.EOF.
+// loop and hands it to a goroutine of its own, blocked in Read. -idle ms (2,000) after all N
+// are blocked it reports (VmRSS then - VmRSS before the first connection) / N, in bytes per
+// connection. Then the client exits, and every goroutine must see io.EOF.
 // Twin of benches/src/bin/rss_idle_conn.rs: same constants, flags and output line.
 package main
 
@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // clientMain dials addr n times, prints "ready", and holds the connections until stdin closes.
@@ -44,6 +45,7 @@ func clientMain(addr string, n uint64) {
 func main() {
 	flag.String("impl", "go", "accepted for symmetry with the Rust binary; ignored")
 	n := flag.Uint64("n", 10000, "idle connections")
+	idle := flag.Uint64("idle", 2000, "ms the connections sit idle before the measurement")
 	client := flag.String("client", "", "internal: dial ADDR n times, hold the connections until stdin closes")
 	flag.Parse()
 	if *n == 0 {
@@ -104,6 +106,7 @@ func main() {
 	for arrived.Load() < *n {
 		runtime.Gosched()
 	}
+	time.Sleep(time.Duration(*idle) * time.Millisecond)
 	parked := procrss.VmRSSKiB()
 	stdin.Close()
 	if err := cmd.Wait(); err != nil {

@@ -8,7 +8,10 @@
 //! Twin: go/rss_idle_conn/main.go (`net`, a goroutine per connection blocked in `Read`).
 //!
 //! Each goroutine bumps a counter just before its read; the measurement waits for all N (at
-//! most one per P is then between the bump and its park). Read buffer: 64 bytes on the
+//! most one per P is then between the bump and its park), then `--idle` ms more (2,000), as
+//! a server's idle connections do sit idle: what each runtime does with memory meanwhile
+//! counts (goro gives back the stack pages of goroutines in IO wait for 1 s; Go's
+//! scavenger returns free heap pages). Read buffer: 64 bytes on the
 //! goroutine's stack (Go: `make([]byte, 64)`, which escapes to the heap through `net.Conn`).
 //! Peer: tokio tasks awaiting `TcpStream::read` on the multi-thread runtime with 2 workers.
 
@@ -22,11 +25,16 @@ use goro_benches::args::{Flags, Impl};
 use goro_benches::report;
 
 const N: u64 = 10_000;
+const IDLE_MS: u64 = 2_000;
 const TOKIO_WORKERS: usize = 2;
 
 const FLAGS: &[(&str, &str)] = &[
     ("impl", "goro or tokio (default goro)"),
     ("n", "idle connections (default 10000)"),
+    (
+        "idle",
+        "ms the connections sit idle before the measurement (default 2000)",
+    ),
     (
         "client",
         "internal: dial ADDR n times, hold the connections until stdin closes",
@@ -45,13 +53,14 @@ fn main() {
     let flags = Flags::parse(FLAGS);
     let n: u64 = flags.get("n", N);
     assert!(n > 0, "rss_idle_conn: --n must be positive");
+    let idle = std::time::Duration::from_millis(flags.get("idle", IDLE_MS));
     let client: String = flags.get("client", String::new());
     if !client.is_empty() {
         return client_main(&client, n);
     }
     let out = match flags.imp() {
-        Impl::Goro => goro_run(n),
-        Impl::Tokio => tokio_run(n),
+        Impl::Goro => goro_run(n, idle),
+        Impl::Tokio => tokio_run(n, idle),
         imp => flags.not_applicable(imp, "no network API"),
     };
     assert_eq!(
@@ -104,7 +113,7 @@ fn stop_client(mut child: Child) {
     );
 }
 
-fn goro_run(n: u64) -> Outcome {
+fn goro_run(n: u64, idle: std::time::Duration) -> Outcome {
     use goro::net::TcpListener;
     use goro::sync::WaitGroup;
     goro::run(move || {
@@ -138,6 +147,7 @@ fn goro_run(n: u64) -> Outcome {
         while arrived.load(Ordering::Relaxed) < n {
             goro::runtime::gosched();
         }
+        goro::time::sleep(idle);
         let rss_parked = report::vm_rss_kib();
         goro::runtime::syscall(move || stop_client(child));
         wg.wait();
@@ -149,12 +159,13 @@ fn goro_run(n: u64) -> Outcome {
     })
 }
 
-fn tokio_run(n: u64) -> Outcome {
+fn tokio_run(n: u64, idle: std::time::Duration) -> Outcome {
     use tokio::io::AsyncReadExt;
     use tokio::net::TcpListener;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(TOKIO_WORKERS)
         .enable_io()
+        .enable_time()
         .build()
         .expect("tokio runtime");
     rt.block_on(async move {
@@ -193,6 +204,7 @@ fn tokio_run(n: u64) -> Outcome {
             while arrived.load(Ordering::Relaxed) < n {
                 tokio::task::yield_now().await;
             }
+            tokio::time::sleep(idle).await;
             let rss_parked = report::vm_rss_kib();
             tokio::task::spawn_blocking(move || stop_client(child))
                 .await
