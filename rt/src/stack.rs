@@ -256,6 +256,10 @@ fn alloc_stack_and_g() -> Slot {
         let n = ((c.end - c.next) / slot).min(GUARD_BATCH);
         let mode = c.mode.unwrap_or(GuardMode::Mprotect);
         install_guards(c.next, n, slot, mode);
+        populate_gs(
+            c.gtable + (c.next - c.start) / slot * G_STRIDE,
+            n * G_STRIDE,
+        );
         c.ready = c.next + n * slot;
     }
     let base = c.next;
@@ -270,6 +274,19 @@ fn alloc_stack_and_g() -> Slot {
         },
         g: g as *mut u8,
     }
+}
+
+/// Linux's `MADV_POPULATE_WRITE` (5.14).
+const MADV_POPULATE_WRITE: libc::c_int = 23;
+
+/// Commits the G table entries of a batch of slots at once: one system call instead of a
+/// page fault every few spawns (a fresh G is written at once anyway).
+fn populate_gs(at: usize, len: usize) {
+    let lo = at & !(PAGE - 1);
+    let hi = (at + len).next_multiple_of(PAGE);
+    // SAFETY: `[lo, hi)` lies in a G table mapping of ours; populating only commits
+    // zeroed pages (or does nothing where they are); a failure (old kernel) is harmless.
+    unsafe { libc::madvise(lo as *mut libc::c_void, hi - lo, MADV_POPULATE_WRITE) };
 }
 
 /// Installs the guard pages of the `n` slots (`slot` bytes each) starting at `base`.
