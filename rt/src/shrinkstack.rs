@@ -5,7 +5,7 @@
 //! goro cannot move a stack (Rust frames hold raw pointers into it), and every goroutine
 //! holds at least one 4 KiB page of it. A server with a goroutine per idle connection spends
 //! most of its memory there, on a few hundred live bytes per goroutine. So a goroutine parked
-//! in IO wait for `SWAP_AFTER_NS` has its live bytes (`[sp, hi)`, usually under 2 KiB)
+//! in IO wait for `SWAP_AFTER_NS` has its live bytes (`[sp, hi)`, usually under 2 KiB in release builds)
 //! copied into a heap buffer and its stack pages given back to the kernel; they are copied
 //! back, to the same addresses, before it runs again. Only IO waits qualify: they are the
 //! long ones, and no runtime code writes into a goroutine's stack while it waits there
@@ -50,8 +50,10 @@ use crate::m::M;
 const SWAP_AFTER_NS: u64 = 1_000_000_000;
 /// `SWAP_AFTER_NS`, shorter in tests.
 static SWAP_AFTER: AtomicU64 = AtomicU64::new(SWAP_AFTER_NS);
-/// Stacks with more live bytes than this stay: the buffer would save little.
-const MAX_LIVE: usize = 3 * 1024;
+/// Stacks with more live bytes than this stay (a deep wait is rare, and its copies cost).
+/// Below it a swap saves the page rounding of the live bytes and every page below `sp`
+/// (debug builds' frames are several times release builds').
+const MAX_LIVE: usize = 64 * 1024;
 /// Most stacks out at once: each splits the stacks' mapping in up to three while it is
 /// `PROT_NONE`, and `vm.max_map_count` is 65530 by default.
 const MAX_SWAPPED: usize = 16 * 1024;
@@ -277,7 +279,7 @@ unsafe fn swap_out(gp: GRef) {
         return;
     }
     // SAFETY: `buf` has `len` writable bytes; the kernel reads `[sp, hi)` of our stack.
-    if unsafe { !read_exact(fd, buf, len, sp) } {
+    if unsafe { !mem_copy(fd, buf, len, sp, true) } {
         // SAFETY: as for the mprotect above; the bytes never left.
         unsafe { make_accessible(st.lo, st.hi) };
         s.state.store(RESIDENT, Ordering::SeqCst);
@@ -349,7 +351,7 @@ fn bring_back(s: &Swap, lo: usize, hi: usize) {
                     // it before `STALE`; the pages are PROT_NONE, so nothing reads them
                     // before they are complete; then they turn accessible.
                     unsafe {
-                        if !write_exact(fd, buf, hi - at, at) {
+                        if !mem_copy(fd, buf, hi - at, at, false) {
                             fatal(b"fatal error: cannot restore a goroutine stack\n");
                         }
                         make_accessible(lo, hi);
@@ -384,44 +386,27 @@ unsafe fn make_accessible(lo: usize, hi: usize) {
     }
 }
 
+/// Copies `len` bytes between `buf` and this process's memory at `at`, through `/proc/self/mem`
+/// (`fd`): into `buf` (`out`) or from it. Async-signal-safe.
+///
 /// # Safety
-/// `buf` has `len` writable bytes; `at..at + len` is memory of this process.
-unsafe fn read_exact(fd: i32, buf: *mut u8, len: usize, at: usize) -> bool {
+/// `buf` has `len` bytes, writable if `out`; `at..at + len` is memory of this process
+/// (overwritten unless `out`).
+unsafe fn mem_copy(fd: i32, buf: *mut u8, len: usize, at: usize, out: bool) -> bool {
     let mut done = 0;
     while done < len {
-        // SAFETY: per the contract, `buf + done` has `len - done` writable bytes.
+        let (p, n, off) = (
+            buf.wrapping_add(done).cast(),
+            len - done,
+            (at + done) as libc::off_t,
+        );
+        // SAFETY: per the contract, `buf + done` has `len - done` bytes of the right kind.
         let n = unsafe {
-            libc::pread(
-                fd,
-                buf.add(done).cast(),
-                len - done,
-                (at + done) as libc::off_t,
-            )
-        };
-        if n <= 0 {
-            if n < 0 && errno() == libc::EINTR {
-                continue;
+            if out {
+                libc::pread(fd, p, n, off)
+            } else {
+                libc::pwrite(fd, p, n, off)
             }
-            return false;
-        }
-        done += n as usize;
-    }
-    true
-}
-
-/// # Safety
-/// `buf` has `len` readable bytes; `at..at + len` is memory of this process to overwrite.
-unsafe fn write_exact(fd: i32, buf: *const u8, len: usize, at: usize) -> bool {
-    let mut done = 0;
-    while done < len {
-        // SAFETY: per the contract.
-        let n = unsafe {
-            libc::pwrite(
-                fd,
-                buf.add(done).cast(),
-                len - done,
-                (at + done) as libc::off_t,
-            )
         };
         if n <= 0 {
             if n < 0 && errno() == libc::EINTR {
