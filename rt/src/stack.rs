@@ -357,6 +357,27 @@ fn install_guard(base: usize, mode: GuardMode) {
     }
 }
 
+/// A fresh read-write private anonymous mapping of `len` bytes that commits nothing up
+/// front (pages are committed as they are first touched).
+fn map_noreserve(len: usize) -> std::io::Result<usize> {
+    // SAFETY: a new mapping chosen by the kernel; it overlaps nothing of ours.
+    let p = unsafe {
+        libc::mmap(
+            core::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(p as usize)
+    }
+}
+
 fn reserve(c: &mut Carver, slot: usize) {
     let n = NREGIONS.load(Ordering::Relaxed);
     if n == MAX_REGIONS {
@@ -364,21 +385,10 @@ fn reserve(c: &mut Carver, slot: usize) {
     }
     let mut len = REGION_BYTES.max(slot).next_multiple_of(slot);
     let base = loop {
-        // SAFETY: a fresh private anonymous mapping; MAP_NORESERVE commits nothing up front.
-        let p = unsafe {
-            libc::mmap(
-                core::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
+        let err = match map_noreserve(len) {
+            Ok(p) => break p,
+            Err(e) => e,
         };
-        if p != libc::MAP_FAILED {
-            break p as usize;
-        }
-        let err = std::io::Error::last_os_error();
         if len == slot {
             crate::panic::throw(&format!(
                 "cannot reserve {len} bytes of address space for goroutine stacks: {err}"
@@ -403,30 +413,17 @@ fn reserve(c: &mut Carver, slot: usize) {
         });
     }
     let glen = len / slot * G_STRIDE;
-    // SAFETY: as above: a fresh private anonymous mapping, committed page by page as Gs
-    // are made.
-    let gtable = unsafe {
-        libc::mmap(
-            core::ptr::null_mut(),
-            glen,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-            -1,
-            0,
-        )
-    };
-    if gtable == libc::MAP_FAILED {
-        let err = std::io::Error::last_os_error();
+    let gtable = map_noreserve(glen).unwrap_or_else(|err| {
         crate::panic::throw(&format!(
             "cannot reserve {glen} bytes of address space for goroutine Gs: {err}"
-        ));
-    }
+        ))
+    });
     REGIONS[n].0.store(base, Ordering::Relaxed);
     REGIONS[n].1.store(base + len, Ordering::Relaxed);
-    REGION_GS[n].store(gtable as usize, Ordering::Relaxed);
+    REGION_GS[n].store(gtable, Ordering::Relaxed);
     NREGIONS.store(n + 1, Ordering::Release);
     c.start = base;
-    c.gtable = gtable as usize;
+    c.gtable = gtable;
     c.next = base;
     c.ready = base;
     c.end = base + len;
