@@ -500,13 +500,15 @@ mod tests {
         crate::run(|| {
             let ln = TcpListener::bind("127.0.0.1:0").unwrap();
             let addr = ln.local_addr().unwrap();
-            let (tx, rx) = std::sync::mpsc::channel::<(usize, GRef)>();
+            // Goroutines report here; goroutine 1 polls with goro's sleep (a blocking
+            // receive would hold the only P with GOMAXPROCS=1).
+            let parked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(usize, GRef)>::new()));
             let mut clients = Vec::new();
             let mut readers = Vec::new();
             for i in 0..N {
                 clients.push(TcpStream::connect(addr).unwrap());
                 let (mut conn, _) = ln.accept().unwrap();
-                let tx = tx.clone();
+                let parked = parked.clone();
                 readers.push(crate::spawn(move || {
                     // Live across the wait: 1 KiB of this goroutine's own pattern.
                     let mut local = [0u8; 1024];
@@ -514,7 +516,7 @@ mod tests {
                         *b = (i * 7 + j) as u8;
                     }
                     core::hint::black_box(&mut local);
-                    tx.send((i, crate::park::getg())).unwrap();
+                    parked.lock().unwrap().push((i, crate::park::getg()));
                     let mut byte = [0u8; 1];
                     conn.read_exact(&mut byte).unwrap();
                     core::hint::black_box(&mut local);
@@ -525,7 +527,12 @@ mod tests {
                     conn.write_all(&[byte[0], intact as u8]).unwrap();
                 }));
             }
-            let gs: Vec<(usize, GRef)> = (0..N).map(|_| rx.recv().unwrap()).collect();
+            let t = std::time::Instant::now();
+            while parked.lock().unwrap().len() < N {
+                assert!(t.elapsed().as_secs() < 10, "the readers never started");
+                crate::time::sleep(std::time::Duration::from_millis(1));
+            }
+            let gs: Vec<(usize, GRef)> = parked.lock().unwrap().clone();
             let out = || gs.iter().filter(|&&(_, g)| state(g) == SWAPPED).count();
             // Sleeping, goroutine 1 lets both Ms go idle and swap.
             let t = std::time::Instant::now();
