@@ -14,7 +14,7 @@
 //!   the M that took it from a run queue (runnable), or the waker that won the
 //!   waiting→runnable CAS in `goready`. Nobody else touches them.
 //! - `stack` is fixed at creation; G structs are never freed (as in Go) but recycled through
-//!   the free lists in `gfree`, so a `GRef` held by a stale sudog never dangles.  A
+//!   the free lists in `gfree`, so a `GRef` held by a stale sudog never dangles. A
 //!   goroutine's G lives in the G table beside its stack slot (`GRef::alloc_for_slot`), a
 //!   thread G on the heap.
 //!

@@ -54,6 +54,9 @@ static SWAP_AFTER: AtomicU64 = AtomicU64::new(SWAP_AFTER_NS);
 /// Below it a swap saves the page rounding of the live bytes and every page below `sp`
 /// (debug builds' frames are several times release builds').
 const MAX_LIVE: usize = 64 * 1024;
+/// Most stacks one `pass` swaps out (about 20 µs each): the M looks at its queues between
+/// two batches, so 10,000 connections falling idle together do not hold it for 200 ms.
+const PASS_BUDGET: usize = 32;
 /// Most stacks out at once: each splits the stacks' mapping in up to three while it is
 /// `PROT_NONE`, and `vm.max_map_count` is 65530 by default.
 const MAX_SWAPPED: usize = 16 * 1024;
@@ -216,8 +219,9 @@ fn unsafe_g<'a>(p: *const G) -> Option<&'a G> {
     unsafe { p.as_ref() }
 }
 
-/// Swaps out the stacks of `m`'s goroutines whose IO wait is due; returns when the next is
-/// due (nanotime), if any waits. `m`'s own thread, in its scheduler (no G of `m` runs).
+/// Swaps out the stacks of `m`'s goroutines whose IO wait is due, up to `PASS_BUDGET`;
+/// returns when the next is due (nanotime; now if the budget ran out), if any waits. `m`'s
+/// own thread, in its scheduler (no G of `m` runs).
 pub(crate) fn pass(m: &M) -> Option<u64> {
     let head = unsafe_g(m.iowaitq.head.get())?;
     let now = crate::time::nanotime();
@@ -226,11 +230,16 @@ pub(crate) fn pass(m: &M) -> Option<u64> {
     if due > now {
         return Some(due);
     }
+    let mut budget = PASS_BUDGET;
     while let Some(g) = unsafe_g(m.iowaitq.head.get()) {
         let due = g.swap.since.get().saturating_add(after);
         if due > now {
             return Some(due);
         }
+        if budget == 0 {
+            return Some(now);
+        }
+        budget -= 1;
         // SAFETY: a G pointer from the queue.
         let gp = unsafe { GRef::from_ptr(g as *const G as *mut G) };
         leave_iowait(m, gp);
@@ -496,8 +505,10 @@ mod tests {
             return;
         }
         swap_soon();
-        const N: usize = 32;
+        const N: usize = 100; // more than a pass swaps at once (`PASS_BUDGET`)
         crate::run(|| {
+            // One thread runs them all, so one pass finds them all due (below).
+            crate::runtime::gomaxprocs(1);
             let ln = TcpListener::bind("127.0.0.1:0").unwrap();
             let addr = ln.local_addr().unwrap();
             // Goroutines report here; goroutine 1 polls with goro's sleep (a blocking
@@ -533,17 +544,31 @@ mod tests {
                 crate::time::sleep(std::time::Duration::from_millis(1));
             }
             let gs: Vec<(usize, GRef)> = parked.lock().unwrap().clone();
-            let out = || gs.iter().filter(|&&(_, g)| state(g) == SWAPPED).count();
-            // Sleeping, goroutine 1 lets both Ms go idle and swap.
-            let t = std::time::Instant::now();
-            while out() < N {
-                assert!(
-                    t.elapsed().as_secs() < 10,
-                    "only {} of {N} swapped out",
-                    out()
-                );
-                crate::time::sleep(std::time::Duration::from_millis(5));
+            // Goroutine 1 waits in IO too, with no timer: the Ms sleep with nothing but
+            // their swap deadlines, and must come back until every reader is out. A plain
+            // thread watches and tells it how many were.
+            let mut ctl = TcpStream::connect(addr).unwrap();
+            let (ctl_peer, _) = ln.accept().unwrap();
+            let watcher = std::thread::spawn(move || {
+                let mut ctl_peer = ctl_peer;
+                let out = || gs.iter().filter(|&&(_, g)| state(g) == SWAPPED).count();
+                let t = std::time::Instant::now();
+                while out() < N && t.elapsed().as_secs() < 10 {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                ctl_peer.write_all(&[out() as u8]).unwrap();
+                gs
+            });
+            // Keep the thread busy until every reader is due, so its next pass has more
+            // to do than `PASS_BUDGET` allows at once.
+            let busy = std::time::Instant::now();
+            while busy.elapsed() < std::time::Duration::from_millis(40) {
+                core::hint::spin_loop();
             }
+            let mut seen = [0u8; 1];
+            ctl.read_exact(&mut seen).unwrap();
+            let gs = watcher.join().unwrap();
+            assert_eq!(seen[0] as usize, N, "readers swapped out");
             for (i, c) in clients.iter_mut().enumerate() {
                 c.write_all(&[i as u8]).unwrap();
                 let mut reply = [0u8; 2];
