@@ -21,27 +21,28 @@ std::thread_local! {
 // and no destructor registration (which may allocate) on first access. Keep it so.
 const _: () = assert!(!core::mem::needs_drop::<Tls>());
 
-// Never inlined: a G may resume on another thread, and LLVM must not reuse a TLS address
-// computed before a switch.
-#[inline(never)]
+// Inlined: a started goroutine never changes threads (`proc.rs`), so an address of this
+// thread-local computed before a switch is still this thread's after it; values are read
+// again after every switch (an opaque call that may write them).
+#[inline]
 pub(crate) fn getm() -> *const M {
     TLS.with(|t| t.m.get())
 }
 
-#[inline(never)]
+#[inline]
 pub(crate) fn setm(m: *const M) {
     TLS.with(|t| t.m.set(m));
 }
 
 /// The goroutine running on this thread, if any (None on g0 and on plain threads).
-#[inline(never)]
+#[inline]
 pub(crate) fn curg() -> Option<GRef> {
     let g = TLS.with(|t| t.g.get());
     // SAFETY: only `execute` stores here, a pointer from GRef::as_ptr.
     (!g.is_null()).then(|| unsafe { GRef::from_ptr(g) })
 }
 
-#[inline(never)]
+#[inline]
 pub(crate) fn setg(g: *mut G) {
     TLS.with(|t| t.g.set(g));
 }
