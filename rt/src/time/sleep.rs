@@ -32,6 +32,12 @@ pub fn sleep(d: Duration) {
         std::thread::sleep(d);
         return;
     }
+    park_for(d, WaitReason::Sleep);
+}
+
+/// Parks the calling goroutine for `d` with wait reason `reason` (a `sync` wait that backs
+/// off on a timer shows as that wait in a dump, not as `sleep`). Goroutines only.
+pub(crate) fn park_for(d: Duration, reason: WaitReason) {
     let when = super::when(d);
     let t = Arc::new(TimerInner::new(TimerFn::Ready(getg())));
     // While any goroutine sleeps, an ending runtime is not quiescent (`Sched::quiescent`):
@@ -45,7 +51,7 @@ pub fn sleep(d: Duration) {
     // SAFETY: the token goes only into `t`, a one-shot timer armed once, here, after the G
     // is parked (Go: resetForSleep as gopark's unlock function); its firing is the park's
     // only wake-up (`TimerFn::Ready`). The callback always parks.
-    unsafe { gopark(arm, WaitReason::Sleep) };
+    unsafe { gopark(arm, reason) };
 }
 
 struct Sleeping(&'static crate::proc::Sched);
