@@ -232,6 +232,26 @@ loom::lazy_static! {
     static ref SEMTABLE: Vec<Root> = (0..SEMTAB_SIZE).map(|_| Root::new()).collect();
 }
 
+/// How many callers of `semacquire` on `addr` are queued (parked, or parking under the
+/// root's lock): tests wait for this before they release, so that the unit cannot be taken
+/// by a waiter still on its way to the queue.
+#[cfg(all(test, not(goro_loom)))]
+pub(crate) fn queued(addr: &AtomicU32) -> usize {
+    let root = root_for(addr);
+    root.lock.lock();
+    let mut n = 0;
+    // SAFETY: we hold the lock; queued waiters are live.
+    unsafe {
+        let mut w = *root.find((addr as *const AtomicU32).addr());
+        while !w.is_null() {
+            n += 1;
+            w = (*w).next;
+        }
+        root.lock.unlock();
+    }
+    n
+}
+
 /// The root an address's waiters queue in. Go: semTable.rootFor.
 fn root_for(addr: &AtomicU32) -> &'static Root {
     let a = (addr as *const AtomicU32).addr();

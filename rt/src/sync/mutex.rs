@@ -601,30 +601,43 @@ mod tests {
         let runtime = std::thread::spawn({
             let (m, step) = (m.clone(), step.clone());
             move || {
-                crate::run(move || {
-                    crate::runtime::gomaxprocs(1);
-                    let w = crate::spawn({
-                        let m = m.clone();
-                        move || *m.lock() += 1
-                    });
-                    // W counted itself; with one P and no scheduling point between its
-                    // count and its park, it is parked now.
-                    while waiters(&m) == 0 {
-                        crate::park::gosched();
-                    }
-                    step.store(1, Ordering::SeqCst);
-                    // Hold the only P: W, woken by the unlock below, cannot run before
-                    // the test thread has locked the mutex again.
-                    while step.load(Ordering::SeqCst) != 2 {
-                        core::hint::spin_loop();
-                    }
-                    let t = Instant::now();
-                    while BACKING_OFF.load(Ordering::SeqCst) == 0 {
-                        assert!(t.elapsed() < Duration::from_secs(10), "W never backed off");
-                        crate::park::gosched();
-                    }
-                    drop(w); // the runtime ends with W in its back-off
-                });
+                // One P from the start (not `gomaxprocs(1)` inside: a second P's thread
+                // could take W meanwhile, and W's thread then waited for the only P).
+                let one_p = crate::entry::Options {
+                    gomaxprocs: 1,
+                    ..Default::default()
+                };
+                crate::entry::run_test_with(
+                    one_p,
+                    move || {
+                        let w = crate::spawn({
+                            let m = m.clone();
+                            move || *m.lock() += 1
+                        });
+                        // W counted itself; with one P and no scheduling point between its
+                        // count and its park, it is parked now.
+                        while waiters(&m) == 0 {
+                            crate::park::gosched();
+                        }
+                        step.store(1, Ordering::SeqCst);
+                        // Hold the only P: W, woken by the unlock below, cannot run before
+                        // the test thread has locked the mutex again.
+                        while step.load(Ordering::SeqCst) != 2 {
+                            core::hint::spin_loop();
+                        }
+                        let t = Instant::now();
+                        while BACKING_OFF.load(Ordering::SeqCst) == 0 {
+                            assert!(
+                                t.elapsed() < Duration::from_secs(10),
+                                "W never backed off (mutex state {:#x})",
+                                m.raw.state.load(Ordering::SeqCst)
+                            );
+                            crate::park::gosched();
+                        }
+                        drop(w); // the runtime ends with W in its back-off
+                    },
+                    || (),
+                );
             }
         });
         eventually("W parked", || step.load(Ordering::SeqCst) == 1);
@@ -636,7 +649,11 @@ mod tests {
                 tx.send(()).unwrap();
             }
         });
-        eventually("T2 queued behind W", || waiters(&m) == 2);
+        // Parked, not just counted: a waiter on its way to the queue would take the unit
+        // the unlock below releases for W, and W would wait again instead of backing off.
+        eventually("T2 parked behind W", || {
+            waiters(&m) == 2 && crate::sema::queued(&m.raw.sema) == 2
+        });
         drop(held); // wakes W (the first waiter): WOKEN set
         let held = m.lock(); // and takes the mutex back before W runs
         step.store(2, Ordering::SeqCst);
