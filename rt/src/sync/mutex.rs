@@ -104,6 +104,7 @@ impl RawMutex {
         let mut iter = 0;
         let mut killed: Option<Killed> = None;
         let mut backoff_us = BACKOFF_MIN_US;
+        let mut backoffs = 0u32;
         let mut old = self.state.load(Ordering::Relaxed);
         loop {
             // No spinning in starvation mode: the mutex goes to a waiter, never to us.
@@ -128,10 +129,10 @@ impl RawMutex {
             if awoke
                 && wait_start != 0
                 && old & (LOCKED | STARVING) == LOCKED
-                && !waited_too_long(wait_start)
-                && crate::tls::curg().is_some()
+                && may_back_off(wait_start, backoffs)
             {
                 self.back_off(backoff_us);
+                backoffs += 1;
                 backoff_us = (backoff_us * 2).min(BACKOFF_MAX_US);
                 old = self.state.load(Ordering::Relaxed);
                 continue;
@@ -208,6 +209,15 @@ impl RawMutex {
     /// meanwhile). If the runtime ends during it, `WOKEN` is given up (and the wake-up it
     /// stood for passed on) before the unwind goes on: plain threads may still use the mutex.
     #[cold]
+    #[cfg(goro_loom)]
+    fn back_off(&self, _us: u64) {
+        // A model has no clock: the back-off is a yield, still holding WOKEN.
+        crate::loom::thread::yield_now();
+    }
+
+    /// (The real one.)
+    #[cold]
+    #[cfg(not(goro_loom))]
     fn back_off(&self, us: u64) {
         let d = std::time::Duration::from_micros(us);
         #[cfg(all(test, not(goro_loom)))]
@@ -296,6 +306,18 @@ impl RawMutex {
 const BACKOFF_MIN_US: u64 = 10;
 /// The longest back-off park (see `BACKOFF_MIN_US`).
 const BACKOFF_MAX_US: u64 = 200;
+
+/// Whether a woken waiter that lost the race may back off once more (`BACKOFF_MIN_US`):
+/// a goroutine, for its first `STARVATION_THRESHOLD_NS` of waiting. Under loom, a model's
+/// waiter (a plain thread there) backs off once per wait-and-wake, so the models cover the
+/// path (a mutex whose woken waiter holds `WOKEN` while others lock, unlock and queue).
+fn may_back_off(wait_start: u64, backoffs: u32) -> bool {
+    if cfg!(goro_loom) {
+        backoffs == 0
+    } else {
+        !waited_too_long(wait_start) && crate::tls::curg().is_some()
+    }
+}
 
 /// Whether a waiter that started waiting at `start` has waited long enough to make the
 /// mutex starve. Under loom, always: a model cannot branch on the clock, and this way it

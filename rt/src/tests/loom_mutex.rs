@@ -1,7 +1,10 @@
 //! Models of `sync::Mutex` (`sync/mutex.rs`, Go's sync/mutex.go) over the real semaphore.
 //! Under loom every woken waiter counts as having waited too long (`waited_too_long`), so
 //! the second wake-up of a waiter switches the mutex to starvation mode and the hand-off
-//! path runs; the mode is left when the last waiter takes it. Mutual exclusion holds and no
+//! path runs; the mode is left when the last waiter takes it. Before that, a woken waiter
+//! that finds the mutex taken backs off once (`may_back_off`; a yield here, a timed park
+//! in a goroutine), holding `WOKEN` while the others lock, unlock and queue (a back-off
+//! that dropped `WOKEN` is caught: `inconsistent mutex state`). Mutual exclusion holds and no
 //! wake-up is lost in any interleaving (a lost one leaves a thread parked: loom reports the
 //! deadlock).
 

@@ -11,6 +11,7 @@ mod heap;
 mod sleep;
 mod timer;
 
+#[cfg(not(goro_loom))]
 pub(crate) use sleep::park_for;
 pub use sleep::{RawTimer, since, sleep, until};
 pub(crate) use timer::{TimerPlan, Timers};
