@@ -209,29 +209,28 @@ impl RawMutex {
     /// meanwhile). If the runtime ends during it, `WOKEN` is given up (and the wake-up it
     /// stood for passed on) before the unwind goes on: plain threads may still use the mutex.
     #[cold]
-    #[cfg(goro_loom)]
-    fn back_off(&self, _us: u64) {
-        // A model has no clock: the back-off is a yield, still holding WOKEN.
-        crate::loom::thread::yield_now();
-    }
-
-    /// (The real one.)
-    #[cold]
     #[cfg(not(goro_loom))]
     fn back_off(&self, us: u64) {
         let d = std::time::Duration::from_micros(us);
-        #[cfg(all(test, not(goro_loom)))]
+        #[cfg(test)]
         tests::BACKING_OFF.fetch_add(1, Ordering::SeqCst);
         let parked = std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| {
             crate::time::park_for(d, WaitReason::SyncMutexLock)
         }));
-        #[cfg(all(test, not(goro_loom)))]
+        #[cfg(test)]
         tests::BACKING_OFF.fetch_sub(1, Ordering::SeqCst);
         if let Err(payload) = parked {
             let old = self.state.fetch_and(!WOKEN, Ordering::AcqRel);
             self.wake_one(old & !WOKEN);
             std::panic::resume_unwind(payload);
         }
+    }
+
+    /// The back-off in a loom model, which has no clock: a yield, still holding `WOKEN`.
+    #[cold]
+    #[cfg(goro_loom)]
+    fn back_off(&self, _us: u64) {
+        crate::loom::thread::yield_now();
     }
 
     /// Go: Mutex.Unlock.
