@@ -921,7 +921,7 @@ pub(crate) fn fastrand(n: usize) -> usize {
 /// How many times a `sync::Mutex` waiter spins before it queues, and how many pauses each
 /// spin is. Go: active_spin, active_spin_cnt.
 const SYNC_ACTIVE_SPIN: u32 = 4;
-const SYNC_ACTIVE_SPIN_CNT: u32 = 30;
+pub(crate) const SYNC_ACTIVE_SPIN_CNT: u32 = 30;
 
 /// Whether a `sync::Mutex` waiter may spin for the `i`th time: on a multicore machine, fewer
 /// than 4 times, while another P is running goroutines (the holder may be one of them, about
@@ -958,7 +958,7 @@ pub(crate) fn do_spin() {
 }
 
 /// The number of CPUs, read once. Go: ncpu.
-fn ncpu() -> usize {
+pub(crate) fn ncpu() -> usize {
     static NCPU: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *NCPU.get_or_init(crate::runtime::num_cpu)
 }

@@ -15,6 +15,7 @@
 mod cond;
 mod mutex;
 mod once;
+mod readerslots;
 mod rwmutex;
 mod semaphore;
 mod waitgroup;

@@ -13,10 +13,16 @@
 //!
 //! A waiter whose runtime ends while it is parked finishes acquiring (the unit it waits for
 //! is owed to it), releases, then unwinds (`sema.rs`), so the others are not stuck.
+//!
+//! goro's own: a lock whose readers are seen inside together spreads the read count of its
+//! guards over per-thread slots (`readerslots.rs`), so readers on different threads do not
+//! share a cache line; writers then wait for the slots to drain as well. The Go-style
+//! `rlock`/`runlock` and `try_read` keep Go's single count.
 
 use super::mutex::RawMutex;
+use super::readerslots::{OVERLAPS, Slots};
 use crate::g::WaitReason;
-use crate::loom::atomic::{AtomicI32, AtomicU32, Ordering};
+use crate::loom::atomic::{AtomicI32, AtomicPtr, AtomicU32, Ordering};
 use crate::sema::{Killed, cansemacquire, semacquire, semrelease};
 use core::cell::UnsafeCell;
 use core::fmt;
@@ -38,7 +44,14 @@ struct RawRWMutex {
     reader_sem: AtomicU32,
     reader_count: AtomicI32,
     reader_wait: AtomicI32,
+    /// Null until readers overlap `OVERLAPS` times (counted in `overlaps`); then the slots,
+    /// set once under `w` and freed with the lock.
+    slots: AtomicPtr<Slots>,
+    overlaps: AtomicU32,
 }
+
+/// A guard's read lock: on `reader_count` (Go's) or on a slot.
+const INLINE: usize = usize::MAX;
 
 impl RawRWMutex {
     #[cfg(not(goro_loom))]
@@ -49,6 +62,8 @@ impl RawRWMutex {
             reader_sem: AtomicU32::new(0),
             reader_count: AtomicI32::new(0),
             reader_wait: AtomicI32::new(0),
+            slots: AtomicPtr::new(core::ptr::null_mut()),
+            overlaps: AtomicU32::new(0),
         }
     }
 
@@ -60,19 +75,82 @@ impl RawRWMutex {
             reader_sem: AtomicU32::new(0),
             reader_count: AtomicI32::new(0),
             reader_wait: AtomicI32::new(0),
+            slots: AtomicPtr::new(core::ptr::null_mut()),
+            overlaps: AtomicU32::new(0),
+        }
+    }
+
+    /// A guard's read lock: on this thread's slot if the lock has slots and no writer is
+    /// pending, else Go's. Returns the slot, or `INLINE`.
+    #[inline]
+    fn read_lock(&self) -> usize {
+        if let Some(i) = self.slots().and_then(Slots::enter) {
+            return i;
+        }
+        self.rlock();
+        INLINE
+    }
+
+    /// Releases a guard's read lock taken by `read_lock`.
+    #[inline]
+    fn read_unlock(&self, slot: usize) {
+        if slot == INLINE {
+            self.runlock();
+        } else {
+            // A slot was given out: the slots exist.
+            self.slots().expect("slot without slots").leave(slot);
         }
     }
 
     /// Go: RWMutex.RLock.
     #[inline]
     fn rlock(&self) {
-        if self.reader_count.fetch_add(1, Ordering::Acquire) + 1 < 0 {
+        let c = self.reader_count.fetch_add(1, Ordering::Acquire) + 1;
+        if c < 0 {
             // A writer is pending: wait for its unlock, which releases us.
             if let Err(k) = spin_then_semacquire(&self.reader_sem, WaitReason::SyncRWMutexRLock) {
                 self.runlock();
                 k.resume();
             }
+        } else if c > 1 {
+            self.overlapped();
         }
+    }
+
+    /// Another reader was inside when one arrived: after `OVERLAPS` of these (on a machine
+    /// where readers can run in parallel) the lock gets slots.
+    #[cold]
+    fn overlapped(&self) {
+        if !self.slots.load(Ordering::Relaxed).is_null()
+            || (crate::proc::ncpu() <= 1 && !cfg!(goro_loom))
+            || self.overlaps.fetch_add(1, Ordering::Relaxed) + 1 != OVERLAPS
+        {
+            return;
+        }
+        self.add_slots();
+    }
+
+    /// Gives the lock its slots, under the writers' `Mutex` (so every later writer sees
+    /// them); if a writer holds it, a later overlap tries again.
+    fn add_slots(&self) {
+        if !self.w.try_lock() {
+            self.overlaps.fetch_sub(1, Ordering::Relaxed);
+            return;
+        }
+        if self.slots.load(Ordering::Relaxed).is_null() {
+            let new = Box::into_raw(Box::new(Slots::new(crate::proc::ncpu())));
+            // Release: a reader that loads the pointer sees initialised slots; the `Mutex`
+            // orders it before every later writer's load.
+            self.slots.store(new, Ordering::Release);
+        }
+        self.w.unlock();
+    }
+
+    /// The slots, if the lock has them.
+    #[inline]
+    fn slots(&self) -> Option<&Slots> {
+        // SAFETY: set once, freed only when the lock drops (`&self` keeps it alive).
+        unsafe { self.slots.load(Ordering::Acquire).as_ref() }
     }
 
     /// Go: RWMutex.TryRLock.
@@ -121,10 +199,22 @@ impl RawRWMutex {
         // Then announce ourselves to readers.
         // (The count before: the readers active now.)
         let r = self.reader_count.fetch_sub(MAX_READERS, Ordering::AcqRel);
+        // Readers on slots (goro's own) look at the slots' flag instead.
+        let slots = self.slots();
+        if let Some(s) = slots {
+            s.announce();
+        }
         // Wait for the readers active now.
         if r != 0
             && self.reader_wait.fetch_add(r, Ordering::AcqRel) + r != 0
             && let Err(k) = spin_then_semacquire(&self.writer_sem, WaitReason::SyncRWMutexLock)
+        {
+            self.unlock();
+            k.resume();
+        }
+        // And for those on slots.
+        if let Some(s) = slots
+            && let Err(k) = s.drain()
         {
             self.unlock();
             k.resume();
@@ -144,6 +234,14 @@ impl RawRWMutex {
             self.w.unlock();
             return false;
         }
+        if let Some(s) = self.slots() {
+            s.announce();
+            if !s.is_empty() {
+                // Readers on slots: undo, releasing the readers that queued behind us.
+                self.unlock();
+                return false;
+            }
+        }
         true
     }
 
@@ -154,12 +252,25 @@ impl RawRWMutex {
         if r >= MAX_READERS {
             crate::panic::fatal(UNLOCK_OF_UNLOCKED_RW);
         }
+        if let Some(s) = self.slots() {
+            s.withdraw();
+        }
         // Let in the readers that queued behind us.
         for _ in 0..r {
             semrelease(&self.reader_sem, false);
         }
         // Let in the next writer.
         self.w.unlock();
+    }
+}
+
+impl Drop for RawRWMutex {
+    fn drop(&mut self) {
+        let slots = self.slots.load(Ordering::Relaxed);
+        if !slots.is_null() {
+            // SAFETY: from Box::into_raw in `add_slots`; `&mut self`: nobody uses them now.
+            drop(unsafe { Box::from_raw(slots) });
+        }
     }
 }
 
@@ -190,6 +301,12 @@ fn spin_then_semacquire(sem: &AtomicU32, reason: WaitReason) -> Result<(), Kille
 ///
 /// `RWMutex<()>` also has Go's explicit `rlock`/`runlock`/`lock`/`unlock`, for verbatim
 /// ports.
+///
+/// Unlike Go's, read-mostly locks scale with threads: once readers have been seen inside
+/// together, the lock gives each thread's guards a read count on a cache line of its own
+/// (one allocation of 256 bytes to 1 KiB, by CPU count, kept until the lock drops), so
+/// readers on different threads no longer contend; writers then wait for those counts
+/// too. The Go-style `rlock`/`runlock` and `try_read` keep Go's single count.
 ///
 /// # Examples
 /// ```
@@ -226,6 +343,8 @@ unsafe impl<T: ?Sized + Send + Sync> Sync for RWMutex<T> {}
 #[must_use = "if unused the RWMutex will immediately unlock"]
 pub struct RWMutexReadGuard<'a, T: ?Sized + 'a> {
     lock: &'a RWMutex<T>,
+    /// Where the read lock is counted (`RawRWMutex::read_lock`).
+    slot: usize,
     _not_send: PhantomData<*const ()>,
 }
 
@@ -296,9 +415,10 @@ impl<T: ?Sized> RWMutex<T> {
     /// ```
     #[inline]
     pub fn read(&self) -> RWMutexReadGuard<'_, T> {
-        self.raw.rlock();
+        let slot = self.raw.read_lock();
         RWMutexReadGuard {
             lock: self,
+            slot,
             _not_send: PhantomData,
         }
     }
@@ -333,6 +453,7 @@ impl<T: ?Sized> RWMutex<T> {
     pub fn try_read(&self) -> Option<RWMutexReadGuard<'_, T>> {
         self.raw.try_rlock().then(|| RWMutexReadGuard {
             lock: self,
+            slot: INLINE,
             _not_send: PhantomData,
         })
     }
@@ -364,6 +485,15 @@ impl<T: ?Sized> RWMutex<T> {
     /// ```
     pub fn get_mut(&mut self) -> &mut T {
         self.data.get_mut()
+    }
+}
+
+#[cfg(test)]
+impl<T: ?Sized> RWMutex<T> {
+    /// Gives the lock its slots now (if no writer holds it), as `OVERLAPS` overlapping
+    /// readers would.
+    pub(crate) fn add_slots_for_test(&self) {
+        self.raw.add_slots();
     }
 }
 
@@ -463,7 +593,7 @@ impl<T: ?Sized> Deref for RWMutexReadGuard<'_, T> {
 
 impl<T: ?Sized> Drop for RWMutexReadGuard<'_, T> {
     fn drop(&mut self) {
-        self.lock.raw.runlock();
+        self.lock.raw.read_unlock(self.slot);
     }
 }
 
@@ -497,5 +627,218 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RWMutexReadGuard<'_, T> {
 impl<T: ?Sized + fmt::Debug> fmt::Debug for RWMutexWriteGuard<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&**self, f)
+    }
+}
+
+#[cfg(all(test, not(goro_loom)))]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64};
+    use std::time::{Duration, Instant};
+
+    impl<T: ?Sized> RWMutex<T> {
+        /// Gives the lock its slots now, as `OVERLAPS` overlapping readers would.
+        fn force_slots(&self) -> &Slots {
+            self.add_slots_for_test();
+            self.raw
+                .slots()
+                .expect("no writer holds it: the slots were added")
+        }
+    }
+
+    fn eventually(what: &str, f: impl Fn() -> bool) {
+        let t = Instant::now();
+        while !f() {
+            assert!(t.elapsed() < Duration::from_secs(10), "never: {what}");
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn readers_inside_together_give_the_lock_slots_where_cpus_can_run_them_in_parallel() {
+        let rw = RWMutex::new(1u32);
+        for _ in 0..OVERLAPS - 1 {
+            let (a, b) = (rw.read(), rw.read());
+            assert_eq!(*a + *b, 2);
+        }
+        assert!(rw.raw.slots().is_none(), "slots before {OVERLAPS} overlaps");
+        let (a, b) = (rw.read(), rw.read());
+        assert_eq!((*a, *b), (1, 1));
+        assert_eq!(
+            rw.raw.slots().is_some(),
+            crate::proc::ncpu() > 1,
+            "slots after {OVERLAPS} overlaps on {} CPUs",
+            crate::proc::ncpu()
+        );
+        drop((a, b));
+        *rw.write() += 1; // a writer after them, slots or not
+        assert_eq!(*rw.read(), 2);
+    }
+
+    #[test]
+    fn a_writer_waits_for_a_reader_on_a_slot() {
+        let rw = Arc::new(RWMutex::new(0u32));
+        let slots = rw.force_slots();
+        let r = rw.read();
+        assert_ne!(
+            r.slot, INLINE,
+            "a guard reader of a slotted lock uses its slot"
+        );
+        let wrote = Arc::new(AtomicBool::new(false));
+        let writer = std::thread::spawn({
+            let (rw, wrote) = (rw.clone(), wrote.clone());
+            move || {
+                *rw.write() = 7;
+                wrote.store(true, Ordering::SeqCst);
+            }
+        });
+        eventually("the writer parked draining the slots", || {
+            crate::sema::queued(&slots.sem) == 1
+        });
+        assert!(
+            !wrote.load(Ordering::SeqCst),
+            "the writer got in past a reader"
+        );
+        assert_eq!(*r, 0);
+        assert!(
+            rw.try_read().is_none(),
+            "a reader got in past a pending writer"
+        );
+        drop(r);
+        writer.join().unwrap();
+        assert_eq!(*rw.read(), 7);
+    }
+
+    #[test]
+    fn a_reader_waits_for_a_writer_of_a_slotted_lock_and_sees_its_write() {
+        let rw = Arc::new(RWMutex::new(0u32));
+        rw.force_slots();
+        let mut w = rw.write();
+        let reader = std::thread::spawn({
+            let rw = rw.clone();
+            move || *rw.read()
+        });
+        // Past its spin, it waits the Go way, counted in `reader_count`.
+        eventually("the reader parked behind the writer", || {
+            crate::sema::queued(&rw.raw.reader_sem) == 1
+        });
+        *w = 5;
+        drop(w);
+        assert_eq!(reader.join().unwrap(), 5);
+        // It entered the Go way; its guard released it the same way.
+        assert_eq!(rw.raw.reader_count.load(Ordering::SeqCst), 0);
+        assert!(rw.try_write().is_some());
+    }
+
+    #[test]
+    fn a_failed_try_write_lets_slot_readers_in_again() {
+        let rw = RWMutex::new(0u32);
+        let slots = rw.force_slots();
+        let a = rw.read();
+        assert!(
+            rw.try_write().is_none(),
+            "try_write got in past a slot reader"
+        );
+        assert_eq!(
+            slots.writer.load(Ordering::SeqCst),
+            0,
+            "the failed writer's flag stayed"
+        );
+        let b = rw.read();
+        assert_ne!(b.slot, INLINE, "the second reader had to wait the Go way");
+        drop((a, b));
+        assert!(rw.try_write().is_some());
+    }
+
+    #[test]
+    fn go_style_readers_and_slot_readers_both_hold_off_a_writer() {
+        let rw = Arc::new(RWMutex::new(()));
+        rw.force_slots();
+        rw.rlock(); // Go's count
+        let guard = rw.read(); // a slot
+        assert_ne!(guard.slot, INLINE);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let writer = std::thread::spawn({
+            let rw = rw.clone();
+            move || {
+                rw.lock();
+                tx.send(()).unwrap();
+                rw.unlock();
+            }
+        });
+        eventually("the writer parked for the Go-style reader", || {
+            crate::sema::queued(&rw.raw.writer_sem) == 1
+        });
+        rw.runlock();
+        // Woken by the Go-style reader, it waits again, now for the slot reader.
+        let slots = rw.raw.slots().unwrap();
+        eventually("the writer parked for the slot reader", || {
+            crate::sema::queued(&slots.sem) == 1
+        });
+        assert!(
+            rx.try_recv().is_err(),
+            "the writer got in past the slot reader"
+        );
+        drop(guard);
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("the writer never got in");
+        writer.join().unwrap();
+    }
+
+    /// Writers rewrite every word of the data; a reader that ever sees two different words
+    /// ran beside a writer. Goroutines on two Ps and plain threads, on a slotted lock.
+    #[test]
+    fn slot_readers_never_see_a_write_in_progress() {
+        const WORDS: usize = 16;
+        const OPS: u64 = 20_000;
+        let rw = Arc::new(RWMutex::new([0u64; WORDS]));
+        rw.force_slots();
+        let writes = Arc::new(AtomicU64::new(0));
+        let work = |rw: Arc<RWMutex<[u64; WORDS]>>, writes: Arc<AtomicU64>, seed: u64| {
+            move || {
+                for i in 0..OPS {
+                    if (i + seed).is_multiple_of(10) {
+                        let mut g = rw.write();
+                        let v = g[0] + 1;
+                        for w in g.iter_mut() {
+                            *w = core::hint::black_box(v);
+                        }
+                        writes.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        let g = rw.read();
+                        let first = g[0];
+                        for w in g.iter() {
+                            assert_eq!(core::hint::black_box(*w), first, "a torn read");
+                        }
+                    }
+                }
+            }
+        };
+        let threads: Vec<_> = (0..2)
+            .map(|t| std::thread::spawn(work(rw.clone(), writes.clone(), t)))
+            .collect();
+        let two_ps = crate::entry::Options {
+            gomaxprocs: 2,
+            ..Default::default()
+        };
+        crate::entry::run_test_with(
+            two_ps,
+            || {
+                let gs: Vec<_> = (0..4)
+                    .map(|t| crate::spawn(work(rw.clone(), writes.clone(), t + 2)))
+                    .collect();
+                for g in gs {
+                    g.join().unwrap();
+                }
+            },
+            || (),
+        );
+        for t in threads {
+            t.join().unwrap();
+        }
+        let g = rw.read();
+        assert_eq!(g[0], writes.load(Ordering::Relaxed), "a write was lost");
+        assert!(g.iter().all(|&w| w == g[0]));
     }
 }

@@ -25,6 +25,7 @@ fn loom_rwmutex_writer_excludes_readers() {
         {
             let mut g = rw.write();
             *g = 1;
+            thread::yield_now(); // a point where a reader inside would see the 1
             *g = 2;
         }
         for r in readers {
@@ -52,6 +53,60 @@ fn loom_rwmutex_pending_writer_gets_in_and_later_readers_wait_for_it() {
         // The late reader read either before the writer arrived or after it wrote.
         let _ = late.join().unwrap();
         assert!(*rw.read());
+    });
+}
+
+/// With read counts on slots (`readerslots.rs`): the main thread's writer against two
+/// readers on their own slots; a reader that meets the writer's flag waits the Go way.
+#[test]
+fn loom_rwmutex_slot_readers_and_a_writer_exclude_each_other() {
+    loom::model(|| {
+        let rw = Arc::new(RWMutex::new(0usize));
+        rw.add_slots_for_test();
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let rw = rw.clone();
+                thread::spawn(move || {
+                    let v = *rw.read();
+                    assert!(v == 0 || v == 2, "a slot reader saw a write in progress");
+                })
+            })
+            .collect();
+        {
+            let mut g = rw.write();
+            *g = 1;
+            thread::yield_now(); // a point where a reader inside would see the 1
+            *g = 2;
+        }
+        for r in readers {
+            r.join().unwrap();
+        }
+        assert_eq!(*rw.read(), 2);
+    });
+}
+
+/// Slots added (under the writers' mutex) while a writer comes and goes: a reader that
+/// enters a slot is never inside with the writer.
+#[test]
+fn loom_rwmutex_slots_added_beside_a_writer() {
+    loom::model(|| {
+        let rw = Arc::new(RWMutex::new(0usize));
+        let reader = thread::spawn({
+            let rw = rw.clone();
+            move || {
+                rw.add_slots_for_test();
+                let v = *rw.read();
+                assert!(v == 0 || v == 2, "a reader saw a write in progress");
+            }
+        });
+        {
+            let mut g = rw.write();
+            *g = 1;
+            thread::yield_now(); // a point where a reader inside would see the 1
+            *g = 2;
+        }
+        reader.join().unwrap();
+        assert_eq!(*rw.read(), 2);
     });
 }
 
