@@ -73,3 +73,5 @@ pub use panic::PanicMode;
 
 #[cfg(all(test, goro_loom))]
 mod tests;
+#[cfg(all(test, not(goro_loom)))]
+mod testutil;

@@ -586,6 +586,7 @@ impl<T: ?Sized + fmt::Display> fmt::Display for MutexGuard<'_, T> {
 #[cfg(all(test, not(goro_loom)))]
 mod tests {
     use super::*;
+    use crate::testutil::eventually;
     use std::sync::Arc;
     use std::sync::atomic::AtomicUsize;
     use std::time::{Duration, Instant};
@@ -599,14 +600,6 @@ mod tests {
 
     fn waiters<T>(m: &Mutex<T>) -> u32 {
         m.raw.state.load(Ordering::SeqCst) >> WAITER_SHIFT
-    }
-
-    fn eventually(what: &str, f: impl Fn() -> bool) {
-        let t = Instant::now();
-        while !f() {
-            assert!(t.elapsed() < Duration::from_secs(10), "never: {what}");
-            std::thread::yield_now();
-        }
     }
 
     /// A woken waiter that finds the mutex taken again backs off holding `WOKEN`; if its

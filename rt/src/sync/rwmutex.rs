@@ -633,9 +633,10 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RWMutexWriteGuard<'_, T> {
 #[cfg(all(test, not(goro_loom)))]
 mod tests {
     use super::*;
+    use crate::testutil::eventually;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, AtomicU64};
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     impl<T: ?Sized> RWMutex<T> {
         /// Gives the lock its slots now, as `OVERLAPS` overlapping readers would.
@@ -644,14 +645,6 @@ mod tests {
             self.raw
                 .slots()
                 .expect("no writer holds it: the slots were added")
-        }
-    }
-
-    fn eventually(what: &str, f: impl Fn() -> bool) {
-        let t = Instant::now();
-        while !f() {
-            assert!(t.elapsed() < Duration::from_secs(10), "never: {what}");
-            std::thread::yield_now();
         }
     }
 
