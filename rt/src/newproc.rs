@@ -61,16 +61,32 @@ impl Sched {
         );
         let parent = crate::tls::curg().map_or(0, |g| g.goid());
         gp.parent.store(parent, Ordering::Relaxed);
-        match mine {
+        let wake = match mine {
             Some((m, p)) => match self.spread_target(m) {
-                Some(other) => other.inject(gp),
+                Some(other) => {
+                    other.inject(gp);
+                    true
+                }
                 None => {
                     m.runqput(p, gp, true);
+                    // Another M can take only queued fresh work (the `runnext` this spawn
+                    // displaced, or older), after `STEAL_DELAY`; a lone fresh `runnext`
+                    // stays ours for `RUNNEXT_STEAL_DELAY_NS` (`proc.rs`), and if this M
+                    // is held up that long, sysmon wakes an M for it (`retake`). Waking one
+                    // now would only have it look and sleep again: in prime_sieve, where
+                    // each new stage runs at once on the spawner's thread, that was one
+                    // futex wake-up of the other thread per stage, a tenth of the time.
+                    p.runq.has_queued_fresh()
                 }
             },
-            None => self.global.put(gp),
+            None => {
+                self.global.put(gp);
+                true
+            }
+        };
+        if wake {
+            self.wakep();
         }
-        self.wakep();
         crate::sysmon::start(self);
         gp
     }
