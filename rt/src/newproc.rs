@@ -80,6 +80,8 @@ impl Sched {
                     // or a burst of spawns loses its first goroutine to the other thread
                     // (mpmc_unbuffered: a third of the runs, each twice as slow).
                     if p.runq.has_fresh() {
+                        #[cfg(all(test, not(goro_loom)))]
+                        tests::SPAWN_WAKES.with(|n| n.set(n.get() + 1));
                         self.wakep();
                     }
                     m.runqput(p, gp, true);
@@ -168,5 +170,54 @@ impl Sched {
         // SAFETY: the stack is this G's own and unused; its top is page-aligned.
         unsafe { *gp.ctx.get() = arch::init_stack(stack.hi, gentry, gp.as_ptr() as usize) };
         gp.set_status(G_RUNNABLE, Ordering::Release);
+    }
+}
+
+#[cfg(all(test, not(goro_loom)))]
+mod tests {
+    use core::cell::Cell;
+
+    std::thread_local! {
+        /// Spawns on this thread that called `wakep` for the work they displaced (not
+        /// counting spawns from outside the runtime or to another M). Per thread: tests
+        /// run side by side.
+        pub(super) static SPAWN_WAKES: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn spawn_wakes() -> usize {
+        SPAWN_WAKES.with(Cell::get)
+    }
+
+    /// A spawn whose goroutine is the only fresh work on its P leaves it to its own thread
+    /// (prime_sieve's pattern: spawn a stage, then block on it); a spawn that displaces a
+    /// fresh goroutine from `runnext` wakes an idle thread for it.
+    #[test]
+    fn only_a_spawn_that_displaces_fresh_work_wakes_an_idle_thread() {
+        let two_ps = crate::entry::Options {
+            gomaxprocs: 2,
+            ..Default::default()
+        };
+        let (lone, burst) = crate::entry::run_test_with(
+            two_ps,
+            || {
+                let before = spawn_wakes();
+                for i in 0..100u32 {
+                    // Joining parks goroutine 1, so its thread runs the new goroutine at once;
+                    // `runnext` and the queue are empty again at the next spawn.
+                    assert_eq!(crate::spawn(move || i + 1).join().unwrap(), i + 1);
+                }
+                let lone = spawn_wakes() - before;
+                let before = spawn_wakes();
+                let (a, b) = (crate::spawn(|| 1), crate::spawn(|| 2)); // b displaces a
+                assert_eq!(a.join().unwrap() + b.join().unwrap(), 3);
+                (lone, spawn_wakes() - before)
+            },
+            || (0, 0),
+        );
+        assert_eq!(
+            lone, 0,
+            "spawns of a lone goroutine woke an idle thread {lone} times"
+        );
+        assert!(burst >= 1, "a spawn that displaced fresh work woke nobody");
     }
 }
