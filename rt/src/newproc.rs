@@ -61,40 +61,34 @@ impl Sched {
         );
         let parent = crate::tls::curg().map_or(0, |g| g.goid());
         gp.parent.store(parent, Ordering::Relaxed);
-        let wake = match mine {
+        match mine {
             Some((m, p)) => match self.spread_target(m) {
                 Some(other) => {
                     other.inject(gp);
-                    true
+                    self.wakep();
                 }
                 None => {
-                    // Another M can take only queued fresh work: the fresh `runnext` this
-                    // spawn displaces, or older. A lone fresh `runnext` stays ours for
-                    // `RUNNEXT_STEAL_DELAY_NS` (`proc.rs`), and if this M is held up that
-                    // long, sysmon wakes an M for it (`retake`); waking one now would only
-                    // have it look and sleep again. (In prime_sieve, where each new stage
-                    // runs at once on the spawner's thread, that was a futex wake-up of the
-                    // other thread per stage, a tenth of the time.) The wake-up goes
+                    // Another M can take only queued fresh work (the fresh `runnext` this
+                    // spawn displaces, or older). A lone fresh `runnext` stays ours for
+                    // `RUNNEXT_STEAL_DELAY_NS` (`proc.rs`), and sysmon wakes an M for it if
+                    // this M is held up (`retake`): waking one now had it look and sleep
+                    // again, a futex wake-up per stage in prime_sieve. The wake-up goes
                     // before the put: it costs this thread tens of microseconds in a VM,
-                    // and the displaced goroutine's steal delay must not run meanwhile,
-                    // or a burst of spawns loses its first goroutine to the other thread
-                    // (mpmc_unbuffered: a third of the runs, each twice as slow).
+                    // and the displaced goroutine's steal delay must not run meanwhile (a
+                    // burst of spawns lost its first goroutine to the other thread:
+                    // mpmc_unbuffered, a third of the runs twice as slow).
                     if p.runq.has_fresh() {
                         #[cfg(all(test, not(goro_loom)))]
                         tests::SPAWN_WAKES.with(|n| n.set(n.get() + 1));
                         self.wakep();
                     }
                     m.runqput(p, gp, true);
-                    false
                 }
             },
             None => {
                 self.global.put(gp);
-                true
+                self.wakep();
             }
-        };
-        if wake {
-            self.wakep();
         }
         crate::sysmon::start(self);
         gp
