@@ -75,7 +75,17 @@ where
         run: run_call::<F, R>,
         data: (&raw mut call).cast(),
     };
+    // Counted until the goroutine is back from its park, also when it comes back to unwind
+    // (readied by the call's end while its runtime ends, it is killed there): the runtime
+    // does not end while a goroutine waits for a pool thread.
+    struct InSyscall<'a>(&'a crate::proc::Sched);
+    impl Drop for InSyscall<'_> {
+        fn drop(&mut self) {
+            self.0.nsyscall.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
     sched.nsyscall.fetch_add(1, Ordering::SeqCst);
+    let counted = InSyscall(sched);
     // SAFETY: the callback always parks, and publishes the G (through the job) only then.
     unsafe {
         gopark(
@@ -86,7 +96,7 @@ where
             WaitReason::Syscall,
         )
     };
-    sched.nsyscall.fetch_sub(1, Ordering::SeqCst);
+    drop(counted);
     match call.out.take() {
         Some(Ok(r)) => r,
         Some(Err(payload)) => crate::defer::resume_panic(payload),

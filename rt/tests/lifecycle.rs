@@ -246,3 +246,39 @@ fn a_late_wake_up_from_before_a_runtime_ended_wakes_nothing() {
         );
     });
 }
+
+/// A goroutine still inside `runtime::syscall` when goroutine 1 returns: `run` waits for
+/// the call to end, then unwinds the goroutine (killed as it comes back from its park)
+/// and returns. The runtime used to count the call as still running after that unwind,
+/// and `run` never returned.
+#[test]
+fn run_returns_after_a_goroutine_left_in_syscall_comes_back_and_unwinds() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let after_call = Arc::new(AtomicUsize::new(0));
+    let (d, a) = (drops.clone(), after_call.clone());
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        run(move || {
+            spawn(move || {
+                let _guard = DropCount(d);
+                goro_rt::runtime::syscall(|| {
+                    std::thread::sleep(std::time::Duration::from_millis(100))
+                });
+                a.fetch_add(1, Ordering::SeqCst); // never: the goroutine unwinds instead
+            });
+            wait_until("the goroutine is in its syscall", || {
+                goro_rt::runtime::stack(true).contains("[syscall]")
+            });
+        });
+        done_tx.send(()).unwrap();
+    });
+    done_rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("run did not return after its goroutine's syscall ended");
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        1,
+        "the goroutine was not unwound once"
+    );
+    assert_eq!(after_call.load(Ordering::SeqCst), 0);
+}
