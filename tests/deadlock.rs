@@ -217,6 +217,73 @@ fn a_deadlocking_goro_test_fails_with_gos_report() {
     );
 }
 
+/// Goroutine 1 calls `goexit` while its other goroutine waits forever: Go's deadlock
+/// report (without goroutine 1, which has ended) and exit status 2. It used to hang.
+#[test]
+fn main_goexit_with_the_others_blocked_for_good_is_a_deadlock() {
+    if is_child() {
+        goro::__private::run_main(|| {
+            go!(move || {
+                let c = chan![u8];
+                let _ = c.recv(); // nothing sends
+            });
+            goro::runtime::goexit();
+        });
+        return;
+    }
+    let (code, err) =
+        run_child_bounded("main_goexit_with_the_others_blocked_for_good_is_a_deadlock");
+    assert_eq!(code, 2, "stderr: {err}");
+    assert!(err.starts_with(REPORT), "stderr: {err}");
+    assert!(
+        err.contains("goroutine 2 [chan receive]:\n"),
+        "stderr: {err}"
+    );
+    assert!(
+        !err.contains("goroutine 1 ["),
+        "goroutine 1 has ended: {err}"
+    );
+}
+
+/// The same under `run`: it panics with the report instead of hanging.
+#[test]
+fn run_whose_goroutine_1_goexits_panics_with_the_report_when_the_rest_deadlock() {
+    let text = panic_text(|| {
+        goro::run(|| {
+            go!(move || {
+                let c = chan![u8];
+                let _ = c.recv();
+            });
+            goro::runtime::goexit();
+        })
+    });
+    assert!(text.starts_with(REPORT), "{text}");
+    assert!(text.contains("[chan receive]:\n"), "{text}");
+}
+
+/// Goroutine 1 calls `goexit` and every other goroutine ends: Go's `fatal error: no
+/// goroutines (main called runtime.Goexit) - deadlock!`, the line alone, exit status 2
+/// (it was a Rust panic, exit status 101).
+#[test]
+fn main_goexit_after_the_others_end_exits_2_with_gos_no_goroutines_error() {
+    if is_child() {
+        goro::__private::run_main(|| {
+            go!(move || eprintln!("other done"));
+            goro::runtime::goexit();
+        });
+        return;
+    }
+    let (code, err) =
+        run_child_bounded("main_goexit_after_the_others_end_exits_2_with_gos_no_goroutines_error");
+    assert_eq!(code, 2, "stderr: {err}");
+    assert!(
+        err.ends_with(
+            "other done\nfatal error: no goroutines (main called runtime.Goexit) - deadlock!\n"
+        ),
+        "stderr: {err}"
+    );
+}
+
 /// `run_child`, but a child still running after a minute is killed and the test fails: the
 /// point here is that a deadlocked test ends.
 fn run_child_bounded(test: &str) -> (i32, String) {

@@ -149,12 +149,13 @@ impl Sched {
             && !crate::mgc::collect::has_waiters()
     }
 
-    /// Whether goroutine 1 of this runtime is still to finish and the runtime not ending:
-    /// a runtime that can deadlock. (The global runtime behind plain-thread `spawn`s has no
-    /// goroutine 1: its callers are threads.)
+    /// Whether goroutine 1 of this runtime is still to finish (or called `goexit`, and the
+    /// runtime waits for its other goroutines) and the runtime not ending: a runtime that
+    /// can deadlock. (The global runtime behind plain-thread `spawn`s has no goroutine 1:
+    /// its callers are threads.)
     fn waits_for_main(&self) -> bool {
         !self.main_g.load(Ordering::Relaxed).is_null()
-            && !self.main_done.load(Ordering::SeqCst)
+            && (!self.main_done.load(Ordering::SeqCst) || self.main_goexited.load(Ordering::SeqCst))
             && !self.killing.load(Ordering::SeqCst)
             && !self.deadlocked.load(Ordering::SeqCst)
     }

@@ -264,11 +264,19 @@ where
     match result {
         Some(r) => r,
         None if sched.main_goexited.load(Ordering::SeqCst) => {
-            panic!("no goroutines (main called runtime.Goexit) - deadlock!")
+            if matches!(mode, PanicMode::Exit) {
+                // Go's `fatal`: the line alone, exit status 2.
+                eprintln!("fatal error: {NO_GOROUTINES}");
+                crate::panic::exit(2);
+            }
+            panic!("{NO_GOROUTINES}")
         }
         None => panic!("{RECOVERED_MAIN}"),
     }
 }
+
+/// Go's report when goroutine 1 called `Goexit` and every other goroutine has ended.
+const NO_GOROUTINES: &str = "no goroutines (main called runtime.Goexit) - deadlock!";
 
 /// `run`'s panic when goroutine 1 recovered from a panic: it has no value to return.
 const RECOVERED_MAIN: &str = "goro::run: goroutine 1 recovered from a panic and has no value to \
