@@ -284,6 +284,35 @@ fn main_goexit_after_the_others_end_exits_2_with_gos_no_goroutines_error() {
     );
 }
 
+/// A stopped timer will not fire, so it does not keep the deadlock report away (Go clears
+/// stopped timers from its heaps and reports at once): a stopped `Timer`, a stopped
+/// `after_func` and a reset-then-stopped `Timer`, each due in a minute. The report used
+/// to wait for the stopped timer's original deadline.
+#[test]
+fn stopped_timers_do_not_delay_the_deadlock_report() {
+    use goro::time::Timer;
+    let minute = Duration::from_secs(60);
+    let start = std::time::Instant::now();
+    let text = panic_text(move || {
+        goro::run(move || {
+            let t = Timer::new(minute);
+            assert!(t.stop());
+            let f = Timer::after_func(minute, || unreachable!("stopped"));
+            assert!(f.stop());
+            let r = Timer::new(Duration::from_millis(1));
+            r.reset(minute);
+            assert!(r.stop());
+            let _ = chan![i32].recv(); // nothing sends
+        })
+    });
+    assert!(text.starts_with(REPORT), "{text}");
+    let waited = start.elapsed();
+    assert!(
+        waited < Duration::from_secs(30),
+        "the report waited {waited:?} for stopped timers"
+    );
+}
+
 /// `run_child`, but a child still running after a minute is killed and the test fails: the
 /// point here is that a deadlocked test ends.
 fn run_child_bounded(test: &str) -> (i32, String) {

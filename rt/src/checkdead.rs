@@ -140,11 +140,11 @@ fn watchdog() {
 
 impl Sched {
     /// Whether nothing of this runtime can run again: quiescent (`m.rs`) and no timer
-    /// pending (Go's checkdead: a goroutine asleep on a timer is not a deadlock; as in Go, a
-    /// ticker nobody stops keeps the report away).
+    /// that will fire (Go's checkdead: a goroutine asleep on a timer is not a deadlock; as
+    /// in Go, a ticker nobody stops keeps the report away, a stopped timer does not).
     pub(crate) fn asleep_forever(&self, l: &crate::proc::Locked) -> bool {
         self.quiescent(l)
-            && self.timers_next() == u64::MAX
+            && !self.has_live_timers()
             && self.nnetwait.load(Ordering::SeqCst) == 0
             && !crate::mgc::collect::has_waiters()
     }

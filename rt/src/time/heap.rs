@@ -60,6 +60,11 @@ impl Heap {
         e
     }
 
+    /// Whether some entry is for a current activation (a timer that will fire).
+    pub(crate) fn any_live(&self) -> bool {
+        self.v.iter().any(|e| !e.stale())
+    }
+
     /// Takes every entry (for moving them to another P's heap). Go: moveTimers' source.
     pub(crate) fn take_all(&mut self) -> Vec<Entry> {
         self.swept_len = 0;

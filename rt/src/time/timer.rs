@@ -218,6 +218,12 @@ impl Timers {
     pub(crate) fn when0(&self) -> u64 {
         self.when0.load(Ordering::SeqCst)
     }
+
+    /// Whether a timer in this heap will still fire (its entries of stopped or reset
+    /// activations stay until they surface or a sweep).
+    fn any_live(&self) -> bool {
+        self.when0() != u64::MAX && self.lock().any_live()
+    }
 }
 
 /// Adds `e` to a P's heap of the caller's runtime (its own P if it holds one, else a random
@@ -264,9 +270,17 @@ impl Sched {
         }
     }
 
-    /// The earliest `when` over the Ps (stale entries included; `u64::MAX`: none). A
-    /// deadlock check may read "a timer is pending" as `timers_next() != u64::MAX`, as
-    /// Go's checkdead looks at the heaps' lengths.
+    /// Whether some timer of this runtime will still fire: Go's checkdead looks at the
+    /// heaps' lengths, after its schedulers have cleared the entries of stopped timers
+    /// (a stopped `Timer` is no reason to wait: Go reports the deadlock at once). Takes
+    /// each heap's lock; for the deadlock check, not a hot path.
+    pub(crate) fn has_live_timers(&self) -> bool {
+        self.ps[..self.procs_hi.load(Ordering::SeqCst)]
+            .iter()
+            .any(|p| p.timers.any_live())
+    }
+
+    /// The earliest `when` over the Ps (stale entries included; `u64::MAX`: none).
     pub(crate) fn timers_next(&self) -> u64 {
         self.ps[..self.procs_hi.load(Ordering::SeqCst)]
             .iter()
