@@ -197,14 +197,14 @@ fn report(goid: u64, payload: &(dyn Any + Send), rec: Option<PanicRecord>, other
             out.push_str(&trim_backtrace(&r.backtrace.to_string()));
         }
     }
-    if let Some(others) = others {
-        for h in others
-            .split_inclusive('\n')
-            .filter(|l| !l.trim().is_empty())
-        {
+    // The other goroutines' blocks (each already followed by a blank line), after one.
+    if let Some(others) = others.filter(|o| !o.trim().is_empty()) {
+        if !out.ends_with('\n') {
             out.push('\n');
-            out.push_str(h);
         }
+        out.push('\n');
+        out.push_str(others.trim_end_matches('\n'));
+        out.push('\n');
     }
     let _ = std::io::stderr().lock().write_all(out.as_bytes());
 }

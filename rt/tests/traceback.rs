@@ -104,6 +104,16 @@ fn gotraceback_none_single_and_all_as_go() {
         "{all}"
     );
     assert!(all.contains("\ngoroutine 2 [chan receive]:\n"), "{all}");
+    // Blocks apart by one blank line, lines within a block by none (every line of the
+    // other goroutines used to be followed by a blank one).
+    assert!(!all.contains("[chan receive]:\n\n"), "{all}");
+    assert!(!all.contains("\n\n\n"), "{all}");
+    if !cfg!(goro_asan) {
+        assert!(
+            all.contains("[chan receive]:\ntraceback::gotraceback_none_single_and_all_as_go::{{closure}}::{{closure}}(...)\n\t"),
+            "{all}"
+        );
+    }
 }
 
 /// Parks three calls deep, so the dump has frames of ours to show.
