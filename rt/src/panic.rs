@@ -247,12 +247,45 @@ fn trim_backtrace(bt: &str) -> String {
         .unwrap_or(0);
     let end = frames[start..]
         .iter()
-        .position(|(f, _)| f.contains("catch_unwind") || f.starts_with("goro_rt::"))
+        .position(|(f, _)| {
+            f.contains("catch_unwind")
+                || f.contains("core::panic::unwind_safe::AssertUnwindSafe")
+                || f.starts_with("goro_rt::")
+        })
         .map_or(frames.len(), |n| start + n);
+    let cwd = std::env::current_dir().ok();
     frames[start..end]
         .iter()
-        .map(|(_, text)| text.as_str())
+        .map(|(_, text)| go_frame(text, cwd.as_deref()))
         .collect()
+}
+
+/// One frame of std's backtrace (`  7: path::to::fn` and its `at file:line:col` lines) in
+/// Go's form, as the goroutine dumps print it: `path::to::fn(...)`, then `\tfile:line`
+/// with the file absolute (std shortens paths under the working directory to `./...`).
+fn go_frame(text: &str, cwd: Option<&std::path::Path>) -> String {
+    let mut out = String::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(at) = line.strip_prefix("at ") {
+            // `file:line:col` → `file:line` (a path may hold ':' itself: cut from the end).
+            let at = match at.rsplit_once(':') {
+                Some((rest, col)) if col.bytes().all(|b| b.is_ascii_digit()) => rest,
+                _ => at,
+            };
+            let at = match (at.strip_prefix("./"), cwd) {
+                (Some(rel), Some(cwd)) => cwd.join(rel).display().to_string(),
+                _ => at.to_owned(),
+            };
+            out.push_str(&format!("\t{at}\n"));
+        } else {
+            let name = match line.split_once(": ") {
+                Some((n, f)) if n.bytes().all(|b| b.is_ascii_digit()) => f,
+                _ => line,
+            };
+            out.push_str(&format!("{name}(...)\n"));
+        }
+    }
+    out
 }
 
 /// Removes the frames a `#[goro::func]` wraps its body in (`catch_unwind` and
@@ -312,4 +345,33 @@ pub(crate) fn exit(code: i32) -> ! {
     let _ = std::io::stderr().flush();
     // SAFETY: _exit ends the process; nothing runs after it.
     unsafe { libc::_exit(code) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_std_backtrace_prints_in_gos_form_from_the_panicking_code_to_the_goroutine_body() {
+        let bt = "   0: __rustc::rust_begin_unwind
+             at /rustc/x/library/std/src/panicking.rs:689:5
+   1: core::panicking::panic_fmt
+             at /rustc/x/library/core/src/panicking.rs:80:14
+   2: app::parse
+             at ./src/parse.rs:12:9
+   3: app::main::{{closure}}
+             at /abs/src/main.rs:4:5
+   4: <core::panic::unwind_safe::AssertUnwindSafe<F> as core::ops::function::FnOnce<()>>::call_once
+             at /rustc/x/library/core/src/panic/unwind_safe.rs:274:9
+   5: goro_rt::proc::gentry
+";
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            trim_backtrace(bt),
+            format!(
+                "app::parse(...)\n\t{}:12\napp::main::{{{{closure}}}}(...)\n\t/abs/src/main.rs:4\n",
+                cwd.join("src/parse.rs").display()
+            )
+        );
+    }
 }
