@@ -5,7 +5,9 @@
 //! A signal handler may not allocate or lock, and the dump needs both, so the handler only
 //! writes a byte to a pipe; a watcher thread, blocked reading the pipe, prints the dump
 //! (`traceback::dump_all`) and exits the process with status 2. If SIGQUIT already had a
-//! handler when goro started (the program installed its own), goro leaves it alone.
+//! handler when goro started (the program installed its own), goro leaves it alone. An
+//! inherited `SIG_IGN` does not count, as in Go (which respects it for SIGHUP and SIGINT
+//! only): a shell starts background jobs with SIGQUIT ignored, and their dumps must work.
 
 use crate::loom::static_atomic::{AtomicI32, Ordering};
 use std::io::Write;
@@ -19,8 +21,8 @@ pub(crate) fn install() {
     let mut old: libc::sigaction = unsafe { core::mem::zeroed() };
     // SAFETY: a null new action only queries SIGQUIT's disposition into `old`.
     unsafe { libc::sigaction(libc::SIGQUIT, core::ptr::null(), &mut old) };
-    if old.sa_sigaction != libc::SIG_DFL {
-        return; // the program's own handler (or SIG_IGN) wins
+    if old.sa_sigaction != libc::SIG_DFL && old.sa_sigaction != libc::SIG_IGN {
+        return; // the program's own handler wins
     }
     let mut fds = [0i32; 2];
     // SAFETY: `fds` has room for the two descriptors pipe2 writes.

@@ -97,6 +97,15 @@ fn gotraceback_none_single_and_all_as_go() {
         "{single}"
     );
     assert!(!single.contains("[chan receive]"), "{single}");
+    // The panicking goroutine's frames in Go's form, as the dumps print them: the
+    // function, then a tab and its absolute `file:line` (the `panic!` line).
+    assert!(
+        single.contains(
+            "goroutine 1 [running]:\ntraceback::gotraceback_none_single_and_all_as_go::{{closure}}(...)\n\t/"
+        ),
+        "{single}"
+    );
+    assert!(single.contains("rt/tests/traceback.rs:84\n"), "{single}");
     let (code, all) = support::run_child_with(test, &[("GOTRACEBACK", "all")]);
     assert_eq!(code, 2, "{all}");
     assert!(
@@ -114,6 +123,77 @@ fn gotraceback_none_single_and_all_as_go() {
             "{all}"
         );
     }
+}
+
+/// SIGQUIT dumps and exits 2 even when the process started with SIGQUIT ignored (as a
+/// shell starts its background jobs) and goroutine 1 computes without a scheduling point.
+/// goro used to keep the inherited `SIG_IGN`: the signal did nothing.
+#[test]
+fn sigquit_dumps_even_if_inherited_ignored_and_a_goroutine_never_yields() {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    if support::is_child() {
+        goro_rt::entry::run_main(|| {
+            spawn(|| goro_rt::park::park_forever(WaitReason::Select));
+            support::wait_until("goroutine 2 parked", || stack(true).contains("[select]:"));
+            eprintln!("spinning");
+            let mut x = 0u64;
+            loop {
+                x = std::hint::black_box(x.wrapping_add(1)); // no scheduling point
+            }
+        });
+        return;
+    }
+    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "--exact",
+        "sigquit_dumps_even_if_inherited_ignored_and_a_goroutine_never_yields",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env("GORO_CHILD", "1")
+    .stderr(std::process::Stdio::piped());
+    // SAFETY: between fork and exec, only the async-signal-safe `signal` call.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+            Ok(())
+        })
+    };
+    let mut child = cmd.spawn().expect("spawn the child");
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("spinning") {
+        line.clear();
+        use std::io::BufRead;
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "the child ended early"
+        );
+    }
+    // SAFETY: signals our own child, which is alive (we hold its handle, unwaited).
+    unsafe { libc::kill(child.id() as i32, libc::SIGQUIT) };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("SIGQUIT did not end the child within 20 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    assert_eq!(
+        status.code(),
+        Some(2),
+        "{status:?} {:?}: {rest}",
+        status.signal()
+    );
+    assert!(rest.contains("SIGQUIT: quit\n"), "{rest}");
+    assert!(rest.contains("goroutine 1 [running]:"), "{rest}");
+    assert!(rest.contains("goroutine 2 [select]:"), "{rest}");
 }
 
 /// Parks three calls deep, so the dump has frames of ours to show.
