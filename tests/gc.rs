@@ -1,6 +1,8 @@
 //! The scoped GC: objects shared by goroutines through handles, cycles included, freed when
 //! unreachable (by `runtime::gc()` or pacing) and at the latest when the scope ends, each
 //! exactly once; handles moved out of a cell stay valid; statistics add up.
+mod support;
+
 use goro::gc::{self, Gc, GcCell, Trace};
 use goro::prelude::*;
 use std::sync::Arc;
@@ -213,4 +215,22 @@ fn a_tracer_made_by_safe_code_moves_no_roots() {
         assert_eq!(drops.load(Ordering::SeqCst), 1);
         assert_eq!(child.id, 2);
     });
+}
+
+/// `runtime::gc()` with no `gc::scope` open still completes (and counts) a cycle, as Go's
+/// `runtime.GC()` always does. Alone in a child process, so no other test's scope is open.
+#[test]
+fn gc_outside_any_scope_counts_a_forced_cycle() {
+    if support::is_child() {
+        let before = goro::runtime::read_mem_stats();
+        goro::runtime::gc();
+        goro::runtime::gc();
+        let after = goro::runtime::read_mem_stats();
+        assert_eq!(after.num_gc, before.num_gc + 2);
+        assert_eq!(after.num_forced_gc, before.num_forced_gc + 2);
+        assert!(after.last_gc > 0);
+        return;
+    }
+    let (code, err) = support::run_child("gc_outside_any_scope_counts_a_forced_cycle");
+    assert_eq!(code, 0, "{err}");
 }

@@ -212,10 +212,12 @@ fn collector() {
             (forced, last.elapsed() >= force_period())
         };
         let heaps: Vec<usize> = lock(&HEAPS).clone();
+        let mut collected = false;
         for h in heaps {
             let all = forced.is_some() || periodic;
             with_heap(h, |heap| {
                 if heap.wanted.swap(false, Ordering::AcqRel) || all {
+                    collected = true;
                     // A cycle an allocation started may have begun before `runtime::gc()`
                     // asked: one more then.
                     if cycle(heap, forced.is_some()) && forced.is_some() {
@@ -223,6 +225,12 @@ fn collector() {
                     }
                 }
             });
+        }
+        if forced.is_some() && !collected {
+            // `runtime::gc()` with no heap open (no `gc::scope`): an empty cycle, still
+            // counted, as Go's `runtime.GC()` always completes one.
+            let next = STATS.next_gc.load(Ordering::Relaxed);
+            account(Instant::now(), Duration::ZERO, next, true);
         }
         last = Instant::now();
         if let Some(g) = forced {
