@@ -202,7 +202,7 @@
 #![warn(missing_docs)]
 
 pub use goro_chan::{Chan, Receiver, Sender, TryRecvError, TrySendError};
-pub use goro_macros::{chan, defer, func, go, main, select, test};
+pub use goro_macros::{Trace, chan, defer, func, go, main, select, test};
 pub use goro_rt::{JoinHandle, recover, run, share::Share, spawn};
 
 // Not for use: named here, outside `__private`, only so that rustc calls it

@@ -181,3 +181,22 @@ fn recursive_types_and_trait_objects() {
     // 3 nodes + 2 in a leaf's extra + 1 in the root's extra
     assert_eq!(visits(&tree), 6);
 }
+
+/// The derive is also at the crate root, as `goro::Trace` (the trait stays in `goro::gc`).
+#[derive(goro::Trace)]
+struct RootDerived {
+    handle: FakeHandle,
+    #[trace(skip)]
+    _count: u64,
+}
+
+#[test]
+fn the_derive_is_reachable_as_goro_trace() {
+    let v = RootDerived {
+        handle: FakeHandle::new(),
+        _count: 7,
+    };
+    let mut t = Tracer::new(TraceOp::Mark);
+    v.trace(&mut t);
+    assert_eq!((t.visited(), v.handle.traced.get()), (1, 1));
+}
