@@ -235,10 +235,11 @@ fn a_goroutine_woken_by_the_poller_resumes_on_its_own_thread() {
 fn register_here(s: &TcpStream) {
     s.set_read_deadline(Some(
         std::time::Instant::now() + std::time::Duration::from_millis(20),
-    ));
+    ))
+    .unwrap();
     let err = (&*s).read(&mut [0; 1]).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TimedOut);
-    s.set_read_deadline(None);
+    s.set_read_deadline(None).unwrap();
 }
 
 #[test]

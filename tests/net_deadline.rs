@@ -17,7 +17,8 @@ fn a_read_deadline_expiring_while_parked_fails_the_read_with_a_timeout() {
     goro::run(|| {
         let (mut c, mut s) = tcp_pair();
         let start = Instant::now();
-        c.set_read_deadline(Some(start + Duration::from_millis(100)));
+        c.set_read_deadline(Some(start + Duration::from_millis(100)))
+            .unwrap();
         let err = c.read(&mut [0; 16]).unwrap_err();
         let took = start.elapsed();
         assert_eq!(err.kind(), ErrorKind::TimedOut);
@@ -30,7 +31,7 @@ fn a_read_deadline_expiring_while_parked_fails_the_read_with_a_timeout() {
             ErrorKind::TimedOut
         );
         // Cleared: data that arrives is read again.
-        c.set_read_deadline(None);
+        c.set_read_deadline(None).unwrap();
         s.write_all(b"after").unwrap();
         let mut buf = [0; 5];
         c.read_exact(&mut buf).unwrap();
@@ -46,11 +47,13 @@ fn a_read_deadline_expiring_while_parked_fails_the_read_with_a_timeout() {
 fn a_deadline_in_the_past_fails_at_once_and_a_later_one_extends_it() {
     goro::run(|| {
         let (mut c, mut s) = tcp_pair();
-        c.set_deadline(Some(Instant::now() - Duration::from_secs(1)));
+        c.set_deadline(Some(Instant::now() - Duration::from_secs(1)))
+            .unwrap();
         assert_eq!(c.read(&mut [0; 4]).unwrap_err().kind(), ErrorKind::TimedOut);
         assert_eq!(c.write(b"x").unwrap_err().kind(), ErrorKind::TimedOut);
         // Extended into the future: the peer's write arrives before it.
-        c.set_deadline(Some(Instant::now() + Duration::from_secs(30)));
+        c.set_deadline(Some(Instant::now() + Duration::from_secs(30)))
+            .unwrap();
         let tx = s.clone();
         go!(move || {
             goro::time::sleep(Duration::from_millis(20));
@@ -71,7 +74,7 @@ fn setting_a_past_deadline_from_another_goroutine_wakes_a_parked_read() {
         let reader = c.clone();
         let h = goro::spawn(move || (&reader).read(&mut [0; 4]).map_err(|e| e.kind()));
         wait_until("the reader parks in IO wait", || parked("IO wait") == 1);
-        c.set_read_deadline(Some(Instant::now()));
+        c.set_read_deadline(Some(Instant::now())).unwrap();
         assert_eq!(h.join().unwrap(), Err(ErrorKind::TimedOut));
     });
 }
@@ -82,7 +85,7 @@ fn a_later_deadline_set_while_parked_replaces_the_earlier_one() {
         let (c, mut s) = tcp_pair();
         // Long enough for the dump that sees the reader parked, even on a loaded machine.
         let first = Instant::now() + Duration::from_secs(1);
-        c.set_read_deadline(Some(first));
+        c.set_read_deadline(Some(first)).unwrap();
         let reader = c.clone();
         let h = goro::spawn(move || {
             let mut buf = [0; 3];
@@ -93,7 +96,8 @@ fn a_later_deadline_set_while_parked_replaces_the_earlier_one() {
         });
         wait_until("the reader parks in IO wait", || parked("IO wait") == 1);
         // Moved far out before the first one fires: the read must outlive it.
-        c.set_read_deadline(Some(Instant::now() + Duration::from_secs(60)));
+        c.set_read_deadline(Some(Instant::now() + Duration::from_secs(60)))
+            .unwrap();
         goro::time::sleep(goro::time::until(first) + Duration::from_millis(200));
         s.write_all(b"yes").unwrap();
         assert_eq!(h.join().unwrap(), Ok(*b"yes"));
@@ -104,7 +108,8 @@ fn a_later_deadline_set_while_parked_replaces_the_earlier_one() {
 fn a_write_parked_on_a_full_buffer_times_out() {
     goro::run(|| {
         let (mut c, _s) = tcp_pair(); // nobody reads `_s`
-        c.set_write_deadline(Some(Instant::now() + Duration::from_millis(200)));
+        c.set_write_deadline(Some(Instant::now() + Duration::from_millis(200)))
+            .unwrap();
         let chunk = vec![7u8; 1 << 16];
         let mut sent = 0usize;
         let err = loop {
@@ -122,12 +127,45 @@ fn a_write_parked_on_a_full_buffer_times_out() {
 fn an_accept_deadline_times_out() {
     goro::run(|| {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.set_deadline(Some(Instant::now() + Duration::from_millis(50)));
+        l.set_deadline(Some(Instant::now() + Duration::from_millis(50)))
+            .unwrap();
         assert_eq!(l.accept().unwrap_err().kind(), ErrorKind::TimedOut);
-        l.set_deadline(None);
+        l.set_deadline(None).unwrap();
         let addr = l.local_addr().unwrap();
         go!(move || drop(TcpStream::connect(addr).unwrap()));
         assert!(l.accept().is_ok());
+    });
+}
+
+/// Setting a deadline on a closed socket fails as Go's `SetDeadline` does (`ErrClosed`);
+/// on an open one it succeeds. The setters return `io::Result`, as std's timeout setters.
+#[test]
+fn deadlines_cannot_be_set_on_a_closed_socket() {
+    goro::run(|| {
+        let (c, _s) = tcp_pair();
+        let soon = Some(Instant::now() + Duration::from_secs(5));
+        c.set_deadline(soon).unwrap();
+        c.close();
+        for r in [
+            c.set_deadline(soon),
+            c.set_read_deadline(None),
+            c.set_write_deadline(soon),
+        ] {
+            let e = r.unwrap_err();
+            assert_eq!(e.to_string(), "use of closed network connection");
+            assert_eq!(e.kind(), ErrorKind::NotConnected);
+        }
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let l2 = l.try_clone().unwrap();
+        l2.close();
+        assert_eq!(
+            l.set_deadline(None).unwrap_err().to_string(),
+            "use of closed network connection"
+        );
+        let u = goro::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        u.set_read_deadline(soon).unwrap();
+        u.close();
+        assert!(u.set_read_deadline(soon).is_err());
     });
 }
 
@@ -137,7 +175,8 @@ fn plain_threads_honour_deadlines() {
     let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
     let (_s, _) = l.accept().unwrap();
     let start = Instant::now();
-    c.set_read_deadline(Some(start + Duration::from_millis(150)));
+    c.set_read_deadline(Some(start + Duration::from_millis(150)))
+        .unwrap();
     assert_eq!(c.read(&mut [0; 4]).unwrap_err().kind(), ErrorKind::TimedOut);
     assert!(start.elapsed() >= Duration::from_millis(150));
 }

@@ -114,9 +114,12 @@ impl<S: AsRawFd> Conn<S> {
         }
     }
 
-    /// Sets the deadline of `dir` (`None`: both); see `TcpStream::set_deadline`.
-    fn set_deadline(&self, dir: Option<Dir>, when: Option<Instant>) {
+    /// Sets the deadline of `dir` (`None`: both); see `TcpStream::set_deadline`. Fails
+    /// once the socket is closed, as Go's SetDeadline (`ErrClosed`).
+    fn set_deadline(&self, dir: Option<Dir>, when: Option<Instant>) -> io::Result<()> {
+        self.pd.check_open()?;
         self.pd.set_deadline(dir, when);
+        Ok(())
     }
 
     /// Go's Close: parked and later operations fail; the peer sees the end of the stream.

@@ -109,6 +109,21 @@ impl TcpListener {
         Incoming { listener: self }
     }
 
+    /// Another handle to the same listener (std's `try_clone`; a clone shares the socket,
+    /// as a `Clone` does, so it never fails). Either may accept; `close` on one closes both.
+    ///
+    /// # Examples
+    /// ```
+    /// goro::run(|| {
+    ///     let l = goro::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    ///     let l2 = l.try_clone().unwrap();
+    ///     assert_eq!(l2.local_addr().unwrap(), l.local_addr().unwrap());
+    /// });
+    /// ```
+    pub fn try_clone(&self) -> io::Result<TcpListener> {
+        Ok(self.clone())
+    }
+
     /// The address the listener is bound to. Go: Listener.Addr.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.conn.sock.local_addr()
@@ -116,8 +131,8 @@ impl TcpListener {
 
     /// Sets the deadline of `accept` (parked ones too): from `when` on it fails with
     /// `ErrorKind::TimedOut`; `None` clears it. Go: TCPListener.SetDeadline.
-    pub fn set_deadline(&self, when: Option<Instant>) {
-        self.conn.set_deadline(Some(Dir::Read), when);
+    pub fn set_deadline(&self, when: Option<Instant>) -> io::Result<()> {
+        self.conn.set_deadline(Some(Dir::Read), when)
     }
 
     /// Go's `Close`: a parked `accept` (on any clone) returns an error at once, later
@@ -306,7 +321,8 @@ impl TcpStream {
     /// Sets the read and write deadlines: from `when` on, reads and writes (parked ones
     /// too, on every clone) fail with `ErrorKind::TimedOut` ("i/o timeout") until a new
     /// deadline is set; `None` clears it. Go: Conn.SetDeadline, with `Option<Instant>`
-    /// for Go's `time.Time` (zero: none).
+    /// for Go's `time.Time` (zero: none). After `close` it fails with "use of closed
+    /// network connection", as Go's does; the other deadline setters too.
     ///
     /// # Examples
     /// A read that waits for a peer who never writes gives up at the deadline:
@@ -319,26 +335,26 @@ impl TcpStream {
     ///     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     ///     let mut c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
     ///     let _peer = l.accept().unwrap();
-    ///     c.set_read_deadline(Some(Instant::now() + Duration::from_millis(50)));
+    ///     c.set_read_deadline(Some(Instant::now() + Duration::from_millis(50))).unwrap();
     ///     let err = c.read(&mut [0; 8]).unwrap_err();
     ///     assert_eq!(err.kind(), ErrorKind::TimedOut);
     ///     assert_eq!(err.to_string(), "i/o timeout");
-    ///     c.set_read_deadline(None); // reads block again
+    ///     c.set_read_deadline(None).unwrap(); // reads block again
     /// });
     /// ```
-    pub fn set_deadline(&self, when: Option<Instant>) {
-        self.conn.set_deadline(None, when);
+    pub fn set_deadline(&self, when: Option<Instant>) -> io::Result<()> {
+        self.conn.set_deadline(None, when)
     }
 
     /// Sets the read deadline only. Go: Conn.SetReadDeadline.
-    pub fn set_read_deadline(&self, when: Option<Instant>) {
-        self.conn.set_deadline(Some(Dir::Read), when);
+    pub fn set_read_deadline(&self, when: Option<Instant>) -> io::Result<()> {
+        self.conn.set_deadline(Some(Dir::Read), when)
     }
 
     /// Sets the write deadline only (a write parked on a full send buffer). Go:
     /// Conn.SetWriteDeadline.
-    pub fn set_write_deadline(&self, when: Option<Instant>) {
-        self.conn.set_deadline(Some(Dir::Write), when);
+    pub fn set_write_deadline(&self, when: Option<Instant>) -> io::Result<()> {
+        self.conn.set_deadline(Some(Dir::Write), when)
     }
 
     /// Go's `Close`: parked reads and writes (on any clone) return an error at once,
@@ -394,7 +410,7 @@ fn connect_one(addr: &SocketAddr, deadline: Option<Instant>) -> io::Result<TcpSt
         conn: Arc::new(Conn::new(std)?),
     };
     if deadline.is_some() {
-        s.conn.set_deadline(Some(Dir::Write), deadline);
+        s.conn.set_deadline(Some(Dir::Write), deadline)?;
     }
     // SAFETY: `storage` holds a valid sockaddr of `len` bytes.
     let r = unsafe { libc::connect(fd, (&raw const storage).cast(), len) };
@@ -417,7 +433,7 @@ fn connect_one(addr: &SocketAddr, deadline: Option<Instant>) -> io::Result<TcpSt
         }
     }
     if deadline.is_some() {
-        s.conn.set_deadline(Some(Dir::Write), None);
+        s.conn.set_deadline(Some(Dir::Write), None)?;
     }
     s.conn.sock.set_nodelay(true)?;
     Ok(s)

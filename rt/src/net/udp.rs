@@ -255,23 +255,23 @@ impl UdpSocket {
     /// use std::time::{Duration, Instant};
     /// goro::run(|| {
     ///     let s = goro::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    ///     s.set_read_deadline(Some(Instant::now() + Duration::from_millis(20)));
+    ///     s.set_read_deadline(Some(Instant::now() + Duration::from_millis(20))).unwrap();
     ///     let err = s.recv_from(&mut [0; 8]).unwrap_err();
     ///     assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
     /// });
     /// ```
-    pub fn set_deadline(&self, when: Option<Instant>) {
-        self.conn.set_deadline(None, when);
+    pub fn set_deadline(&self, when: Option<Instant>) -> io::Result<()> {
+        self.conn.set_deadline(None, when)
     }
 
     /// Sets the read deadline only. Go: Conn.SetReadDeadline.
-    pub fn set_read_deadline(&self, when: Option<Instant>) {
-        self.conn.set_deadline(Some(Dir::Read), when);
+    pub fn set_read_deadline(&self, when: Option<Instant>) -> io::Result<()> {
+        self.conn.set_deadline(Some(Dir::Read), when)
     }
 
     /// Sets the write deadline only. Go: Conn.SetWriteDeadline.
-    pub fn set_write_deadline(&self, when: Option<Instant>) {
-        self.conn.set_deadline(Some(Dir::Write), when);
+    pub fn set_write_deadline(&self, when: Option<Instant>) -> io::Result<()> {
+        self.conn.set_deadline(Some(Dir::Write), when)
     }
 }
 

@@ -149,8 +149,8 @@ impl UnixListener {
 
     /// Sets the deadline of `accept` (parked ones too); `None` clears it. Go:
     /// UnixListener.SetDeadline.
-    pub fn set_deadline(&self, when: Option<Instant>) {
-        self.conn.set_deadline(Some(Dir::Read), when);
+    pub fn set_deadline(&self, when: Option<Instant>) -> io::Result<()> {
+        self.conn.set_deadline(Some(Dir::Read), when)
     }
 }
 
@@ -335,23 +335,23 @@ impl UnixStream {
     /// use std::time::{Duration, Instant};
     /// goro::run(|| {
     ///     let (s, _peer) = goro::net::UnixStream::pair().unwrap();
-    ///     s.set_read_deadline(Some(Instant::now() + Duration::from_millis(20)));
+    ///     s.set_read_deadline(Some(Instant::now() + Duration::from_millis(20))).unwrap();
     ///     let err = std::io::Read::read(&mut &s, &mut [0; 8]).unwrap_err();
     ///     assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
     /// });
     /// ```
-    pub fn set_deadline(&self, when: Option<Instant>) {
-        self.conn.set_deadline(None, when);
+    pub fn set_deadline(&self, when: Option<Instant>) -> io::Result<()> {
+        self.conn.set_deadline(None, when)
     }
 
     /// Sets the read deadline only. Go: Conn.SetReadDeadline.
-    pub fn set_read_deadline(&self, when: Option<Instant>) {
-        self.conn.set_deadline(Some(Dir::Read), when);
+    pub fn set_read_deadline(&self, when: Option<Instant>) -> io::Result<()> {
+        self.conn.set_deadline(Some(Dir::Read), when)
     }
 
     /// Sets the write deadline only. Go: Conn.SetWriteDeadline.
-    pub fn set_write_deadline(&self, when: Option<Instant>) {
-        self.conn.set_deadline(Some(Dir::Write), when);
+    pub fn set_write_deadline(&self, when: Option<Instant>) -> io::Result<()> {
+        self.conn.set_deadline(Some(Dir::Write), when)
     }
 }
 
