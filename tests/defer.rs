@@ -174,6 +174,20 @@ fn a_deferred_function_may_recover() {
     assert_eq!(seen.lock().unwrap().as_deref(), Some("via handler"));
 }
 
+#[goro::func]
+fn panics_with_a_number(seen: Arc<Mutex<Option<String>>>) {
+    defer!(handler(seen));
+    std::panic::panic_any(42i32);
+}
+
+/// Go's `panic(42)` recovers 42; a `panic_any` number comes back as its text.
+#[goro::test]
+fn a_recovered_panic_any_number_is_its_text() {
+    let seen = Arc::new(Mutex::new(None));
+    panics_with_a_number(seen.clone());
+    assert_eq!(seen.lock().unwrap().as_deref(), Some("42"));
+}
+
 fn nested_recover() -> bool {
     goro::recover().is_some()
 }

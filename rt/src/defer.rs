@@ -167,7 +167,7 @@ pub(crate) fn on_panic(payload: &(dyn Any + Send)) {
     with_state(|st| {
         if !st.frames.is_empty() {
             st.panics.push(PanicRec {
-                msg: crate::panic::payload_str(payload).to_owned(),
+                msg: crate::panic::payload_text(payload),
                 copy: copy_payload(payload),
                 real: None,
                 recovered: false,
@@ -367,7 +367,7 @@ impl<F: FnOnce(&DeferCall)> Drop for Deferred<F> {
             match top.and_then(|j| st.panics.get_mut(j)) {
                 Some(p) => p.real = Some(payload),
                 None => st.panics.push(PanicRec {
-                    msg: crate::panic::payload_str(&*payload).to_owned(),
+                    msg: crate::panic::payload_text(&*payload),
                     copy: copy_payload(&*payload),
                     goexit: crate::panic::is_quiet(&*payload),
                     real: Some(payload),
@@ -399,7 +399,8 @@ impl<F: FnOnce(&DeferCall)> Drop for Deferred<F> {
 ///
 /// The payload is `panic!`'s: a `&'static str` or a `String`, so downcast to those (or use
 /// [`payload_str`](crate::panic::payload_str)); a `panic_any` payload of another type comes
-/// back as the `String` `Box<dyn Any>`.
+/// back as a `String` of its text: a number, `bool`, `char` or error as it displays (Go's
+/// `panic(42)` recovers 42; here `"42"`), anything else `Box<dyn Any>`.
 ///
 /// # Examples
 /// ```

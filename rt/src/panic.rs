@@ -82,6 +82,46 @@ pub fn payload_str(payload: &(dyn Any + Send)) -> &str {
     }
 }
 
+/// The text of a panic payload in a report, as Go prints a panic value: strings as they
+/// are, numbers, `bool`s and `char`s by `Display` (`panic_any(42)` reports `panic: 42`,
+/// Go's `panic(42)`), errors by their message (Go's `panic(err)` prints `err.Error()`);
+/// anything else `Box<dyn Any>`, as std's own report.
+pub(crate) fn payload_text(payload: &(dyn Any + Send)) -> String {
+    macro_rules! display {
+        ($($t:ty),*) => {
+            $(if let Some(v) = payload.downcast_ref::<$t>() {
+                return v.to_string();
+            })*
+        };
+    }
+    display!(
+        i8,
+        i16,
+        i32,
+        i64,
+        i128,
+        isize,
+        u8,
+        u16,
+        u32,
+        u64,
+        u128,
+        usize,
+        f32,
+        f64,
+        bool,
+        char,
+        std::io::Error
+    );
+    if let Some(e) = payload.downcast_ref::<Box<dyn std::error::Error + Send + Sync>>() {
+        return e.to_string();
+    }
+    if let Some(e) = payload.downcast_ref::<Box<dyn std::error::Error + Send>>() {
+        return e.to_string();
+    }
+    payload_str(payload).to_owned()
+}
+
 static HOOKED: AtomicBool = AtomicBool::new(false);
 
 /// Installs goro's panic hook once per process, chaining to the one before it.
@@ -105,7 +145,7 @@ pub(crate) fn install_hook() {
             // SAFETY: a running goroutine's runtime is alive.
             if !s.is_null() && unsafe { (*s).mode } == PanicMode::Exit {
                 let rec = PanicRecord {
-                    msg: payload_str(info.payload()).to_owned(),
+                    msg: payload_text(info.payload()),
                     backtrace: Backtrace::force_capture(),
                 };
                 // SAFETY: the running G owns its panic record.
@@ -188,7 +228,7 @@ pub(crate) fn traceback_level() -> Traceback {
 fn report(goid: u64, payload: &(dyn Any + Send), rec: Option<PanicRecord>, others: Option<String>) {
     let msg = rec
         .as_ref()
-        .map_or_else(|| payload_str(payload).to_owned(), |r| r.msg.clone());
+        .map_or_else(|| payload_text(payload), |r| r.msg.clone());
     let earlier = crate::defer::earlier_panics();
     let mut out = format!("{earlier}panic: {msg}\n");
     if traceback_level() != Traceback::None {

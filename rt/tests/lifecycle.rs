@@ -109,6 +109,36 @@ fn unrecovered_panic_under_main_prints_gos_report_and_exits_2() {
     );
 }
 
+/// A `panic_any` value prints as Go prints a panic value: `panic(42)` is `panic: 42`,
+/// `panic(err)` the error's message (it was `panic: Box<dyn Any>`).
+#[test]
+fn unrecovered_panic_values_print_as_go_prints_them() {
+    if is_child() {
+        let which = std::env::var("WHICH").unwrap();
+        goro_rt::entry::run_main(move || {
+            goro_rt::entry::go(move || match which.as_str() {
+                "int" => std::panic::panic_any(42i32),
+                "err" => std::panic::panic_any(Box::<dyn std::error::Error + Send + Sync>::from(
+                    "disk full",
+                )),
+                _ => std::panic::panic_any(vec![1u8]),
+            });
+            park_forever();
+        });
+        unreachable!();
+    }
+    let test = "unrecovered_panic_values_print_as_go_prints_them";
+    for (which, want) in [
+        ("int", "panic: 42\n"),
+        ("err", "panic: disk full\n"),
+        ("other", "panic: Box<dyn Any>\n"),
+    ] {
+        let (code, stderr) = support::run_child_with(test, &[("WHICH", which)]);
+        assert_eq!(code, 2, "stderr: {stderr}");
+        assert!(stderr.contains(want), "{which}: {stderr}");
+    }
+}
+
 #[inline(never)]
 #[allow(unconditional_recursion, reason = "overflowing the stack is the point")]
 fn down(n: u64) -> u64 {

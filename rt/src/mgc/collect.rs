@@ -337,7 +337,7 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
         // A destructor of an unreachable object panicked on the collector's thread, where
         // nobody can catch it: fatal, as a panic in a Go finalizer.
         use std::io::Write;
-        let msg = crate::panic::payload_str(&*p).to_owned();
+        let msg = crate::panic::payload_text(&*p);
         let _ = writeln!(
             std::io::stderr().lock(),
             "fatal error: a destructor run by the garbage collector panicked: {msg}"
