@@ -50,6 +50,13 @@ impl<T> Clone for Chan<T> {
 
 impl<T> goro_rt::share::Share for Chan<T> {}
 
+// A channel stays consistent when a panic unwinds through one of its operations (values
+// and counts move under the lock before any user value is dropped, after unlocking; a
+// closed-channel panic changes nothing), so a handle may cross `catch_unwind` as
+// crossbeam's channels do. Views wrap a `Chan` and follow.
+impl<T> std::panic::UnwindSafe for Chan<T> {}
+impl<T> std::panic::RefUnwindSafe for Chan<T> {}
+
 impl<T> PartialEq for Chan<T> {
     /// Two handles are equal if they refer to the same channel (or both are nil), as Go's
     /// channel comparison.

@@ -250,3 +250,21 @@ fn close_releases_every_receiver_racing_with_it() {
     ch.close();
     assert_eq!(done.iter().take(64).filter(Option::is_none).count(), 64);
 }
+
+/// Handles cross `catch_unwind` without `AssertUnwindSafe` (as crossbeam's), and the
+/// channel works on after a send on it panicked.
+#[goro::test]
+fn a_channel_handle_is_unwind_safe_and_usable_after_a_caught_panic() {
+    fn unwind_safe<T: std::panic::UnwindSafe + std::panic::RefUnwindSafe>(_: &T) {}
+    let ch = Chan::<String>::new(1);
+    let (tx, rx) = (ch.sender(), ch.receiver());
+    unwind_safe(&ch);
+    unwind_safe(&tx);
+    unwind_safe(&rx);
+    ch.send("kept".to_string());
+    ch.close();
+    let err = catch_unwind(|| tx.send("late".to_string())).unwrap_err();
+    assert_eq!(goro::panic::payload_str(&*err), SEND_ON_CLOSED);
+    assert_eq!(catch_unwind(|| rx.recv()).unwrap().as_deref(), Some("kept"));
+    assert_eq!(rx.recv(), None);
+}
