@@ -204,6 +204,13 @@ fn unlock_of_unlocked_mutex_is_fatal() {
         "unlock_of_unlocked_mutex_is_fatal",
         "fatal error: sync: unlock of unlocked mutex",
     );
+    // Then the frames, as Go's: the unlock, down to the test's own code.
+    let (_, stderr) = run_child("unlock_of_unlocked_mutex_is_fatal");
+    assert!(
+        stderr.contains("[running]:\ngoro_rt::sync::mutex::"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("tests/sync.rs:"), "{stderr}");
 }
 
 #[test]
@@ -316,6 +323,16 @@ fn negative_waitgroup_counter_panics_with_gos_text() {
         "negative_waitgroup_counter_panics_with_gos_text",
         "panic: sync: negative WaitGroup counter",
     );
+    // Then the frames, as Go's `sync.(*WaitGroup).Add`, `Done`, then the goroutine's own
+    // (there were none: the trace ended at the first frame of goro's).
+    let (_, stderr) = run_child("negative_waitgroup_counter_panics_with_gos_text");
+    assert!(
+        stderr.contains(
+            "panic: sync: negative WaitGroup counter\n\ngoroutine 2 [running]:\ngoro_rt::sync::waitgroup::WaitGroup::"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("tests/sync.rs:"), "{stderr}");
 }
 
 /// Go: TestWaitGroupMisuse2, made deterministic on one P: the count reaches zero, which

@@ -285,14 +285,21 @@ fn trim_backtrace(bt: &str) -> String {
         .iter()
         .position(|(f, _)| !MACHINERY.iter().any(|m| f.contains(m)))
         .unwrap_or(0);
-    let end = frames[start..]
+    let plumbing = |f: &str| {
+        f.contains("catch_unwind")
+            || f.contains("core::panic::unwind_safe::AssertUnwindSafe")
+            || f.starts_with("goro_rt::")
+    };
+    // goro's own frames on top stay (a panic raised in `sync`, as Go shows `sync.(*WaitGroup).Add`);
+    // the trace ends at the plumbing below the first frame of the program's.
+    let user = frames[start..]
         .iter()
-        .position(|(f, _)| {
-            f.contains("catch_unwind")
-                || f.contains("core::panic::unwind_safe::AssertUnwindSafe")
-                || f.starts_with("goro_rt::")
-        })
-        .map_or(frames.len(), |n| start + n);
+        .position(|(f, _)| !f.starts_with("goro_rt::"))
+        .map_or(start, |n| start + n);
+    let end = frames[user..]
+        .iter()
+        .position(|(f, _)| plumbing(f))
+        .map_or(frames.len(), |n| user + n);
     let cwd = std::env::current_dir().ok();
     frames[start..end]
         .iter()
@@ -375,7 +382,15 @@ pub fn throw(msg: &str) -> ! {
 /// stops it. Go: runtime.fatal (sync's `fatal`).
 #[doc(hidden)]
 pub fn fatal(msg: &str) -> ! {
-    throw(msg)
+    // Unlike `throw` (a broken runtime, where capturing could fail too), the program's
+    // frames are worth showing here, as Go's.
+    let goid = crate::tls::current_goid();
+    let frames = trim_backtrace(&std::backtrace::Backtrace::force_capture().to_string());
+    let _ = write!(
+        std::io::stderr().lock(),
+        "fatal error: {msg}\n\ngoroutine {goid} [running]:\n{frames}"
+    );
+    exit(2)
 }
 
 /// Leaves the process at once with `code`, as Go's exit does (no unwinding, no destructors
