@@ -290,8 +290,9 @@ fn trim_backtrace(bt: &str) -> String {
             || f.contains("core::panic::unwind_safe::AssertUnwindSafe")
             || f.starts_with("goro_rt::")
     };
-    // goro's own frames on top stay (a panic raised in `sync`, as Go shows `sync.(*WaitGroup).Add`);
-    // the trace ends at the plumbing below the first frame of the program's.
+    // goro's own frames on top stay (a panic raised in `sync`: Go shows
+    // `sync.(*WaitGroup).Add` too); the trace ends at the plumbing below the program's
+    // first frame.
     let user = frames[start..]
         .iter()
         .position(|(f, _)| !f.starts_with("goro_rt::"))
