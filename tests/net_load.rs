@@ -285,21 +285,28 @@ fn an_accept_loops_connection_goroutines_start_on_both_threads() {
         let (tids, handlers) = (chan![std::thread::ThreadId; CONNS], chan![(); CONNS]);
         let accepted = handlers.clone();
         let acceptor = goro::spawn(move || {
-            for _ in 0..CONNS {
+            for i in 0..CONNS {
                 let (mut s, _) = l.accept().unwrap();
-                let (tids, handlers) = (tids.clone(), handlers.clone());
-                handlers.send(());
+                let tids = tids.clone();
                 go!(move || {
                     tids.send(std::thread::current().id());
                     let mut buf = [0u8; 1];
                     // Parks in IO wait until the client closes.
                     assert_eq!(s.read(&mut buf).unwrap(), 0);
                 });
+                // Clients arriving one by one: the next connects once this connection's
+                // goroutine is parked. (Without the wait, a client thread faster than the
+                // goroutines, on a loaded machine, made the connections a burst that the
+                // acceptor took before any goroutine parked: nothing was in IO wait yet to
+                // place them by, so all stayed on the acceptor's thread.)
+                support::wait_until("the connection's goroutine parked", || {
+                    support::parked("IO wait") == i + 1
+                });
+                handlers.send(());
             }
             tids
         });
-        // Plain-thread clients: they add no goroutine to either thread. Each connects once
-        // the previous connection's goroutine is parked, as clients arriving one by one.
+        // Plain-thread clients: they add no goroutine to either thread.
         let clients = std::thread::spawn(move || {
             let mut conns = Vec::new();
             for _ in 0..CONNS {
