@@ -403,7 +403,7 @@ pub mod prelude {
 pub mod __private {
     pub use goro_chan::Chan;
     pub use goro_chan::select;
-    pub use goro_rt::defer::{DeferCall, Deferred, func, recover_in};
+    pub use goro_rt::defer::{DeferCall, Deferred, frame_alias, func, recover_in};
     pub use goro_rt::entry::*;
     pub use goro_rt::share::*;
     pub use goro_rt::sysmon::set_preemption;

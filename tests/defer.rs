@@ -608,3 +608,127 @@ fn joins_racing_the_goroutines_end_get_every_value() {
     });
     assert_eq!(sum, 20_000 * 19_999 / 2);
 }
+
+// ---- which deferred calls may recover: the frame's own function's -------------------------
+
+/// A plain function (no `#[goro::func]`) whose deferred block calls `recover()`.
+fn plain_with_recover(seen: &Mutex<Vec<String>>) -> i32 {
+    defer!({
+        seen.lock()
+            .unwrap()
+            .push(format!("plain: {}", recover().is_some()));
+    });
+    panic!("in plain");
+}
+
+#[goro::func]
+fn frame_calling_plain(seen: Arc<Mutex<Vec<String>>>) -> i32 {
+    defer!({
+        let p = recover();
+        seen.lock()
+            .unwrap()
+            .push(format!("frame: {:?}", p.as_deref().map(text)));
+    });
+    let v = plain_with_recover(&seen);
+    seen.lock().unwrap().push("after plain".to_string()); // never: the panic goes on
+    v + 1
+}
+
+/// Go: a deferred recover in a nested function stops the panic there and that function
+/// returns; goro cannot make a plain function return early, so its `recover()` returns
+/// `None` (DESIGN: "a nested function") and the panic goes on to the frame, whose own
+/// deferred call recovers it. (It used to recover on the frame's behalf: the frame's body
+/// ended early, and the rest of goroutine 1 was skipped without a word.)
+#[goro::test]
+fn a_plain_functions_deferred_recover_returns_none_and_the_frame_recovers() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    assert_eq!(frame_calling_plain(seen.clone()), 0);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["plain: false", "frame: Some(\"in plain\")"]
+    );
+}
+
+fn worker(seen: Arc<Mutex<Vec<String>>>, done: Chan<()>) {
+    defer!(done.send(()));
+    defer!({
+        let p = recover();
+        seen.lock()
+            .unwrap()
+            .push(format!("worker: {:?}", p.as_deref().map(text)));
+    });
+    panic!("worker failed");
+}
+
+struct Server(Arc<Mutex<Vec<String>>>);
+impl Server {
+    fn serve(self, done: Chan<()>) {
+        defer!(done.send(()));
+        defer!({
+            let p = recover();
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("serve: {:?}", p.as_deref().map(text)));
+        });
+        panic!("serve failed");
+    }
+}
+
+/// Go's `go worker()` with `defer func() { recover() }()` in `worker`: the function a
+/// goroutine runs is the goroutine's own frame, whether started as `go!(f(x))`,
+/// `go!(obj.m(x))` or `spawn(f)`.
+#[goro::test]
+fn the_function_a_goroutine_runs_may_recover() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let done = chan![()];
+    go!(worker(seen.clone(), done.clone()));
+    done.recv();
+    go!(Server(seen.clone()).serve(done.clone()));
+    done.recv();
+    static SPAWNED: Mutex<Option<String>> = Mutex::new(None);
+    fn spawned() -> u8 {
+        defer!({
+            *SPAWNED.lock().unwrap() = recover().as_deref().map(|p| text(p).to_string());
+        });
+        panic!("spawned failed");
+    }
+    // A recovering spawned goroutine has no value: `join` says so with the payload.
+    let err = goro::spawn(spawned).join().unwrap_err();
+    assert_eq!(text(&*err), "spawned failed");
+    assert_eq!(SPAWNED.lock().unwrap().as_deref(), Some("spawned failed"));
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            "worker: Some(\"worker failed\")",
+            "serve: Some(\"serve failed\")"
+        ]
+    );
+}
+
+/// Goroutine 1 calls a closure whose deferred call tries to recover: `None`, and the
+/// panic is reported with exit status 2 (it used to end `main` quietly, status 0).
+#[test]
+fn a_closures_deferred_recover_in_main_does_not_end_main_quietly() {
+    if is_child() {
+        goro::__private::run_main(|| {
+            #[allow(
+                clippy::redundant_closure_call,
+                reason = "the helper's closure, as written"
+            )]
+            let v = (|| -> i32 {
+                defer!({
+                    eprintln!("closure recover: {}", recover().is_some());
+                });
+                panic!("in closure")
+            })();
+            eprintln!("after closure {v}");
+        });
+        return;
+    }
+    let (code, err) = run_child("a_closures_deferred_recover_in_main_does_not_end_main_quietly");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("closure recover: false\n"), "{err}");
+    assert!(err.contains("panic: in closure\n"), "{err}");
+    assert!(!err.contains("after closure"), "{err}");
+}

@@ -9,8 +9,12 @@
 //! - **Frames.** A `#[goro::func]` function and every goroutine body (`go!`, `spawn`, goroutine
 //!   1 of `run`/`#[goro::main]`) run inside `frame`: a `catch_unwind` with a record pushed
 //!   on the goroutine's frame stack. Only a frame can stop a panic, so only the deferred
-//!   code of a frame can recover (a `defer!` in a plain function belongs to the nearest
-//!   frame it is called from).
+//!   code of a frame's own function can recover: a `defer!` written in the frame's body
+//!   (its closure's type name says which function it is in, `Frame::owns`), or in the
+//!   function a `go!(f(x))` / `go!(obj.m(x))` body calls. In a plain function the body
+//!   calls, `recover()` returns `None` and the panic goes on: Go would return from that
+//!   function, which goro cannot do, and recovering for the frame would skip the rest of
+//!   its body without a word.
 //! - **Panics.** The panic hook (`panic.rs`) runs where a panic starts and pushes a
 //!   `PanicRec` on the goroutine's panic list (Go's `gp._panic`) with a copy of the payload
 //!   (`&'static str` and `String` payloads are copied as they are; any other payload is
@@ -84,13 +88,69 @@ struct Running {
     panic: Option<usize>,
     /// `defer!(f(x))` (where any `goro::recover()` counts) or the block form.
     call_form: bool,
+    /// The type name of the `defer!`'s closure (which names the function it is written
+    /// in) and the frame it was made in (an index into `frames`): `recover` asks whether
+    /// that function is the frame's own (`Frame::owns`).
+    owner: &'static str,
+    frame: Option<usize>,
+}
+
+/// A frame: a function whose deferred calls may recover (a goroutine body, a
+/// `#[goro::func]` function, goroutine 1 of `run`).
+struct Frame {
+    /// `panics.len()` when it was entered.
+    base: usize,
+    /// The type name of the frame's body (a closure or a function item).
+    owner: &'static str,
+    /// The function a `go!(f(x))` / `go!(obj.m(x))` body calls (its path as written): its
+    /// deferred calls are the goroutine's own too, as Go's `go f(x)`.
+    alias: Option<&'static str>,
+}
+
+impl Frame {
+    /// Whether a `defer!` whose closure has type name `deferred` is written directly in
+    /// this frame's function (Go: the deferred call belongs to the panicking frame's
+    /// function). A `defer!` in a plain function the body calls is not: its `recover`
+    /// returns `None`, as DESIGN's "a nested function"; recovering there used to end the
+    /// whole frame early, silently skipping the rest of its body.
+    fn owns(&self, deferred: &str) -> bool {
+        let deferred = without_generics(deferred);
+        let Some(func) = deferred.strip_suffix("::{{closure}}") else {
+            return false;
+        };
+        if func == without_generics(self.owner) {
+            return true;
+        }
+        self.alias.is_some_and(|a| {
+            let a = without_generics(a);
+            let a = a.trim_start_matches("self::").trim_start_matches("crate::");
+            func.strip_suffix(a)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with("::"))
+        })
+    }
+}
+
+/// `path<T, U>::f::<V>` → `path::f`: type names of closures in generic functions carry
+/// their parents' arguments, a `go!` path its turbofish.
+fn without_generics(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            _ if depth == 0 && !c.is_whitespace() => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("::::", "::").trim_end_matches("::").to_owned()
 }
 
 /// Per goroutine defer state (see the header).
 #[derive(Default)]
 pub(crate) struct State {
-    /// For each active frame, innermost last: `panics.len()` when it was entered.
-    frames: Vec<usize>,
+    /// The active frames, innermost last.
+    frames: Vec<Frame>,
     panics: Vec<PanicRec>,
     running: Vec<Running>,
 }
@@ -105,7 +165,15 @@ impl State {
 
     /// Go's recover for the running deferred call `k`.
     fn recover(&mut self, k: usize) -> Option<Box<dyn Any + Send>> {
-        let i = self.running.get(k)?.panic?;
+        let r = self.running.get(k)?;
+        let i = r.panic?;
+        if !r
+            .frame
+            .and_then(|f| self.frames.get(f))
+            .is_some_and(|f| f.owns(r.owner))
+        {
+            return None; // a defer! of a function the frame's body called
+        }
         if i + 1 != self.panics.len() {
             return None; // a newer panic is on top: this call is not what it runs
         }
@@ -219,7 +287,13 @@ pub(crate) enum Outcome<R> {
 
 /// Runs `body` as a frame: a function whose deferred calls may recover. Go: the frame of
 /// a function with defers, and gopanic/recovery's return to it.
-pub(crate) fn frame<R>(body: impl FnOnce() -> R) -> Outcome<R> {
+pub(crate) fn frame<R, F: FnOnce() -> R>(body: F) -> Outcome<R> {
+    frame_owned(core::any::type_name::<F>(), body)
+}
+
+/// `frame`, for a body whose own type is erased (a goroutine's `FuncVal`): `owner` is the
+/// type name of the function it runs.
+pub(crate) fn frame_owned<R>(owner: &'static str, body: impl FnOnce() -> R) -> Outcome<R> {
     if curg().is_none() {
         // A `#[goro::func]` on a plain thread; a goroutine's runtime installed it already
         // (`Sched::new`, `mstart`), and this runs once per goroutine.
@@ -227,7 +301,11 @@ pub(crate) fn frame<R>(body: impl FnOnce() -> R) -> Outcome<R> {
     }
     let base = with_state(|st| {
         let base = st.panics.len();
-        st.frames.push(base);
+        st.frames.push(Frame {
+            base,
+            owner,
+            alias: None,
+        });
         base
     });
     let r = catch_unwind(AssertUnwindSafe(body));
@@ -248,6 +326,17 @@ pub(crate) fn frame<R>(body: impl FnOnce() -> R) -> Outcome<R> {
             },
         }
     })
+}
+
+/// `go!(f(x))`: the goroutine's body calls `f` (its path as written), whose deferred calls
+/// may recover as the body's own. Macro support.
+#[doc(hidden)]
+pub fn frame_alias(callee: &'static str) {
+    with_state(|st| {
+        if let Some(f) = st.frames.last_mut() {
+            f.alias = Some(callee);
+        }
+    });
 }
 
 /// Empties the calling goroutine's defer state when its body is over (keeping the
@@ -290,8 +379,10 @@ pub struct DeferCall {
 pub struct Deferred<F: FnOnce(&DeferCall)> {
     f: Option<F>,
     call_form: bool,
-    /// `panics.len()` when the enclosing frame was entered; `None` outside any frame.
+    /// `panics.len()` when the enclosing frame was entered, and that frame's index;
+    /// `None` outside any frame.
     frame_base: Option<usize>,
+    frame: Option<usize>,
 }
 
 impl<F: FnOnce(&DeferCall)> Deferred<F> {
@@ -308,10 +399,15 @@ impl<F: FnOnce(&DeferCall)> Deferred<F> {
     }
 
     fn new(f: F, call_form: bool) -> Deferred<F> {
+        let (frame_base, frame) = with_state(|st| {
+            let i = st.frames.len().checked_sub(1);
+            (i.map(|i| st.frames[i].base), i)
+        });
         Deferred {
             f: Some(f),
             call_form,
-            frame_base: with_state(|st| st.frames.last().copied()),
+            frame_base,
+            frame,
         }
     }
 }
@@ -330,6 +426,8 @@ impl<F: FnOnce(&DeferCall)> Drop for Deferred<F> {
             st.running.push(Running {
                 panic: run_by,
                 call_form: self.call_form,
+                owner: core::any::type_name::<F>(),
+                frame: self.frame,
             });
             let recovered_before =
                 run_by.is_some_and(|i| st.panics.get(i).is_some_and(|p| p.recovered));

@@ -25,6 +25,8 @@ pub(crate) struct FuncVal {
     buf: UnsafeCell<Buf>,
     /// `(call, drop)` for the stored closure; `None` when empty.
     fns: UnsafeCell<Option<(ErasedFn, ErasedFn)>>,
+    /// The stored closure's type name: the goroutine body's frame owner (`defer.rs`).
+    name: UnsafeCell<&'static str>,
 }
 
 impl FuncVal {
@@ -32,6 +34,7 @@ impl FuncVal {
         FuncVal {
             buf: UnsafeCell::new(Buf([MaybeUninit::uninit(); INLINE])),
             fns: UnsafeCell::new(None),
+            name: UnsafeCell::new(""),
         }
     }
 
@@ -42,6 +45,8 @@ impl FuncVal {
     /// guarantees that data outlives the goroutine's run (`run_with` does, by not returning
     /// before goroutine 1 is finished).
     pub(crate) unsafe fn set<F: FnOnce() + Send>(&self, f: F) {
+        // SAFETY: owner-only slot.
+        unsafe { *self.name.get() = core::any::type_name::<F>() };
         let buf = self.buf.get().cast::<u8>();
         if size_of::<F>() <= INLINE && align_of::<F>() <= align_of::<Buf>() {
             // SAFETY: the buffer is large and aligned enough for F (checked above) and empty.
@@ -55,6 +60,15 @@ impl FuncVal {
             // SAFETY: owner-only slot.
             unsafe { *self.fns.get() = Some((call_boxed::<F>, drop_boxed::<F>)) };
         }
+    }
+
+    /// The type name of the closure last stored.
+    ///
+    /// # Safety
+    /// The caller owns the G.
+    pub(crate) unsafe fn type_name(&self) -> &'static str {
+        // SAFETY: owner-only slot.
+        unsafe { *self.name.get() }
     }
 
     /// Runs the stored closure (emptying the slot); false if there was none.

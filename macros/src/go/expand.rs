@@ -17,7 +17,7 @@
 //! `mixed_site` locals the user can't name. Block form: see `free.rs` for which identifiers
 //! are rebound and goro_rt's `share.rs` for how.
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{Expr, ExprCall, ExprMethodCall, Stmt, Token, parse_quote};
 
@@ -63,9 +63,17 @@ fn stays(arg: &Expr) -> bool {
 fn call_form(call: &ExprCall) -> TokenStream {
     let mut call = call.clone();
     let mut lets = Vec::new();
-    if !matches!(*call.func, Expr::Path(_)) {
-        lets.push(hoist(&mut call.func, "__goro_func"));
-    }
+    // The function the goroutine runs, as Go's `go f(x)`: its `defer!`s may recover.
+    let alias = match &*call.func {
+        Expr::Path(p) => {
+            let name = p.path.to_token_stream().to_string();
+            quote!(::goro::__private::frame_alias(#name);)
+        }
+        _ => {
+            lets.push(hoist(&mut call.func, "__goro_func"));
+            quote!()
+        }
+    };
     for (i, arg) in call.args.iter_mut().enumerate() {
         if !stays(arg) {
             lets.push(hoist(arg, &format!("__goro_arg{i}")));
@@ -74,7 +82,7 @@ fn call_form(call: &ExprCall) -> TokenStream {
     quote! {
         {
             #(#lets)*
-            ::goro::__private::go(move || { #call; });
+            ::goro::__private::go(move || { #alias #call; });
         }
     }
 }
@@ -87,10 +95,13 @@ fn method_form(call: &ExprMethodCall) -> TokenStream {
             lets.push(hoist(arg, &format!("__goro_arg{i}")));
         }
     }
+    // The method the goroutine runs: its `defer!`s may recover (by name: its type is
+    // not known here).
+    let name = call.method.to_string();
     quote! {
         {
             #(#lets)*
-            ::goro::__private::go(move || { #call; });
+            ::goro::__private::go(move || { ::goro::__private::frame_alias(#name); #call; });
         }
     }
 }
