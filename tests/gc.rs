@@ -234,3 +234,28 @@ fn gc_outside_any_scope_counts_a_forced_cycle() {
     let (code, err) = support::run_child("gc_outside_any_scope_counts_a_forced_cycle");
     assert_eq!(code, 0, "{err}");
 }
+
+/// `GOGC` and `GOMAXPROCS` parse as Go's: a space or a `+` makes a value invalid
+/// (ignored: the defaults), a negative `GOGC` means off and reads back as -1.
+#[test]
+fn gogc_and_gomaxprocs_environment_values_parse_as_gos() {
+    if support::is_child() {
+        let want_gogc: i32 = std::env::var("WANT_GOGC").unwrap().parse().unwrap();
+        assert_eq!(goro::runtime::set_gc_percent(100), want_gogc);
+        let procs = goro::run(|| goro::runtime::gomaxprocs(0));
+        assert_eq!(procs, goro::runtime::num_cpu());
+        return;
+    }
+    let test = "gogc_and_gomaxprocs_environment_values_parse_as_gos";
+    for (gogc, procs, want) in [
+        ("+50", " 1", "100"),
+        (" 50", "+1", "100"),
+        ("-5", "1x", "-1"),
+    ] {
+        let (code, err) = support::run_child_with(
+            test,
+            &[("GOGC", gogc), ("GOMAXPROCS", procs), ("WANT_GOGC", want)],
+        );
+        assert_eq!(code, 0, "GOGC={gogc:?} GOMAXPROCS={procs:?}: {err}");
+    }
+}

@@ -22,9 +22,24 @@ use std::sync::OnceLock;
 pub(crate) fn default_procs() -> usize {
     std::env::var("GOMAXPROCS")
         .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
+        .and_then(|v| atoi(&v))
         .filter(|&n| n > 0)
-        .unwrap_or_else(crate::runtime::num_cpu)
+        .map_or_else(crate::runtime::num_cpu, |n| n as usize)
+}
+
+/// Go's runtime `atoi` for its environment settings (`GOMAXPROCS`, `GOGC`): an optional
+/// `-`, then decimal digits only; a space or a `+` makes the value invalid (ignored), as
+/// in Go.
+pub(crate) fn atoi(s: &str) -> Option<i64> {
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    Some(if neg { -n } else { n })
 }
 
 static GLOBAL: OnceLock<Arc<Sched>> = OnceLock::new();
@@ -335,4 +350,20 @@ pub fn run_main_with<F: FnOnce() -> R + Send, R: Send>(opts: Options, f: F, zero
 #[doc(hidden)]
 pub fn run_test_with<F: FnOnce() -> R + Send, R: Send>(opts: Options, f: F, zero: fn() -> R) -> R {
     run_configured(PanicMode::Propagate, opts, f, Some(zero))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::atoi;
+
+    /// Go's `atoi` for environment settings: what `GOMAXPROCS` and `GOGC` accept.
+    #[test]
+    fn environment_numbers_parse_as_gos_atoi() {
+        assert_eq!(atoi("4"), Some(4));
+        assert_eq!(atoi("-5"), Some(-5));
+        assert_eq!(atoi("0"), Some(0));
+        for bad in ["", " 1", "1 ", "+1", "2x", "-", "abc", "1.5"] {
+            assert_eq!(atoi(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -26,10 +26,17 @@ pub fn parked(reason: &str) -> usize {
 /// returns (exit code or -signal, stderr): for behaviour that ends the process.
 #[allow(dead_code, reason = "each test file uses a different subset")]
 pub fn run_child(test: &str) -> (i32, String) {
+    run_child_with(test, &[])
+}
+
+/// As `run_child`, with extra environment variables for the child.
+#[allow(dead_code, reason = "each test file uses a different subset")]
+pub fn run_child_with(test: &str, env: &[(&str, &str)]) -> (i32, String) {
     use std::os::unix::process::ExitStatusExt;
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", test, "--nocapture", "--test-threads=1"])
         .env("GORO_CHILD", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("spawn child test process");
     let code = out

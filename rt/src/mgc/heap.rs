@@ -169,7 +169,10 @@ pub(crate) fn gc_percent() -> i32 {
     }
     let env = match std::env::var("GOGC") {
         Ok(s) if s == "off" => -1,
-        Ok(s) => s.trim().parse().unwrap_or(100),
+        // Go's readGOGC: its `atoi`, a negative value meaning off (-1).
+        Ok(s) => crate::entry::atoi(&s)
+            .and_then(|n| i32::try_from(n).ok())
+            .map_or(100, |n| n.max(-1)),
         Err(_) => 100,
     };
     let _ = GC_PERCENT.compare_exchange(i32::MIN, env, Ordering::Relaxed, Ordering::Relaxed);
