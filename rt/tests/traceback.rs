@@ -118,10 +118,17 @@ fn gotraceback_none_single_and_all_as_go() {
     assert!(!all.contains("[chan receive]:\n\n"), "{all}");
     assert!(!all.contains("\n\n\n"), "{all}");
     if !cfg!(goro_asan) {
+        // A frame right under the header, then its file (the closure's name may be
+        // another test's: identical closures can be folded into one function).
+        let after = all.split("[chan receive]:\n").nth(1).unwrap_or_default();
+        let mut lines = after.lines();
         assert!(
-            all.contains("[chan receive]:\ntraceback::gotraceback_none_single_and_all_as_go::{{closure}}::{{closure}}(...)\n\t"),
+            lines
+                .next()
+                .is_some_and(|l| l.starts_with("traceback::") && l.ends_with("(...)")),
             "{all}"
         );
+        assert!(lines.next().is_some_and(|l| l.starts_with("\t/")), "{all}");
     }
 }
 
