@@ -40,7 +40,8 @@ pub fn num_goroutine() -> usize {
 }
 
 /// Sets the number of Ps (threads running goroutines at once) and returns the previous
-/// value; `n == 0` only reads it. Go: runtime.GOMAXPROCS.
+/// value; `n == 0` only reads it. Go: runtime.GOMAXPROCS. At most 256 (a runtime's Ps are
+/// made when it starts): a larger `n`, or `GOMAXPROCS`, gives 256; Go allows more.
 ///
 /// # Examples
 /// ```
