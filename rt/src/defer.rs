@@ -131,7 +131,8 @@ impl Frame {
 }
 
 /// `path<T, U>::f::<V>` → `path::f`: type names of closures in generic functions carry
-/// their parents' arguments, a `go!` path its turbofish.
+/// their parents' arguments, a `go!` path its turbofish. A closure segment is spelt
+/// `{{closure}}` whichever way the toolchain prints it (`{closure#0}` in v0 style).
 fn without_generics(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut depth = 0usize;
@@ -143,7 +144,18 @@ fn without_generics(name: &str) -> String {
             _ => {}
         }
     }
-    out.replace("::::", "::").trim_end_matches("::").to_owned()
+    let out = out.replace("::::", "::");
+    out.trim_end_matches("::")
+        .split("::")
+        .map(|seg| {
+            if seg.starts_with("{closure") {
+                "{{closure}}"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("::")
 }
 
 /// Per goroutine defer state (see the header).
@@ -545,5 +557,40 @@ pub fn func<R>(body: impl FnOnce() -> R, zero: fn() -> R) -> R {
         Outcome::Returned(v) => v,
         Outcome::Recovered(_) => zero(),
         Outcome::Panicking(p) => resume_unwind(p),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Frame, without_generics};
+
+    #[test]
+    fn a_frame_owns_the_defers_of_its_own_function_only() {
+        let body = Frame {
+            base: 0,
+            owner: "app::main::{{closure}}",
+            alias: None,
+        };
+        assert!(body.owns("app::main::{{closure}}::{{closure}}"));
+        assert!(
+            body.owns("app::main::{closure#0}::{closure#1}"),
+            "v0-style names"
+        );
+        assert!(
+            !body.owns("app::main::{{closure}}::{{closure}}::{{closure}}"),
+            "nested"
+        );
+        assert!(!body.owns("app::helper::{{closure}}"), "a plain function");
+        let call = Frame {
+            base: 0,
+            owner: "app::main::{{closure}}",
+            alias: Some("net :: handle :: < u8 >"),
+        };
+        assert!(call.owns("app::net::handle::{{closure}}"));
+        assert!(!call.owns("app::net::unhandle::{{closure}}"));
+        assert_eq!(
+            without_generics("a::f<T, Vec<U>>::{{closure}}"),
+            "a::f::{{closure}}"
+        );
     }
 }
