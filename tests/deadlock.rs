@@ -354,3 +354,53 @@ fn run_child_bounded(test: &str) -> (i32, String) {
         .unwrap_or_else(|| -status.signal().unwrap_or(0));
     (code, reader.join().unwrap())
 }
+
+#[test]
+fn a_thread_ended_by_a_goroutine_exiting_locked_still_lets_the_deadlock_be_seen() {
+    // The last thread to stop is the one that leaves (Go ends a thread whose goroutine
+    // exits locked): it must look for the deadlock as a thread going to sleep would.
+    let text = panic_text(|| {
+        goro::run(|| {
+            goro::runtime::lock_os_thread(); // the goroutine below starts on another thread
+            let ch = chan![i32];
+            go!({
+                goro::runtime::lock_os_thread();
+                support::wait_until("goroutine 1 parked", || {
+                    support::parked("chan receive") == 1
+                });
+            });
+            let _ = ch.recv();
+        })
+    });
+    assert!(text.starts_with(REPORT), "{text}");
+    assert!(text.contains("goroutine 1 [chan receive]:\n"), "{text}");
+}
+
+#[test]
+fn run_returns_when_a_goroutine_unwound_at_its_end_was_locked() {
+    struct Flag(std::sync::Arc<std::sync::atomic::AtomicBool>);
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let d = dropped.clone();
+    for _ in 0..20 {
+        let d = d.clone();
+        goro::run(move || {
+            goro::runtime::lock_os_thread();
+            let ch = chan![i32];
+            let c = ch.clone();
+            go!(move || {
+                goro::runtime::lock_os_thread();
+                let _flag = Flag(d);
+                let _ = c.recv(); // unwound when run ends
+            });
+            support::wait_until("goroutine 2 parked", || {
+                support::parked("chan receive") == 1
+            });
+        });
+    }
+    assert!(dropped.load(std::sync::atomic::Ordering::SeqCst));
+}

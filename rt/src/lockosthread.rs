@@ -33,6 +33,12 @@ use crate::tls::{curg, getm};
 /// the thread first thing (at the top of `main`, or of the goroutine that owns the state)
 /// to have it to yourself.
 ///
+/// A goroutine that exits without unlocking ends its thread, as in Go, so thread state it
+/// changed is never inherited: the thread's thread-locals are destroyed once the goroutines
+/// that had started there before have exited too (they keep running on it meanwhile, and
+/// nothing fresh starts there). The thread that called `run` stays, runs its own
+/// goroutines and no fresh one (Go's main thread, likewise, is never ended).
+///
 /// # Examples
 /// ```
 /// goro::run(|| {
@@ -108,12 +114,19 @@ fn adjust(by: i32) {
     }
 }
 
-/// A G finished: if it had locked its thread, its lock goes away with it.
+/// A G finished. If it still held its thread locked with `lock_os_thread`, the thread is
+/// tainted: it stays locked and ends once its other goroutines have (Go: "If the calling
+/// goroutine exits without unlocking the thread, the thread will be terminated"). The
+/// runtime's own lock (`lockedint`) just goes away.
 pub(crate) fn unwire_at_exit(m: &M, gp: GRef) {
-    let held = gp.lockedext.load(Ordering::Relaxed) + gp.lockedint.load(Ordering::Relaxed);
+    let ext = gp.lockedext.load(Ordering::Relaxed);
+    let held = ext + gp.lockedint.load(Ordering::Relaxed);
     gp.lockedext.store(0, Ordering::Relaxed);
     gp.lockedint.store(0, Ordering::Relaxed);
-    if held != 0 {
+    if ext != 0 {
+        // Its count in `nlocked` stays for good.
+        m.tainted.set(true);
+    } else if held != 0 {
         m.nlocked.set(m.nlocked.get() - 1);
         m.locked.store(m.nlocked.get() != 0, Ordering::Relaxed);
     }

@@ -79,6 +79,13 @@ pub(crate) struct M {
     pub(crate) iowaitq: crate::shrinkstack::IoWaitQ,
     /// `nlocked != 0`, readable by other threads.
     pub(crate) locked: AtomicBool,
+    /// A goroutine exited while it held this thread locked (owner thread only). Go then
+    /// ends the thread, since the goroutine may have changed thread state (its
+    /// thread-locals, signal mask, namespace) that no other goroutine should inherit: the
+    /// M stays locked, so nothing fresh starts here, and leaves once its last home
+    /// goroutine has exited (`M::mexit`). M0, the thread that called `run`, stays (as
+    /// Go's m0, wedged) since `run` returns on it.
+    pub(crate) tainted: Cell<bool>,
     /// When this M, holding a P, first saw another M waiting for one.
     wantp_since: Cell<Option<Instant>>,
     /// The G `runqget` just returned came from `runnext` (it inherits the time slice).
@@ -119,6 +126,7 @@ impl M {
             niowait: AtomicUsize::new(0),
             iowaitq: crate::shrinkstack::IoWaitQ::new(),
             locked: AtomicBool::new(false),
+            tainted: Cell::new(false),
             wantp_since: Cell::new(None),
             inherit: Cell::new(false),
             poll_inst: Cell::new(None),
@@ -146,6 +154,35 @@ impl M {
         // Goroutines of other runtimes may still wait on fds registered with our poller.
         #[cfg(not(goro_loom))]
         crate::netpoll::m_exit(&me);
+    }
+
+    /// Whether this M should end its thread now: tainted by a goroutine that exited locked
+    /// and with no goroutine of its own left (none can appear: only this thread makes a G
+    /// its home). Not M0: `run` returns on that thread.
+    fn should_exit(&self) -> bool {
+        self.tainted.get() && self.id != 0 && self.nhomed.load(Ordering::Relaxed) == 0
+    }
+
+    /// Leaves the runtime for good, holding no P: this M's thread then ends as a
+    /// `std::thread` does (its thread-locals are destroyed). Go: mexit.
+    ///
+    /// Like an M going to sleep, the last one to stop ends a runtime that is shutting
+    /// down, or looks for a deadlock (`stopm_locked`).
+    fn mexit(&self, me: &Arc<M>, mut l: MutexGuard<'_, Locked>) {
+        debug_assert!(self.p.get().is_null());
+        let s = &*self.sched;
+        l.allm.retain(|m| !Arc::ptr_eq(m, me));
+        let killing = s.killing.load(Ordering::SeqCst);
+        let end = killing && s.quiescent(&l) && !s.has_claimed_g();
+        let deadlock = !killing && s.asleep_forever(&l);
+        drop(l);
+        // Dumps that listed us before we left get their (empty) answer now.
+        crate::traceback::close_walks(self);
+        if end {
+            s.end();
+        } else if deadlock {
+            crate::checkdead::arm();
+        }
     }
 
     pub(crate) fn acquirep(&self, p: *const P) {
@@ -296,8 +333,9 @@ impl M {
     }
 
     /// Sleeps, without a P, until this M can run something: given a P for fresh work, or
-    /// holding a P for Gs of its own home queue. False when the runtime ends. Go: stopm
-    /// (and, for our home queue, what exitsyscall's wait for a P would be).
+    /// holding a P for Gs of its own home queue. False when the runtime ends, or when this
+    /// M leaves it (`mexit`). Go: stopm (and, for our home queue, what exitsyscall's wait
+    /// for a P would be).
     pub(crate) fn stopm(&self, me: &Arc<M>) -> bool {
         self.stopm_locked(me, self.sched.lock(), None)
     }
@@ -328,6 +366,10 @@ impl M {
             let mut deadlock = false; // maybe: all asleep
             let mut deadline = None;
             if self.runq_is_empty() && self.homeq.set_idle() {
+                if self.should_exit() {
+                    self.mexit(me, l);
+                    return false;
+                }
                 if self.nlocked.get() == 0 {
                     l.midle.push(me.clone());
                 } else {
@@ -573,6 +615,8 @@ impl Sched {
         m.spinning.store(spinning, Ordering::Relaxed);
         m.nextp.store(pp, Ordering::Relaxed);
         l.allm.push(m.clone());
+        // Threads that ended early (`M::mexit`) need no join.
+        l.threads.retain(|t| !t.is_finished());
         let t = std::thread::Builder::new()
             .name(format!("goro-m{}", m.id))
             .spawn(move || M::mstart(m));

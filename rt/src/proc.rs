@@ -322,8 +322,9 @@ impl Sched {
                 return;
             }
         }
-        // SAFETY: a live G's home M is in its runtime's `allm`, alive as long as the
-        // runtime, which outlives its live Gs.
+        // SAFETY: a live G's home M is in its runtime's `allm` (an M leaves only once it is
+        // home to no live G, `M::should_exit`), alive as long as the runtime, which
+        // outlives its live Gs.
         unsafe { (*home).inject(gp) };
     }
 

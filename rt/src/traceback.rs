@@ -278,17 +278,34 @@ impl WalkReq {
 #[derive(Default)]
 pub(crate) struct WalkQueue {
     pending: AtomicBool,
-    reqs: Mutex<Vec<Arc<WalkReq>>>,
+    /// The requests, and whether the M has left (`close_walks`): then nobody serves them.
+    reqs: Mutex<(Vec<Arc<WalkReq>>, bool)>,
 }
 
 impl WalkQueue {
     fn post(&self, req: Arc<WalkReq>) {
-        self.reqs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(req);
+        let mut q = self.reqs.lock().unwrap_or_else(|e| e.into_inner());
+        if q.1 {
+            drop(q);
+            req.answered(); // its M is home to no goroutine any more
+            return;
+        }
+        q.0.push(req);
         self.pending
             .store(true, std::sync::atomic::Ordering::Release);
+    }
+}
+
+/// `m` leaves the runtime (`M::mexit`), home to no goroutine: answers the dumps waiting for
+/// it, and every later one at once.
+pub(crate) fn close_walks(m: &M) {
+    let reqs = {
+        let mut q = m.walks.reqs.lock().unwrap_or_else(|e| e.into_inner());
+        q.1 = true;
+        std::mem::take(&mut q.0)
+    };
+    for req in reqs {
+        req.answered();
     }
 }
 
@@ -308,7 +325,7 @@ fn serve_slow(m: &M) {
         m.walks
             .pending
             .store(false, std::sync::atomic::Ordering::Relaxed);
-        std::mem::take(&mut *q)
+        std::mem::take(&mut q.0)
     };
     for req in reqs {
         walk_homed(m, &req);

@@ -487,3 +487,90 @@ fn godebug_schedtrace_prints_gos_sched_lines() {
     }
     assert!(lines.iter().any(|l| l.contains("gomaxprocs=2")), "{err}");
 }
+
+/// Sends its thread's id when that thread ends (its thread-locals are destroyed).
+struct OnThreadExit(std::sync::mpsc::Sender<std::thread::ThreadId>);
+impl Drop for OnThreadExit {
+    fn drop(&mut self) {
+        let _ = self.0.send(thread_id());
+    }
+}
+thread_local! {
+    static ON_EXIT: std::cell::RefCell<Option<OnThreadExit>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Waits for an `OnThreadExit` report, without holding the runtime's thread.
+fn thread_ended(
+    rx: &std::sync::Mutex<std::sync::mpsc::Receiver<std::thread::ThreadId>>,
+) -> Result<std::thread::ThreadId, std::sync::mpsc::RecvTimeoutError> {
+    goro_rt::runtime::syscall(|| {
+        rx.lock()
+            .unwrap()
+            .recv_timeout(std::time::Duration::from_secs(20))
+    })
+}
+
+#[test]
+fn a_goroutine_that_exits_locked_ends_its_thread_as_go() {
+    // Go: "If the calling goroutine exits without unlocking the thread, the thread will be
+    // terminated." So thread state it changed is never inherited by another goroutine.
+    run(|| {
+        gomaxprocs(2);
+        // Goroutine 1 keeps M0 to itself, so the goroutines below start on other threads.
+        goro_rt::runtime::lock_os_thread();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let rx = Mutex::new(rx);
+        for round in 0..3 {
+            let tx = tx.clone();
+            let locked = spawn(move || {
+                goro_rt::runtime::lock_os_thread();
+                ON_EXIT.with(|e| *e.borrow_mut() = Some(OnThreadExit(tx)));
+                thread_id()
+            })
+            .join()
+            .unwrap();
+            assert_eq!(
+                thread_ended(&rx),
+                Ok(locked),
+                "round {round}: the thread lived on"
+            );
+            // The runtime goes on with fresh threads.
+            let n: u64 = (0..20).map(|i| spawn(move || i).join().unwrap()).sum();
+            assert_eq!(n, 190);
+        }
+        goro_rt::runtime::unlock_os_thread();
+    });
+}
+
+#[test]
+fn a_thread_left_locked_runs_only_its_own_goroutines_then_ends() {
+    // B locks and exits on the thread A started on: A still runs there (it cannot move),
+    // but no fresh goroutine starts there, and the thread ends when A does.
+    run(|| {
+        gomaxprocs(2);
+        goro_rt::runtime::lock_os_thread(); // keep M0 out, as above
+        let (tx, rx) = std::sync::mpsc::channel();
+        let rx = Mutex::new(rx);
+        let a = spawn(move || {
+            let home = thread_id();
+            // B lands in our P's runnext and runs here while we wait for it.
+            let b = spawn(move || {
+                goro_rt::runtime::lock_os_thread();
+                ON_EXIT.with(|e| *e.borrow_mut() = Some(OnThreadExit(tx)));
+                thread_id()
+            });
+            assert_eq!(b.join().unwrap(), home, "B started on A's thread");
+            let fresh: Vec<_> = (0..50).map(|_| spawn(thread_id).join().unwrap()).collect();
+            goro_rt::runtime::gosched();
+            assert_eq!(thread_id(), home, "A moved");
+            (home, fresh)
+        });
+        let (home, fresh) = a.join().unwrap();
+        assert!(
+            fresh.iter().all(|t| *t != home),
+            "a fresh goroutine started on a thread left locked"
+        );
+        assert_eq!(thread_ended(&rx), Ok(home), "the thread lived on");
+        goro_rt::runtime::unlock_os_thread();
+    });
+}
