@@ -133,7 +133,7 @@ impl Frame {
 /// `path<T, U>::f::<V>` → `path::f`: type names of closures in generic functions carry
 /// their parents' arguments, a `go!` path its turbofish. A closure segment is spelt
 /// `{{closure}}` whichever way the toolchain prints it (`{closure#0}` in v0 style).
-fn without_generics(name: &str) -> String {
+pub(crate) fn without_generics(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut depth = 0usize;
     for c in name.chars() {

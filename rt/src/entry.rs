@@ -7,6 +7,7 @@
 //! is finished, `f` may borrow from the caller, as with `std::thread::scope`.
 
 use crate::defer::Outcome;
+use crate::funcval::NameFn;
 use crate::g::GRef;
 use crate::join::{JoinHandle, Packet};
 use crate::loom::StdArc as Arc;
@@ -52,13 +53,21 @@ pub(crate) fn global() -> &'static Arc<Sched> {
 /// Starts `body` as a new goroutine of the caller's runtime (or the global one).
 #[track_caller]
 pub(crate) fn newproc<F: FnOnce() + Send + 'static>(body: F) -> GRef {
+    newproc_named(body, core::any::type_name::<F>)
+}
+
+/// `newproc`, the goroutine's body named `name()`: the user's closure, where `body` wraps
+/// it (`spawn`). The name is the body's frame owner (`defer.rs`) and, for a dump, tells
+/// which function created the goroutine.
+#[track_caller]
+pub(crate) fn newproc_named<F: FnOnce() + Send + 'static>(body: F, name: NameFn) -> GRef {
     let m = getm();
     if m.is_null() {
-        global().newproc(body)
+        global().newproc(body, name)
     } else {
         // SAFETY: a non-null TLS M is this thread's live M.
         let sched = unsafe { &(*m).sched };
-        sched.newproc(body)
+        sched.newproc(body, name)
     }
 }
 
@@ -111,11 +120,12 @@ where
     let p2 = packet.clone();
     // The body is a frame of its own, inside the one every goroutine has, so that a
     // panic its deferred calls recover still reaches `join` (as `Err`: there is no value).
-    let gp = newproc(move || match crate::defer::frame(f) {
+    let body = move || match crate::defer::frame(f) {
         Outcome::Returned(v) => p2.finish(Ok(v), false),
         Outcome::Recovered(p) => p2.finish(Err(p), true),
         Outcome::Panicking(p) => p2.finish(Err(p), false),
-    });
+    };
+    let gp = newproc_named(body, core::any::type_name::<F>);
     JoinHandle::new(packet, gp.goid())
 }
 
@@ -222,7 +232,7 @@ where
     // could not be finished we abort (`throw`) rather than return. A panic on this thread
     // between here and there would also break that, so the section runs under an
     // abort-on-unwind guard.
-    unsafe { sched.init_g(gp, 1, body) };
+    unsafe { sched.init_g(gp, 1, body, core::any::type_name::<F>) };
     sched.count_goroutine(None, 1);
     sched.bump_goidgen(1);
     sched.main_g.store(gp.as_ptr(), Ordering::Relaxed);

@@ -10,7 +10,9 @@
 //! Ownership: only the G's owner touches the slot (see `g.rs`).
 
 use core::cell::UnsafeCell;
+// Not loom's: nothing waits on it, and `new` stays `const`.
 use core::mem::{MaybeUninit, align_of, size_of};
+use core::sync::atomic::{AtomicPtr, Ordering};
 
 /// Inline capacity in bytes.
 const INLINE: usize = 64;
@@ -25,28 +27,33 @@ pub(crate) struct FuncVal {
     buf: UnsafeCell<Buf>,
     /// `(call, drop)` for the stored closure; `None` when empty.
     fns: UnsafeCell<Option<(ErasedFn, ErasedFn)>>,
-    /// The stored closure's type name: the goroutine body's frame owner (`defer.rs`).
-    name: UnsafeCell<&'static str>,
+    /// `core::any::type_name::<F>` of the closure last stored, as a thin `NameFn` pointer
+    /// (null before the first): the goroutine body's frame owner (`defer.rs`), and where
+    /// a dump finds the function that created the goroutine. Atomic, so a dump may read it
+    /// from another thread: a torn read of a reused G gives another valid name, never UB.
+    name: AtomicPtr<()>,
 }
+
+/// The type of `core::any::type_name::<F>`, stored type-erased in `FuncVal::name`.
+pub(crate) type NameFn = fn() -> &'static str;
 
 impl FuncVal {
     pub(crate) const fn new() -> FuncVal {
         FuncVal {
             buf: UnsafeCell::new(Buf([MaybeUninit::uninit(); INLINE])),
             fns: UnsafeCell::new(None),
-            name: UnsafeCell::new(""),
+            name: AtomicPtr::new(core::ptr::null_mut()),
         }
     }
 
-    /// Stores `f`.
+    /// Stores `f`, named `name()` (the type name of the user's closure `f` runs).
     ///
     /// # Safety
     /// The caller owns the G and the slot is empty. `f` may borrow data only if the caller
     /// guarantees that data outlives the goroutine's run (`run_with` does, by not returning
     /// before goroutine 1 is finished).
-    pub(crate) unsafe fn set<F: FnOnce() + Send>(&self, f: F) {
-        // SAFETY: owner-only slot.
-        unsafe { *self.name.get() = core::any::type_name::<F>() };
+    pub(crate) unsafe fn set<F: FnOnce() + Send>(&self, f: F, name: NameFn) {
+        self.name.store(name as *mut (), Ordering::Relaxed);
         let buf = self.buf.get().cast::<u8>();
         if size_of::<F>() <= INLINE && align_of::<F>() <= align_of::<Buf>() {
             // SAFETY: the buffer is large and aligned enough for F (checked above) and empty.
@@ -62,13 +69,15 @@ impl FuncVal {
         }
     }
 
-    /// The type name of the closure last stored.
-    ///
-    /// # Safety
-    /// The caller owns the G.
-    pub(crate) unsafe fn type_name(&self) -> &'static str {
-        // SAFETY: owner-only slot.
-        unsafe { *self.name.get() }
+    /// The type name of the closure last stored ("" if none was).
+    pub(crate) fn type_name(&self) -> &'static str {
+        let name = self.name.load(Ordering::Relaxed);
+        if name.is_null() {
+            return "";
+        }
+        // SAFETY: a non-null `name` was stored from a `NameFn` by `set`.
+        let name = unsafe { core::mem::transmute::<*mut (), NameFn>(name) };
+        name()
     }
 
     /// Runs the stored closure (emptying the slot); false if there was none.

@@ -7,6 +7,7 @@
 //! the kind of work any M may take (`proc.rs`).
 
 use crate::arch;
+use crate::funcval::NameFn;
 use crate::g::{G_RUNNABLE, GRef};
 use crate::gfree;
 use crate::loom::StdArc as Arc;
@@ -38,7 +39,11 @@ impl Sched {
 
     /// Creates a goroutine running `f` and makes it runnable. Go: newproc.
     #[track_caller]
-    pub(crate) fn newproc<F: FnOnce() + Send + 'static>(self: &Arc<Self>, f: F) -> GRef {
+    pub(crate) fn newproc<F: FnOnce() + Send + 'static>(
+        self: &Arc<Self>,
+        f: F,
+        name: NameFn,
+    ) -> GRef {
         self.spawn_point();
         let m = getm();
         // SAFETY: a non-null TLS M is live on this thread.
@@ -53,7 +58,7 @@ impl Sched {
         let gp = gfree::get(p);
         let goid = self.next_goid(p);
         // SAFETY: gp is fresh from the free list; `f` is 'static.
-        unsafe { self.init_g(gp, goid, f) };
+        unsafe { self.init_g(gp, goid, f, name) };
         self.count_goroutine(p, 1);
         gp.created.store(
             (core::panic::Location::caller() as *const core::panic::Location<'static>).cast_mut(),
@@ -146,7 +151,13 @@ impl Sched {
     /// # Safety
     /// `gp` comes from the free list (so we own it), and whatever `f` borrows outlives the
     /// goroutine's run (see `FuncVal::set`).
-    pub(crate) unsafe fn init_g<F: FnOnce() + Send>(self: &Arc<Self>, gp: GRef, goid: u64, f: F) {
+    pub(crate) unsafe fn init_g<F: FnOnce() + Send>(
+        self: &Arc<Self>,
+        gp: GRef,
+        goid: u64,
+        f: F,
+        name: NameFn,
+    ) {
         let stack = gp.stack.as_ref().expect("goroutine G without a stack");
         gp.goid.store(goid, Ordering::Relaxed);
         gp.killed.store(false, Ordering::Relaxed);
@@ -159,7 +170,7 @@ impl Sched {
         gp.created.store(ptr::null_mut(), Ordering::Relaxed);
         // SAFETY: gp is fresh from the free list: we are its only owner (status dead), its
         // entry slot is empty, and the caller vouches for `f`'s borrows.
-        unsafe { gp.entry.set(f) };
+        unsafe { gp.entry.set(f, name) };
         crate::asan::unpoison(stack.lo, stack.hi - stack.lo);
         // SAFETY: the stack is this G's own and unused; its top is page-aligned.
         unsafe { *gp.ctx.get() = arch::init_stack(stack.hi, gentry, gp.as_ptr() as usize) };

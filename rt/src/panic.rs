@@ -177,7 +177,13 @@ pub(crate) fn unrecovered(gp: GRef, payload: Box<dyn Any + Send>) {
             let rec = unsafe { (*gp.panic.get()).take() };
             let others = (traceback_level() == Traceback::All)
                 .then(|| crate::traceback::dump_sched_except(s, gp));
-            report(gp.goid(), &*payload, rec, others);
+            report(
+                gp.goid(),
+                Some(gp.entry.type_name()),
+                &*payload,
+                rec,
+                others,
+            );
             exit(2);
         }
         PanicMode::Propagate => {
@@ -225,7 +231,13 @@ pub(crate) fn traceback_level() -> Traceback {
 
 /// Go's report of an unrecovered panic: `panic: msg`, then (unless `GOTRACEBACK=none`) the
 /// panicking goroutine's trace, then (with `GOTRACEBACK=all`) every other goroutine.
-fn report(goid: u64, payload: &(dyn Any + Send), rec: Option<PanicRecord>, others: Option<String>) {
+fn report(
+    goid: u64,
+    body: Option<&str>,
+    payload: &(dyn Any + Send),
+    rec: Option<PanicRecord>,
+    others: Option<String>,
+) {
     let msg = rec
         .as_ref()
         .map_or_else(|| payload_text(payload), |r| r.msg.clone());
@@ -234,7 +246,7 @@ fn report(goid: u64, payload: &(dyn Any + Send), rec: Option<PanicRecord>, other
     if traceback_level() != Traceback::None {
         out.push_str(&format!("\ngoroutine {goid} [running]:\n"));
         if let Some(r) = rec {
-            out.push_str(&trim_backtrace(&r.backtrace.to_string()));
+            out.push_str(&trim_backtrace(&r.backtrace.to_string(), body));
         }
     }
     // The other goroutines' blocks (each already followed by a blank line), after one.
@@ -252,7 +264,7 @@ fn report(goid: u64, payload: &(dyn Any + Send), rec: Option<PanicRecord>, other
 /// Keeps the frames between the panic machinery (on top) and goro's goroutine entry (at the
 /// bottom), so the trace starts at the code that panicked and ends at the goroutine's body,
 /// as Go's does.
-fn trim_backtrace(bt: &str) -> String {
+fn trim_backtrace(bt: &str, body: Option<&str>) -> String {
     // Frames look like "  12: path::to::fn" followed by "             at file:line" lines.
     let mut frames: Vec<(String, String)> = Vec::new();
     for line in bt.lines() {
@@ -293,15 +305,42 @@ fn trim_backtrace(bt: &str) -> String {
     // goro's own frames on top stay (a panic raised in `sync`: Go shows
     // `sync.(*WaitGroup).Add` too); the trace ends at the plumbing below the program's
     // first frame.
+    let entry = |f: &str| {
+        [
+            "goro_rt::defer::",
+            "goro_rt::funcval::",
+            "goro_rt::proc::gentry",
+        ]
+        .iter()
+        .any(|e| f.starts_with(e))
+            || f == "goro_trampoline"
+    };
     let user = frames[start..]
         .iter()
-        .position(|(f, _)| !f.starts_with("goro_rt::"))
-        .map_or(start, |n| start + n);
+        .position(|(f, _)| !f.starts_with("goro_rt::") && f != "goro_trampoline")
+        .map(|n| start + n);
+    let cwd = std::env::current_dir().ok();
+    let Some(user) = user else {
+        // None of the program's frames resolved (a build without debug info inlines the
+        // body into the runtime's entry): goro's frames on top, then the body by name, as
+        // Go always names the goroutine's function.
+        let end = frames[start..]
+            .iter()
+            .position(|(f, _)| entry(f))
+            .map_or(frames.len(), |n| start + n);
+        let mut out: String = frames[start..end]
+            .iter()
+            .map(|(_, text)| go_frame(text, cwd.as_deref()))
+            .collect();
+        if let Some(body) = body.filter(|b| !b.is_empty()) {
+            out.push_str(&format!("{}(...)\n", crate::defer::without_generics(body)));
+        }
+        return out;
+    };
     let end = frames[user..]
         .iter()
         .position(|(f, _)| plumbing(f))
         .map_or(frames.len(), |n| user + n);
-    let cwd = std::env::current_dir().ok();
     frames[start..end]
         .iter()
         .map(|(_, text)| go_frame(text, cwd.as_deref()))
@@ -386,7 +425,11 @@ pub fn fatal(msg: &str) -> ! {
     // Unlike `throw` (a broken runtime, where capturing could fail too), the program's
     // frames are worth showing here, as Go's.
     let goid = crate::tls::current_goid();
-    let frames = trim_backtrace(&std::backtrace::Backtrace::force_capture().to_string());
+    let body = crate::tls::curg().map(|gp| gp.entry.type_name());
+    let frames = trim_backtrace(
+        &std::backtrace::Backtrace::force_capture().to_string(),
+        body,
+    );
     let _ = write!(
         std::io::stderr().lock(),
         "fatal error: {msg}\n\ngoroutine {goid} [running]:\n{frames}"
@@ -423,11 +466,36 @@ mod tests {
 ";
         let cwd = std::env::current_dir().unwrap();
         assert_eq!(
-            trim_backtrace(bt),
+            trim_backtrace(bt, Some("app::main::{{closure}}")),
             format!(
                 "app::parse(...)\n\t{}:12\napp::main::{{{{closure}}}}(...)\n\t/abs/src/main.rs:4\n",
                 cwd.join("src/parse.rs").display()
             )
+        );
+    }
+
+    #[test]
+    fn without_debug_info_the_trace_names_the_goroutines_body() {
+        // The body was inlined into the runtime's entry: no frame of the program resolves.
+        let bt = "   0: std::panicking::begin_panic
+   1: goro_rt::funcval::call_inline
+   2: goro_rt::defer::frame_owned
+   3: goro_rt::proc::gentry
+   4: goro_trampoline
+";
+        assert_eq!(
+            trim_backtrace(bt, Some("app::main::{{closure}}")),
+            "app::main::{{closure}}(...)\n"
+        );
+        // A panic raised in `sync` keeps its frame on top.
+        let bt = "   0: std::panicking::begin_panic
+   1: goro_rt::sync::waitgroup::WaitGroup::add
+   2: goro_rt::defer::frame_owned
+   3: goro_rt::proc::gentry
+";
+        assert_eq!(
+            trim_backtrace(bt, Some("app::worker<u8>")),
+            "goro_rt::sync::waitgroup::WaitGroup::add(...)\napp::worker(...)\n"
         );
     }
 }

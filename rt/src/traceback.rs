@@ -203,6 +203,10 @@ fn format_frames(pcs: &[usize]) -> String {
 /// Return addresses of the calling code's stack.
 fn capture_here(pcs: &mut Pcs) {
     backtrace::trace(|f| {
+        // A null return address ends the stack (the goroutine trampoline's).
+        if f.ip().is_null() {
+            return false;
+        }
         pcs.push(f.ip() as usize);
         pcs.len() < MAX_PCS
     });
@@ -443,7 +447,18 @@ fn snap(gs: Vec<GRef>, mut walked: HashMap<usize, Pcs>) -> Vec<Snap> {
 fn goroutine(out: &mut String, g: &Snap) {
     out.push_str(&g.header);
     match &g.pcs {
-        Some(pcs) => out.push_str(&format_frames(pcs)),
+        Some(pcs) => {
+            let frames = format_frames(pcs);
+            if frames.is_empty() {
+                // No frame of its own resolved: a build without debug info, where the
+                // body was inlined into the runtime's frames. Go always names at least
+                // the goroutine's function: so do we, from its body's type.
+                let body = crate::defer::without_generics(g.gp.entry.type_name());
+                let _ = writeln!(out, "{body}(...)");
+            } else {
+                out.push_str(&frames);
+            }
+        }
         // Never ran (no home yet): nothing to walk, as a Go goroutine not yet started.
         // Go's words for the same case.
         None if g.running => {
@@ -455,8 +470,10 @@ fn goroutine(out: &mut String, g: &Snap) {
     created_by(out, g.gp);
 }
 
-/// Go's last lines of a goroutine, `created by … in goroutine N` and the `go` statement's
-/// place (goro knows the place, not the creating function's name).
+/// Go's last lines of a goroutine: `created by F in goroutine N` and the `go` statement's
+/// place. F, the function whose `go!`/`spawn` made the goroutine, is known when the body
+/// is a closure (its type is named after the function it is written in, as Go's
+/// `main.main.func1` is); a named function passed to `spawn` says nothing of its caller.
 fn created_by(out: &mut String, gp: GRef) {
     let at = gp.created.load(Ordering::Relaxed);
     if at.is_null() {
@@ -464,13 +481,30 @@ fn created_by(out: &mut String, gp: GRef) {
     }
     // SAFETY: `created` holds only `&'static Location`s (`newproc`).
     let at = unsafe { &*at };
-    match gp.parent.load(Ordering::Relaxed) {
-        0 => out.push_str("created by a thread\n"),
-        n => {
+    let by = creator(gp.entry.type_name());
+    match (gp.parent.load(Ordering::Relaxed), by) {
+        (0, Some(f)) => {
+            let _ = writeln!(out, "created by {f} on a thread");
+        }
+        (0, None) => out.push_str("created by a thread\n"),
+        (n, Some(f)) => {
+            let _ = writeln!(out, "created by {f} in goroutine {n}");
+        }
+        (n, None) => {
             let _ = writeln!(out, "created in goroutine {n}");
         }
     }
     let _ = writeln!(out, "\t{}:{}", at.file(), at.line());
+}
+
+/// The function a closure type is written in: `app::main` for `app::main::{{closure}}`
+/// (also `{closure#0}`, the v0 mangling's spelling), generic arguments dropped; `None` for
+/// anything but a closure.
+fn creator(body: &str) -> Option<String> {
+    let name = crate::defer::without_generics(body);
+    name.strip_suffix("::{{closure}}")
+        .filter(|f| !f.is_empty())
+        .map(str::to_owned)
 }
 
 /// A dump of the calling goroutine (and, with `all`, every other goroutine of its
@@ -571,5 +605,27 @@ mod tests {
         assert!(!hidden("goro_rt::sync::mutex::Mutex<T>::lock"));
         assert!(!hidden("goro_chan::time::sleep"));
         assert!(!hidden("myprog::worker"));
+    }
+
+    #[test]
+    fn a_closure_names_the_function_that_created_it() {
+        assert_eq!(
+            creator("app::main::{{closure}}").as_deref(),
+            Some("app::main")
+        );
+        assert_eq!(
+            creator("app::main::{closure#0}").as_deref(),
+            Some("app::main")
+        );
+        assert_eq!(
+            creator("app::serve::{{closure}}::{{closure}}").as_deref(),
+            Some("app::serve::{{closure}}")
+        );
+        assert_eq!(
+            creator("app::Pool<u8>::start::{{closure}}").as_deref(),
+            Some("app::Pool::start")
+        );
+        assert_eq!(creator("app::worker"), None, "a named function");
+        assert_eq!(creator(""), None);
     }
 }

@@ -247,7 +247,14 @@ fn stack_shows_the_frames_of_parked_goroutines() {
         assert!(!g2.contains("gentry"), "{g2}");
         // Then where it was created, and by whom (the `spawn` above).
         let created = frames[frames.len() - 2..].join("\n");
-        assert!(created.starts_with("created in goroutine 1\n\t"), "{g2}");
+        // The creating function is named, as Go names it: the `spawn` is in `run`'s
+        // closure (Go: `main.main.func1`).
+        assert!(
+            created.starts_with(
+                "created by traceback::stack_shows_the_frames_of_parked_goroutines::{{closure}} in goroutine 1\n\t"
+            ),
+            "{g2}"
+        );
         assert!(created.ends_with(&format!("traceback.rs:{at}")), "{g2}");
     });
 }
