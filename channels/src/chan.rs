@@ -251,12 +251,12 @@ impl<T> Chan<T> {
             block_forever(WaitReason::ChanSendNilChan)
         };
         let mut slot = Some(v);
-        c.lock.lock();
+        c.lock();
         // SAFETY: we hold the lock.
         match unsafe { c.send_locked(&mut slot) } {
             Step::Done(peer) => {
                 // SAFETY: taken above.
-                unsafe { c.lock.unlock() };
+                unsafe { c.unlock() };
                 if let Some(g) = peer {
                     g.ready();
                 }
@@ -264,7 +264,7 @@ impl<T> Chan<T> {
             }
             Step::Closed => {
                 // SAFETY: taken above.
-                unsafe { c.lock.unlock() };
+                unsafe { c.unlock() };
                 send_on_closed();
             }
             Step::Block => {}
@@ -282,7 +282,7 @@ impl<T> Chan<T> {
         let unlock = |_| {
             // SAFETY: the lock taken above is still ours; releasing it now, after the G is
             // parked, is what lets a receiver find `sg`.
-            unsafe { c.lock.unlock() };
+            unsafe { c.unlock() };
             true
         };
         // SAFETY: the callback always parks; `sg` (with our token) is published only by
@@ -313,12 +313,12 @@ impl<T> Chan<T> {
             block_forever(WaitReason::ChanReceiveNilChan)
         };
         let mut slot = None;
-        c.lock.lock();
+        c.lock();
         // SAFETY: we hold the lock.
         match unsafe { c.recv_locked(&mut slot) } {
             Step::Done(peer) => {
                 // SAFETY: taken above.
-                unsafe { c.lock.unlock() };
+                unsafe { c.unlock() };
                 if let Some(g) = peer {
                     g.ready();
                 }
@@ -326,7 +326,7 @@ impl<T> Chan<T> {
             }
             Step::Closed => {
                 // SAFETY: taken above.
-                unsafe { c.lock.unlock() };
+                unsafe { c.unlock() };
                 return None;
             }
             Step::Block => {}
@@ -342,7 +342,7 @@ impl<T> Chan<T> {
         };
         let unlock = |_| {
             // SAFETY: as in `send`: ours since above, released once parked.
-            unsafe { c.lock.unlock() };
+            unsafe { c.unlock() };
             true
         };
         // SAFETY: as in `send`.
@@ -373,12 +373,15 @@ impl<T> Chan<T> {
         let Some(c) = &self.inner else {
             return Err(TrySendError::Full(v));
         };
+        if c.send_full() {
+            return Err(TrySendError::Full(v)); // without the lock, as Go
+        }
         let mut slot = Some(v);
-        c.lock.lock();
+        c.lock();
         // SAFETY: we hold the lock.
         let step = unsafe { c.send_locked(&mut slot) };
         // SAFETY: taken above.
-        unsafe { c.lock.unlock() };
+        unsafe { c.unlock() };
         match step {
             Step::Done(peer) => {
                 if let Some(g) = peer {
@@ -413,12 +416,20 @@ impl<T> Chan<T> {
         let Some(c) = &self.inner else {
             return Err(TryRecvError::Empty);
         };
+        if let Some(closed) = c.recv_empty() {
+            // Without the lock, as Go.
+            return Err(if closed {
+                TryRecvError::Closed
+            } else {
+                TryRecvError::Empty
+            });
+        }
         let mut slot = None;
-        c.lock.lock();
+        c.lock();
         // SAFETY: we hold the lock.
         let step = unsafe { c.recv_locked(&mut slot) };
         // SAFETY: taken above.
-        unsafe { c.lock.unlock() };
+        unsafe { c.unlock() };
         match step {
             Step::Done(peer) => {
                 if let Some(g) = peer {

@@ -30,8 +30,9 @@
 use crate::err::{CLOSE_OF_CLOSED, SEND_ON_CLOSED};
 use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
+use core::sync::atomic::Ordering;
 use goro_rt::GRef;
-use goro_rt::lock::Lock;
+use goro_rt::lock::{Lock, Published};
 use goro_rt::panic::throw;
 use goro_rt::sudog::{Sudog, WaitQ};
 
@@ -54,10 +55,22 @@ pub(crate) struct State<T> {
 }
 
 pub(crate) struct Hchan<T> {
-    pub(crate) lock: Lock,
+    /// Taken with `lock`, released with `unlock` (which publishes `fast` first).
+    lock: Lock,
     cap: usize,
+    /// What a lock-free look needs, as of the last unlock: bit 0 closed, bit 1 a receiver
+    /// waits, bit 2 a sender waits, the rest `qcount`. Go reads `closed`, `qcount` and the
+    /// queue heads without the lock for a non-blocking operation that cannot proceed
+    /// (chansend/chanrecv with `!block`, `len`); one word here gives all of them as of one
+    /// moment, so the answer is the state between two critical sections.
+    fast: Published,
     st: UnsafeCell<State<T>>,
 }
+
+const FAST_CLOSED: u64 = 1;
+const FAST_RECV_WAITING: u64 = 2;
+const FAST_SEND_WAITING: u64 = 4;
+const FAST_QCOUNT_SHIFT: u32 = 3;
 
 // SAFETY: all shared state is behind `lock`; values of T cross threads, hence `T: Send`.
 unsafe impl<T: Send> Send for Hchan<T> {}
@@ -106,6 +119,7 @@ impl<T> Hchan<T> {
         Hchan {
             lock: Lock::new(),
             cap,
+            fast: Published::new(0),
             st: UnsafeCell::new(State {
                 // One allocation, no per-slot loop: zero-sized T costs nothing at any cap.
                 buf: Box::new_uninit_slice(cap),
@@ -136,13 +150,79 @@ impl<T> Hchan<T> {
         unsafe { &mut *self.st.get() }
     }
 
-    pub(crate) fn len(&self) -> usize {
+    /// Takes the channel lock.
+    pub(crate) fn lock(&self) {
         self.lock.lock();
-        // SAFETY: we hold the lock.
-        let n = unsafe { self.st() }.qcount;
-        // SAFETY: taken just above.
+    }
+
+    /// Publishes the state for lock-free looks (`fast`), then releases the lock.
+    ///
+    /// # Safety
+    /// The caller holds the lock.
+    pub(crate) unsafe fn unlock(&self) {
+        // SAFETY: forwarded contract.
+        unsafe { self.publish() };
+        // SAFETY: forwarded contract.
         unsafe { self.lock.unlock() };
-        n
+    }
+
+    /// Stores the state in `fast`; the lock must then be released without another change
+    /// (`select` publishes every channel it parks on, then releases the raw locks).
+    ///
+    /// # Safety
+    /// The caller holds the lock.
+    pub(crate) unsafe fn publish(&self) {
+        // SAFETY: forwarded contract.
+        let st = unsafe { self.st() };
+        let word = ((st.qcount as u64) << FAST_QCOUNT_SHIFT)
+            | u64::from(st.closed)
+            | if st.recvq.is_empty() {
+                0
+            } else {
+                FAST_RECV_WAITING
+            }
+            | if st.sendq.is_empty() {
+                0
+            } else {
+                FAST_SEND_WAITING
+            };
+        self.fast.store(word, Ordering::Release);
+    }
+
+    /// The channel's lock, for `select`'s release of several after parking.
+    pub(crate) fn raw_lock(&self) -> &Lock {
+        &self.lock
+    }
+
+    /// Values buffered, without the lock. Go: chanlen.
+    pub(crate) fn len(&self) -> usize {
+        (self.fast.load(Ordering::Acquire) >> FAST_QCOUNT_SHIFT) as usize
+    }
+
+    /// Whether a receive must wait, as of the last unlock, without the lock: nothing
+    /// buffered (or, unbuffered, no sender waiting) and not closed. Go: chanrecv's
+    /// `!block && empty(c)` fast path. `Some(closed)` when nothing can be received now.
+    pub(crate) fn recv_empty(&self) -> Option<bool> {
+        let w = self.fast.load(Ordering::Acquire);
+        let empty = if self.cap == 0 {
+            w & FAST_SEND_WAITING == 0
+        } else {
+            w >> FAST_QCOUNT_SHIFT == 0
+        };
+        empty.then_some(w & FAST_CLOSED != 0)
+    }
+
+    /// Whether a send must wait, as of the last unlock, without the lock: open, and the
+    /// buffer full (or, unbuffered, no receiver waiting). Go: chansend's `!block &&
+    /// c.closed == 0 && full(c)` fast path.
+    pub(crate) fn send_full(&self) -> bool {
+        let w = self.fast.load(Ordering::Acquire);
+        let full = if self.cap == 0 {
+            w & FAST_RECV_WAITING == 0
+        } else {
+            (w >> FAST_QCOUNT_SHIFT) as usize == self.cap
+        };
+        full && w & FAST_CLOSED == 0
     }
 
     /// Tries to send `*v` (taking it on success; `*v` must hold a value). Go: chansend's
@@ -240,12 +320,12 @@ impl<T> Hchan<T> {
     /// # Panics
     /// `close of closed channel` (after releasing the lock).
     pub(crate) fn close(&self) -> impl Iterator<Item = Peer> {
-        self.lock.lock();
+        self.lock();
         // SAFETY: we hold the lock.
         let st = unsafe { self.st() };
         if st.closed {
             // SAFETY: taken above.
-            unsafe { self.lock.unlock() };
+            unsafe { self.unlock() };
             panic!("{CLOSE_OF_CLOSED}");
         }
         st.closed = true;
@@ -261,7 +341,7 @@ impl<T> Hchan<T> {
                 (*sg).success = false;
                 glist.push(Peer((*sg).g));
             }
-            self.lock.unlock();
+            self.unlock();
         }
         glist.into_iter().rev() // popped from the top, as Go's glist.pop
     }
@@ -288,7 +368,7 @@ pub(crate) struct Dequeue<'a, T> {
 
 impl<T> Drop for Dequeue<'_, T> {
     fn drop(&mut self) {
-        self.c.lock.lock();
+        self.c.lock();
         // SAFETY: we hold the lock; `sg` is live (it is in the unwinding frame above us).
         unsafe {
             let st = self.c.st();
@@ -297,7 +377,7 @@ impl<T> Drop for Dequeue<'_, T> {
             } else {
                 st.recvq.remove(self.sg);
             }
-            self.c.lock.unlock();
+            self.c.unlock();
         }
     }
 }

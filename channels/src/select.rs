@@ -60,6 +60,18 @@ mod sealed {
     pub trait Sealed {}
 }
 
+/// What [`Case::quick`] could tell without the channel lock.
+#[doc(hidden)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Quick {
+    /// The case cannot proceed now.
+    Block,
+    /// A receive from a closed and drained channel: proceeds with nothing.
+    Closed,
+    /// Only the locked poll can tell.
+    Unknown,
+}
+
 /// One case of a select, type-erased for [`select`]. Implemented only by [`RecvCase`] and
 /// [`SendCase`].
 #[doc(hidden)]
@@ -74,6 +86,20 @@ pub trait Case: sealed::Sealed {
     /// # Safety
     /// The channel is locked by the caller.
     unsafe fn unlock(&self);
+    /// Publishes the channel's state for lock-free looks; the lock is then released raw.
+    ///
+    /// # Safety
+    /// The channel is locked by the caller.
+    unsafe fn publish(&self);
+    /// What a look without the lock can tell (Go's non-blocking fast paths): a receive
+    /// from an empty open channel, or a send to a full open one, must wait; a receive
+    /// from a closed, drained channel proceeds with nothing.
+    fn quick(&self) -> Quick;
+    /// `prepare`, then `quick`.
+    fn prepare_quick(&mut self) -> Quick {
+        self.prepare();
+        self.quick()
+    }
     /// # Safety
     /// The channel is locked by the caller.
     unsafe fn poll(&mut self) -> Poll;
@@ -179,26 +205,40 @@ macro_rules! case_common {
         }
         fn lock(&self) {
             if let Some(c) = self.c {
-                c.lock.lock();
+                c.lock();
             }
         }
         unsafe fn unlock(&self) {
             if let Some(c) = self.c {
                 // SAFETY: forwarded contract: the caller locked it.
-                unsafe { c.lock.unlock() };
+                unsafe { c.unlock() };
+            }
+        }
+        unsafe fn publish(&self) {
+            if let Some(c) = self.c {
+                // SAFETY: forwarded contract: the caller locked it.
+                unsafe { c.publish() };
             }
         }
         fn elem(&mut self) -> *mut () {
             (&raw mut self.slot).cast()
         }
         fn lock_ptr(&self) -> *const Lock {
-            self.c.map_or(core::ptr::null(), |c| &c.lock as *const Lock)
+            self.c
+                .map_or(core::ptr::null(), |c| c.raw_lock() as *const Lock)
         }
     };
 }
 
 impl<T> Case for RecvCase<'_, T> {
     case_common!();
+    fn quick(&self) -> Quick {
+        match self.c.map(|c| c.recv_empty()) {
+            None | Some(Some(false)) => Quick::Block,
+            Some(Some(true)) => Quick::Closed,
+            Some(None) => Quick::Unknown,
+        }
+    }
     fn prepare(&mut self) {
         self.slot = None;
     }
@@ -230,6 +270,13 @@ impl<T> Case for RecvCase<'_, T> {
 
 impl<T> Case for SendCase<'_, T> {
     case_common!();
+    fn quick(&self) -> Quick {
+        if self.c.is_none_or(|c| c.send_full()) {
+            Quick::Block
+        } else {
+            Quick::Unknown
+        }
+    }
     fn prepare(&mut self) {
         if self.slot.is_none() {
             panic!("{SEND_CASE_SPENT}");
@@ -490,20 +537,39 @@ const SEND_CASE_SPENT: &str = "select: send case reused after its value was sent
 /// assert_eq!(won, Some(1));
 /// assert_eq!(rb.take(), Some("ready"));
 /// ```
-pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Option<usize> {
+#[inline]
+pub fn select<const N: usize>(cases: [&mut dyn Case; N], block: bool) -> Option<usize> {
+    if N == 1 && !block {
+        // One case and a default: Go's compiler makes it a non-blocking send or receive
+        // (selectnbsend/selectnbrecv), whose fast path answers without the lock. Inlined
+        // into the `select!`, where the case's type is known, it costs a few loads.
+        goro_rt::park::preempt_point();
+        match cases[0].prepare_quick() {
+            Quick::Block => return None,
+            Quick::Closed => return Some(0), // the slot was emptied: "closed"
+            Quick::Unknown => {}
+        }
+    }
+    selectgo(cases, block)
+}
+
+/// The general select (`select` inlines only the one-case non-blocking check). Go: selectgo.
+fn selectgo<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Option<usize> {
     goro_rt::park::preempt_point();
     // 0. No lock is held yet: user destructors may run, and a misuse may panic.
     for case in cases.iter_mut() {
         case.prepare();
     }
     // 1. Poll order: inside-out Fisher-Yates over the non-nil cases (Go skips nil ones).
+    let mut addrs = [0usize; N];
     let mut order = [0usize; N];
     let mut n = 0;
     for (i, case) in cases.iter().enumerate() {
-        if case.addr() == 0 {
+        addrs[i] = case.addr();
+        if addrs[i] == 0 {
             continue;
         }
-        let j = cheaprand(n + 1);
+        let j = if n == 0 { 0 } else { cheaprand(n + 1) };
         order[n] = order[j];
         order[j] = i;
         n += 1;
@@ -518,18 +584,40 @@ pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Opt
             WaitReason::Select
         });
     }
+    if n == 1 {
+        // One case (and a default, or not): Go's compiler makes it a plain or non-blocking
+        // send or receive (selectnbsend/selectnbrecv), which can tell some answers
+        // without taking the lock.
+        match cases[order[0]].quick() {
+            Quick::Block if !block => return None,
+            // `prepare` emptied the slot: "closed".
+            Quick::Closed => return Some(order[0]),
+            _ => {}
+        }
+    }
     let mut lockorder = order;
-    lockorder[..n].sort_unstable_by_key(|&i| cases[i].addr());
+    lockorder[..n].sort_unstable_by_key(|&i| addrs[i]);
     let lockorder = &lockorder[..n];
+    // The first case of each distinct channel, in lock order: what is locked and unlocked
+    // (a channel may appear in several cases, and is locked once).
+    let mut locks = [0usize; N];
+    let mut nlocks = 0;
+    for &i in lockorder {
+        if nlocks == 0 || addrs[locks[nlocks - 1]] != addrs[i] {
+            locks[nlocks] = i;
+            nlocks += 1;
+        }
+    }
+    let lockset = &locks[..nlocks];
 
     // 2. Anything ready now?
-    sellock(&cases, lockorder);
+    sellock(&cases, lockset);
     for &i in &order[..n] {
         // SAFETY: sellock locked every case's channel.
         match unsafe { cases[i].poll() } {
             Poll::Ready(peer) => {
                 // SAFETY: locked by sellock above.
-                unsafe { selunlock(&cases, lockorder) };
+                unsafe { selunlock(&cases, lockset) };
                 if let Some(g) = peer {
                     g.ready();
                 }
@@ -537,7 +625,7 @@ pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Opt
             }
             Poll::SendClosed => {
                 // SAFETY: locked by sellock above.
-                unsafe { selunlock(&cases, lockorder) };
+                unsafe { selunlock(&cases, lockset) };
                 send_on_closed();
             }
             Poll::Block => {}
@@ -545,7 +633,7 @@ pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Opt
     }
     if !block {
         // SAFETY: locked by sellock above.
-        unsafe { selunlock(&cases, lockorder) };
+        unsafe { selunlock(&cases, lockset) };
         return None;
     }
 
@@ -561,10 +649,15 @@ pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Opt
         // SAFETY: locked; `sgs[i]` lives in this frame until removed or fired.
         unsafe { cases[i].enqueue(sgs[i].as_mut_ptr()) };
     }
+    for &i in lockset {
+        // SAFETY: locked by sellock; nothing changes before the raw unlocks in `unlock`.
+        unsafe { cases[i].publish() };
+    }
     let sgp = sgs.as_mut_ptr().cast::<Sudog>();
     let cancel = CancelSelect {
         cases: &mut cases,
         lockorder,
+        lockset,
         sgs: sgp,
     };
     let unlock = |_| {
@@ -575,17 +668,10 @@ pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Opt
         // (Reading the cases between unlocks let a duplicate channel's second entry be
         // read from a frame already gone: AddressSanitizer caught it.)
         let mut locks = [core::ptr::null::<Lock>(); N];
-        let mut k = 0;
-        let mut last = 0;
-        for &i in lockorder {
-            let a = cancel.cases[i].addr();
-            if a != last {
-                locks[k] = cancel.cases[i].lock_ptr();
-                k += 1;
-                last = a;
-            }
+        for (k, &i) in lockset.iter().enumerate() {
+            locks[k] = cancel.cases[i].lock_ptr();
         }
-        for l in &locks[..k] {
+        for l in &locks[..lockset.len()] {
             // SAFETY: sellock took each distinct lock once and still holds it; the
             // channel outlives this unlock because the parked goroutine, which holds
             // references to it, cannot finish before it has taken every lock again.
@@ -599,7 +685,7 @@ pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Opt
     let cases = cancel.disarm();
 
     // 4. Find the case that fired; take the other sudogs off their queues.
-    sellock(cases, lockorder);
+    sellock(cases, lockset);
     let mut winner = None;
     for &i in lockorder {
         // SAFETY: initialised above for every index in lockorder.
@@ -613,7 +699,7 @@ pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Opt
         }
     }
     // SAFETY: locked by sellock above.
-    unsafe { selunlock(cases, lockorder) };
+    unsafe { selunlock(cases, lockset) };
     let Some(k) = winner else {
         throw("selectgo: woken with no case fired")
     };
@@ -624,28 +710,19 @@ pub fn select<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Opt
     Some(k)
 }
 
-fn sellock(cases: &[&mut dyn Case], lockorder: &[usize]) {
-    let mut last = 0;
-    for &i in lockorder {
-        let a = cases[i].addr();
-        if a != last {
-            cases[i].lock();
-            last = a;
-        }
+/// Locks the channels of `lockset` (one case per distinct channel, by address).
+fn sellock(cases: &[&mut dyn Case], lockset: &[usize]) {
+    for &i in lockset {
+        cases[i].lock();
     }
 }
 
 /// # Safety
-/// `sellock(cases, lockorder)` was called and not yet undone.
-unsafe fn selunlock(cases: &[&mut dyn Case], lockorder: &[usize]) {
-    let mut last = 0;
-    for &i in lockorder {
-        let a = cases[i].addr();
-        if a != last {
-            // SAFETY: per the contract, each distinct channel is locked once.
-            unsafe { cases[i].unlock() };
-            last = a;
-        }
+/// `sellock(cases, lockset)` was called and not yet undone.
+unsafe fn selunlock(cases: &[&mut dyn Case], lockset: &[usize]) {
+    for &i in lockset {
+        // SAFETY: per the contract, each distinct channel is locked once.
+        unsafe { cases[i].unlock() };
     }
 }
 
@@ -654,6 +731,7 @@ unsafe fn selunlock(cases: &[&mut dyn Case], lockorder: &[usize]) {
 struct CancelSelect<'c, 'a, const N: usize> {
     cases: &'c mut [&'a mut dyn Case; N],
     lockorder: &'c [usize],
+    lockset: &'c [usize],
     sgs: *mut Sudog,
 }
 
@@ -667,12 +745,12 @@ impl<'c, 'a, const N: usize> CancelSelect<'c, 'a, N> {
 
 impl<const N: usize> Drop for CancelSelect<'_, '_, N> {
     fn drop(&mut self) {
-        sellock(self.cases, self.lockorder);
+        sellock(self.cases, self.lockset);
         for &i in self.lockorder {
             // SAFETY: locked; sudog `i` was initialised and is live in the select's frame.
             unsafe { self.cases[i].remove(self.sgs.add(i)) };
         }
         // SAFETY: locked just above.
-        unsafe { selunlock(self.cases, self.lockorder) };
+        unsafe { selunlock(self.cases, self.lockset) };
     }
 }

@@ -146,3 +146,82 @@ fn try_errors_hand_the_value_back_and_describe_themselves() {
     let _: &dyn std::error::Error = &TryRecvError::Empty;
     let _: &dyn std::error::Error = &TrySendError::Full(());
 }
+
+#[goro::test]
+fn a_one_case_select_with_default_reports_each_state_as_try_does() {
+    // Go compiles `select { case v := <-ch: ... default: }` to a non-blocking receive
+    // that can answer without the channel lock: the same answers as the locked path.
+    use goro::chan::select;
+    gomaxprocs(1);
+    for (what, ch, send, recv) in states() {
+        // A send case on a closed channel panics (Go's select does too): not asked here.
+        let sent = !matches!(send, Err(TrySendError::Closed(_))) && {
+            let c = ch.clone();
+            let sent = without_parking(what, move || {
+                let mut case = select::send(&c, 9);
+                select::select([&mut case], false).is_some()
+            });
+            assert_eq!(sent, send.is_ok(), "{what}: select send");
+            sent
+        };
+        let got = without_parking(what, move || {
+            let mut case = select::recv(&ch);
+            select::select([&mut case], false).map(|_| case.take())
+        });
+        let want = match recv {
+            Ok(v) => Some(Some(v)),
+            Err(TryRecvError::Closed) => Some(None), // proceeds, with nothing
+            Err(TryRecvError::Empty) => None,        // the default
+        };
+        // The send above may have filled a buffered channel's free slot first.
+        if !(sent && want.is_none()) {
+            assert_eq!(got, want, "{what}: select recv");
+        }
+    }
+}
+
+#[goro::test]
+fn non_blocking_operations_see_a_peer_parked_in_select() {
+    // A goroutine parked in a two-case select is on both channels' queues: a lock-free
+    // look must see it there (its select published that before parking).
+    use goro::chan::select;
+    gomaxprocs(1);
+    let (a, b) = (Chan::<u32>::new(0), Chan::<u32>::new(0));
+    let (ra, rb) = (a.clone(), b.clone());
+    let receiver = park_in_order(1, move |_| {
+        let (mut ca, mut cb) = (select::recv(&ra), select::recv(&rb));
+        let i = select::select([&mut ca, &mut cb], true);
+        (i, ca.take(), cb.take())
+    });
+    assert_eq!(b.len(), 0);
+    assert_eq!(b.try_send(7), Ok(()), "into the select parked on `b`");
+    let got: Vec<_> = receiver.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(got, [(Some(1), None, Some(7))]);
+    // Its sudog on `a` is gone too: nobody waits there now.
+    assert_eq!(a.try_send(1), Err(TrySendError::Full(1)));
+
+    let (sa, sb) = (a.clone(), b.clone());
+    let sender = park_in_order(1, move |_| {
+        let (mut ca, mut cb) = (select::send(&sa, 1), select::send(&sb, 2));
+        select::select([&mut ca, &mut cb], true)
+    });
+    assert_eq!(a.try_recv(), Ok(1), "from the select parked on `a`");
+    let got: Vec<_> = sender.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(got, [Some(0)]);
+    assert_eq!(b.try_recv(), Err(TryRecvError::Empty));
+}
+
+#[goro::test]
+fn len_is_read_without_the_lock_and_follows_every_operation() {
+    let ch = Chan::<u32>::new(3);
+    assert_eq!((ch.len(), ch.cap()), (0, 3));
+    ch.send(1);
+    ch.send(2);
+    assert_eq!(ch.len(), 2);
+    assert_eq!(ch.try_recv(), Ok(1));
+    assert_eq!(ch.len(), 1);
+    ch.close();
+    assert_eq!(ch.len(), 1, "close keeps the buffer");
+    assert_eq!(ch.recv(), Some(2));
+    assert_eq!(ch.len(), 0);
+}

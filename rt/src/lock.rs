@@ -18,6 +18,10 @@ const SLEEPING: u32 = 2;
 const ACTIVE_SPIN: u32 = if cfg!(goro_loom) { 1 } else { 4 };
 const ACTIVE_SPIN_CNT: u32 = if cfg!(goro_loom) { 1 } else { 30 };
 
+/// A word written under a `Lock` and read without it (a channel's state for Go's
+/// lock-free non-blocking checks); loom's under loom, so models explore those reads.
+pub type Published = crate::loom::atomic::AtomicU64;
+
 /// A mutual-exclusion lock without a guard. Go: runtime.mutex.
 #[derive(Debug)]
 pub struct Lock {

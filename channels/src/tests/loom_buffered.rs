@@ -72,3 +72,27 @@ fn loom_buffered_try_send_try_recv_close_is_drained_in_order() {
         assert_eq!(drops.count(), 3);
     });
 }
+
+#[test]
+fn loom_a_lock_free_try_recv_after_a_send_sees_its_value() {
+    // `try_recv` may answer "empty" without the lock (Go's fast path): never for a send
+    // that happened before it.
+    loom::model(|| {
+        let ch = Chan::new(1);
+        let sent = std::sync::Arc::new(loom::sync::atomic::AtomicBool::new(false));
+        let tx = thread::spawn({
+            let (ch, sent) = (ch.clone(), sent.clone());
+            move || {
+                ch.send(7u32);
+                sent.store(true, loom::sync::atomic::Ordering::Release);
+            }
+        });
+        if sent.load(loom::sync::atomic::Ordering::Acquire) {
+            assert_eq!(ch.len(), 1);
+            assert_eq!(ch.try_recv(), Ok(7));
+        } else {
+            assert!(matches!(ch.try_recv(), Ok(7) | Err(TryRecvError::Empty)));
+        }
+        tx.join().unwrap();
+    });
+}

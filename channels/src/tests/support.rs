@@ -105,11 +105,11 @@ pub(super) fn chan_pair<T>(cap: usize) -> (Chan<T>, Chan<T>) {
 /// taken all its sudogs off (the ones that lost point into its finished frame).
 pub(super) fn receiver_queued<T>(c: &Chan<T>) -> bool {
     let h = c.inner.as_ref().expect("a non-nil channel");
-    h.lock.lock();
+    h.lock();
     // SAFETY: we hold the lock, and take no other reference to the state.
     let queued = !unsafe { h.st() }.recvq.is_empty();
     // SAFETY: taken above.
-    unsafe { h.lock.unlock() };
+    unsafe { h.unlock() };
     queued
 }
 
@@ -121,22 +121,18 @@ fn xorshift(mut x: u64) -> u64 {
     x
 }
 
-/// Reads the RNG state by stepping it once (`x % usize::MAX` is `x`, except for
-/// `x == u64::MAX`, which reads 0; the state is never 0).
+/// Reads the RNG state by stepping it once: `cheaprand(n)` is the high word of `x * n`,
+/// which for `n = 2^64 - 1` is `x - 1` (the state is never 0).
 fn step_and_read() -> u64 {
-    match cheaprand(usize::MAX) as u64 {
-        0 => u64::MAX,
-        x => x,
-    }
+    cheaprand(usize::MAX) as u64 + 1
 }
 
 /// Makes the next two-case `select` on this OS thread poll case `first` first.
 ///
-/// `select` draws `cheaprand(1)` for case 0 and `j = cheaprand(2)` for case 1; `j == 1`
-/// keeps case 0 in front. So this steps the RNG until the state two steps ahead has the
-/// parity that gives `first`. It checks its copy of the RNG against the real one first,
-/// so a change to `fastrand` fails here, by name, rather than as a loom nondeterminism
-/// panic.
+/// `select` draws `j = cheaprand(2)` (the top bit of the next state) for case 1; `j == 1`
+/// keeps case 0 in front. So this steps the RNG until the next state has the top bit that
+/// gives `first`. It checks its copy of the RNG against the real one first, so a change to
+/// `fastrand` fails here, by name, rather than as a loom nondeterminism panic.
 pub(super) fn pin_poll_order(first: usize) {
     assert!(first < 2, "a two-case select");
     let want = if first == 0 { 1 } else { 0 };
@@ -147,7 +143,7 @@ pub(super) fn pin_poll_order(first: usize) {
         "goro_rt::park::cheaprand is no longer xorshift64: update pin_poll_order"
     );
     x = xorshift(x);
-    while xorshift(xorshift(x)) % 2 != want {
+    while xorshift(x) >> 63 != want {
         cheaprand(1);
         x = xorshift(x);
     }
