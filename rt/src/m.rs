@@ -515,10 +515,14 @@ impl M {
         };
         self.stop_spinning();
         let s = &*self.sched;
-        if !p.runq.is_empty() || s.global.len() > 0 {
+        if (!p.runq.is_empty() || s.global.len() > 0) && s.nmwantp.load(Ordering::SeqCst) == 0 {
             s.startm(Some(p), false);
             return;
         }
+        // An M waiting for a P comes first (`pidleput`), fresh work or not: it has runnable
+        // goroutines of its own and takes fresh ones too. Starting another M for the fresh
+        // work would spread goroutines that go together over more threads (with one P, a
+        // pair started on two threads then needs the P to travel at each hand-off).
         {
             let mut l = s.lock();
             s.pidleput(&mut l, p);

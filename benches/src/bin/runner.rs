@@ -127,6 +127,14 @@ const CASES: &[Case] = &[
         only: &[("crossbeam", &["--n", "200000"])],
         ..case("select4", &[], "select4", &["tokio", "crossbeam"])
     },
+    // Go's BenchmarkChanNonblocking and BenchmarkChanClosed: one-case selects with default.
+    case("chan_nonblocking", &[], "chan_nonblocking", &[]),
+    case(
+        "chan_nonblocking",
+        &["--closed", "true"],
+        "chan_closed",
+        &[],
+    ),
     case("skynet", &[], "skynet", &["tokio"]),
     case("prime_sieve", &[], "prime_sieve", &["tokio"]),
     // goro::sync; peers are locks: std and parking_lot on OS threads, tokio's in tasks.
