@@ -263,3 +263,60 @@ fn since_and_until() {
     assert_eq!(goro::time::until(t), Duration::ZERO);
     assert!(goro::time::until(t + Duration::from_secs(60)) > Duration::from_secs(59));
 }
+
+#[goro::test]
+fn a_timer_pushed_back_fires_once_at_its_last_time_never_at_an_earlier_one() {
+    // A reset to a later time leaves the queued heap entry where it is (Go's
+    // timerModifiedLater); once due, that entry must move on, not fire.
+
+    let start = Instant::now();
+    let t = Timer::new(Duration::from_millis(20));
+    for _ in 0..100 {
+        assert!(t.reset(Duration::from_millis(60)), "still active");
+    }
+    let fired = t.c().recv().expect("the timer's channel");
+    let waited = fired.duration_since(start);
+    assert!(
+        waited >= Duration::from_millis(60),
+        "fired at the first time: {waited:?}"
+    );
+    // Exactly one value: nothing else arrives.
+    goro::time::sleep(Duration::from_millis(80));
+    assert!(t.c().try_recv().is_err(), "fired twice");
+    assert!(!t.reset(Duration::from_millis(1)), "had fired");
+    assert!(t.c().recv().is_some());
+}
+
+#[goro::test]
+fn a_timer_pushed_back_then_forward_fires_at_the_earlier_time() {
+    let start = Instant::now();
+    let t = Timer::new(Duration::from_millis(30));
+    assert!(t.reset(Duration::from_secs(3600)), "later: the entry stays");
+    assert!(t.reset(Duration::from_millis(5)), "earlier: a new entry");
+    t.c().recv().expect("fired");
+    let waited = start.elapsed();
+    assert!(waited < Duration::from_secs(10), "{waited:?}");
+    assert!(!t.stop(), "had fired");
+    // Pushed back, then stopped: never fires.
+    let t = Timer::new(Duration::from_millis(5));
+    assert!(t.reset(Duration::from_millis(20)));
+    assert!(t.stop());
+    goro::time::sleep(Duration::from_millis(40));
+    assert!(t.c().try_recv().is_err(), "a stopped timer fired");
+}
+
+#[goro::test]
+fn a_ticker_reset_to_a_longer_period_ticks_at_the_new_period() {
+    let start = Instant::now();
+    let tk = Ticker::new(Duration::from_millis(5));
+    tk.reset(Duration::from_millis(40));
+    let first = tk.c().recv().expect("a tick");
+    assert!(
+        first.duration_since(start) >= Duration::from_millis(40),
+        "ticked at the old period: {:?}",
+        first.duration_since(start)
+    );
+    let second = tk.c().recv().expect("a tick");
+    assert!(second.duration_since(first) >= Duration::from_millis(30));
+    tk.stop();
+}

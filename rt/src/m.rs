@@ -515,14 +515,31 @@ impl M {
         };
         self.stop_spinning();
         let s = &*self.sched;
-        if (!p.runq.is_empty() || s.global.len() > 0) && s.nmwantp.load(Ordering::SeqCst) == 0 {
+        if !p.runq.is_empty() || s.global.len() > 0 {
+            // Fresh work: an unlocked M waiting for a P comes first, since it runs its own
+            // goroutines and takes fresh ones too. Starting another M for the fresh work
+            // would spread goroutines that go together over more threads (with one P, a
+            // pair started on two threads then needs the P to travel at each hand-off). A
+            // locked waiter would take no fresh work: then another M is started for it.
+            if s.nmwantp.load(Ordering::SeqCst) != 0 {
+                let mut l = s.lock();
+                if let Some(i) = l
+                    .mwantp
+                    .iter()
+                    .position(|m| !m.locked.load(Ordering::Relaxed))
+                    && let Some(m) = l.mwantp.remove(i)
+                {
+                    s.nmwantp.fetch_sub(1, Ordering::SeqCst);
+                    // `p` stays held: it passes to `m` as it is (as `pidleput` does).
+                    m.spinning.store(false, Ordering::Relaxed);
+                    m.nextp.store((p as *const P).cast_mut(), Ordering::Release);
+                    m.park.wakeup_shared();
+                    return;
+                }
+            }
             s.startm(Some(p), false);
             return;
         }
-        // An M waiting for a P comes first (`pidleput`), fresh work or not: it has runnable
-        // goroutines of its own and takes fresh ones too. Starting another M for the fresh
-        // work would spread goroutines that go together over more threads (with one P, a
-        // pair started on two threads then needs the P to travel at each hand-off).
         {
             let mut l = s.lock();
             s.pidleput(&mut l, p);

@@ -23,7 +23,10 @@ const N: u64 = 20_000_000; // as go/chan_nonblocking/main.go
 const FLAGS: &[(&str, &str)] = &[
     ("impl", "goro (default goro)"),
     ("n", "selects in all (default 20000000)"),
-    ("closed", "select on a closed channel instead of an idle one (default false)"),
+    (
+        "closed",
+        "select on a closed channel instead of an idle one (default false)",
+    ),
 ];
 
 fn main() {
@@ -33,11 +36,12 @@ fn main() {
         Impl::Goro => goro_run(n, closed),
         imp => flags.not_applicable(imp, "a peer's try_recv is not a select"),
     };
-    assert_eq!(
-        hits, total,
-        "chan_nonblocking: a select went the wrong way"
-    );
-    let name = if closed { "chan_closed" } else { "chan_nonblocking" };
+    assert_eq!(hits, total, "chan_nonblocking: a select went the wrong way");
+    let name = if closed {
+        "chan_closed"
+    } else {
+        "chan_nonblocking"
+    };
     report::line(name, elapsed.as_nanos() as f64 / total as f64, "ns/op");
 }
 
@@ -75,6 +79,10 @@ fn goro_run(n: u64, closed: bool) -> (Duration, u64, u64) {
             });
         }
         wg.wait();
-        (start.elapsed(), hits.load(Ordering::Relaxed), each * workers)
+        (
+            start.elapsed(),
+            hits.load(Ordering::Relaxed),
+            each * workers,
+        )
     })
 }

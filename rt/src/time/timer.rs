@@ -57,6 +57,22 @@ struct State {
     when: u64,
     period: u64,
     seq: u64,
+    /// The `when` of the heap entry queued for activation `seq`, if one is (from its push
+    /// until it is claimed). A `modify` to a later time leaves that entry in place and only
+    /// moves `when`; the entry, once due, is queued again at `when` instead of firing (Go:
+    /// timerModifiedLater, fixed up by adjusttimers/runtimer), so pushing a deadline back
+    /// (`reset` of an idle timeout, a `Ticker` reset) costs no heap operation.
+    queued: Option<u64>,
+}
+
+/// What the entry of an activation does once due (`TimerInner::claim`).
+enum Claim {
+    /// Stale: stopped, reset to an earlier time, or claimed already.
+    Stale,
+    /// Moved to a later time since it was queued: queue it again then.
+    Later(u64),
+    /// Fire; for a periodic timer, queue it again at the time given.
+    Fire(Option<u64>),
 }
 
 /// A timer. Go: runtime.timer.
@@ -75,6 +91,7 @@ impl TimerInner {
                 when: 0,
                 period: 0,
                 seq: 0,
+                queued: None,
             }),
             seq: AtomicU64::new(0),
             f,
@@ -95,10 +112,17 @@ impl TimerInner {
         let (was, seq) = {
             let mut st = self.lock();
             let was = st.active;
+            if was && st.queued.is_some_and(|q| q <= when) {
+                // Later than its queued entry: that entry moves it when due (`claim`).
+                st.when = when;
+                st.period = period;
+                return was;
+            }
             st.active = true;
             st.when = when;
             st.period = period;
             st.seq += 1;
+            st.queued = Some(when);
             self.seq.store(st.seq, Ordering::Release);
             (was, st.seq)
         };
@@ -118,29 +142,36 @@ impl TimerInner {
         if was {
             st.active = false;
             st.seq += 1;
+            st.queued = None; // its entry is stale now
             self.seq.store(st.seq, Ordering::Release);
         }
         was
     }
 
-    /// Claims the activation `seq` for firing at `now`. `None`: stale (stopped, reset, or
-    /// already claimed); `Some(next)`: fire, and for a periodic timer re-queue at `next`
-    /// (the first multiple of the period after `now`: a late tick is not repeated, Go's
-    /// catch-up rule).
-    fn claim(&self, seq: u64, now: u64) -> Option<Option<u64>> {
+    /// Claims the activation `seq`, whose entry is due at `now`, for firing. For a periodic
+    /// timer the next time is the first multiple of the period after `now` (a late tick is
+    /// not repeated, Go's catch-up rule).
+    fn claim(&self, seq: u64, now: u64) -> Claim {
         let mut st = self.lock();
         if !st.active || st.seq != seq {
-            return None;
+            return Claim::Stale;
+        }
+        if st.when > now {
+            // `modify`d to a later time while this entry waited (Go: timerModifiedLater).
+            st.queued = Some(st.when);
+            return Claim::Later(st.when);
         }
         if st.period == 0 {
             st.active = false;
-            return Some(None);
+            st.queued = None;
+            return Claim::Fire(None);
         }
         let missed = now.saturating_sub(st.when) / st.period;
         st.when = st
             .when
             .saturating_add(st.period.saturating_mul(missed.saturating_add(1)));
-        Some(Some(st.when))
+        st.queued = Some(st.when);
+        Claim::Fire(Some(st.when))
     }
 
     fn fire(&self) {
@@ -309,8 +340,13 @@ impl Sched {
             let Some(e) = e else {
                 return ran;
             };
-            let Some(next) = e.t.claim(e.seq, now) else {
-                continue; // stale: stopped or reset since it was queued
+            let next = match e.t.claim(e.seq, now) {
+                Claim::Stale => continue, // stopped or reset since it was queued
+                Claim::Later(when) => {
+                    p.timers.push(Entry { when, ..e });
+                    continue;
+                }
+                Claim::Fire(next) => next,
             };
             if let Some(when) = next {
                 p.timers.push(Entry {
