@@ -381,3 +381,35 @@ fn a_send_value_may_be_a_struct_literal_or_in_parentheses() {
         ]
     );
 }
+
+#[goro::test]
+fn a_one_case_select_waits_as_the_plain_operation_as_go() {
+    // Go compiles `select { case v := <-c: }` to `v := <-c`: a dump shows it waiting in
+    // "chan receive", not "select" (also "chan send", and a nil channel's reasons).
+    let (a, b) = (chan![i32], chan![i32]);
+    let nil = Chan::<i32>::nil();
+    go!({
+        select! {
+            v := <-a => { assert_eq!(v, Some(5)); }
+        }
+    });
+    go!({
+        select! {
+            b <- 1 => {}
+        }
+    });
+    go!({
+        select! {
+            v := <-nil => { let _ = v; unreachable!("a nil channel never delivers"); }
+        }
+    });
+    wait_until("the three parked", || {
+        let dump = goro::runtime::stack(true);
+        dump.contains("[chan receive]:")
+            && dump.contains("[chan send]:")
+            && dump.contains("[chan receive (nil chan)]:")
+    });
+    assert!(!goro::runtime::stack(true).contains("[select]:"));
+    a.send(5);
+    assert_eq!(b.recv(), Some(1));
+}

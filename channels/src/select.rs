@@ -578,10 +578,12 @@ fn selectgo<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Optio
         if !block {
             return None;
         }
-        block_forever(if N == 0 {
-            WaitReason::SelectNoCases
-        } else {
-            WaitReason::Select
+        block_forever(match N {
+            0 => WaitReason::SelectNoCases,
+            // Go compiles a one-case select to the plain operation: on a nil channel.
+            1 if cases[0].is_send() => WaitReason::ChanSendNilChan,
+            1 => WaitReason::ChanReceiveNilChan,
+            _ => WaitReason::Select,
         });
     }
     if n == 1 {
@@ -654,6 +656,7 @@ fn selectgo<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Optio
         unsafe { cases[i].publish() };
     }
     let sgp = sgs.as_mut_ptr().cast::<Sudog>();
+    let first_is_send = cases.first().is_some_and(|c| c.is_send());
     let cancel = CancelSelect {
         cases: &mut cases,
         lockorder,
@@ -679,9 +682,15 @@ fn selectgo<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Optio
         }
         true
     };
+    // Go compiles a one-case select to the plain send or receive, which waits as one.
+    let reason = match N {
+        1 if first_is_send => WaitReason::ChanSend,
+        1 => WaitReason::ChanReceive,
+        _ => WaitReason::Select,
+    };
     // SAFETY: the callback always parks; the sudogs (with our token) become reachable only
     // as it releases the locks.
-    unsafe { gopark(unlock, WaitReason::Select) };
+    unsafe { gopark(unlock, reason) };
     let cases = cancel.disarm();
 
     // 4. Find the case that fired; take the other sudogs off their queues.
