@@ -286,19 +286,27 @@ fn run_returns_after_a_goroutine_left_in_syscall_comes_back_and_unwinds() {
     let drops = Arc::new(AtomicUsize::new(0));
     let after_call = Arc::new(AtomicUsize::new(0));
     let (d, a) = (drops.clone(), after_call.clone());
+    let main_returning = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         run(move || {
+            let m = main_returning.clone();
             spawn(move || {
                 let _guard = DropCount(d);
                 goro_rt::runtime::syscall(|| {
-                    std::thread::sleep(std::time::Duration::from_millis(100))
+                    // Returns only well after goroutine 1 has (a fixed sleep here lost
+                    // the race to a slow dump under ASan on a busy machine).
+                    while !m.load(Ordering::SeqCst) {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
                 });
                 a.fetch_add(1, Ordering::SeqCst); // never: the goroutine unwinds instead
             });
             wait_until("the goroutine is in its syscall", || {
                 goro_rt::runtime::stack(true).contains("[syscall]")
             });
+            main_returning.store(true, Ordering::SeqCst);
         });
         done_tx.send(()).unwrap();
     });
