@@ -60,14 +60,16 @@ fn main_blocked_on_a_channel_nobody_sends_to_exits_2_with_gos_report() {
     );
 }
 
+/// Sets its flag when dropped: shows a goroutine was unwound.
+struct Flag(std::sync::Arc<std::sync::atomic::AtomicBool>);
+impl Drop for Flag {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 #[test]
 fn run_panics_with_the_report_and_unwinds_the_goroutines() {
-    struct Flag(std::sync::Arc<std::sync::atomic::AtomicBool>);
-    impl Drop for Flag {
-        fn drop(&mut self) {
-            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
-        }
-    }
     let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let d = dropped.clone();
     let text = panic_text(move || {
@@ -378,12 +380,6 @@ fn a_thread_ended_by_a_goroutine_exiting_locked_still_lets_the_deadlock_be_seen(
 
 #[test]
 fn run_returns_when_a_goroutine_unwound_at_its_end_was_locked() {
-    struct Flag(std::sync::Arc<std::sync::atomic::AtomicBool>);
-    impl Drop for Flag {
-        fn drop(&mut self) {
-            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
-        }
-    }
     let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let d = dropped.clone();
     for _ in 0..20 {
