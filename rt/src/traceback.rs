@@ -499,12 +499,16 @@ fn created_by(out: &mut String, gp: GRef) {
 
 /// The function a closure type is written in: `app::main` for `app::main::{{closure}}`
 /// (also `{closure#0}`, the v0 mangling's spelling), generic arguments dropped; `None` for
-/// anything but a closure.
+/// anything but a closure. A closure within a closure names the function too (Rust does not
+/// number closures as Go's `main.serve.func1`): `#[goro::main]` runs `main`'s body as a
+/// closure, so a `go!` in it reads `created by app::main`, as Go's `main.main`.
 fn creator(body: &str) -> Option<String> {
     let name = crate::defer::without_generics(body);
-    name.strip_suffix("::{{closure}}")
-        .filter(|f| !f.is_empty())
-        .map(str::to_owned)
+    let mut f = name.strip_suffix("::{{closure}}")?;
+    while let Some(outer) = f.strip_suffix("::{{closure}}") {
+        f = outer;
+    }
+    (!f.is_empty()).then(|| f.to_owned())
 }
 
 /// A dump of the calling goroutine (and, with `all`, every other goroutine of its
@@ -619,7 +623,8 @@ mod tests {
         );
         assert_eq!(
             creator("app::serve::{{closure}}::{{closure}}").as_deref(),
-            Some("app::serve::{{closure}}")
+            Some("app::serve"),
+            "a closure in a closure (`#[goro::main]`'s body) names the function"
         );
         assert_eq!(
             creator("app::Pool<u8>::start::{{closure}}").as_deref(),

@@ -247,11 +247,11 @@ fn stack_shows_the_frames_of_parked_goroutines() {
         assert!(!g2.contains("gentry"), "{g2}");
         // Then where it was created, and by whom (the `spawn` above).
         let created = frames[frames.len() - 2..].join("\n");
-        // The creating function is named, as Go names it: the `spawn` is in `run`'s
-        // closure (Go: `main.main.func1`).
+        // The creating function is named: the `spawn` is in `run`'s closure, written in
+        // this test function (Go: `main.main.func1`; Rust does not number closures).
         assert!(
             created.starts_with(
-                "created by traceback::stack_shows_the_frames_of_parked_goroutines::{{closure}} in goroutine 1\n\t"
+                "created by traceback::stack_shows_the_frames_of_parked_goroutines in goroutine 1\n\t"
             ),
             "{g2}"
         );
