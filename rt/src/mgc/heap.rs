@@ -343,19 +343,26 @@ impl Heap {
         };
         let (b, flushed) = {
             let op = Op::enter();
-            // The handles in the value now live in GC memory: no longer roots.
-            object
-                .value
-                .trace(&mut Tracer::for_heap(TraceOp::Unroot, self));
-            // Made while the heap marks: black (Go allocates black). Its handles were just
-            // shaded (unrooting is a root move), and it is not swept by this cycle unless
-            // the cycle took it, marked. So a handle to it dropped during this marking
-            // queues nothing (in gc_alloc every one did, a tenth of the allocating thread's
-            // time, and the collector traced them all).
+            // Made while the heap marks: black (Go allocates black). Its handles are
+            // shaded just below (unrooting is a root move), and it is not swept by this
+            // cycle unless the cycle took it, marked. So a handle to it dropped during this
+            // marking queues nothing (in gc_alloc every one did, a tenth of the allocating
+            // thread's time, and the collector traced them all). The phase is read once,
+            // *before* the children's root moves read it again: marking may start between
+            // two reads of one op, and an object made black from the later read, with its
+            // children not shaded by the earlier, was never traced, and its children were
+            // freed under it (binary_trees lost nodes; `loom_gc` models it). Read in this
+            // order, a later read sees marking if this one did, or marking has ended, and
+            // the cycle that ended did not take this object (it took its objects before
+            // this op could see it marking) nor free the children (roots until now).
             let p = self.phase.load(Ordering::Relaxed);
             if p & 1 != 0 {
                 object.header.mark.store((p >> 1) as u32, Ordering::Relaxed);
             }
+            // The handles in the value now live in GC memory: no longer roots.
+            object
+                .value
+                .trace(&mut Tracer::for_heap(TraceOp::Unroot, self));
             let slot = op.slot();
             let shard = &self.shards[slot.index % SHARDS];
             let mut l = lock(&shard.0);

@@ -181,3 +181,38 @@ fn loom_a_handle_moved_back_into_its_cell_as_a_cycle_starts_survives() {
         heap.destroy();
     });
 }
+
+#[test]
+fn loom_an_object_allocated_as_marking_starts_keeps_its_children() {
+    // `alloc` reads the phase for the new object's colour and, in the same root operation,
+    // moves its children's roots off (shading them if it sees marking). The collector may
+    // start marking between the two reads: an object made black from the second read while
+    // its children were not shaded by the first was never traced, and the child, no longer
+    // a root, was freed under it (checked: binary_trees lost nodes that way). Two preemptions:
+    // the collector's phase store must fall between the two reads.
+    let mut model = loom::model::Builder::new();
+    model.preemption_bound = Some(2);
+    model.check(|| {
+        let heap = Arc::new(Heap::new());
+        let item = alloc(&heap, Item(7));
+        let heap1 = heap.clone();
+        let a = thread::spawn(move || {
+            alloc(
+                &heap1,
+                Holder {
+                    cell: GcCell::new(Some(item)),
+                },
+            )
+        });
+        let heap2 = heap.clone();
+        let c = thread::spawn(move || cycle(&heap2, false));
+        let z = a.join().unwrap();
+        c.join().unwrap();
+        let x = z.cell.borrow().as_ref().expect("the child").clone();
+        assert_eq!(x.0, 7, "the child survived");
+        cycle(&heap, false);
+        assert_eq!(x.0, 7, "the child survived a second cycle");
+        drop((x, z));
+        heap.destroy();
+    });
+}

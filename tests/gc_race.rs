@@ -1,0 +1,86 @@
+//! A collection starting while a goroutine allocates (its own binary: a thread runs
+//! `runtime::gc()` back to back, which collects every open heap of the process, and the
+//! other GC tests count the process's objects).
+use goro::gc::{self, Gc, Trace};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// Counts its drops in a shared counter.
+struct Count(Arc<AtomicUsize>);
+impl Drop for Count {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A node of a tree that counts its nodes' destructors in the tree's own counter.
+#[derive(Trace)]
+struct Node<'s> {
+    left: Option<Gc<'s, Node<'s>>>,
+    right: Option<Gc<'s, Node<'s>>>,
+    #[trace(skip)]
+    _count: Count,
+}
+
+/// A full tree of `depth`, built bottom-up: each node is allocated with its children's
+/// handles moved into it (the allocation unroots them).
+fn tree<'s>(s: &gc::Scope<'s, '_>, depth: u32, drops: &Arc<AtomicUsize>) -> Gc<'s, Node<'s>> {
+    let (left, right) = if depth == 0 {
+        (None, None)
+    } else {
+        (
+            Some(tree(s, depth - 1, drops)),
+            Some(tree(s, depth - 1, drops)),
+        )
+    };
+    s.alloc(Node {
+        left,
+        right,
+        _count: Count(drops.clone()),
+    })
+}
+
+fn count(n: &Node<'_>) -> u64 {
+    1 + n.left.as_deref().map_or(0, count) + n.right.as_deref().map_or(0, count)
+}
+
+#[test]
+fn trees_built_bottom_up_while_cycles_start_keep_every_node() {
+    // Cycles start back to back (a thread calls `runtime::gc()` in a loop) while a
+    // goroutine builds trees; no node of a tree still held may be destroyed. An allocation
+    // racing a cycle's start once made its node black without shading its children, which
+    // were freed under it (binary_trees lost nodes).
+    /// Stops the collecting thread when dropped, also when a check fails.
+    struct Stopper<'a>(&'a AtomicBool);
+    impl Drop for Stopper<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|t| {
+        t.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                goro::runtime::gc();
+            }
+        });
+        let _stopper = Stopper(&stop);
+        goro::run(|| {
+            gc::scope(|s| {
+                let mut held: Option<(Gc<'_, Node<'_>>, Arc<AtomicUsize>)> = None;
+                for round in 0..50_000 {
+                    let drops = Arc::new(AtomicUsize::new(0));
+                    let t = tree(s, 6, &drops);
+                    if let Some((old, old_drops)) = held.replace((t, drops)) {
+                        assert_eq!(
+                            old_drops.load(Ordering::SeqCst),
+                            0,
+                            "round {round}: nodes of a held tree were destroyed"
+                        );
+                        assert_eq!(count(&old), (1 << 7) - 1, "round {round}");
+                    }
+                }
+            });
+        });
+    });
+}
