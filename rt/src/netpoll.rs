@@ -445,7 +445,7 @@ impl Drop for Waiting {
     }
 }
 
-fn closed() -> io::Error {
+pub(crate) fn closed() -> io::Error {
     io::Error::new(
         io::ErrorKind::NotConnected,
         "use of closed network connection",

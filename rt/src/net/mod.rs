@@ -10,9 +10,13 @@
 //! block the thread instead (the park is a thread park).
 //!
 //! Closing, as Go's `Close`: `close(&self)` on any clone wakes every operation parked on
-//! the socket with an error at once and makes later ones fail, and shuts the socket down
-//! (the peer sees end of stream). The fd itself is closed when the last clone is dropped,
-//! so a clone still inside a syscall can never see its number reused.
+//! the socket with an error at once and makes later ones fail before their syscall, and
+//! closes the fd as soon as no operation is inside it (Go's fdMutex reference count,
+//! `Conn::refs`), so a clone still inside a syscall can never see its number reused, and the
+//! kernel sees a real close: the peer reads end of stream, or a reset if data was left
+//! unread or `SO_LINGER` is 0, and its later writes fail, as with Go. A plain thread
+//! blocked in the socket (`poll(2)`) sees the close within `netpoll`'s 100 ms slice, and
+//! the fd closes then.
 //!
 //! Addresses are resolved (`ToSocketAddrs`, which may ask DNS) through
 //! `runtime::syscall`, so a lookup never holds a goroutine's thread.
@@ -30,6 +34,8 @@ use std::io;
 use std::mem::ManuallyDrop;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::os::fd::{AsRawFd, RawFd};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// `AsRawFd`, and `Read`/`Write` on the stream and on `&` it (so clones and shared
@@ -45,6 +51,10 @@ macro_rules! stream_io {
 
         impl std::io::Read for &$t {
             fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if buf.is_empty() {
+                    // Go's Read of an empty buffer: (0, nil) at once, unless closed.
+                    return self.conn.with(|_| Ok(0));
+                }
                 self.conn.io(crate::netpoll::Dir::Read, |mut s| {
                     std::io::Read::read(&mut s, buf)
                 })
@@ -81,12 +91,81 @@ macro_rules! stream_io {
 use stream_io;
 
 /// A socket registered with the poller: the shared state behind a socket and its clones.
-struct Conn<S: AsRawFd> {
+struct Conn<S: Addrs> {
     sock: ManuallyDrop<S>,
     pd: &'static PollDesc,
+    /// Operations inside the fd (in a syscall, or parked waiting to make one), plus
+    /// `CLOSED` once `close` ran; whoever brings it to `CLOSED` alone closes the fd. Go:
+    /// fdMutex's reference count (incref/decref/destroy).
+    refs: AtomicUsize,
+    /// The fd is closed (by `close_fd`; `Drop` then leaves `sock` alone).
+    fd_closed: AtomicBool,
+    /// A UDP socket's `connect` succeeded (Go: netFD.isConnected).
+    connected: AtomicBool,
+    /// The addresses, once read (and read by `close` before the fd goes).
+    local: OnceLock<S::Addr>,
+    peer: OnceLock<S::Addr>,
 }
 
-impl<S: AsRawFd> Conn<S> {
+/// A socket's addresses, which Go's `LocalAddr`/`RemoteAddr` still give after `Close`.
+trait Addrs: AsRawFd {
+    type Addr: Clone;
+    fn local(&self) -> io::Result<Self::Addr>;
+    /// Listeners have no peer.
+    fn peer(&self) -> io::Result<Self::Addr>;
+}
+
+macro_rules! addrs {
+    ($t:ty, $a:ty, $peer:expr) => {
+        impl Addrs for $t {
+            type Addr = $a;
+            fn local(&self) -> io::Result<$a> {
+                self.local_addr()
+            }
+            fn peer(&self) -> io::Result<$a> {
+                $peer(self)
+            }
+        }
+    };
+}
+fn no_peer<T, A>(_: &T) -> io::Result<A> {
+    Err(io::ErrorKind::NotConnected.into())
+}
+addrs!(
+    std::net::TcpStream,
+    SocketAddr,
+    std::net::TcpStream::peer_addr
+);
+addrs!(
+    std::net::UdpSocket,
+    SocketAddr,
+    std::net::UdpSocket::peer_addr
+);
+addrs!(std::net::TcpListener, SocketAddr, no_peer);
+use std::os::unix::net::{SocketAddr as UnixAddr, UnixListener as StdUnixListener};
+addrs!(
+    std::os::unix::net::UnixStream,
+    UnixAddr,
+    std::os::unix::net::UnixStream::peer_addr
+);
+addrs!(StdUnixListener, UnixAddr, no_peer);
+
+/// `Conn::refs`' closed bit.
+const CLOSED: usize = 1 << (usize::BITS - 1);
+
+/// One operation's reference to a `Conn`'s fd (`Conn::incref`).
+struct FdRef<'a, S: Addrs>(&'a Conn<S>);
+
+impl<S: Addrs> Drop for FdRef<'_, S> {
+    fn drop(&mut self) {
+        let old = self.0.refs.fetch_sub(1, Ordering::AcqRel);
+        if old == CLOSED | 1 {
+            self.0.close_fd();
+        }
+    }
+}
+
+impl<S: Addrs> Conn<S> {
     fn new(sock: S) -> io::Result<Conn<S>> {
         // At the first socket, also on a plain thread with no runtime (`rlimit.rs`).
         crate::rlimit::raise_nofile();
@@ -94,17 +173,59 @@ impl<S: AsRawFd> Conn<S> {
         Ok(Conn {
             sock: ManuallyDrop::new(sock),
             pd,
+            refs: AtomicUsize::new(0),
+            fd_closed: AtomicBool::new(false),
+            connected: AtomicBool::new(false),
+            local: OnceLock::new(),
+            peer: OnceLock::new(),
         })
+    }
+
+    /// The local address; after `close`, as it was. Go: LocalAddr.
+    fn local_addr(&self) -> io::Result<S::Addr> {
+        cached(&self.local, || self.with(S::local))
+    }
+
+    /// The peer's address; after `close`, as it was. Go: RemoteAddr.
+    fn peer_addr(&self) -> io::Result<S::Addr> {
+        cached(&self.peer, || self.with(S::peer))
     }
 
     fn fd(&self) -> RawFd {
         self.sock.as_raw_fd()
     }
 
+    /// A reference for one operation on the fd, or Go's "use of closed network
+    /// connection" once `close` ran. Go: fd.incref.
+    fn incref(&self) -> io::Result<FdRef<'_, S>> {
+        let old = self.refs.fetch_add(1, Ordering::Acquire);
+        let r = FdRef(self);
+        if old & CLOSED != 0 {
+            return Err(netpoll::closed()); // (`r` gives the count back)
+        }
+        Ok(r)
+    }
+
+    /// Runs `f` on the socket unless it is closed; the fd stays open meanwhile.
+    fn with<T>(&self, f: impl FnOnce(&S) -> io::Result<T>) -> io::Result<T> {
+        let _r = self.incref()?;
+        f(&self.sock)
+    }
+
+    /// Closes the fd, once. The last reference out after `close` calls this.
+    fn close_fd(&self) {
+        if !self.fd_closed.swap(true, Ordering::AcqRel) {
+            // SAFETY: our fd, open until here, and no operation is inside it (`refs`) or
+            // can enter (`CLOSED`); `Drop` will not close it again (`fd_closed`).
+            unsafe { libc::close(self.fd()) };
+        }
+    }
+
     /// Runs `op` until it does not report `WouldBlock`, parking for `dir` in between.
     /// Fails first if the socket is closed or `dir`'s deadline has passed (Go's
     /// "i/o timeout"), as Go checks before the syscall.
     fn io<T>(&self, dir: Dir, mut op: impl FnMut(&S) -> io::Result<T>) -> io::Result<T> {
+        let _r = self.incref()?;
         self.pd.prepare(dir)?;
         loop {
             match op(&self.sock) {
@@ -122,21 +243,41 @@ impl<S: AsRawFd> Conn<S> {
         Ok(())
     }
 
-    /// Go's Close: parked and later operations fail; the peer sees the end of the stream.
+    /// Go's Close: parked and later operations fail, and the fd closes once no operation
+    /// is inside it (see the module's header). Closing again does nothing.
     fn close(&self) {
+        // Our own reference keeps the fd open while it leaves the poller.
+        let Ok(r) = self.incref() else { return };
+        if self.refs.fetch_or(CLOSED, Ordering::AcqRel) & CLOSED != 0 {
+            return;
+        }
+        // Go's addresses outlive the fd.
+        let _ = cached(&self.local, || self.sock.local());
+        let _ = cached(&self.peer, || self.sock.peer());
         netpoll::close_desc(self.pd, self.fd());
-        // SAFETY: plain syscall on our own open fd; ENOTCONN (never connected) is fine.
-        unsafe { libc::shutdown(self.fd(), libc::SHUT_RDWR) };
+        drop(r); // the last reference out closes the fd
     }
 }
 
-impl<S: AsRawFd> Drop for Conn<S> {
+impl<S: Addrs> Drop for Conn<S> {
     fn drop(&mut self) {
+        // (After `close`, the descriptor is closed already and the fd not touched.)
         netpoll::close_desc(self.pd, self.fd());
-        // SAFETY: dropped exactly once, here; nothing uses `sock` afterwards.
-        unsafe { ManuallyDrop::drop(&mut self.sock) };
+        if !*self.fd_closed.get_mut() {
+            // SAFETY: dropped exactly once, here; nothing uses `sock` afterwards.
+            unsafe { ManuallyDrop::drop(&mut self.sock) };
+        }
         netpoll::release_desc(self.pd);
     }
+}
+
+/// `cell`'s value, or `read()`'s, kept if it succeeds.
+fn cached<A: Clone>(cell: &OnceLock<A>, read: impl FnOnce() -> io::Result<A>) -> io::Result<A> {
+    if let Some(a) = cell.get() {
+        return Ok(a.clone());
+    }
+    let a = read()?;
+    Ok(cell.get_or_init(|| a).clone())
 }
 
 /// `addr`'s socket addresses, looked up off the goroutine's thread.

@@ -126,7 +126,7 @@ impl TcpListener {
 
     /// The address the listener is bound to. Go: Listener.Addr.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.conn.sock.local_addr()
+        self.conn.local_addr()
     }
 
     /// Sets the deadline of `accept` (parked ones too): from `when` on it fails with
@@ -136,7 +136,7 @@ impl TcpListener {
     }
 
     /// Go's `Close`: a parked `accept` (on any clone) returns an error at once, later
-    /// ones too; the port is freed when the last clone is dropped.
+    /// ones too, and the socket is closed (the port freed) once no call is inside it.
     ///
     /// # Examples
     /// ```
@@ -219,7 +219,8 @@ impl TcpStream {
     }
 
     /// Connects to `addr`, giving up with `ErrorKind::TimedOut` ("i/o timeout") after
-    /// `timeout`. Go: net.DialTimeout (std: `TcpStream::connect_timeout`).
+    /// `timeout`; `Duration::ZERO` means no timeout, as Go's. Go: net.DialTimeout (std:
+    /// `TcpStream::connect_timeout`, which rejects a zero timeout).
     ///
     /// # Examples
     /// ```
@@ -235,17 +236,22 @@ impl TcpStream {
         addr: &SocketAddr,
         timeout: std::time::Duration,
     ) -> io::Result<TcpStream> {
-        connect_one(addr, Some(Instant::now() + timeout))
+        // Go: a zero timeout is none (std rejects it), and one too far to represent is
+        // none too.
+        let deadline = (!timeout.is_zero())
+            .then(|| Instant::now().checked_add(timeout))
+            .flatten();
+        connect_one(addr, deadline)
     }
 
     /// The remote address. Go: Conn.RemoteAddr.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.conn.sock.peer_addr()
+        self.conn.peer_addr()
     }
 
     /// The local address. Go: Conn.LocalAddr.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.conn.sock.local_addr()
+        self.conn.local_addr()
     }
 
     /// Shuts down the reading or writing half, or both (Go: CloseRead, CloseWrite).
@@ -271,7 +277,7 @@ impl TcpStream {
     /// });
     /// ```
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.conn.sock.shutdown(how)
+        self.conn.with(|s| s.shutdown(how))
     }
 
     /// Sets `TCP_NODELAY` (on by default). Go: TCPConn.SetNoDelay.
@@ -288,12 +294,12 @@ impl TcpStream {
     /// });
     /// ```
     pub fn set_nodelay(&self, on: bool) -> io::Result<()> {
-        self.conn.sock.set_nodelay(on)
+        self.conn.with(|s| s.set_nodelay(on))
     }
 
     /// Whether `TCP_NODELAY` is set.
     pub fn nodelay(&self) -> io::Result<bool> {
-        self.conn.sock.nodelay()
+        self.conn.with(|s| s.nodelay())
     }
 
     /// Another handle to the same connection (as std's; here a cheap clone).
@@ -358,7 +364,9 @@ impl TcpStream {
     }
 
     /// Go's `Close`: parked reads and writes (on any clone) return an error at once,
-    /// later ones too, and the peer sees the end of the stream.
+    /// later ones too, and the socket is closed once no call is inside it: the peer sees
+    /// the end of the stream, or a reset if data was left unread here (or `SO_LINGER` is
+    /// 0), and its later writes fail.
     pub fn close(&self) {
         self.conn.close();
     }

@@ -11,6 +11,7 @@ use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 /// A UDP socket whose receives (and full-buffer sends) park the goroutine. Clones share
@@ -95,8 +96,22 @@ impl UdpSocket {
     /// # Examples
     /// See [`UdpSocket`].
     pub fn send_to<A: ToSocketAddrs + Send>(&self, buf: &[u8], addr: A) -> io::Result<usize> {
+        self.not_connected()?;
         let to = resolve(addr)?[0];
         self.send_to_addr(buf, to)
+    }
+
+    /// Go's ErrWriteToConnected for a send to an address on a connected socket (Linux
+    /// would send it, as std does); after `close`, Go's closed error.
+    fn not_connected(&self) -> io::Result<()> {
+        self.conn.with(|_| Ok(()))?;
+        if self.conn.connected.load(Ordering::Relaxed) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "use of WriteTo with pre-connected connection",
+            ));
+        }
+        Ok(())
     }
 
     /// `send_to` an already resolved address, with no look-up at all. Go:
@@ -111,6 +126,7 @@ impl UdpSocket {
     /// });
     /// ```
     pub fn send_to_addr(&self, buf: &[u8], addr: SocketAddr) -> io::Result<usize> {
+        self.not_connected()?;
         self.conn.io(Dir::Write, |s| s.send_to(buf, addr))
     }
 
@@ -134,7 +150,9 @@ impl UdpSocket {
     pub fn connect<A: ToSocketAddrs + Send>(&self, addr: A) -> io::Result<()> {
         self.conn.pd.check_open()?;
         let addrs = resolve(addr)?;
-        each_addr(&addrs, |a| self.conn.sock.connect(a))
+        each_addr(&addrs, |a| self.conn.with(|s| s.connect(a)))?;
+        self.conn.connected.store(true, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Sends `buf` to the connected peer. Go: UDPConn.Write.
@@ -151,6 +169,10 @@ impl UdpSocket {
     /// # Examples
     /// See [`connect`](UdpSocket::connect).
     pub fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            // Go's Read of an empty buffer: (0, nil) at once, consuming nothing.
+            return self.conn.with(|_| Ok(0));
+        }
         self.conn.io(Dir::Read, |s| s.recv(buf))
     }
 
@@ -177,7 +199,7 @@ impl UdpSocket {
     /// # Examples
     /// See [`bind`](UdpSocket::bind).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.conn.sock.local_addr()
+        self.conn.local_addr()
     }
 
     /// The connected peer (`NotConnected` before `connect`). Go: UDPConn.RemoteAddr.
@@ -185,7 +207,7 @@ impl UdpSocket {
     /// # Examples
     /// See [`connect`](UdpSocket::connect).
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.conn.sock.peer_addr()
+        self.conn.peer_addr()
     }
 
     /// Allows sending to broadcast addresses (`SO_BROADCAST`; Go sets it on every UDP
@@ -200,7 +222,7 @@ impl UdpSocket {
     /// });
     /// ```
     pub fn set_broadcast(&self, on: bool) -> io::Result<()> {
-        self.conn.sock.set_broadcast(on)
+        self.conn.with(|s| s.set_broadcast(on))
     }
 
     /// Whether `SO_BROADCAST` is set.
@@ -208,7 +230,7 @@ impl UdpSocket {
     /// # Examples
     /// See [`set_broadcast`](UdpSocket::set_broadcast).
     pub fn broadcast(&self) -> io::Result<bool> {
-        self.conn.sock.broadcast()
+        self.conn.with(|s| s.broadcast())
     }
 
     /// Another handle to the same socket (as std's; here a cheap clone).
@@ -226,8 +248,8 @@ impl UdpSocket {
     }
 
     /// Go's `Close`: a receive or send parked on any clone returns an error at once, and
-    /// so does every later call (even with datagrams still queued); the port is freed when
-    /// the last clone is dropped.
+    /// so does every later call (even with datagrams still queued); the socket is closed
+    /// (the port freed) once no call is inside it.
     ///
     /// # Examples
     /// ```

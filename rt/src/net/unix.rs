@@ -114,7 +114,7 @@ impl UnixListener {
     /// });
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.conn.sock.local_addr()
+        self.conn.local_addr()
     }
 
     /// Another handle to the same listener (as std's; here a cheap clone).
@@ -263,7 +263,7 @@ impl UnixStream {
     /// });
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.conn.sock.peer_addr()
+        self.conn.peer_addr()
     }
 
     /// The local address (unnamed for a connecting client). Go: Conn.LocalAddr.
@@ -271,7 +271,7 @@ impl UnixStream {
     /// # Examples
     /// See [`peer_addr`](UnixStream::peer_addr).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.conn.sock.local_addr()
+        self.conn.local_addr()
     }
 
     /// Shuts down the reading or writing half, or both (Go: CloseRead, CloseWrite).
@@ -288,7 +288,7 @@ impl UnixStream {
     /// });
     /// ```
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.conn.sock.shutdown(how)
+        self.conn.with(|s| s.shutdown(how))
     }
 
     /// Another handle to the same connection (as std's; here a cheap clone).
