@@ -20,11 +20,7 @@
 //! The collector sets the phase, then waits until no thread is inside an op that began
 //! before (each slot even, or changed). Dekker's pattern: the collector stores the phase
 //! and fences, a mutator marks its slot and fences, so either the mutator reads the new
-//! phase or the collector sees its op and waits for it to end. The fences are asymmetric
-//! (`light_fence`, `heavy_fence`): the mutators' runs at every allocation and every clone or
-//! drop of a handle, the collector's twice a cycle, so the collector pays for both with
-//! `membarrier(2)`, which runs a full fence on every thread of the process, and a mutator's
-//! is only a compiler fence (a full fence cost a third of an allocation in gc_alloc). Used after marking starts
+//! phase or the collector sees its op and waits for it to end. Used after marking starts
 //! (no op still believes the heap idle) and before it ends (no op is halfway through
 //! shading). Nothing is stopped: a thread waits only for ops already running, which never
 //! block (`Trace` may not).
@@ -184,7 +180,7 @@ impl Op {
                 Op { slot, orphan: true }
             }
         };
-        light_fence();
+        fence(Ordering::SeqCst);
         op
     }
 
@@ -225,7 +221,7 @@ impl Drop for Op {
 /// Waits until every root operation that began before this call has ended (see the
 /// header). The caller has just changed a heap's phase.
 pub(crate) fn grace() {
-    heavy_fence();
+    fence(Ordering::SeqCst);
     let all: Vec<&'static Slot> = SLOTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
     for s in all {
         let v = s.active.load(Ordering::Acquire);
@@ -235,73 +231,6 @@ pub(crate) fn grace() {
                 spins += 1;
                 backoff(spins);
             }
-        }
-    }
-}
-
-/// `membarrier(2)` commands (linux/membarrier.h).
-#[cfg(not(goro_loom))]
-const MEMBARRIER_CMD_PRIVATE_EXPEDITED: libc::c_int = 1 << 3;
-#[cfg(not(goro_loom))]
-const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: libc::c_int = 1 << 4;
-
-/// Whether `heavy_fence` fences every thread (this process registered for expedited
-/// private membarriers), so `light_fence` may be a compiler fence.
-#[cfg(not(goro_loom))]
-static ASYMMETRIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Registers the process for `heavy_fence`'s membarrier, once, before the first collection
-/// (`collect::start`). Without it (a kernel before 4.14, a seccomp filter) both sides fence.
-pub(crate) fn init_fences() {
-    #[cfg(not(goro_loom))]
-    {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| {
-            // SAFETY: membarrier takes two integer arguments and touches no memory of ours.
-            let rc = unsafe {
-                libc::syscall(
-                    libc::SYS_membarrier,
-                    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
-                    0,
-                )
-            };
-            if rc == 0 {
-                ASYMMETRIC.store(true, std::sync::atomic::Ordering::SeqCst);
-            }
-        });
-    }
-}
-
-/// A mutator's side of the handshake, between marking its slot and reading the phase.
-/// With `ASYMMETRIC`, only the compiler may not reorder the two: `heavy_fence` orders them
-/// on the CPU, from the collector's side. A mutator that reads `ASYMMETRIC` false fences
-/// fully, which is always enough.
-#[inline]
-fn light_fence() {
-    #[cfg(not(goro_loom))]
-    if ASYMMETRIC.load(std::sync::atomic::Ordering::Relaxed) {
-        core::sync::atomic::compiler_fence(Ordering::SeqCst);
-        return;
-    }
-    fence(Ordering::SeqCst);
-}
-
-/// The collector's side: a full fence here and, with `ASYMMETRIC`, on every running thread
-/// of the process (threads not running get one when switched out). So for each mutator
-/// either its slot's store is visible after this, or its phase load comes after the
-/// collector's phase store, as with a fence on both sides (the pattern of liburcu's and
-/// folly's asymmetric barriers).
-fn heavy_fence() {
-    fence(Ordering::SeqCst);
-    #[cfg(not(goro_loom))]
-    if ASYMMETRIC.load(std::sync::atomic::Ordering::SeqCst) {
-        // SAFETY: as in `init_fences`.
-        let rc =
-            unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) };
-        if rc != 0 {
-            // Registered, so this cannot fail; if it did, mutators that skipped their fence
-            // could race the collector unseen.
-            crate::panic::throw("gc: membarrier failed");
         }
     }
 }

@@ -126,7 +126,6 @@ pub(crate) fn is_collector() -> bool {
 pub(crate) fn start() {
     STARTED.get_or_init(|| {
         EPOCH.get_or_init(Instant::now);
-        super::barrier::init_fences();
         std::thread::Builder::new()
             .name("goro-gc".into())
             .spawn(collector)
