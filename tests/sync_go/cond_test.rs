@@ -1,7 +1,8 @@
 //! Port of golang/go `src/sync/cond_test.go` (Go 1.19): TestCondSignal,
 //! TestCondSignalGenerations, TestCondBroadcast, TestRace, TestCondSignalStealing.
 //! Differences: `c.L` is the `Mutex` whose guard `wait` takes; Go's shared variables are
-//! that mutex's data. Added: signal wakes waiters in the order they began waiting.
+//! that mutex's data. Added: signal wakes waiters in the order they began waiting; a
+//! `Cond` over an `RWMutex`'s write lock and over its read lock (Go's `rw.RLocker()`).
 
 use super::support::{parked, wait_until};
 use goro::prelude::*;
@@ -249,4 +250,61 @@ fn signal_wakes_the_longest_waiter_first() {
         })
         .collect();
     assert_eq!(order, [0, 1, 2, 3, 4]);
+}
+
+/// Go's `sync.NewCond(&rw)`: the write guard of an `RWMutex` as `c.L`. Two waiters; each
+/// signal wakes one, and it holds the write lock again when `wait` returns.
+#[goro::test]
+fn cond_over_an_rwmutex_write_lock() {
+    let mc = Arc::new((goro::sync::RWMutex::new(0u32), Cond::new()));
+    let woke = chan![u32; 2];
+    for _ in 0..2 {
+        let (mc, woke) = (mc.clone(), woke.clone());
+        go!(move || {
+            let (m, c) = &*mc;
+            let mut g = m.write();
+            *g += 1; // counts the waiters that got in
+            let mut g = c.wait(g);
+            *g += 10; // exclusive again: no increment is lost
+            woke.send(*g);
+        });
+    }
+    let (m, c) = &*mc;
+    wait_until("two waiters parked", || {
+        parked("sync.Cond.Wait") == 2 && *m.read() == 2
+    });
+    c.signal();
+    let first = woke.recv().unwrap();
+    assert!(woke.try_recv().is_err(), "one signal woke one waiter");
+    c.signal();
+    let second = woke.recv().unwrap();
+    assert_eq!((first, second), (12, 22));
+}
+
+/// Go's `sync.NewCond(rw.RLocker())`: readers wait holding the read lock (released while
+/// parked, taken again after); a writer gets in meanwhile and broadcasts.
+#[goro::test]
+fn cond_over_an_rwmutex_read_lock() {
+    let mc = Arc::new((goro::sync::RWMutex::new(false), Cond::new()));
+    let done = chan![bool; 3];
+    for _ in 0..3 {
+        let (mc, done) = (mc.clone(), done.clone());
+        go!(move || {
+            let (m, c) = &*mc;
+            let mut r = m.read();
+            while !*r {
+                r = c.wait(r);
+            }
+            // Read locks held by several woken readers at once.
+            done.send(*r);
+            drop(r);
+        });
+    }
+    let (m, c) = &*mc;
+    wait_until("three readers parked", || parked("sync.Cond.Wait") == 3);
+    *m.write() = true; // no reader holds the lock while parked
+    c.broadcast();
+    for _ in 0..3 {
+        assert_eq!(done.recv(), Some(true));
+    }
 }

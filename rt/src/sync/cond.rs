@@ -2,12 +2,62 @@
 //! runtime.notifyList (`notify.rs`).
 
 use super::mutex::MutexGuard;
+use super::rwmutex::{RWMutexReadGuard, RWMutexWriteGuard};
 use crate::notify::NotifyList;
 use core::fmt;
 
+/// A guard [`Cond::wait`] can release and take again: Go's `sync.Locker` as a `Cond`'s
+/// `L` uses it. [`MutexGuard`] (`sync.NewCond(&mu)`), [`RWMutexWriteGuard`]
+/// (`sync.NewCond(&rw)`) and [`RWMutexReadGuard`] (`sync.NewCond(rw.RLocker())`). Sealed.
+#[diagnostic::on_unimplemented(
+    message = "`Cond::wait` takes the guard of the lock it waits with, not `{Self}`",
+    label = "not a `MutexGuard`, `RWMutexWriteGuard` or `RWMutexReadGuard`",
+    note = "Go's `c.L.Lock(); c.Wait()` is `let g = mu.lock(); let g = c.wait(g);`"
+)]
+pub trait CondGuard<'a>: Sized + sealed::Sealed {
+    /// Releases the lock, runs `wait`, locks again the same way.
+    #[doc(hidden)]
+    fn relock(self, wait: impl FnOnce()) -> Self;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+impl<T: ?Sized> sealed::Sealed for MutexGuard<'_, T> {}
+impl<'a, T: ?Sized> CondGuard<'a> for MutexGuard<'a, T> {
+    fn relock(self, wait: impl FnOnce()) -> Self {
+        let m = self.mutex();
+        drop(self);
+        wait();
+        m.lock()
+    }
+}
+
+impl<T: ?Sized> sealed::Sealed for RWMutexWriteGuard<'_, T> {}
+impl<'a, T: ?Sized> CondGuard<'a> for RWMutexWriteGuard<'a, T> {
+    fn relock(self, wait: impl FnOnce()) -> Self {
+        let m = self.rwmutex();
+        drop(self);
+        wait();
+        m.write()
+    }
+}
+
+impl<T: ?Sized> sealed::Sealed for RWMutexReadGuard<'_, T> {}
+impl<'a, T: ?Sized> CondGuard<'a> for RWMutexReadGuard<'a, T> {
+    fn relock(self, wait: impl FnOnce()) -> Self {
+        let m = self.rwmutex();
+        drop(self);
+        wait();
+        m.read()
+    }
+}
+
 /// A condition variable: goroutines wait on it for an event, and [`signal`](Cond::signal)
-/// or [`broadcast`](Cond::broadcast) wake them. Go's `sync.Cond`, whose `L` is the
-/// [`Mutex`](super::Mutex) whose guard you pass to [`wait`](Cond::wait).
+/// or [`broadcast`](Cond::broadcast) wake them. Go's `sync.Cond`, whose `L` is the lock
+/// whose guard you pass to [`wait`](Cond::wait): a [`Mutex`](super::Mutex)'s, or an
+/// [`RWMutex`](super::RWMutex)'s write or read guard (Go's `rw.RLocker()`).
 ///
 /// Waiters are woken in the order they began waiting (Go's tickets): `signal` wakes the
 /// one that has waited longest. As in Go, a woken waiter must check its condition again in
@@ -87,15 +137,36 @@ impl Cond {
     ///     assert_eq!(*g, 42);
     /// });
     /// ```
-    pub fn wait<'a, T: ?Sized>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+    ///
+    /// With an [`RWMutex`](super::RWMutex): its write guard as Go's `sync.NewCond(&rw)`,
+    /// its read guard as `sync.NewCond(rw.RLocker())` (the read lock is released and taken
+    /// again):
+    /// ```
+    /// use goro::sync::{Cond, RWMutex};
+    /// use std::sync::Arc;
+    ///
+    /// goro::run(|| {
+    ///     let pair = Arc::new((RWMutex::new(0), Cond::new()));
+    ///     let p2 = pair.clone();
+    ///     goro::spawn(move || {
+    ///         *p2.0.write() = 7;
+    ///         p2.1.broadcast();
+    ///     });
+    ///     let mut r = pair.0.read();
+    ///     while *r == 0 {
+    ///         r = pair.1.wait(r);
+    ///     }
+    ///     assert_eq!(*r, 7);
+    /// });
+    /// ```
+    pub fn wait<'a, G: CondGuard<'a>>(&self, guard: G) -> G {
         let t = self.notify.add();
-        let mutex = guard.mutex();
-        drop(guard);
-        if let Err(k) = self.notify.wait(t) {
-            // The runtime is ending: unwind without the lock (the guard is gone).
-            k.resume();
-        }
-        mutex.lock()
+        guard.relock(|| {
+            if let Err(k) = self.notify.wait(t) {
+                // The runtime is ending: unwind without the lock (the guard is gone).
+                k.resume();
+            }
+        })
     }
 
     /// Wakes the goroutine that has waited longest, if any. Go: `c.Signal()`. Holding the

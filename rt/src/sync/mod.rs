@@ -20,7 +20,7 @@ mod rwmutex;
 mod semaphore;
 mod waitgroup;
 
-pub use cond::Cond;
+pub use cond::{Cond, CondGuard};
 pub use mutex::{Mutex, MutexGuard};
 pub use once::Once;
 pub use rwmutex::{RWMutex, RWMutexReadGuard, RWMutexWriteGuard};

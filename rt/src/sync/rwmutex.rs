@@ -363,6 +363,20 @@ pub struct RWMutexWriteGuard<'a, T: ?Sized + 'a> {
     _not_send: PhantomData<*const ()>,
 }
 
+impl<'a, T: ?Sized> RWMutexReadGuard<'a, T> {
+    /// The lock this guard holds (for `Cond::wait`).
+    pub(crate) fn rwmutex(&self) -> &'a RWMutex<T> {
+        self.lock
+    }
+}
+
+impl<'a, T: ?Sized> RWMutexWriteGuard<'a, T> {
+    /// The lock this guard holds (for `Cond::wait`).
+    pub(crate) fn rwmutex(&self) -> &'a RWMutex<T> {
+        self.lock
+    }
+}
+
 // SAFETY: both guards only give `&T` through a shared reference: shareable if T is Sync.
 unsafe impl<T: ?Sized + Sync> Sync for RWMutexReadGuard<'_, T> {}
 // SAFETY: as above.
