@@ -2,19 +2,12 @@
 //! unreachable (by `runtime::gc()` or pacing) and at the latest when the scope ends, each
 //! exactly once; handles moved out of a cell stay valid; statistics add up.
 mod support;
+use support::Drops;
 
 use goro::gc::{self, Gc, GcCell, Trace};
 use goro::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// Counts destructions: a field with a destructor of its own (the traced type has none).
-struct Drops(Arc<AtomicUsize>);
-impl Drop for Drops {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
 
 #[derive(Trace)]
 struct Node<'s> {

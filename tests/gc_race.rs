@@ -1,17 +1,11 @@
 //! A collection starting while a goroutine allocates (its own binary: a thread runs
 //! `runtime::gc()` back to back, which collects every open heap of the process, and the
 //! other GC tests count the process's objects).
+mod support;
 use goro::gc::{self, Gc, Trace};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
-/// Counts its drops in a shared counter.
-struct Count(Arc<AtomicUsize>);
-impl Drop for Count {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
+use support::Drops;
 
 /// A node of a tree that counts its nodes' destructors in the tree's own counter.
 #[derive(Trace)]
@@ -19,7 +13,7 @@ struct Node<'s> {
     left: Option<Gc<'s, Node<'s>>>,
     right: Option<Gc<'s, Node<'s>>>,
     #[trace(skip)]
-    _count: Count,
+    _drops: Drops,
 }
 
 /// A full tree of `depth`, built bottom-up: each node is allocated with its children's
@@ -36,7 +30,7 @@ fn tree<'s>(s: &gc::Scope<'s, '_>, depth: u32, drops: &Arc<AtomicUsize>) -> Gc<'
     s.alloc(Node {
         left,
         right,
-        _count: Count(drops.clone()),
+        _drops: Drops(drops.clone()),
     })
 }
 

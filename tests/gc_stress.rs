@@ -1,24 +1,19 @@
 //! GC stress (its own binary: it sets GOGC=1 for the process): goroutines build random
 //! cyclic graphs, pass handles over channels and rewire `GcMutex` edges while collections
 //! run back to back; every object is destroyed exactly once and the heap ends empty.
+mod support;
 use goro::gc::{self, Gc, GcMutex, Trace};
 use goro::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-struct Count(Arc<AtomicUsize>);
-impl Drop for Count {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
+use support::Drops;
 
 #[derive(Trace)]
 struct Obj<'s> {
     id: u64,
     edges: GcMutex<'s, Vec<Gc<'s, Obj<'s>>>>,
     #[trace(skip)]
-    _count: Count,
+    _drops: Drops,
 }
 
 /// xorshift: the same graphs every run.
@@ -48,7 +43,7 @@ fn random_cyclic_graphs_under_gogc_1_free_every_object_once() {
                         let o = s.alloc(Obj {
                             id: w << 32 | i,
                             edges: GcMutex::new(Vec::new()),
-                            _count: Count(drops.clone()),
+                            _drops: Drops(drops.clone()),
                         });
                         made.fetch_add(1, Ordering::SeqCst);
                         // Wire it to a few of ours (cycles included) and rewire one.

@@ -83,3 +83,14 @@ pub fn tcp_pair() -> (goro::net::TcpStream, goro::net::TcpStream) {
     let (s, _) = l.accept().unwrap();
     (c, s)
 }
+
+/// Counts destructions in a shared counter: a field with a destructor of its own, for GC
+/// objects whose traced type has none.
+#[allow(dead_code, reason = "each test file uses a different subset")]
+pub struct Drops(pub std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Drops {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}

@@ -24,35 +24,23 @@ mod sealed {
     pub trait Sealed {}
 }
 
-impl<T: ?Sized> sealed::Sealed for MutexGuard<'_, T> {}
-impl<'a, T: ?Sized> CondGuard<'a> for MutexGuard<'a, T> {
-    fn relock(self, wait: impl FnOnce()) -> Self {
-        let m = self.mutex();
-        drop(self);
-        wait();
-        m.lock()
-    }
+/// `CondGuard` for a guard type whose lock `$lock` is taken again by `$relock`.
+macro_rules! cond_guard {
+    ($guard:ident, $lock:ident, $relock:ident) => {
+        impl<T: ?Sized> sealed::Sealed for $guard<'_, T> {}
+        impl<'a, T: ?Sized> CondGuard<'a> for $guard<'a, T> {
+            fn relock(self, wait: impl FnOnce()) -> Self {
+                let l = self.$lock();
+                drop(self);
+                wait();
+                l.$relock()
+            }
+        }
+    };
 }
-
-impl<T: ?Sized> sealed::Sealed for RWMutexWriteGuard<'_, T> {}
-impl<'a, T: ?Sized> CondGuard<'a> for RWMutexWriteGuard<'a, T> {
-    fn relock(self, wait: impl FnOnce()) -> Self {
-        let m = self.rwmutex();
-        drop(self);
-        wait();
-        m.write()
-    }
-}
-
-impl<T: ?Sized> sealed::Sealed for RWMutexReadGuard<'_, T> {}
-impl<'a, T: ?Sized> CondGuard<'a> for RWMutexReadGuard<'a, T> {
-    fn relock(self, wait: impl FnOnce()) -> Self {
-        let m = self.rwmutex();
-        drop(self);
-        wait();
-        m.read()
-    }
-}
+cond_guard!(MutexGuard, mutex, lock);
+cond_guard!(RWMutexWriteGuard, rwmutex, write);
+cond_guard!(RWMutexReadGuard, rwmutex, read);
 
 /// A condition variable: goroutines wait on it for an event, and [`signal`](Cond::signal)
 /// or [`broadcast`](Cond::broadcast) wake them. Go's `sync.Cond`, whose `L` is the lock
