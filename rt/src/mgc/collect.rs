@@ -262,9 +262,19 @@ fn with_heap(addr: usize, f: impl FnOnce(&Heap)) {
 pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
     let start = Instant::now();
     // 1. Mark starts, unless an allocation has started this cycle (its marking may be over
-    // even, its sweep is ours).
-    let unswept = heap.work.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    // even, its sweep is ours). The phase first, then the work: while we hold the cycle
+    // lock no allocation can start a cycle (`start_by_assist` tries that lock), so the phase
+    // can only end marking and the work only appear (`take`; only we clear it). Read the
+    // other way round, an assist's cycle could be taken and finished between the reads:
+    // no work yet, then an idle phase, and a new cycle here replaced the unswept work, whose
+    // objects were then never swept nor scanned again (and what only they reached was
+    // freed by the next cycle; `loom_gc` models it).
     let p = heap.phase.load(Ordering::SeqCst);
+    // Models: where the OS may deschedule the collector (loom's bounded preemption does
+    // not reach that far into an assist on its own).
+    #[cfg(goro_loom)]
+    crate::loom::thread::yield_now();
+    let unswept = heap.work.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let (p, adopted) = if p & 1 != 0 {
         (p, true)
     } else if let Some(w) = unswept {

@@ -216,3 +216,67 @@ fn loom_an_object_allocated_as_marking_starts_keeps_its_children() {
         heap.destroy();
     });
 }
+
+#[test]
+fn loom_a_cycle_an_assist_started_and_finished_is_swept_not_replaced() {
+    // An allocation at twice the goal starts a cycle (`start_by_assist`) and marks it to the
+    // end itself while the collector enters `cycle` for the same heap. `cycle` read the
+    // unswept work first and the phase second: with the assist's take and finish in
+    // between, it saw no work and an idle phase, started a new cycle and replaced the
+    // unswept work, so its objects left every list (never swept, never scanned) and the new
+    // object only they reached was freed by the next cycle (checked: fails so with the
+    // reads the other way round; `cycle` yields between them in models, as the OS may
+    // deschedule the collector there).
+    use std::sync::atomic::{AtomicUsize as Count, Ordering as O};
+    static DROPS: Count = Count::new(0);
+    struct Counted(u64);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            DROPS.fetch_add(1, O::SeqCst);
+        }
+    }
+    // SAFETY: holds no handle.
+    unsafe impl Trace for Counted {
+        fn trace(&self, _: &mut Tracer) {}
+    }
+    struct Slot {
+        cell: GcCell<'static, Option<Gc<'static, Counted>>>,
+    }
+    // SAFETY: its one cell, traced once.
+    unsafe impl Trace for Slot {
+        fn trace(&self, t: &mut Tracer) {
+            self.cell.trace(t);
+        }
+    }
+    one_preemption(|| {
+        DROPS.store(0, O::SeqCst);
+        let heap = Arc::new(Heap::new());
+        let old = alloc(
+            &heap,
+            Slot {
+                cell: GcCell::new(None),
+            },
+        );
+        let p = crate::mgc::collect::start_by_assist(&heap).expect("no cycle runs");
+        let heap2 = heap.clone();
+        let c = thread::spawn(move || cycle(&heap2, false));
+        let heap1 = heap.clone();
+        let a = thread::spawn(move || {
+            mark::take(&heap1, p);
+            // A new object (black), stored in the old root.
+            let z = alloc(&heap1, Counted(7));
+            *old.cell.borrow_mut() = Some(z);
+            while let Unit::Done(_) = mark::unit(&heap1, usize::MAX, true) {}
+            mark::try_finish(&heap1, p);
+            old
+        });
+        let old = a.join().unwrap();
+        c.join().unwrap();
+        cycle(&heap, false);
+        let z = old.cell.borrow().as_ref().expect("the new object").clone();
+        assert_eq!(z.0, 7, "the new object survived");
+        drop((z, old));
+        heap.destroy();
+        assert_eq!(DROPS.load(O::SeqCst), 1, "every object freed exactly once");
+    });
+}
