@@ -356,6 +356,10 @@ unsafe impl<T: Trace> Trace for GcMutex<'_, T> {
                 unsafe { self.place.trace(&self.value, t) };
                 return;
             }
+            // The failed try_lock read a holder's lock, which continues the release
+            // sequence of the last unlock: with this fence, the `exposed` read below sees
+            // that unlock's holder covering the value, never its stale `true` (weak memory).
+            std::sync::atomic::fence(Ordering::Acquire);
             if self.place.exposed.load(Ordering::Acquire) {
                 return; // a holder exposed it: its handles are roots
             }
