@@ -158,12 +158,19 @@ pub(crate) fn gc_all() {
         w.forced
     };
     wait(WaitReason::GcWaitForCycle, || {
-        FORCED_DONE.load(Ordering::Acquire) >= me
+        FORCED_DONE.load(Ordering::SeqCst) >= me
     });
 }
 
 /// Parks the caller (a goroutine, or blocks a plain thread) until `done()`, re-checked
 /// after every pass of the collector and every `wake`; returns whether it parked.
+///
+/// `done()` must read its condition with `SeqCst`, and whoever makes it true must store
+/// with `SeqCst` before `wake` (`DONE.notify_all`): the waiter takes its ticket and then
+/// reads the condition, the waker writes the condition and then reads the tickets (to skip
+/// the lock when nobody waits), Dekker's pattern. With a release store the waker's ticket
+/// read could pass its store: each side saw the other's old value, and `runtime::gc()`
+/// slept forever (found by a helper: 2 hangs in 60 runs with one P).
 pub(crate) fn wait(reason: WaitReason, done: impl Fn() -> bool) -> bool {
     let mut parked = false;
     loop {
@@ -234,7 +241,8 @@ fn collector() {
         }
         last = Instant::now();
         if let Some(g) = forced {
-            FORCED_DONE.store(g, Ordering::Release);
+            // SeqCst, as `wait`'s check: see there.
+            FORCED_DONE.store(g, Ordering::SeqCst);
         }
         DONE.notify_all();
     }
