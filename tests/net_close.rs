@@ -205,3 +205,23 @@ fn send_to_on_a_connected_udp_socket_fails_as_go() {
     let mut buf = [0; 4];
     assert_eq!(b.recv_from(&mut buf).unwrap().0, 2);
 }
+
+#[goro::test]
+fn a_udp_socket_connected_again_reports_its_new_peer() {
+    // Addresses are read from the socket while it is open (kept only for after `close`).
+    let a = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let (b, c) = (
+        UdpSocket::bind("127.0.0.1:0").unwrap(),
+        UdpSocket::bind("127.0.0.1:0").unwrap(),
+    );
+    a.connect(b.local_addr().unwrap()).unwrap();
+    assert_eq!(a.peer_addr().unwrap(), b.local_addr().unwrap());
+    a.connect(c.local_addr().unwrap()).unwrap();
+    assert_eq!(a.peer_addr().unwrap(), c.local_addr().unwrap());
+    a.close();
+    assert_eq!(
+        a.peer_addr().unwrap(),
+        c.local_addr().unwrap(),
+        "after close"
+    );
+}

@@ -102,7 +102,7 @@ struct Conn<S: Addrs> {
     fd_closed: AtomicBool,
     /// A UDP socket's `connect` succeeded (Go: netFD.isConnected).
     connected: AtomicBool,
-    /// The addresses, once read (and read by `close` before the fd goes).
+    /// The addresses as `close` found them, for after it.
     local: OnceLock<S::Addr>,
     peer: OnceLock<S::Addr>,
 }
@@ -181,14 +181,17 @@ impl<S: Addrs> Conn<S> {
         })
     }
 
-    /// The local address; after `close`, as it was. Go: LocalAddr.
+    /// The local address; after `close`, as it was then. Go: LocalAddr.
     fn local_addr(&self) -> io::Result<S::Addr> {
-        cached(&self.local, || self.with(S::local))
+        self.with(S::local)
+            .or_else(|e| self.local.get().cloned().ok_or(e))
     }
 
-    /// The peer's address; after `close`, as it was. Go: RemoteAddr.
+    /// The peer's address (a UDP socket may `connect` again); after `close`, as it was
+    /// then. Go: RemoteAddr.
     fn peer_addr(&self) -> io::Result<S::Addr> {
-        cached(&self.peer, || self.with(S::peer))
+        self.with(S::peer)
+            .or_else(|e| self.peer.get().cloned().ok_or(e))
     }
 
     fn fd(&self) -> RawFd {
@@ -252,8 +255,12 @@ impl<S: Addrs> Conn<S> {
             return;
         }
         // Go's addresses outlive the fd.
-        let _ = cached(&self.local, || self.sock.local());
-        let _ = cached(&self.peer, || self.sock.peer());
+        if let Ok(a) = self.sock.local() {
+            let _ = self.local.set(a);
+        }
+        if let Ok(a) = self.sock.peer() {
+            let _ = self.peer.set(a);
+        }
         netpoll::close_desc(self.pd, self.fd());
         drop(r); // the last reference out closes the fd
     }
@@ -269,15 +276,6 @@ impl<S: Addrs> Drop for Conn<S> {
         }
         netpoll::release_desc(self.pd);
     }
-}
-
-/// `cell`'s value, or `read()`'s, kept if it succeeds.
-fn cached<A: Clone>(cell: &OnceLock<A>, read: impl FnOnce() -> io::Result<A>) -> io::Result<A> {
-    if let Some(a) = cell.get() {
-        return Ok(a.clone());
-    }
-    let a = read()?;
-    Ok(cell.get_or_init(|| a).clone())
 }
 
 /// `addr`'s socket addresses, looked up off the goroutine's thread.
