@@ -105,17 +105,20 @@ pub fn read_mem_stats() -> MemStats {
     let gs = crate::gfree::all_gs();
     let live = gs.iter().filter(|g| g.status() != G_DEAD).count() as u64;
     let slot = crate::stack::stack_size() as u64;
-    crate::mgc::heap::flush_all();
-    let (mallocs, total_alloc) = crate::mgc::heap::mallocs();
     let h = &crate::mgc::heap::STATS;
-    let heap_alloc = h.heap_alloc.load(Ordering::Relaxed);
+    // The frees first (acquire): every object they count was counted allocated before,
+    // so the differences below never undercount what is live.
+    let frees = h.frees.load(Ordering::Acquire);
+    let freed_bytes = h.freed_bytes.load(Ordering::Acquire);
+    let (mallocs, total_alloc) = crate::mgc::heap::mallocs();
+    let heap_alloc = total_alloc - freed_bytes;
     MemStats {
         alloc: heap_alloc,
         heap_alloc,
-        heap_objects: h.heap_objects.load(Ordering::Relaxed),
+        heap_objects: mallocs - frees,
         total_alloc,
         mallocs,
-        frees: h.frees.load(Ordering::Relaxed),
+        frees,
         num_gc: h.num_gc.load(Ordering::Relaxed),
         num_forced_gc: h.num_forced_gc.load(Ordering::Relaxed),
         pause_total_ns: h.pause_total_ns.load(Ordering::Relaxed),

@@ -345,7 +345,14 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
     heap.put_back(live);
     // The dead leave the heap's count (and the next goal is set) before their destructors
     // run and their memory goes: allocations pace themselves by the new figures at once.
-    let live_bytes = heap.bytes.fetch_sub(dead_bytes, Ordering::Relaxed) - dead_bytes;
+    heap.bytes.fetch_sub(dead_bytes, Ordering::Relaxed);
+    // The goal grows from what marking left live (Go: heapMarked), not from the heap now,
+    // which also holds what was made since marking ended: counted, a collector thread
+    // descheduled for a while raised every later goal (gc_alloc grew to 150 MB on a
+    // loaded machine, where 30 MB do).
+    let marked = heap.marked.load(Ordering::Relaxed);
+    debug_assert!(marked >= dead_bytes, "marked {marked} < dead {dead_bytes}");
+    let live_bytes = marked.saturating_sub(dead_bytes);
     let p = gc_percent().max(0) as u64;
     let next = (live_bytes + live_bytes * p / 100).max(MIN_HEAP);
     heap.next.store(next, Ordering::Relaxed);

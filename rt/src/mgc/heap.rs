@@ -11,10 +11,14 @@
 //! root operation (`barrier.rs`), which the barrier watches while the heap is marked.
 //!
 //! # Objects
-//! A heap keeps its objects in a few lists (shards), a thread appending to the one its
-//! slot names, so threads allocating at once rarely meet on a lock; the byte and object
-//! counts a shard gathers go to the shared counters in batches (Go: the mcache's local
-//! stats), flushed before anyone reads them (`read_mem_stats`). An object's `mark` holds
+//! A heap keeps its objects in lists (shards), one per thread (Go: the per-P mcache): a
+//! thread's barrier slot names its shard, which only that thread touches while it
+//! allocates, with no lock (threads past the first `OWNED` share one under a lock). Each
+//! shard has two lists, by the parity of the epoch the allocating op read: a cycle takes
+//! the other parity's, which no op can append to any more once the cycle's handshake is
+//! over (`take_objects`). The bytes a shard gathers go to the heap's count in batches, for
+//! pacing; MemStats count from the threads' own counters (`barrier::Slot`) less what sweeps
+//! freed. An object's `mark` holds
 //! the epoch of the last cycle that reached it (no clearing between cycles), or `DYING`
 //! once a sweep has condemned it: a handle to it that is dereferenced or cloned then
 //! (only a destructor of a dying object can hold one) panics instead of touching freed
@@ -157,10 +161,8 @@ impl<T: Trace> GcBox<T> {
 static GC_PERCENT: AtomicI32 = AtomicI32::new(i32::MIN);
 /// A collection starts no earlier than this many bytes of heap (Go: heapMinimum, 4 MiB).
 pub(crate) const MIN_HEAP: u64 = 4 << 20;
-/// A shard passes its counts on once it has gathered this many bytes.
+/// A shard passes its bytes on once it has gathered this many.
 const FLUSH_BYTES: u64 = 64 << 10;
-/// Object lists per heap.
-const SHARDS: usize = 8;
 
 pub(crate) fn gc_percent() -> i32 {
     let v = GC_PERCENT.load(Ordering::Relaxed);
@@ -187,11 +189,12 @@ pub(crate) fn set_gc_percent(p: i32) -> i32 {
 }
 
 /// Process-wide statistics (Go's MemStats heap fields). Allocations count in the
-/// allocating thread's slot (`barrier::Slot`) and in shards until flushed.
+/// allocating thread's slot (`barrier::Slot`), frees here: HeapAlloc and HeapObjects are
+/// the difference (`mstats.rs` reads the frees first, so never less than what is live).
 pub(crate) struct Stats {
-    pub(crate) heap_alloc: AtomicU64,
-    pub(crate) heap_objects: AtomicU64,
     pub(crate) frees: AtomicU64,
+    /// Bytes of the freed objects.
+    pub(crate) freed_bytes: AtomicU64,
     pub(crate) num_gc: AtomicU64,
     pub(crate) num_forced_gc: AtomicU64,
     pub(crate) pause_total_ns: AtomicU64,
@@ -202,9 +205,8 @@ pub(crate) struct Stats {
 }
 
 pub(crate) static STATS: Stats = Stats {
-    heap_alloc: AtomicU64::new(0),
-    heap_objects: AtomicU64::new(0),
     frees: AtomicU64::new(0),
+    freed_bytes: AtomicU64::new(0),
     num_gc: AtomicU64::new(0),
     num_forced_gc: AtomicU64::new(0),
     pause_total_ns: AtomicU64::new(0),
@@ -220,29 +222,67 @@ pub(crate) static PAUSES: Mutex<[u64; 256]> = Mutex::new([0; 256]);
 /// The heaps of the scopes now open, for the collector (addresses of `Heap`s).
 pub(crate) static HEAPS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
 
-/// One of a heap's object lists.
-#[repr(align(64))]
+/// The objects one thread made under one epoch parity (see the header), and their bytes
+/// not yet added to `Heap::bytes`.
 #[derive(Default)]
-struct Shard(Mutex<ShardList>);
-
-struct ShardList {
+struct Listed {
     objects: Vec<*mut Header>,
-    /// Bytes and objects allocated here and not yet added to the shared counters.
     bytes: u64,
-    count: u64,
-    /// Free blocks of each size class (index `class - 1`), linked through their first word.
-    free: [*mut Block; CLASSES],
 }
 
-impl Default for ShardList {
-    fn default() -> ShardList {
-        ShardList {
-            objects: Vec::new(),
-            bytes: 0,
-            count: 0,
-            free: [core::ptr::null_mut(); CLASSES],
-        }
+/// Free blocks of each size class (index `class - 1`), linked through their first word.
+struct Free([*mut Block; CLASSES]);
+
+impl Default for Free {
+    fn default() -> Free {
+        Free([core::ptr::null_mut(); CLASSES])
     }
+}
+
+/// A thread's own shard (see the header): each part in a cell of its own, as a cycle takes
+/// one list while the thread appends to the other.
+#[repr(align(64))]
+#[derive(Default)]
+struct Owned {
+    lists: [Excl<Listed>; 2],
+    free: Excl<Free>,
+}
+
+/// The shard of the threads past `OWNED`, under its lock.
+#[derive(Default)]
+struct Shared {
+    lists: [Listed; 2],
+    free: Free,
+}
+
+/// A part of a shard that one thread at a time uses, by the rules of the header. Models
+/// check that its users never overlap (loom's cell).
+#[derive(Default)]
+struct Excl<T>(
+    #[cfg(not(goro_loom))] core::cell::UnsafeCell<T>,
+    #[cfg(goro_loom)] loom::cell::UnsafeCell<T>,
+);
+
+impl<T> Excl<T> {
+    /// # Safety
+    /// No other thread uses the cell meanwhile, and `f` does not reach it again.
+    #[inline(always)]
+    unsafe fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        // SAFETY: per the contract, this is the only reference to the value.
+        #[cfg(not(goro_loom))]
+        return f(unsafe { &mut *self.0.get() });
+        // SAFETY: as above (the model checks it).
+        #[cfg(goro_loom)]
+        return self.0.with_mut(|p| f(unsafe { &mut *p }));
+    }
+}
+
+/// Threads with a slot index below this have a shard of their own.
+const OWNED: usize = 16;
+
+/// The parity of the epoch in phase `p`: which of a shard's lists an op appends to.
+fn parity(p: u64) -> usize {
+    ((p >> 1) & 1) as usize
 }
 
 /// A free small-object block.
@@ -255,11 +295,20 @@ type Chains = [(*mut Block, *mut Block); CLASSES];
 
 /// One scope's objects.
 pub(crate) struct Heap {
-    shards: [Shard; SHARDS],
+    /// Each touched, while allocating, by its thread alone; by a cycle, the parity its
+    /// handshake closed (`take_objects`); by `destroy`, once no thread allocates.
+    owned: [Owned; OWNED],
+    /// The shard of every other thread.
+    shared: Mutex<Shared>,
+    /// The objects the last sweep kept, for the next cycle.
+    kept: Mutex<Vec<*mut Header>>,
     /// Bytes of objects now (flushed allocations, less sweeps).
     pub(crate) bytes: AtomicU64,
     /// A cycle starts when `bytes` reaches this.
     pub(crate) next: AtomicU64,
+    /// `bytes` when the last marking ended (`mark::try_finish`): with the dead taken off,
+    /// the base of the next goal.
+    pub(crate) marked: AtomicU64,
     /// `epoch << 1 | marking`: read by every root operation (`Header::root_moved`).
     pub(crate) phase: crate::loom::atomic::AtomicU64,
     /// Objects the barrier shaded, and mark work a worker left over, for any worker to trace
@@ -301,9 +350,12 @@ unsafe impl Sync for Heap {}
 impl Heap {
     pub(crate) fn new() -> Heap {
         Heap {
-            shards: Default::default(),
+            owned: Default::default(),
+            shared: Mutex::new(Shared::default()),
+            kept: Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
             next: AtomicU64::new(MIN_HEAP),
+            marked: AtomicU64::new(0),
             phase: crate::loom::atomic::AtomicU64::new(0),
             grey: crate::loom::Mutex::new(Vec::new()),
             cycle: Mutex::new(()),
@@ -329,93 +381,112 @@ impl Heap {
     }
 
     /// Moves `value` into a new object and returns it with one root (the caller's handle).
+    /// Inlined, so the value is written straight into its block (built on the stack and
+    /// copied, it cost a store-forwarding stall per allocation).
+    #[inline(always)]
     pub(crate) fn alloc<T: Trace>(&self, value: T) -> *mut GcBox<T> {
         let vt = GcBox::<T>::VT;
         let size = vt.size as u64;
-        let object = GcBox {
-            header: Header {
-                roots: AtomicUsize::new(1),
-                mark: AtomicU32::new(0),
-                heap: self,
-                vt,
-            },
-            value,
+        let op = Op::enter();
+        // Made while the heap marks: black (Go allocates black). Its handles are shaded
+        // below (unrooting is a root move), and it is not swept by this cycle unless the
+        // cycle took it, marked. So a handle to it dropped during this marking queues
+        // nothing (in gc_alloc every one did, a tenth of the allocating thread's time, and
+        // the collector traced them all). The phase is read once, *before* the children's
+        // root moves read it again: marking may start between two reads of one op, and an
+        // object made black from the later read, with its children not shaded by the
+        // earlier, was never traced, and its children were freed under it (binary_trees
+        // lost nodes; `loom_gc` models it). Read in this order, a later read sees marking
+        // if this one did, or marking has ended, and the cycle that ended did not take this
+        // object (it took its objects after every op that saw the heap idle had ended,
+        // `mark::take`) nor free the children (roots until now).
+        // Acquire: a cycle took this parity's list of our shard before the phase moved
+        // on to it (`take_objects`); appending to it comes after.
+        let p = self.phase.load(Ordering::Acquire);
+        let header = Header {
+            roots: AtomicUsize::new(1),
+            mark: AtomicU32::new(if p & 1 != 0 { (p >> 1) as u32 } else { 0 }),
+            heap: self,
+            vt,
         };
-        let (b, flushed) = {
-            let op = Op::enter();
-            // Made while the heap marks: black (Go allocates black). Its handles are
-            // shaded just below (unrooting is a root move), and it is not swept by this
-            // cycle unless the cycle took it, marked. So a handle to it dropped during this
-            // marking queues nothing (in gc_alloc every one did, a tenth of the allocating
-            // thread's time, and the collector traced them all). The phase is read once,
-            // *before* the children's root moves read it again: marking may start between
-            // two reads of one op, and an object made black from the later read, with its
-            // children not shaded by the earlier, was never traced, and its children were
-            // freed under it (binary_trees lost nodes; `loom_gc` models it). Read in this
-            // order, a later read sees marking if this one did, or marking has ended, and
-            // the cycle that ended did not take this object (it took its objects before
-            // this op could see it marking) nor free the children (roots until now).
-            let p = self.phase.load(Ordering::Relaxed);
-            if p & 1 != 0 {
-                object.header.mark.store((p >> 1) as u32, Ordering::Relaxed);
+        let slot = op.slot();
+        let (b, flushed) = if slot.index < OWNED {
+            let o = &self.owned[slot.index];
+            // SAFETY: the shard of this thread's slot, which no other thread holds; no
+            // other reference to it is alive on this thread (`place` calls no user code),
+            // and a cycle takes only the list of the parity no op can read any more
+            // (`take_objects`).
+            unsafe {
+                o.free
+                    .with(|f| o.lists[parity(p)].with(|l| self.place(l, f, header, value)))
             }
-            // The handles in the value now live in GC memory: no longer roots.
-            object
-                .value
-                .trace(&mut Tracer::for_heap(TraceOp::Unroot, self));
-            let slot = op.slot();
-            let shard = &self.shards[slot.index % SHARDS];
-            let mut l = lock(&shard.0);
-            let b: *mut GcBox<T> = if vt.class == 0 {
-                Box::into_raw(Box::new(object))
-            } else {
-                let p = self.block(&mut l, vt.class).cast::<GcBox<T>>();
-                // SAFETY: a free block of this class: at least `size_of::<GcBox<T>>()`
-                // bytes, 16-aligned (`class_of` admits alignments up to 16), ours alone.
-                unsafe { p.write(object) };
-                p
-            };
-            l.objects.push(b.cast());
-            l.bytes += size;
-            l.count += 1;
-            // Only this thread writes its slot's counters.
-            slot.mallocs
-                .store(slot.mallocs.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
-            slot.alloc_bytes.store(
-                slot.alloc_bytes.load(Ordering::Relaxed) + size,
-                Ordering::Relaxed,
-            );
-            let flushed = if l.bytes >= FLUSH_BYTES {
-                Some(flush(&mut l, self))
-            } else {
-                None
-            };
-            (b, flushed)
+        } else {
+            let s = &mut *lock(&self.shared);
+            self.place(&mut s.lists[parity(p)], &mut s.free, header, value)
         };
+        // Only this thread writes its slot's counters.
+        slot.mallocs
+            .store(slot.mallocs.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        slot.alloc_bytes.store(
+            slot.alloc_bytes.load(Ordering::Relaxed) + size,
+            Ordering::Relaxed,
+        );
+        // The handles in the value now live in GC memory: no longer roots. Listed already,
+        // the object is a root itself (the caller's handle) to a cycle that takes it first.
+        // SAFETY: just made; the caller's handle does not exist yet, so nothing else
+        // touches the value but the collector's shared reads.
+        unsafe { &(*b).value }.trace(&mut Tracer::for_heap(TraceOp::Unroot, self));
+        drop(op);
         if let Some(bytes) = flushed {
             self.pace(bytes);
         }
         b
     }
 
+    /// Moves a new object into a block from `free` and lists it on `l`; returns it, and
+    /// the heap's bytes if the list passed its own on.
+    #[inline(always)]
+    fn place<T: Trace>(
+        &self,
+        l: &mut Listed,
+        free: &mut Free,
+        header: Header,
+        value: T,
+    ) -> (*mut GcBox<T>, Option<u64>) {
+        let vt = header.vt;
+        let b: *mut GcBox<T> = if vt.class == 0 {
+            Box::into_raw(Box::new(GcBox { header, value }))
+        } else {
+            let b = self.block(free, vt.class).cast::<GcBox<T>>();
+            // SAFETY: a free block of this class: at least `size_of::<GcBox<T>>()` bytes,
+            // 16-aligned (`class_of` admits alignments up to 16), ours alone.
+            unsafe { b.write(GcBox { header, value }) };
+            b
+        };
+        l.objects.push(b.cast());
+        l.bytes += vt.size as u64;
+        let flushed = (l.bytes >= FLUSH_BYTES).then(|| self.flush(l));
+        (b, flushed)
+    }
+
     /// A free block of `class` from the shard's list, the central one, or a new chunk.
-    fn block(&self, l: &mut ShardList, class: usize) -> *mut Block {
+    fn block(&self, free: &mut Free, class: usize) -> *mut Block {
         let c = class - 1;
-        if l.free[c].is_null() {
+        if free.0[c].is_null() {
             let (head, _) = core::mem::replace(
                 &mut lock(&self.central)[c],
                 (core::ptr::null_mut(), core::ptr::null_mut()),
             );
-            l.free[c] = if head.is_null() {
+            free.0[c] = if head.is_null() {
                 self.carve(class)
             } else {
                 head
             };
         }
-        let b = l.free[c];
+        let b = free.0[c];
         // SAFETY: a free block on our list (under the shard's lock); its first word links
         // to the next one.
-        l.free[c] = unsafe { (*b).next };
+        free.0[c] = unsafe { (*b).next };
         b
     }
 
@@ -457,35 +528,64 @@ impl Heap {
         }
     }
 
-    /// Adds every shard's gathered counts to the shared ones.
-    pub(crate) fn flush_stats(&self) {
-        for s in &self.shards {
-            flush(&mut lock(&s.0), self);
-        }
+    /// Adds the bytes list `l` gathered to the heap's; returns the heap's bytes after.
+    fn flush(&self, l: &mut Listed) -> u64 {
+        let b = core::mem::take(&mut l.bytes);
+        self.bytes.fetch_add(b, Ordering::Relaxed) + b
     }
 
-    /// Takes every listed object, for a cycle's sweep or the heap's end.
-    pub(crate) fn take_objects(&self) -> Vec<*mut Header> {
-        let mut all = Vec::new();
-        for s in &self.shards {
-            let mut l = lock(&s.0);
-            flush(&mut l, self);
+    /// Takes the objects of the cycle marking with phase `p`: those the last sweep kept
+    /// and those listed under the other parity. Called once per cycle, after the handshake
+    /// that follows the phase change (`mark::take`): every op that read the previous epoch
+    /// has ended, every later one reads this epoch or a later one (not before this cycle
+    /// is swept), so no thread appends to those lists meanwhile.
+    pub(crate) fn take_objects(&self, p: u64) -> Vec<*mut Header> {
+        let old = 1 - parity(p);
+        let mut all = core::mem::take(&mut *lock(&self.kept));
+        let mut take = |l: &mut Listed| {
+            self.flush(l);
             if all.is_empty() {
                 all = core::mem::take(&mut l.objects);
             } else {
                 all.append(&mut l.objects);
             }
+        };
+        for o in &self.owned {
+            // SAFETY: its owner appends only to the other list now (see above); the
+            // owner's ops that used this one happen before (the handshake's acquire of
+            // their end), and its next use of it after (its acquire of a later phase).
+            unsafe { o.lists[old].with(&mut take) };
+        }
+        take(&mut lock(&self.shared).lists[old]);
+        all
+    }
+
+    /// Every listed object, at the heap's end (no thread allocates any more).
+    fn take_all(&self) -> Vec<*mut Header> {
+        let mut all = core::mem::take(&mut *lock(&self.kept));
+        let mut take = |l: &mut Listed| {
+            self.flush(l);
+            all.append(&mut l.objects);
+        };
+        for o in &self.owned {
+            for l in &o.lists {
+                // SAFETY: the scope's threads are done (`destroy`).
+                unsafe { l.with(&mut take) };
+            }
+        }
+        for l in &mut lock(&self.shared).lists {
+            take(l);
         }
         all
     }
 
     /// Lists again the objects a sweep kept.
     pub(crate) fn put_back(&self, live: Vec<*mut Header>) {
-        let mut l = lock(&self.shards[0].0);
-        if l.objects.is_empty() {
-            l.objects = live;
+        let mut k = lock(&self.kept);
+        if k.is_empty() {
+            *k = live;
         } else {
-            l.objects.extend(live);
+            k.extend(live);
         }
     }
 
@@ -511,7 +611,7 @@ impl Heap {
         lock(&HEAPS).retain(|&h| h != me);
         // Waits for a cycle the collector is running on this heap.
         let _c = lock(&self.cycle);
-        let mut all = self.take_objects();
+        let mut all = self.take_all();
         // A cycle an allocation started may hold some, unswept.
         if let Some(w) = self.work.lock().unwrap_or_else(|e| e.into_inner()).take() {
             all.extend_from_slice(&w.objects);
@@ -598,35 +698,13 @@ impl Heap {
             *ch = head;
         }
         drop(central);
-        STATS.heap_alloc.fetch_sub(bytes, Ordering::Relaxed);
-        STATS
-            .heap_objects
-            .fetch_sub(objects.len() as u64, Ordering::Relaxed);
+        // Release: `read_mem_stats` reads these first, then the allocation counters, and
+        // must see every freed object's allocation counted.
+        STATS.freed_bytes.fetch_add(bytes, Ordering::Release);
         STATS
             .frees
-            .fetch_add(objects.len() as u64, Ordering::Relaxed);
+            .fetch_add(objects.len() as u64, Ordering::Release);
         (bytes, panicked)
-    }
-}
-
-/// Adds a shard's gathered counts to the shared ones; returns the heap's bytes after.
-fn flush(l: &mut ShardList, heap: &Heap) -> u64 {
-    let (b, n) = (core::mem::take(&mut l.bytes), core::mem::take(&mut l.count));
-    if n == 0 {
-        return heap.bytes.load(Ordering::Relaxed);
-    }
-    STATS.heap_alloc.fetch_add(b, Ordering::Relaxed);
-    STATS.heap_objects.fetch_add(n, Ordering::Relaxed);
-    heap.bytes.fetch_add(b, Ordering::Relaxed) + b
-}
-
-/// Passes every open heap's gathered counts on (Go's ReadMemStats flushes the mcaches).
-pub(crate) fn flush_all() {
-    let heaps = lock(&HEAPS);
-    for &h in heaps.iter() {
-        // SAFETY: a registered heap stays alive until `destroy` unregisters it, which
-        // waits for this lock.
-        unsafe { (*(h as *const Heap)).flush_stats() };
     }
 }
 

@@ -111,7 +111,7 @@ pub(crate) fn take(heap: &Heap, p: u64) -> Option<Arc<MarkWork>> {
     if heap.phase.load(Ordering::SeqCst) != p {
         return None;
     }
-    let work = Arc::new(MarkWork::new(epoch, heap.take_objects()));
+    let work = Arc::new(MarkWork::new(epoch, heap.take_objects(p)));
     // Assists pace themselves by the work of the last cycle (at least this root scan).
     let last = heap.mark_done.swap(0, Ordering::Relaxed);
     let scan = (work.objects.len() * ROOT_SCAN_BYTES) as u64;
@@ -289,6 +289,10 @@ pub(crate) fn try_finish(heap: &Heap, p: u64) -> bool {
     if !idle(&mut g) {
         return false;
     }
+    // Go's heapMarked, for the next goal: what survives plus what was made black, not
+    // what is made after (before the phase: the collector reads it after the phase).
+    heap.marked
+        .store(heap.bytes.load(Ordering::Relaxed), Ordering::Relaxed);
     heap.phase.store(p & !1, Ordering::SeqCst);
     // Waits for this marking end now (the collector reads this after taking the lock).
     let pause = stalls(heap, true).0;
