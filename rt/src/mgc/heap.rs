@@ -265,15 +265,45 @@ struct Excl<T>(
 
 impl<T> Excl<T> {
     /// # Safety
-    /// No other thread uses the cell meanwhile, and `f` does not reach it again.
+    /// No other thread uses the cell while the access lives, nor this one through another
+    /// access.
     #[inline(always)]
-    unsafe fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
-        // SAFETY: per the contract, this is the only reference to the value.
+    unsafe fn get(&self) -> Access<'_, T> {
         #[cfg(not(goro_loom))]
-        return f(unsafe { &mut *self.0.get() });
-        // SAFETY: as above (the model checks it).
+        // SAFETY: per the contract, this is the only reference to the value.
+        return Access(unsafe { &mut *self.0.get() });
         #[cfg(goro_loom)]
-        return self.0.with_mut(|p| f(unsafe { &mut *p }));
+        return Access(self.0.get_mut(), core::marker::PhantomData);
+    }
+}
+
+/// A use of an [`Excl`] (a plain reference: no closure, so the allocation path inlines).
+#[cfg(not(goro_loom))]
+struct Access<'a, T>(&'a mut T);
+/// A use of an [`Excl`], tracked by the model while it lives.
+#[cfg(goro_loom)]
+struct Access<'a, T>(loom::cell::MutPtr<T>, core::marker::PhantomData<&'a mut T>);
+
+impl<T> core::ops::Deref for Access<'_, T> {
+    type Target = T;
+    #[inline(always)]
+    fn deref(&self) -> &T {
+        #[cfg(not(goro_loom))]
+        return self.0;
+        // SAFETY: the model tracks this access; `Excl::get`'s contract makes it exclusive.
+        #[cfg(goro_loom)]
+        return unsafe { self.0.deref() };
+    }
+}
+
+impl<T> core::ops::DerefMut for Access<'_, T> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut T {
+        #[cfg(not(goro_loom))]
+        return self.0;
+        // SAFETY: as for `deref`.
+        #[cfg(goro_loom)]
+        return unsafe { self.0.deref() };
     }
 }
 
@@ -416,10 +446,8 @@ impl Heap {
             // other reference to it is alive on this thread (`place` calls no user code),
             // and a cycle takes only the list of the parity no op can read any more
             // (`take_objects`).
-            unsafe {
-                o.free
-                    .with(|f| o.lists[parity(p)].with(|l| self.place(l, f, header, value)))
-            }
+            let (mut l, mut f) = unsafe { (o.lists[parity(p)].get(), o.free.get()) };
+            self.place(&mut l, &mut f, header, value)
         } else {
             let s = &mut *lock(&self.shared);
             self.place(&mut s.lists[parity(p)], &mut s.free, header, value)
@@ -554,7 +582,7 @@ impl Heap {
             // SAFETY: its owner appends only to the other list now (see above); the
             // owner's ops that used this one happen before (the handshake's acquire of
             // their end), and its next use of it after (its acquire of a later phase).
-            unsafe { o.lists[old].with(&mut take) };
+            take(&mut *unsafe { o.lists[old].get() });
         }
         take(&mut lock(&self.shared).lists[old]);
         all
@@ -570,7 +598,7 @@ impl Heap {
         for o in &self.owned {
             for l in &o.lists {
                 // SAFETY: the scope's threads are done (`destroy`).
-                unsafe { l.with(&mut take) };
+                take(&mut *unsafe { l.get() });
             }
         }
         for l in &mut lock(&self.shared).lists {
