@@ -18,14 +18,14 @@
 //! the other parity's, which no op can append to any more once the cycle's handshake is
 //! over (`take_objects`). The bytes a shard gathers go to the heap's count in batches, for
 //! pacing; MemStats count from the threads' own counters (`barrier::Slot`) less what sweeps
-//! freed. An object's `mark` holds
-//! the epoch of the last cycle that reached it (no clearing between cycles), or `DYING`
-//! once a sweep has condemned it: a handle to it that is dereferenced or cloned then
-//! (only a destructor of a dying object can hold one) panics instead of touching freed
-//! memory.
+//! freed. An object's `mark` holds the epoch of the last cycle that reached it (no clearing
+//! between cycles), or `DYING` once a sweep has condemned it: a handle to it that is
+//! dereferenced or cloned then (only a destructor of a dying object can hold one) panics
+//! instead of touching freed memory.
 //!
 //! Pacing as Go's GOGC: a cycle starts when the heap has grown to `live × (1 + GOGC/100)`
-//! bytes (at least `MIN_HEAP`); `GOGC=off` or a negative `runtime::set_gc_percent` turns that
+//! bytes (at least `MIN_HEAP`), `live` being what the last marking left (Go's heapMarked:
+//! the survivors and what was made while it marked); `GOGC=off` or a negative `runtime::set_gc_percent` turns that
 //! off. While a cycle marks, an allocation past the goal helps it if marking lags behind
 //! (an assist, `mark.rs`), and one at twice the goal helps until marking is done, waiting
 //! only for what it cannot do ("GC assist wait"), so the heap stays bounded when goroutines
