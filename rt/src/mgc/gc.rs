@@ -36,7 +36,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// ```
 pub struct Gc<'s, T: Trace> {
     ptr: NonNull<GcBox<T>>,
-    /// This handle counts in its object's roots (it lives outside GC memory).
+    /// This handle counts in its object's roots (it lives outside GC memory). Atomic only
+    /// to change behind `&self` (`Trace`): it is read and written only by whoever has the
+    /// handle to itself (its owner, the cell borrow or allocation that roots or unroots
+    /// it), never by the collector, so plain loads and stores do (no locked swap).
     rooted: AtomicBool,
     /// Invariant in `'s` (the scope's brand).
     brand: PhantomData<fn(&'s ()) -> &'s ()>,
@@ -115,7 +118,7 @@ impl<T: Trace> Clone for Gc<'_, T> {
 
 impl<T: Trace> Drop for Gc<'_, T> {
     fn drop(&mut self) {
-        if self.rooted.load(Ordering::Acquire) {
+        if self.rooted.load(Ordering::Relaxed) {
             let h = self.header();
             let _op = Op::enter();
             h.roots.fetch_sub(1, Ordering::AcqRel);
@@ -153,13 +156,15 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
             }
             // Inside the caller's root operation (`alloc`, a cell's borrow).
             TraceOp::Root => {
-                if !self.rooted.swap(true, Ordering::AcqRel) {
+                if !self.rooted.load(Ordering::Relaxed) {
+                    self.rooted.store(true, Ordering::Relaxed);
                     h.roots.fetch_add(1, Ordering::AcqRel);
                     h.root_moved();
                 }
             }
             TraceOp::Unroot => {
-                if self.rooted.swap(false, Ordering::AcqRel) {
+                if self.rooted.load(Ordering::Relaxed) {
+                    self.rooted.store(false, Ordering::Relaxed);
                     h.roots.fetch_sub(1, Ordering::AcqRel);
                     h.root_moved();
                 }
