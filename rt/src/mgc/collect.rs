@@ -23,10 +23,12 @@
 //!    reachable object not marked yet would need a path cut by an op that has finished,
 //!    whose shade was traced, or by one begun after the handshake, which found the path
 //!    marked already). The phase goes back to idle.
-//! 5. **Sweep**, by the collector alone, once it sees the phase idle (a sweep must end
-//!    before the next mark starts, since it tells dead from live by `mark == e`): taken
-//!    objects not marked with `e` are condemned, their values dropped, then their memory
-//!    freed (`heap::free_all`); the rest go back on the lists.
+//! 5. **Sweep**, by the collector alone, once it sees the phase idle and a last handshake
+//!    has let every root operation that read the phase as marking end (one late to shade
+//!    would otherwise write `e` over the next cycle's mark, which then never marked the
+//!    object again). A sweep ends before the next mark starts, since it tells dead from live
+//!    by `mark == e`: taken objects not marked with `e` are condemned, their values dropped,
+//!    then their memory freed (`heap::free_all`); the rest go back on the lists.
 //!
 //! Goroutines are not stopped to mark (the handshakes wait only for root operations already
 //! running, which never block). An allocation past the heap's goal during marking helps
@@ -327,6 +329,13 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
     // lock.
     drop(heap.grey());
     let mark_pause = heap.mark_pause.swap(0, Ordering::Relaxed);
+    // An op may have read the phase as marking just before it ended, after the finisher's
+    // last handshake, and not have shaded yet. Let it finish now: shading late, during the
+    // next cycle, it would write this epoch over the next one's mark (the object moved
+    // into a new black object meanwhile, say) and nothing would mark that object again, so
+    // the next sweep freed it while reachable (`loom_a_late_shade_...`). After this no op
+    // shades for this epoch: the next cycle starts after this sweep.
+    barrier::grace();
     // 5. Sweep.
     let mut dead_bytes = 0u64;
     let (live, dead): (Vec<_>, Vec<_>) = work.objects.iter().partition(|&&h| {

@@ -274,7 +274,8 @@ pub(crate) fn try_finish(heap: &Heap, p: u64) -> bool {
         return false; // the collector has not taken the objects yet
     };
     let idle = |g: &mut Vec<(usize, u32)>| {
-        // Entries of past cycles are stale (queued by ops that were ending as they ended).
+        // Entries of past cycles are stale (queued by ops that were ending as they ended,
+        // before their cycle's sweep: `collect::cycle` waits for those).
         g.retain(|&(_, e)| e == epoch);
         g.is_empty() && w.scanned() && heap.holders.load(Ordering::SeqCst) == 0
     };

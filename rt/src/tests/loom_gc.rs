@@ -280,3 +280,42 @@ fn loom_a_cycle_an_assist_started_and_finished_is_swept_not_replaced() {
         assert_eq!(DROPS.load(O::SeqCst), 1, "every object freed exactly once");
     });
 }
+
+#[test]
+fn loom_a_late_shade_of_an_ended_marking_does_not_unmark_an_object_of_the_next() {
+    // A handle dropped as marking ends: its op began after `try_finish`'s last handshake
+    // and read the phase as marking just before the store that ended it, then waited
+    // before shading. Meanwhile the cycle was swept, the next one began, and the object
+    // moved into a new (black) object, which shaded it for the new epoch. The late shade
+    // then put the old epoch back: nothing marked the object again, and the next sweep
+    // freed it under its holder (found by a helper with a delay there, and ASan). Three
+    // preemptions: the collector's, after its handshake, and the dropper's, after its read
+    // (and one that the collector's yield in `cycle` costs). Fails without the handshake
+    // before the sweep (`collect::cycle`).
+    let mut model = loom::model::Builder::new();
+    model.preemption_bound = Some(3);
+    model.check(|| {
+        let heap = Arc::new(Heap::new());
+        let x = alloc(&heap, Item(7));
+        let x1 = x.clone();
+        crate::mgc::collect::start_by_assist(&heap).expect("no cycle runs");
+        let heap2 = heap.clone();
+        let c = thread::spawn(move || cycle(&heap2, false)); // ends that marking, sweeps
+        let t = thread::spawn(move || drop(x1));
+        c.join().unwrap();
+        // The next cycle; the object moves into a new one, which shades it for this epoch.
+        crate::mgc::collect::start_by_assist(&heap).expect("the last cycle was swept");
+        let holder = alloc(
+            &heap,
+            Holder {
+                cell: GcCell::new(Some(x)),
+            },
+        );
+        t.join().unwrap();
+        cycle(&heap, false);
+        let x = holder.cell.borrow().as_ref().expect("the child").clone();
+        assert_eq!(x.0, 7, "the child survived");
+        drop((x, holder));
+        heap.destroy();
+    });
+}
