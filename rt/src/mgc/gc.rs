@@ -106,7 +106,9 @@ impl<T: Trace> Clone for Gc<'_, T> {
         let h = self.header();
         h.check_alive();
         let _op = Op::enter();
-        h.roots.fetch_add(1, Ordering::AcqRel);
+        if h.roots.fetch_add(1, Ordering::AcqRel) >= super::heap::MAX_ROOTS {
+            super::heap::too_many_roots();
+        }
         h.root_moved();
         Gc {
             ptr: self.ptr,
@@ -158,7 +160,9 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
             TraceOp::Root => {
                 if !self.rooted.load(Ordering::Relaxed) {
                     self.rooted.store(true, Ordering::Relaxed);
-                    h.roots.fetch_add(1, Ordering::AcqRel);
+                    if h.roots.fetch_add(1, Ordering::AcqRel) >= super::heap::MAX_ROOTS {
+                        super::heap::too_many_roots();
+                    }
                     h.root_moved();
                 }
             }

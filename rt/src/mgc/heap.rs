@@ -33,18 +33,19 @@
 
 use super::barrier::{self, Op};
 use super::trace::{Trace, TraceOp, Tracer};
-use crate::loom::atomic::{AtomicU32, AtomicUsize};
+use crate::loom::atomic::AtomicU32;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
 /// `Header::mark` of an object a sweep has condemned.
 pub(crate) const DYING: u32 = u32::MAX;
 
-/// Every object starts with this.
+/// Every object starts with this: 24 bytes.
 #[repr(C)]
 pub(crate) struct Header {
-    /// Handles to this object outside GC memory.
-    pub(crate) roots: AtomicUsize,
+    /// Handles to this object outside GC memory (32 bits, beside `mark`: a count past
+    /// `MAX_ROOTS` is fatal, as `Arc`'s overflow aborts).
+    pub(crate) roots: AtomicU32,
     /// The epoch of the last cycle that reached it (0: none yet), or `DYING`.
     pub(crate) mark: AtomicU32,
     /// The heap that owns it.
@@ -75,6 +76,16 @@ impl Header {
     }
 }
 
+/// The most handles outside GC memory one object may have.
+pub(crate) const MAX_ROOTS: u32 = u32::MAX / 2;
+
+/// A root count passed `MAX_ROOTS` (billions of clones of one handle, leaked).
+#[cold]
+#[inline(never)]
+pub(crate) fn too_many_roots() -> ! {
+    crate::panic::throw("gc: too many handles to one object")
+}
+
 #[cold]
 #[inline(never)]
 fn dying() -> ! {
@@ -98,13 +109,15 @@ pub(crate) struct VTable {
 /// heap carves them from `CHUNK`-byte chunks and reuses what sweeps free (Go: size
 /// classes, mspans and mcentral, much simplified). Larger or over-aligned objects use the
 /// global allocator.
-const CLASS_BYTES: usize = 16;
-const CLASSES: usize = 16;
+const CLASS_BYTES: usize = 8;
+const CLASSES: usize = 32;
+/// Chunks (so blocks of a 16-aligned type, whose size is a multiple of 16) are aligned so.
+const CHUNK_ALIGN: usize = 16;
 const CHUNK: usize = 64 << 10;
 
 /// The size class of an object of `size` bytes aligned to `align`, or 0.
 const fn class_of(size: usize, align: usize) -> usize {
-    if size <= CLASS_BYTES * CLASSES && align <= CLASS_BYTES {
+    if size <= CLASS_BYTES * CLASSES && align <= CHUNK_ALIGN {
         size.div_ceil(CLASS_BYTES)
     } else {
         0
@@ -434,7 +447,7 @@ impl Heap {
         // on to it (`take_objects`); appending to it comes after.
         let p = self.phase.load(Ordering::Acquire);
         let header = Header {
-            roots: AtomicUsize::new(1),
+            roots: AtomicU32::new(1),
             mark: AtomicU32::new(if p & 1 != 0 { (p >> 1) as u32 } else { 0 }),
             heap: self,
             vt,
@@ -487,7 +500,8 @@ impl Heap {
         } else {
             let b = self.block(free, vt.class).cast::<GcBox<T>>();
             // SAFETY: a free block of this class: at least `size_of::<GcBox<T>>()` bytes,
-            // 16-aligned (`class_of` admits alignments up to 16), ours alone.
+            // aligned for it (`class_of` admits alignments up to 16, and a 16-aligned
+            // type's class steps by multiples of 16 from a 16-aligned chunk), ours alone.
             unsafe { b.write(GcBox { header, value }) };
             b
         };
@@ -521,7 +535,7 @@ impl Heap {
     /// A new chunk cut into blocks of `class`, linked; returns the first.
     #[cold]
     fn carve(&self, class: usize) -> *mut Block {
-        let layout = std::alloc::Layout::from_size_align(CHUNK, CLASS_BYTES).expect("chunk");
+        let layout = std::alloc::Layout::from_size_align(CHUNK, CHUNK_ALIGN).expect("chunk");
         // SAFETY: a non-zero size.
         let chunk = unsafe { std::alloc::alloc(layout) };
         if chunk.is_null() {
@@ -537,7 +551,7 @@ impl Heap {
             } else {
                 core::ptr::null_mut()
             };
-            // SAFETY: block `i` lies inside the chunk, 16-aligned, unused.
+            // SAFETY: block `i` lies inside the chunk, 8-aligned (the step is), unused.
             unsafe { chunk.add(i * step).cast::<Block>().write(Block { next }) };
         }
         chunk.cast()
@@ -650,7 +664,7 @@ impl Heap {
         }
         let (freed, panicked) = self.free_all(&all);
         self.bytes.fetch_sub(freed, Ordering::Relaxed);
-        let layout = std::alloc::Layout::from_size_align(CHUNK, CLASS_BYTES).expect("chunk");
+        let layout = std::alloc::Layout::from_size_align(CHUNK, CHUNK_ALIGN).expect("chunk");
         for c in core::mem::take(&mut *lock(&self.chunks)) {
             // SAFETY: made by `carve` with this layout; every block in it is free now
             // (every object was freed above), and nothing links to them any more.
@@ -746,4 +760,42 @@ pub(crate) fn mallocs() -> (u64, u64) {
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(all(test, not(goro_loom)))]
+mod tests {
+    use super::*;
+
+    #[repr(align(16))]
+    struct Wide(#[allow(dead_code, reason = "only its layout matters")] [u8; 16]);
+    // SAFETY: holds no handle.
+    unsafe impl Trace for Wide {
+        fn trace(&self, _: &mut Tracer) {}
+    }
+
+    #[test]
+    fn objects_take_their_size_class_and_keep_their_alignment() {
+        assert_eq!(size_of::<Header>(), 24);
+        // A 16-byte value: 40 bytes, where 16-byte classes made it 48.
+        assert_eq!(GcBox::<[u64; 2]>::VT.size, 40);
+        assert_eq!(GcBox::<u8>::VT.size, 32);
+        // Past the largest class: the global allocator's, at its own size.
+        assert_eq!(GcBox::<[u8; 300]>::VT.class, 0);
+        assert_eq!(GcBox::<[u8; 300]>::VT.size, size_of::<GcBox<[u8; 300]>>());
+        let heap = Heap::new();
+        // Blocks of a 16-aligned type's class are 16-aligned, the first and every later
+        // one (the class steps by a multiple of 16); 8-byte classes interleave meanwhile.
+        let mut made = Vec::new();
+        for i in 0..5000u64 {
+            let w = heap.alloc(Wide([0; 16]));
+            assert_eq!(w as usize % 16, 0, "allocation {i} misaligned");
+            made.push(w as usize);
+            made.push(heap.alloc(i) as usize);
+        }
+        made.sort_unstable();
+        made.dedup();
+        assert_eq!(made.len(), 10_000, "a block was handed out twice");
+        // No handle was made from these objects: `destroy` frees them all.
+        heap.destroy();
+    }
 }
