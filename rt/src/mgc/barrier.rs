@@ -41,7 +41,7 @@ pub(crate) struct Slot {
     /// Objects this thread allocated, and their bytes (Go: mcache local stats).
     pub(crate) mallocs: std::sync::atomic::AtomicU64,
     pub(crate) alloc_bytes: std::sync::atomic::AtomicU64,
-    /// Which shard of a heap's object list this thread appends to.
+    /// Which of a heap's shards this thread appends to (its own below `heap::OWNED`).
     pub(crate) index: usize,
 }
 
