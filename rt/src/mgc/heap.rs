@@ -512,24 +512,34 @@ impl Heap {
     }
 
     /// A free block of `class` from the shard's list, the central one, or a new chunk.
+    /// The first inline (the allocation path), the refill out of line.
+    #[inline(always)]
     fn block(&self, free: &mut Free, class: usize) -> *mut Block {
         let c = class - 1;
         if free.0[c].is_null() {
-            let (head, _) = core::mem::replace(
-                &mut lock(&self.central)[c],
-                (core::ptr::null_mut(), core::ptr::null_mut()),
-            );
-            free.0[c] = if head.is_null() {
-                self.carve(class)
-            } else {
-                head
-            };
+            free.0[c] = self.refill(class);
         }
         let b = free.0[c];
-        // SAFETY: a free block on our list (under the shard's lock); its first word links
-        // to the next one.
+        // SAFETY: a free block on the shard's list (the shard is ours: `Heap::alloc`); its
+        // first word links to the next one.
         free.0[c] = unsafe { (*b).next };
         b
+    }
+
+    /// A chain of free blocks of `class` for a shard whose list ran dry: the central one
+    /// (what sweeps freed), or a new chunk.
+    #[cold]
+    #[inline(never)]
+    fn refill(&self, class: usize) -> *mut Block {
+        let (head, _) = core::mem::replace(
+            &mut lock(&self.central)[class - 1],
+            (core::ptr::null_mut(), core::ptr::null_mut()),
+        );
+        if head.is_null() {
+            self.carve(class)
+        } else {
+            head
+        }
     }
 
     /// A new chunk cut into blocks of `class`, linked; returns the first.
