@@ -78,3 +78,48 @@ fn trees_built_bottom_up_while_cycles_start_keep_every_node() {
         });
     });
 }
+
+#[test]
+fn threads_past_those_with_shards_of_their_own_share_one_and_lose_nothing() {
+    // The first 16 threads that allocate list their objects on shards of their own; the
+    // rest share one under a lock. 24 plain threads build and check trees while cycles
+    // start back to back: no node of a held tree is destroyed, and by the scope's end
+    // every node of every tree was destroyed exactly once.
+    let stop = AtomicBool::new(false);
+    let counters = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|t| {
+        t.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                goro::runtime::gc();
+            }
+        });
+        gc::scope(|s| {
+            std::thread::scope(|w| {
+                for _ in 0..24 {
+                    w.spawn(|| {
+                        let mut held: Option<(Gc<'_, Node<'_>>, Arc<AtomicUsize>)> = None;
+                        for round in 0..300 {
+                            let drops = Arc::new(AtomicUsize::new(0));
+                            counters.lock().unwrap().push(drops.clone());
+                            let tr = tree(s, 5, &drops);
+                            if let Some((old, old_drops)) = held.replace((tr, drops)) {
+                                assert_eq!(old_drops.load(Ordering::SeqCst), 0, "round {round}");
+                                assert_eq!(count(&old), (1 << 6) - 1, "round {round}");
+                            }
+                        }
+                    });
+                }
+            });
+        });
+        stop.store(true, Ordering::Relaxed);
+    });
+    let counters = counters.into_inner().unwrap();
+    assert_eq!(counters.len(), 24 * 300);
+    for (i, c) in counters.iter().enumerate() {
+        assert_eq!(
+            c.load(Ordering::SeqCst),
+            (1 << 6) - 1,
+            "tree {i}: nodes destroyed"
+        );
+    }
+}
