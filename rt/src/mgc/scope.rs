@@ -30,7 +30,8 @@ use std::sync::Mutex;
 /// See [`scope`].
 pub struct Scope<'s, 'env: 's> {
     /// The scope's GC heap.
-    heap: Heap,
+    /// Boxed: with a shard per thread it is about 6 KiB, too much for a goroutine's frame.
+    heap: Box<Heap>,
     /// Goroutines started here and not yet joined.
     running: Mutex<Vec<JoinHandle<()>>>,
     /// Invariant in `'s` and `'env` (as `std::thread::Scope`): neither can be shortened or
@@ -74,7 +75,7 @@ where
     F: for<'s> FnOnce(&'s Scope<'s, 'env>) -> R,
 {
     let s = Scope {
-        heap: Heap::new(),
+        heap: Box::new(Heap::new()),
         running: Mutex::new(Vec::new()),
         scope: PhantomData,
         env: PhantomData,
