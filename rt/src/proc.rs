@@ -137,6 +137,17 @@ pub(crate) enum After {
     Exit,
 }
 
+/// A value alone on its cache line (two lines: the adjacent-line prefetcher pairs them).
+#[repr(align(128))]
+pub(crate) struct Padded<T>(pub(crate) T);
+
+impl<T> core::ops::Deref for Padded<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 /// State guarded by `Sched::lock`.
 pub(crate) struct Locked {
     pub(crate) pidle: Vec<usize>,
@@ -164,7 +175,10 @@ pub(crate) struct Sched {
     pub(crate) gomaxprocs: AtomicUsize,
     pub(crate) global: GlobalQ,
     pub(crate) lock: Mutex<Locked>,
-    pub(crate) npidle: AtomicUsize,
+    /// Idle Ps (Go: sched.npidle). Every spawn that displaces fresh work reads it
+    /// (`wakep`), so it sits on a cache line of its own, away from counters the other Ms
+    /// write.
+    pub(crate) npidle: Padded<AtomicUsize>,
     pub(crate) nmspinning: AtomicUsize,
     /// `Locked::mwantp.len()`, readable without the lock.
     pub(crate) nmwantp: AtomicUsize,
@@ -260,7 +274,7 @@ impl Sched {
                 threads: Vec::new(),
                 tsleeper: None,
             }),
-            npidle: AtomicUsize::new(nprocs),
+            npidle: Padded(AtomicUsize::new(nprocs)),
             nmspinning: AtomicUsize::new(0),
             nmwantp: AtomicUsize::new(0),
             nsyscall: AtomicUsize::new(0),
