@@ -8,8 +8,7 @@
 
 use crate::defer::Outcome;
 use crate::funcval::NameFn;
-use crate::g::GRef;
-use crate::join::{JoinHandle, Packet};
+use crate::join::{JoinHandle, packet};
 use crate::loom::StdArc as Arc;
 use crate::loom::atomic::Ordering;
 use crate::m::M;
@@ -52,7 +51,7 @@ pub(crate) fn global() -> &'static Arc<Sched> {
 
 /// Starts `body` as a new goroutine of the caller's runtime (or the global one).
 #[track_caller]
-pub(crate) fn newproc<F: FnOnce() + Send + 'static>(body: F) -> GRef {
+pub(crate) fn newproc<F: FnOnce() + Send + 'static>(body: F) -> u64 {
     newproc_named(body, core::any::type_name::<F>)
 }
 
@@ -60,7 +59,7 @@ pub(crate) fn newproc<F: FnOnce() + Send + 'static>(body: F) -> GRef {
 /// it (`spawn`). The name is the body's frame owner (`defer.rs`) and, for a dump, tells
 /// which function created the goroutine.
 #[track_caller]
-pub(crate) fn newproc_named<F: FnOnce() + Send + 'static>(body: F, name: NameFn) -> GRef {
+pub(crate) fn newproc_named<F: FnOnce() + Send + 'static>(body: F, name: NameFn) -> u64 {
     let m = getm();
     if m.is_null() {
         global().newproc(body, name)
@@ -116,17 +115,16 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let packet = Packet::new();
-    let p2 = packet.clone();
+    let (done, handle) = packet();
     // The body is a frame of its own, inside the one every goroutine has, so that a
     // panic its deferred calls recover still reaches `join` (as `Err`: there is no value).
     let body = move || match crate::defer::frame(f) {
-        Outcome::Returned(v) => p2.finish(Ok(v), false),
-        Outcome::Recovered(p) => p2.finish(Err(p), true),
-        Outcome::Panicking(p) => p2.finish(Err(p), false),
+        Outcome::Returned(v) => done.finish(Ok(v), false),
+        Outcome::Recovered(p) => done.finish(Err(p), true),
+        Outcome::Panicking(p) => done.finish(Err(p), false),
     };
-    let gp = newproc_named(body, core::any::type_name::<F>);
-    JoinHandle::new(packet, gp.goid())
+    handle.set_goid(newproc_named(body, core::any::type_name::<F>));
+    handle
 }
 
 /// Runs `f` as goroutine 1 of a new runtime and returns its result. Go: runtime.main.

@@ -1,22 +1,30 @@
 //! `JoinHandle`: waiting for a goroutine's result — a Rust convenience Go lacks (Go would use
 //! a channel or WaitGroup), built on `gopark`/`goready` like every other wait.
 //!
-//! The packet is shared by the goroutine and the handle, and synchronised by one atomic
-//! state word (no lock: a spawn and its join touch it from two threads, usually three
-//! times): the goroutine writes its outcome, then sets `DONE`; a joiner registers its
-//! wake token, then sets `WAITING` (under `gopark`'s unlock, so the goroutine that sees it
-//! finds the joiner parked); a dropped handle sets `DETACHED`. Whichever of `DONE` and
-//! `DETACHED` comes second decides what becomes of the outcome. A panic is delivered to
-//! the handle; if the handle was dropped before the goroutine ended, nobody can see it, so
-//! it is treated as unrecovered (Go's behaviour for every goroutine panic), never
-//! silently lost.
+//! The packet has two owners, the goroutine (`Completer`) and the handle, synchronised by
+//! one atomic state word (no lock and no reference count: a spawn and its join touch it
+//! from two threads): the goroutine writes its outcome, then sets `DONE`; a joiner
+//! registers its wake token, then sets `WAITING` (under `gopark`'s unlock, so the
+//! goroutine that sees it finds the joiner parked); a dropped handle sets `DETACHED`.
+//! Whichever of `DONE` and `DETACHED` comes second decides what becomes of the outcome,
+//! and its setter frees the packet. A panic is delivered to the handle; if the handle was
+//! dropped before the goroutine ended, nobody can see it, so it is treated as unrecovered
+//! (Go's behaviour for every goroutine panic), never silently lost.
+//!
+//! Ownership: the setter of `DONE` does not touch the packet after setting it unless it
+//! saw `DETACHED` (then the packet is its alone); it copies a joiner's token out *before*
+//! setting `DONE` (a compare-exchange that fails if the handle detached meanwhile), since
+//! after it the handle may free the packet. The handle frees it after taking a `DONE`
+//! outcome, or when it detaches after `DONE`. (An `Arc` did this before, at the price of
+//! a reference count: two atomic operations more per spawn, and 16 bytes more per packet,
+//! when spawn_join_held holds a million of them.)
 
 use crate::g::{GRef, WaitReason};
-use crate::loom::Arc;
-use crate::loom::atomic::{AtomicU8, Ordering};
-use crate::panic::is_quiet;
+use crate::loom::atomic::{AtomicU8, AtomicU64, Ordering};
+use crate::panic::{Killed, is_quiet};
 use crate::park::{getg, gopark, goready};
 use core::cell::UnsafeCell;
+use core::ptr::NonNull;
 use std::any::Any;
 
 type Outcome<T> = Result<T, Box<dyn Any + Send + 'static>>;
@@ -28,42 +36,93 @@ const WAITING: u8 = 2;
 /// The handle was dropped.
 const DETACHED: u8 = 4;
 
-pub(crate) struct Packet<T> {
+struct Packet<T> {
     state: AtomicU8,
+    /// The goroutine's id, written by the spawner once known; the handle's alone.
+    goid: AtomicU64,
     /// Written by the goroutine before `DONE`; then the handle's (or, if `DETACHED` came
     /// first, still the goroutine's).
     result: UnsafeCell<Option<Outcome<T>>>,
-    /// Written by the joiner before `WAITING`; then the goroutine's.
+    /// Written by the joiner before `WAITING`; then read by the goroutine before `DONE`.
     waiter: UnsafeCell<Option<GRef>>,
 }
 
-// SAFETY: the cells are handed between the goroutine and the handle by `state` (release
-// on setting a bit, acquire on reading it), one owner at a time; the outcome moves between
-// threads, hence `T: Send`.
-unsafe impl<T: Send> Send for Packet<T> {}
-// SAFETY: as above.
-unsafe impl<T: Send> Sync for Packet<T> {}
+#[cfg(goro_loom)]
+std::thread_local! {
+    /// Packets made minus packets freed on this thread (a loom model runs on one), so
+    /// models can check that each is freed exactly once.
+    pub(crate) static LIVE_PACKETS: core::cell::Cell<isize> = const { core::cell::Cell::new(0) };
+}
 
-impl<T> Packet<T> {
-    pub(crate) fn new() -> Arc<Packet<T>> {
-        Arc::new(Packet {
-            state: AtomicU8::new(0),
-            result: UnsafeCell::new(None),
-            waiter: UnsafeCell::new(None),
-        })
+#[cfg(goro_loom)]
+impl<T> Drop for Packet<T> {
+    fn drop(&mut self) {
+        LIVE_PACKETS.with(|n| n.set(n.get() - 1));
     }
+}
 
+/// A new packet: its goroutine's end (`Completer`) and its handle.
+pub(crate) fn packet<T>() -> (Completer<T>, JoinHandle<T>) {
+    #[cfg(goro_loom)]
+    LIVE_PACKETS.with(|n| n.set(n.get() + 1));
+    let p = NonNull::from(Box::leak(Box::new(Packet {
+        state: AtomicU8::new(0),
+        goid: AtomicU64::new(0),
+        result: UnsafeCell::new(None),
+        waiter: UnsafeCell::new(None),
+    })));
+    (Completer { packet: p }, JoinHandle { packet: p })
+}
+
+/// The goroutine's end of a packet: delivers the outcome once (`finish`); dropped
+/// unfinished (a goroutine the runtime's end drops unrun), it delivers a `Killed` payload,
+/// so that a joiner outside the runtime does not wait forever.
+pub(crate) struct Completer<T> {
+    packet: NonNull<Packet<T>>,
+}
+
+// SAFETY: the completer moves the outcome (a `T`) to whichever thread holds the handle,
+// hence `T: Send`; the packet's cells are handed over by its state word.
+unsafe impl<T: Send> Send for Completer<T> {}
+
+impl<T> Completer<T> {
     /// Called by the goroutine with its body's outcome; `recovered`: the `Err` is a panic its
     /// deferred calls recovered (no report when nobody joins).
-    pub(crate) fn finish(&self, outcome: Outcome<T>, recovered: bool) {
-        // SAFETY: `DONE` is not set, so the cell is ours alone (the handle reads it only
-        // after seeing `DONE`).
-        unsafe { *self.result.get() = Some(outcome) };
-        let prev = self.state.fetch_or(DONE, Ordering::AcqRel);
-        if prev & DETACHED != 0 {
-            // Nobody will look: the outcome stays ours.
-            // SAFETY: the handle is gone (it set `DETACHED` before our `DONE`).
-            let outcome = unsafe { (*self.result.get()).take() };
+    pub(crate) fn finish(self, outcome: Outcome<T>, recovered: bool) {
+        let packet = self.packet;
+        core::mem::forget(self);
+        // SAFETY: the packet is live: we have not set `DONE`, so nobody freed it.
+        unsafe { deliver(packet, outcome, recovered) }
+    }
+}
+
+impl<T> Drop for Completer<T> {
+    fn drop(&mut self) {
+        // SAFETY: as in `finish`, which did not run (it forgets `self`).
+        unsafe { deliver(self.packet, Err(Box::new(Killed)), true) }
+    }
+}
+
+/// Delivers the goroutine's outcome through `packet`.
+///
+/// # Safety
+/// `packet` is live and its `DONE` is not set; the caller is its goroutine's end and
+/// touches it no more.
+unsafe fn deliver<T>(packet: NonNull<Packet<T>>, outcome: Outcome<T>, recovered: bool) {
+    // SAFETY: live until we set `DONE` (the handle frees it only after seeing that).
+    let p = unsafe { packet.as_ref() };
+    // SAFETY: `DONE` is not set, so the cell is ours alone (the handle reads it only
+    // after seeing `DONE`).
+    unsafe { *p.result.get() = Some(outcome) };
+    let mut state = p.state.load(Ordering::Acquire);
+    loop {
+        if state & DETACHED != 0 {
+            // Nobody will look: the outcome and the packet are ours.
+            // SAFETY: the handle is gone (it set `DETACHED` before any `DONE`) and left
+            // the packet to us; it came from `Box::leak` in `packet`.
+            let mut p = unsafe { Box::from_raw(packet.as_ptr()) };
+            let outcome = p.result.get_mut().take();
+            drop(p);
             if let Some(Err(payload)) = outcome
                 && !recovered
                 && !is_quiet(&*payload)
@@ -72,14 +131,27 @@ impl<T> Packet<T> {
             }
             return;
         }
-        if prev & WAITING != 0 {
-            // SAFETY: the joiner wrote its token before setting `WAITING` (our AcqRel saw
-            // it) and touches it no more; we take it once.
-            let waiter = unsafe { (*self.waiter.get()).take() };
-            if let Some(gp) = waiter {
-                // SAFETY: the token of the joiner's park, registered for this one wake.
-                unsafe { goready(gp) };
+        // The token must be read before `DONE`: after it, the handle may free the packet.
+        let waiter = if state & WAITING != 0 {
+            // SAFETY: the joiner wrote its token before setting `WAITING` (our acquire
+            // load saw it) and touches it no more.
+            unsafe { *p.waiter.get() }
+        } else {
+            None
+        };
+        match p
+            .state
+            .compare_exchange(state, state | DONE, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => {
+                if let Some(gp) = waiter {
+                    // SAFETY: the token of the joiner's park, registered for this one
+                    // wake; stale (the joiner gone since) it is harmless.
+                    unsafe { goready(gp) };
+                }
+                return;
             }
+            Err(now) => state = now,
         }
     }
 }
@@ -107,13 +179,25 @@ impl<T> Packet<T> {
 /// });
 /// ```
 pub struct JoinHandle<T> {
-    packet: Arc<Packet<T>>,
-    goid: u64,
+    packet: NonNull<Packet<T>>,
 }
 
+// SAFETY: the handle takes the outcome (a `T`) on whichever thread it is on, hence
+// `T: Send`; the packet's cells are handed over by its state word.
+unsafe impl<T: Send> Send for JoinHandle<T> {}
+// SAFETY: through `&JoinHandle` only the atomic state and goid are read.
+unsafe impl<T: Send> Sync for JoinHandle<T> {}
+
 impl<T> JoinHandle<T> {
-    pub(crate) fn new(packet: Arc<Packet<T>>, goid: u64) -> JoinHandle<T> {
-        JoinHandle { packet, goid }
+    fn packet(&self) -> &Packet<T> {
+        // SAFETY: the packet lives while the handle does: the goroutine frees it only
+        // after the handle detached, and the handle frees it only as it goes.
+        unsafe { self.packet.as_ref() }
+    }
+
+    /// Records the goroutine's id, once its spawn has made it.
+    pub(crate) fn set_goid(&self, goid: u64) {
+        self.packet().goid.store(goid, Ordering::Relaxed);
     }
 
     /// The goroutine's id (as [`runtime::goid`](crate::runtime::goid) reports inside it).
@@ -128,7 +212,7 @@ impl<T> JoinHandle<T> {
     /// });
     /// ```
     pub fn goid(&self) -> u64 {
-        self.goid
+        self.packet().goid.load(Ordering::Relaxed)
     }
 
     /// Whether the goroutine has finished (so `join` would not wait).
@@ -149,7 +233,7 @@ impl<T> JoinHandle<T> {
     /// });
     /// ```
     pub fn is_finished(&self) -> bool {
-        self.packet.state.load(Ordering::Acquire) & DONE != 0
+        self.packet().state.load(Ordering::Acquire) & DONE != 0
     }
 
     /// Waits for the goroutine to finish, parking the caller (goroutine or thread), and
@@ -168,7 +252,7 @@ impl<T> JoinHandle<T> {
     /// assert_eq!(v, 42);
     /// ```
     pub fn join(self) -> Result<T, Box<dyn Any + Send + 'static>> {
-        let packet = &*self.packet;
+        let packet = self.packet();
         if packet.state.load(Ordering::Acquire) & DONE == 0 {
             // SAFETY: neither `WAITING` nor `DONE` is set: the cell is ours until we set
             // `WAITING`, and the goroutine reads it only after seeing that.
@@ -191,9 +275,13 @@ impl<T> JoinHandle<T> {
         if packet.state.load(Ordering::Acquire) & DONE == 0 {
             crate::panic::throw("join: woken without a result");
         }
-        // SAFETY: `DONE` is set and `DETACHED` is not (we are the handle, still alive): the
-        // outcome is ours, and only we take it.
-        match unsafe { (*packet.result.get()).take() } {
+        let p = self.packet;
+        core::mem::forget(self);
+        // SAFETY: `DONE` is set and `DETACHED` is not (we are the handle, still alive):
+        // the goroutine is done with the packet, which is ours to take and free; it came
+        // from `Box::leak` in `packet`.
+        let mut p = unsafe { Box::from_raw(p.as_ptr()) };
+        match p.result.get_mut().take() {
             Some(r) => r,
             None => crate::panic::throw("join: woken without a result"),
         }
@@ -202,16 +290,21 @@ impl<T> JoinHandle<T> {
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        // After `DONE` this changes nothing (an outcome not taken goes with the packet);
-        // before it, the goroutine keeps its outcome (`Packet::finish`).
-        self.packet.state.fetch_or(DETACHED, Ordering::AcqRel);
+        // Before `DONE` the goroutine keeps its outcome and frees the packet
+        // (`Completer`); after it, both are ours (an outcome not taken goes with it).
+        let prev = self.packet().state.fetch_or(DETACHED, Ordering::AcqRel);
+        if prev & DONE != 0 {
+            // SAFETY: the goroutine set `DONE` and touches the packet no more; it came
+            // from `Box::leak` in `packet`.
+            drop(unsafe { Box::from_raw(self.packet.as_ptr()) });
+        }
     }
 }
 
 impl<T> core::fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("JoinHandle")
-            .field("goid", &self.goid)
+            .field("goid", &self.goid())
             .finish()
     }
 }

@@ -37,13 +37,15 @@ impl Sched {
         }
     }
 
-    /// Creates a goroutine running `f` and makes it runnable. Go: newproc.
+    /// Creates a goroutine running `f` and makes it runnable; returns its id (read before
+    /// it is queued: once queued, it may run, end and leave its G to another goroutine).
+    /// Go: newproc.
     #[track_caller]
     pub(crate) fn newproc<F: FnOnce() + Send + 'static>(
         self: &Arc<Self>,
         f: F,
         name: NameFn,
-    ) -> GRef {
+    ) -> u64 {
         self.spawn_point();
         let m = getm();
         // SAFETY: a non-null TLS M is live on this thread.
@@ -96,7 +98,7 @@ impl Sched {
             }
         }
         crate::sysmon::start(self);
-        gp
+        goid
     }
 
     /// Where a goroutine spawned on `m` should start instead of `m`'s `runnext`, if
