@@ -241,7 +241,8 @@ impl<T> JoinHandle<T> {
     ///
     /// # Errors
     /// `Err(payload)` if the goroutine panicked (the panic's payload) or called
-    /// [`goexit`](crate::runtime::goexit) (a [`Goexit`](crate::panic::Goexit) payload).
+    /// [`goexit`](crate::runtime::goexit) (a [`Goexit`](crate::panic::Goexit) payload), or
+    /// if its runtime ended first, unwinding it or dropping it unrun (a private payload).
     ///
     /// # Examples
     /// ```
