@@ -23,8 +23,10 @@ type ErasedFn = unsafe fn(*mut u8);
 #[repr(C, align(16))]
 struct Buf([MaybeUninit<u8>; INLINE]);
 
+/// `repr(C)`, the pointers first: a spawn writes them and the closure's first bytes, one
+/// cache line for a closure of up to 32 bytes (`G`'s layout).
+#[repr(C)]
 pub(crate) struct FuncVal {
-    buf: UnsafeCell<Buf>,
     /// `(call, drop)` for the stored closure; `None` when empty.
     fns: UnsafeCell<Option<(ErasedFn, ErasedFn)>>,
     /// `core::any::type_name::<F>` of the closure last stored, as a thin `NameFn` pointer
@@ -32,6 +34,7 @@ pub(crate) struct FuncVal {
     /// a dump finds the function that created the goroutine. Atomic, so a dump may read it
     /// from another thread: a torn read of a reused G gives another valid name, never UB.
     name: AtomicPtr<()>,
+    buf: UnsafeCell<Buf>,
 }
 
 /// The type of `core::any::type_name::<F>`, stored type-erased in `FuncVal::name`.

@@ -148,10 +148,36 @@ impl WaitReason {
 
 /// A goroutine, or the stand-in G of a plain OS thread that blocks on a goro primitive.
 /// Opaque outside goro-rt: reach it through a [`GRef`]. Go: runtime.g.
+#[repr(C)]
 pub struct G {
-    pub(crate) goid: AtomicU64,
+    // Laid out by who writes what (`repr(C)`): a spawn writes the first three cache lines
+    // (`SPAWN_LINES`) and the thread that ran the G's previous goroutine wrote them last,
+    // often on another CPU, so each is a cache-line transfer per spawn; the rest (defer
+    // state, panic record, swap links) stays with the thread that runs the goroutine.
+    // Line 0: status and identity.
     /// Status in the low `STATUS_BITS` bits, wake generation above (see the header).
     atomicstatus: AtomicU64,
+    pub(crate) goid: AtomicU64,
+    /// The G's home M: the M it first ran on, and the only one it runs on until it exits.
+    /// Null while the G has not run yet (and after it exits).
+    pub(crate) m: AtomicPtr<crate::m::M>,
+    /// The runtime this G belongs to while it is alive (`*const Sched`).
+    pub(crate) sched: AtomicPtr<crate::proc::Sched>,
+    /// Saved registers while not running (owner only).
+    pub(crate) ctx: UnsafeCell<Context>,
+    /// Where the goroutine was created (`go!`/`spawn`'s caller; null for goroutine 1) and
+    /// by which goroutine (0: a plain thread), for dumps' `created by`. Go: g.gopc,
+    /// g.parentGoid.
+    pub(crate) created: AtomicPtr<core::panic::Location<'static>>,
+    pub(crate) parent: AtomicU64,
+    /// Position in its P's FIFO order while queued (`runq.rs`); written by the queuer.
+    pub(crate) qstamp: AtomicU64,
+    // Line 1: the stack and the flags a spawn resets.
+    /// `None` for a thread G.
+    pub(crate) stack: Option<Stack>,
+    /// `lock_os_thread` nesting (Go: lockedExt) and the runtime's own wiring (Go: lockedInt).
+    pub(crate) lockedext: AtomicU32,
+    pub(crate) lockedint: AtomicU32,
     pub(crate) waitreason: AtomicU8,
     /// Set when the runtime that owns this G shuts down: the G unwinds at its next resume.
     pub(crate) killed: AtomicBool,
@@ -159,46 +185,31 @@ pub struct G {
     pub(crate) preempt: AtomicBool,
     /// The kill unwind has started (so a second resume does not start another).
     pub(crate) unwinding: AtomicBool,
+    /// Link in an M's home queue (`homeq.rs`); guarded by that queue's lock.
+    pub(crate) schedlink: AtomicPtr<G>,
     /// About when the park of wake generation `waitgen` began (`time::nanotime`), for the
     /// `, N minutes` of dumps. Stamped by sysmon, which sees each park within a second or
     /// so, so parking costs nothing (Go stamps lazily too, at GC). Go: g.waitsince.
     pub(crate) waitsince: AtomicU64,
     pub(crate) waitgen: AtomicU64,
-    /// Where the goroutine was created (`go!`/`spawn`'s caller; null for goroutine 1) and
-    /// by which goroutine (0: a plain thread), for dumps' `created by`. Go: g.gopc,
-    /// g.parentGoid.
-    pub(crate) created: AtomicPtr<core::panic::Location<'static>>,
-    pub(crate) parent: AtomicU64,
-    /// The G's home M: the M it first ran on, and the only one it runs on until it exits.
-    /// Null while the G has not run yet (and after it exits).
-    pub(crate) m: AtomicPtr<crate::m::M>,
-    /// Link in an M's home queue (`homeq.rs`); guarded by that queue's lock.
-    pub(crate) schedlink: AtomicPtr<G>,
-    /// Position in its P's FIFO order while queued (`runq.rs`); written by the queuer.
-    pub(crate) qstamp: AtomicU64,
-    /// `lock_os_thread` nesting (Go: lockedExt) and the runtime's own wiring (Go: lockedInt).
-    pub(crate) lockedext: AtomicU32,
-    pub(crate) lockedint: AtomicU32,
-    /// The runtime this G belongs to while it is alive (`*const Sched`).
-    pub(crate) sched: AtomicPtr<crate::proc::Sched>,
-    /// Saved registers while not running (owner only).
-    pub(crate) ctx: UnsafeCell<Context>,
+    // Line 2 (and on, for a closure of more than 32 bytes): the body.
     /// The body, until the G first runs (owner only).
     pub(crate) entry: crate::funcval::FuncVal,
-    /// Message and backtrace of a panic in flight, recorded by the panic hook (owner only).
-    pub(crate) panic: UnsafeCell<Option<crate::panic::PanicRecord>>,
+    /// Where a thread G sleeps while waiting (unused by goroutines).
+    pub(crate) note: Note,
     /// Frames, panics and running deferred calls of `defer.rs` (owner only).
     pub(crate) defers: UnsafeCell<crate::defer::State>,
-    /// `None` for a thread G.
-    pub(crate) stack: Option<Stack>,
+    /// Message and backtrace of a panic in flight, recorded by the panic hook (owner only).
+    pub(crate) panic: UnsafeCell<Option<crate::panic::PanicRecord>>,
     /// Whether the stack is swapped out, and the IO-wait queue links (`shrinkstack.rs`).
     pub(crate) swap: crate::shrinkstack::Swap,
     /// ASan's fake stack of this goroutine while it is switched out (`asan.rs`).
     #[cfg(goro_asan)]
     pub(crate) asan_fake: UnsafeCell<*mut core::ffi::c_void>,
-    /// Where a thread G sleeps while waiting (unused by goroutines).
-    pub(crate) note: Note,
 }
+
+/// The cache lines of a G that a spawn writes (see the layout above).
+pub(crate) const SPAWN_LINES: usize = 3;
 
 impl G {
     pub(crate) fn new(stack: Option<Stack>) -> G {
@@ -410,5 +421,43 @@ impl core::ops::Deref for GRef {
 impl core::fmt::Debug for GRef {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "G{}", self.goid())
+    }
+}
+
+#[cfg(all(test, not(goro_loom)))]
+mod layout_tests {
+    use super::{G, SPAWN_LINES};
+    use core::mem::offset_of;
+
+    /// What a spawn writes lies in the first `SPAWN_LINES` lines of the G (`newproc.rs`'s
+    /// `init_g`, `gfree.rs`'s prefetch), for a closure of up to 32 bytes.
+    #[test]
+    fn the_fields_a_spawn_writes_lie_in_its_first_lines() {
+        let end = SPAWN_LINES * 64;
+        for (name, at, size) in [
+            ("atomicstatus", offset_of!(G, atomicstatus), 8),
+            ("goid", offset_of!(G, goid), 8),
+            ("m", offset_of!(G, m), 8),
+            ("sched", offset_of!(G, sched), 8),
+            ("ctx", offset_of!(G, ctx), 8),
+            ("created", offset_of!(G, created), 8),
+            ("parent", offset_of!(G, parent), 8),
+            ("qstamp", offset_of!(G, qstamp), 8),
+            ("stack", offset_of!(G, stack), 24),
+            ("killed", offset_of!(G, killed), 1),
+            ("unwinding", offset_of!(G, unwinding), 1),
+            ("lockedint", offset_of!(G, lockedint), 4),
+            (
+                "entry (fns, name, 32 bytes of closure)",
+                offset_of!(G, entry),
+                64,
+            ),
+        ] {
+            assert!(
+                at + size <= end,
+                "{name} at {at}+{size} is past the spawn's lines"
+            );
+        }
+        assert_eq!(offset_of!(G, entry) % 64, 0, "the body starts a line");
     }
 }

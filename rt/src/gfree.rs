@@ -93,9 +93,9 @@ pub(crate) fn get(p: Option<&P>) -> GRef {
 #[inline]
 fn prefetch_g(gp: GRef) {
     let g = gp.as_ptr().cast::<u8>().cast_const();
-    // The G's lines, and the top of its stack (the first frame).
+    // The G's lines a spawn writes, and the top of its stack (the first frame).
     let top = gp.stack.as_ref().map_or(g, |s| (s.hi - 64) as *const u8);
-    let lines = (0..size_of::<crate::g::G>().div_ceil(64)).map(|l| g.wrapping_add(l * 64));
+    let lines = (0..crate::g::SPAWN_LINES).map(|l| g.wrapping_add(l * 64));
     for at in lines.chain([top]) {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: a prefetch is only a hint: it never faults, whatever the address.
