@@ -65,8 +65,8 @@ pub(crate) fn nanotime() -> u64 {
 /// freed into the putter's malloc arena, under that arena's lock (a futex wake-up per
 /// contended free in spawn_join_held), and each G cost two atomic operations on each side.
 /// A list linked through the Gs (Go's) makes the taker walk cold Gs under the lock to cut
-/// its batch: skynet ran 10% slower with one. The buffer is 16 bytes per G at the queue's
-/// peak, kept for the runtime's life.
+/// its batch: skynet ran 10% slower with one. The buffer is 16 bytes per G queued; one
+/// that a burst grew past `GLOBAL_KEEP` entries shrinks back when the queue empties.
 ///
 /// Ownership: the ring belongs to `lock`; `size` and `puts` are written under it and read
 /// by anyone (`size` with SeqCst: an M about to sleep reads it after publishing itself
@@ -88,6 +88,9 @@ unsafe impl Send for GlobalQ {}
 
 /// The most Gs one `GlobalQ::get_batch` takes (a P takes at most half its capacity).
 pub(crate) const GLOBAL_BATCH: usize = RUNQ_CAP / 2 + 1;
+/// Entries the global queue's buffer keeps when it empties (64 KiB): a million goroutines
+/// spawned from a plain thread would otherwise pin 16 MB for the runtime's life.
+const GLOBAL_KEEP: usize = 4096;
 
 impl GlobalQ {
     pub(crate) fn new() -> GlobalQ {
@@ -151,6 +154,9 @@ impl GlobalQ {
         let n = out.len().min(ring.len());
         for (slot, gp) in out.iter_mut().zip(ring.drain(..n)) {
             *slot = Some(gp);
+        }
+        if ring.is_empty() && ring.capacity() > GLOBAL_KEEP {
+            ring.shrink_to(GLOBAL_KEEP);
         }
         self.size.fetch_sub(n, Ordering::SeqCst);
         // SAFETY: taken above.
@@ -441,7 +447,7 @@ impl LocalQ {
 
 #[cfg(all(test, not(goro_loom)))]
 mod tests {
-    use super::{GLOBAL_BATCH, GlobalQ};
+    use super::{GLOBAL_BATCH, GLOBAL_KEEP, GlobalQ};
     use crate::g::GRef;
 
     /// Batches go in and come out oldest first, single puts interleaved, and the counters
@@ -475,5 +481,24 @@ mod tests {
         assert_eq!((q.len(), q.puts(), q.taken()), (0, 300, 300));
         assert!(q.get_one().is_none());
         assert_eq!(q.get_batch(&mut batch), 0);
+    }
+
+    /// A burst past `GLOBAL_KEEP` grows the buffer; emptied, it shrinks back.
+    #[test]
+    fn the_global_queue_gives_back_a_burst_s_buffer_once_empty() {
+        let q = GlobalQ::new();
+        let g = GRef::alloc(None);
+        let burst = vec![g; 3 * GLOBAL_KEEP];
+        q.put_batch(&burst);
+        // SAFETY: no other thread uses this queue.
+        let cap = || unsafe { (*q.ring.get()).capacity() };
+        assert!(cap() >= 3 * GLOBAL_KEEP);
+        let mut batch = [None; GLOBAL_BATCH];
+        let mut taken = 0;
+        while q.len() > 0 {
+            taken += q.get_batch(&mut batch);
+        }
+        assert_eq!(taken, 3 * GLOBAL_KEEP);
+        assert!(cap() <= GLOBAL_KEEP, "capacity {} after emptying", cap());
     }
 }
