@@ -24,6 +24,7 @@ use crate::loom::atomic::{AtomicU8, AtomicU64, Ordering};
 use crate::panic::{Killed, is_quiet};
 use crate::park::{getg, gopark, goready};
 use core::cell::UnsafeCell;
+use core::marker::PhantomData;
 use core::ptr::NonNull;
 use std::any::Any;
 
@@ -71,7 +72,13 @@ pub(crate) fn packet<T>() -> (Completer<T>, JoinHandle<T>) {
         result: UnsafeCell::new(None),
         waiter: UnsafeCell::new(None),
     })));
-    (Completer { packet: p }, JoinHandle { packet: p })
+    (
+        Completer { packet: p },
+        JoinHandle {
+            packet: p,
+            _owns: PhantomData,
+        },
+    )
 }
 
 /// The goroutine's end of a packet: delivers the outcome once (`finish`); dropped
@@ -180,6 +187,8 @@ unsafe fn deliver<T>(packet: NonNull<Packet<T>>, outcome: Outcome<T>, recovered:
 /// ```
 pub struct JoinHandle<T> {
     packet: NonNull<Packet<T>>,
+    /// The handle may drop a `T` (an outcome it never took): tell drop check.
+    _owns: PhantomData<T>,
 }
 
 // SAFETY: the handle takes the outcome (a `T`) on whichever thread it is on, hence

@@ -140,7 +140,8 @@ impl GlobalQ {
     /// Takes one G (no P needed).
     pub(crate) fn get_one(&self) -> Option<GRef> {
         let mut one = [None];
-        (self.get_batch(&mut one) == 1).then(|| one[0]).flatten()
+        self.get_batch(&mut one);
+        one[0]
     }
 
     /// Takes up to `out.len()` Gs into `out`, oldest first; returns how many.
@@ -233,7 +234,7 @@ impl LocalQ {
             return;
         }
         // Go: runqputslow — half the queue and gp go to the global queue.
-        let mut batch = [gp; RUNQ_CAP / 2 + 1];
+        let mut batch = [gp; GLOBAL_BATCH];
         let mut n = 0;
         while n < RUNQ_CAP / 2
             && let Some(g) = w.pop()
