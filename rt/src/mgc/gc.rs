@@ -64,6 +64,13 @@ impl<'s, T: Trace> Gc<'s, T> {
         }
     }
 
+    /// The heap of the object (`heap_of`).
+    fn heap(&self) -> *const super::heap::Heap {
+        // SAFETY: alive as long as this handle (see `header`), made by `Heap::alloc` as a
+        // `GcBox<T>`.
+        unsafe { GcBox::<T>::heap(self.ptr.as_ptr()) }
+    }
+
     fn header(&self) -> &Header {
         // SAFETY: the object outlives every handle to it: a rooted handle keeps it from
         // being collected, and an unrooted one lives inside an object that is reachable
@@ -109,7 +116,7 @@ impl<T: Trace> Clone for Gc<'_, T> {
         if h.roots.fetch_add(1, Ordering::AcqRel) >= super::heap::MAX_ROOTS {
             super::heap::too_many_roots();
         }
-        h.root_moved();
+        h.root_moved(self.heap());
         Gc {
             ptr: self.ptr,
             rooted: AtomicBool::new(true),
@@ -124,7 +131,7 @@ impl<T: Trace> Drop for Gc<'_, T> {
             let h = self.header();
             let _op = Op::enter();
             h.roots.fetch_sub(1, Ordering::AcqRel);
-            h.root_moved();
+            h.root_moved(self.heap());
         }
     }
 }
@@ -135,7 +142,7 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
     fn trace(&self, t: &mut Tracer) {
         t.edge();
         let h = self.header();
-        if !core::ptr::eq(h.heap, t.heap) {
+        if !core::ptr::eq(self.heap(), t.heap) {
             // An enclosing scope's object: this handle stays one of its roots (its own
             // collector never sees this heap), and its marks are that collector's.
             return;
@@ -163,14 +170,14 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
                     if h.roots.fetch_add(1, Ordering::AcqRel) >= super::heap::MAX_ROOTS {
                         super::heap::too_many_roots();
                     }
-                    h.root_moved();
+                    h.root_moved(self.heap());
                 }
             }
             TraceOp::Unroot => {
                 if self.rooted.load(Ordering::Relaxed) {
                     self.rooted.store(false, Ordering::Relaxed);
                     h.roots.fetch_sub(1, Ordering::AcqRel);
-                    h.root_moved();
+                    h.root_moved(self.heap());
                 }
             }
         }

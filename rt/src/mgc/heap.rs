@@ -40,7 +40,9 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 /// `Header::mark` of an object a sweep has condemned.
 pub(crate) const DYING: u32 = u32::MAX;
 
-/// Every object starts with this: 24 bytes.
+/// Every object starts with this: 16 bytes. Its heap is found from its address, not
+/// stored in it (Go finds an object's span the same way): a small object's chunk begins
+/// with a [`ChunkHeader`], and a large object is preceded by its heap's address.
 #[repr(C)]
 pub(crate) struct Header {
     /// Handles to this object outside GC memory (32 bits, beside `mark`: a count past
@@ -48,9 +50,34 @@ pub(crate) struct Header {
     pub(crate) roots: AtomicU32,
     /// The epoch of the last cycle that reached it (0: none yet), or `DYING`.
     pub(crate) mark: AtomicU32,
-    /// The heap that owns it.
-    pub(crate) heap: *const Heap,
     pub(crate) vt: &'static VTable,
+}
+
+/// The start of every chunk of small objects: what its objects share.
+#[repr(C)]
+struct ChunkHeader {
+    heap: *const Heap,
+}
+
+/// Where a chunk's first block lies: past its header, and 16-aligned as the chunk.
+const CHUNK_DATA: usize = size_of::<ChunkHeader>().next_multiple_of(CHUNK_ALIGN);
+
+/// The heap of the object `h` heads, whose size class is `class` (0: a large object).
+/// Typed callers pass their type's constant class, so the branch folds away.
+///
+/// # Safety
+/// `h` heads a live object made by `Heap::alloc`, of that class.
+#[inline(always)]
+pub(crate) unsafe fn heap_of(h: *const Header, class: usize) -> *const Heap {
+    if class == 0 {
+        // SAFETY: a large object is preceded by its heap's address (`place`).
+        unsafe { *h.cast::<*const Heap>().sub(1) }
+    } else {
+        let chunk = (h as usize & !(CHUNK - 1)) as *const ChunkHeader;
+        // SAFETY: a small object lies in a `CHUNK`-aligned chunk that begins with its
+        // header (`carve`), alive as long as its heap.
+        unsafe { (*chunk).heap }
+    }
 }
 
 impl Header {
@@ -63,12 +90,12 @@ impl Header {
         }
     }
 
-    /// A root operation moved this object's count (see `barrier.rs`): shade it if its heap
-    /// is marking. The caller is inside an [`Op`].
+    /// A root operation moved this object's count (see `barrier.rs`): shade it if its heap,
+    /// `heap` (`heap_of`), is marking. The caller is inside an [`Op`].
     #[inline]
-    pub(crate) fn root_moved(&self) {
+    pub(crate) fn root_moved(&self, heap: *const Heap) {
         // SAFETY: an object's heap outlives it (`destroy` frees every object first).
-        let heap = unsafe { &*self.heap };
+        let heap = unsafe { &*heap };
         let p = heap.phase.load(Ordering::Relaxed);
         if p & 1 != 0 {
             heap.shade(self, (p >> 1) as u32);
@@ -111,8 +138,10 @@ pub(crate) struct VTable {
 /// global allocator.
 const CLASS_BYTES: usize = 8;
 const CLASSES: usize = 32;
-/// Chunks (so blocks of a 16-aligned type, whose size is a multiple of 16) are aligned so.
+/// Blocks of a 16-aligned type (whose size is a multiple of 16) are aligned so: the first
+/// lies at `CHUNK_DATA` of a chunk.
 const CHUNK_ALIGN: usize = 16;
+/// A chunk's size, and its alignment (an object's chunk is its address rounded down).
 const CHUNK: usize = 64 << 10;
 
 /// The size class of an object of `size` bytes aligned to `align`, or 0.
@@ -160,13 +189,39 @@ impl<T: Trace> GcBox<T> {
         unsafe { core::ptr::drop_in_place(&raw mut (*h.cast::<GcBox<T>>()).value) }
     }
 
+    /// A large object's allocation: its heap's address, then the object, which begins
+    /// `LARGE_AT` bytes in (right after the address, as `heap_of` reads it).
+    const LARGE: std::alloc::Layout = {
+        let a = if align_of::<GcBox<T>>() > 8 {
+            align_of::<GcBox<T>>()
+        } else {
+            8
+        };
+        match std::alloc::Layout::from_size_align(a + size_of::<GcBox<T>>(), a) {
+            Ok(l) => l,
+            Err(_) => panic!("gc: object too large"),
+        }
+    };
+    const LARGE_AT: usize = Self::LARGE.align();
+
     /// # Safety
     /// `h` heads a large `GcBox<T>` made by `Heap::alloc` whose value was dropped; freed
     /// once.
     unsafe fn dealloc_erased(h: *mut Header) {
-        // SAFETY: `alloc` made a large object with `Box::new`, so the global allocator and
-        // this layout; the value was dropped already, so only the memory goes.
-        unsafe { std::alloc::dealloc(h.cast(), std::alloc::Layout::new::<GcBox<T>>()) }
+        // SAFETY: `place` made a large object `LARGE_AT` bytes into an allocation of the
+        // global allocator with layout `LARGE`; the value was dropped already, so only the
+        // memory goes.
+        unsafe { std::alloc::dealloc(h.cast::<u8>().sub(Self::LARGE_AT), Self::LARGE) }
+    }
+
+    /// The heap of the object at `b` (`heap_of`, with the branch decided by `T`).
+    ///
+    /// # Safety
+    /// As `heap_of`'s.
+    #[inline(always)]
+    pub(crate) unsafe fn heap(b: *const GcBox<T>) -> *const Heap {
+        // SAFETY: per the contract.
+        unsafe { heap_of(b.cast(), Self::CLASS) }
     }
 }
 
@@ -449,7 +504,6 @@ impl Heap {
         let header = Header {
             roots: AtomicU32::new(1),
             mark: AtomicU32::new(if p & 1 != 0 { (p >> 1) as u32 } else { 0 }),
-            heap: self,
             vt,
         };
         let slot = op.slot();
@@ -496,7 +550,21 @@ impl Heap {
     ) -> (*mut GcBox<T>, Option<u64>) {
         let vt = header.vt;
         let b: *mut GcBox<T> = if vt.class == 0 {
-            Box::into_raw(Box::new(GcBox { header, value }))
+            let layout = GcBox::<T>::LARGE;
+            // SAFETY: a non-zero size (the header's at least).
+            let base = unsafe { std::alloc::alloc(layout) };
+            if base.is_null() {
+                std::alloc::handle_alloc_error(layout);
+            }
+            // SAFETY: `LARGE` holds the heap's address right before an object `LARGE_AT`
+            // bytes in, aligned for both (`LARGE_AT` is a multiple of 8 and of the
+            // object's alignment); the memory is ours alone.
+            unsafe {
+                let b = base.add(GcBox::<T>::LARGE_AT).cast::<GcBox<T>>();
+                b.cast::<*const Heap>().sub(1).write(self);
+                b.write(GcBox { header, value });
+                b
+            }
         } else {
             let b = self.block(free, vt.class).cast::<GcBox<T>>();
             // SAFETY: a free block of this class: at least `size_of::<GcBox<T>>()` bytes,
@@ -545,26 +613,31 @@ impl Heap {
     /// A new chunk cut into blocks of `class`, linked; returns the first.
     #[cold]
     fn carve(&self, class: usize) -> *mut Block {
-        let layout = std::alloc::Layout::from_size_align(CHUNK, CHUNK_ALIGN).expect("chunk");
-        // SAFETY: a non-zero size.
-        let chunk = unsafe { std::alloc::alloc(layout) };
-        if chunk.is_null() {
-            std::alloc::handle_alloc_error(layout);
-        }
+        let chunk = map_chunk();
+        // SAFETY: a fresh chunk, ours alone; its header lies in its first bytes.
+        unsafe {
+            chunk
+                .cast::<ChunkHeader>()
+                .write(ChunkHeader { heap: self })
+        };
         lock(&self.chunks).push(chunk);
         let step = class * CLASS_BYTES;
-        let n = CHUNK / step;
+        let n = (CHUNK - CHUNK_DATA) / step;
+        let block = |i: usize| {
+            // SAFETY: block `i < n` lies inside the chunk, past its header.
+            unsafe { chunk.add(CHUNK_DATA + i * step).cast::<Block>() }
+        };
         for i in 0..n {
             let next = if i + 1 < n {
-                // SAFETY: inside the chunk.
-                unsafe { chunk.add((i + 1) * step).cast::<Block>() }
+                block(i + 1)
             } else {
                 core::ptr::null_mut()
             };
-            // SAFETY: block `i` lies inside the chunk, 8-aligned (the step is), unused.
-            unsafe { chunk.add(i * step).cast::<Block>().write(Block { next }) };
+            // SAFETY: an unused block of the chunk, 8-aligned (the step and `CHUNK_DATA`
+            // are).
+            unsafe { block(i).write(Block { next }) };
         }
-        chunk.cast()
+        block(0)
     }
 
     /// After an allocation grew the heap to `bytes`: at the goal, asks for a cycle and helps
@@ -674,11 +747,10 @@ impl Heap {
         }
         let (freed, panicked) = self.free_all(&all);
         self.bytes.fetch_sub(freed, Ordering::Relaxed);
-        let layout = std::alloc::Layout::from_size_align(CHUNK, CHUNK_ALIGN).expect("chunk");
         for c in core::mem::take(&mut *lock(&self.chunks)) {
-            // SAFETY: made by `carve` with this layout; every block in it is free now
-            // (every object was freed above), and nothing links to them any more.
-            unsafe { std::alloc::dealloc(c, layout) };
+            // SAFETY: mapped by `carve`; every block in it is free now (every object was
+            // freed above), and nothing links to them any more.
+            unsafe { unmap_chunk(c) };
         }
         if let Some(p) = panicked {
             // On the scope's own thread: its caller sees the destructor's panic.
@@ -760,6 +832,53 @@ impl Heap {
     }
 }
 
+/// A fresh `CHUNK`-byte mapping aligned to `CHUNK`, whose pages are committed as they are
+/// first touched. Mapped directly, not from the global allocator: an aligned request there
+/// leaves allocator metadata in pages beside the chunk, and memory freed by `destroy` goes
+/// back to the system.
+fn map_chunk() -> *mut u8 {
+    let len = 2 * CHUNK;
+    // SAFETY: a new private anonymous mapping chosen by the kernel.
+    let p = unsafe {
+        libc::mmap(
+            core::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        crate::panic::throw(&format!(
+            "gc: cannot map a {} KiB heap chunk: {}",
+            CHUNK >> 10,
+            std::io::Error::last_os_error()
+        ));
+    }
+    let start = p as usize;
+    let at = start.next_multiple_of(CHUNK);
+    // SAFETY: both ranges lie inside the mapping just made, which nothing uses yet: the
+    // part before the aligned chunk and the part after it.
+    unsafe {
+        if at > start {
+            libc::munmap(p, at - start);
+        }
+        let end = start + len;
+        if end > at + CHUNK {
+            libc::munmap((at + CHUNK) as *mut libc::c_void, end - (at + CHUNK));
+        }
+    }
+    at as *mut u8
+}
+
+/// # Safety
+/// `c` was returned by `map_chunk`, and nothing uses its memory any more.
+unsafe fn unmap_chunk(c: *mut u8) {
+    // SAFETY: per the contract, a mapping of ours of exactly this length.
+    unsafe { libc::munmap(c.cast(), CHUNK) };
+}
+
 /// Total objects and bytes ever allocated (every thread's slot).
 pub(crate) fn mallocs() -> (u64, u64) {
     (
@@ -785,10 +904,11 @@ mod tests {
 
     #[test]
     fn objects_take_their_size_class_and_keep_their_alignment() {
-        assert_eq!(size_of::<Header>(), 24);
-        // A 16-byte value: 40 bytes, where 16-byte classes made it 48.
-        assert_eq!(GcBox::<[u64; 2]>::VT.size, 40);
-        assert_eq!(GcBox::<u8>::VT.size, 32);
+        assert_eq!(size_of::<Header>(), 16);
+        // A 16-byte value: 32 bytes (40 with the heap's address in the header, 48 with
+        // 16-byte classes too).
+        assert_eq!(GcBox::<[u64; 2]>::VT.size, 32);
+        assert_eq!(GcBox::<u8>::VT.size, 24);
         // Past the largest class: the global allocator's, at its own size.
         assert_eq!(GcBox::<[u8; 300]>::VT.class, 0);
         assert_eq!(GcBox::<[u8; 300]>::VT.size, size_of::<GcBox<[u8; 300]>>());
@@ -807,5 +927,40 @@ mod tests {
         assert_eq!(made.len(), 10_000, "a block was handed out twice");
         // No handle was made from these objects: `destroy` frees them all.
         heap.destroy();
+    }
+
+    #[repr(align(64))]
+    struct Line([u64; 8]);
+    // SAFETY: holds no handle.
+    unsafe impl Trace for Line {
+        fn trace(&self, _: &mut Tracer) {}
+    }
+
+    #[test]
+    fn every_object_finds_its_heap_from_its_address() {
+        let heaps = [Heap::new(), Heap::new()];
+        for round in 0..3000u64 {
+            for (k, heap) in heaps.iter().enumerate() {
+                let me: *const Heap = heap;
+                let small = heap.alloc([round; 2]);
+                // SAFETY: just made by this heap, alive until `destroy`.
+                assert_eq!(unsafe { GcBox::heap(small) }, me, "small object {round}");
+                let big = heap.alloc([round as u8; 300]);
+                // SAFETY: as above.
+                assert_eq!(unsafe { GcBox::heap(big) }, me, "large object {round}");
+                // A large, over-aligned one keeps its alignment behind the heap's address.
+                let line = heap.alloc(Line([round + k as u64; 8]));
+                assert_eq!(line as usize % 64, 0, "large object {round} misaligned");
+                // SAFETY: as above; erased, as the collector sees it.
+                unsafe {
+                    assert_eq!(heap_of(line.cast(), (*line).header.vt.class), me);
+                    assert_eq!((*line).value.0[7], round + k as u64);
+                    assert_eq!((*big).value[299], round as u8);
+                }
+            }
+        }
+        for heap in &heaps {
+            heap.destroy();
+        }
     }
 }
