@@ -128,14 +128,25 @@ fn goroutines_share_a_graph_through_channels_and_gc_runs_meanwhile() {
 
 #[test]
 fn pacing_collects_without_being_asked() {
-    // A small heap target: 8 MiB of garbage in 64-byte objects must start collections.
+    // Garbage alone (32-byte values) must start collections once the heap passes its
+    // 4 MiB minimum goal. The cycle is swept on the collector's thread, which may wait for
+    // a CPU meanwhile (the other tests run beside this one): so allocate until one is
+    // counted, and fail only past 2.5 GB of garbage, hundreds of goals.
     let before = goro::runtime::read_mem_stats().num_gc;
-    gc::scope(|s| {
-        for i in 0..200_000u64 {
-            let _ = s.alloc([i; 4]);
+    let made = gc::scope(|s| {
+        let mut made = 0u64;
+        while goro::runtime::read_mem_stats().num_gc == before && made < 50_000_000 {
+            for i in 0..10_000u64 {
+                let _ = s.alloc([i; 4]);
+            }
+            made += 10_000;
         }
+        made
     });
-    assert!(goro::runtime::read_mem_stats().num_gc > before);
+    assert!(
+        goro::runtime::read_mem_stats().num_gc > before,
+        "no collection after {made} objects of garbage"
+    );
 }
 
 #[test]

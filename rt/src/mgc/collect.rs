@@ -7,12 +7,13 @@
 //!    or by an allocation at twice the goal that finds no cycle running nor awaiting its
 //!    sweep, `start_by_assist`: Go's mallocgc starts cycles too; the collector then takes
 //!    that cycle over) and a handshake follows (`barrier::grace`): from then on every root
-//!    operation shades what it touches. Then the heap's object lists are taken (by the
-//!    collector, or an allocation that gets there first, `mark::take`): objects made later
-//!    are not swept in this cycle (Go allocates black during marking). They are published
-//!    for the mark work (`mark.rs`), which allocating goroutines share.
-//! 2. **Roots**: every taken object whose root count is not zero is shaded (in chunks, by
-//!    whichever worker claims them).
+//!    operation shades what it touches. Then the heap's chunks and large objects are taken
+//!    (by the collector, or an allocation that gets there first, `mark::take`): objects
+//!    made later are marked with this cycle's epoch as they are made, so not swept in this
+//!    cycle (Go allocates black during marking). They are published for the mark work
+//!    (`mark.rs`), which allocating goroutines share.
+//! 2. **Roots**: every object of the taken blocks whose root count is not zero is shaded
+//!    (in runs of blocks, by whichever worker claims them).
 //! 3. **Mark**: grey objects are traced (their handles shade their pointees) until none is
 //!    left, from each worker's own stack and from the heap's queue, which the barrier and
 //!    workers' leftovers fill; cells are read only while no mutable borrow exists
@@ -27,8 +28,9 @@
 //!    has let every root operation that read the phase as marking end (one late to shade
 //!    would otherwise write `e` over the next cycle's mark, which then never marked the
 //!    object again). A sweep ends before the next mark starts, since it tells dead from live
-//!    by `mark == e`: taken objects not marked with `e` are condemned, their values dropped,
-//!    then their memory freed (`heap::free_all`); the rest go back on the lists.
+//!    by `mark == e`: objects of the taken blocks not marked with `e` are condemned, their
+//!    values dropped, then their memory freed (`heap::free_all`); large ones that live go
+//!    back on the heap's list.
 //!
 //! Goroutines are not stopped to mark (the handshakes wait only for root operations already
 //! running, which never block). An allocation past the heap's goal during marking helps
@@ -45,7 +47,7 @@
 //! cycle"), and a heap goes no longer than two minutes without one (Go's forcegcperiod).
 
 use super::barrier;
-use super::heap::{DYING, HEAPS, Heap, MIN_HEAP, PAUSES, STATS, gc_percent, lock};
+use super::heap::{DYING, FREE, HEAPS, Heap, MIN_HEAP, PAUSES, STATS, gc_percent, lock};
 use super::mark::{self, UNIT_BUDGET, Unit};
 use crate::g::WaitReason;
 use crate::notify::NotifyList;
@@ -337,21 +339,10 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
     // shades for this epoch: the next cycle starts after this sweep.
     barrier::grace();
     // 5. Sweep.
-    let mut dead_bytes = 0u64;
-    let (live, dead): (Vec<_>, Vec<_>) = work.objects.iter().partition(|&&h| {
-        // SAFETY: alive until `free_all` below. Unreachable objects are condemned here,
-        // all before any destructor runs.
-        unsafe {
-            let m = &(*h).mark;
-            m.load(Ordering::Relaxed) == epoch || {
-                m.store(DYING, Ordering::Relaxed);
-                dead_bytes += (*h).vt.size as u64;
-                false
-            }
-        }
-    });
+    let swept = work.objects.sweep(Some(epoch));
     drop(work);
-    heap.put_back(live);
+    let (dead, dead_bytes) = (swept.dead, swept.dead_bytes);
+    heap.put_back(swept.large);
     // The dead leave the heap's count (and the next goal is set) before their destructors
     // run and their memory goes: allocations pace themselves by the new figures at once.
     heap.bytes.fetch_sub(dead_bytes, Ordering::Relaxed);
@@ -424,11 +415,12 @@ pub(crate) fn start_by_assist(heap: &Heap) -> Option<u64> {
     Some(p)
 }
 
-/// The next epoch of `heap`: never 0 (new objects) nor `DYING`.
+/// The next epoch of `heap`: never 0 (objects made before its first cycle), `FREE` nor
+/// `DYING`.
 fn next_epoch(heap: &Heap) -> u32 {
     let e = (heap.phase.load(Ordering::Relaxed) >> 1) as u32;
     match e.wrapping_add(1) {
-        0 | DYING => 1,
+        0 | FREE | DYING => 1,
         n => n,
     }
 }

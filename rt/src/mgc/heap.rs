@@ -11,17 +11,26 @@
 //! root operation (`barrier.rs`), which the barrier watches while the heap is marked.
 //!
 //! # Objects
-//! A heap keeps its objects in lists (shards), one per thread (Go: the per-P mcache): a
-//! thread's barrier slot names its shard, which only that thread touches while it
-//! allocates, with no lock (threads past the first `OWNED` share one under a lock). Each
-//! shard has two lists, by the parity of the epoch the allocating op read: a cycle takes
-//! the other parity's, which no op can append to any more once the cycle's handshake is
-//! over (`take_objects`). The bytes a shard gathers go to the heap's count in batches, for
-//! pacing; MemStats count from the threads' own counters (`barrier::Slot`) less what sweeps
-//! freed. An object's `mark` holds the epoch of the last cycle that reached it (no clearing
-//! between cycles), or `DYING` once a sweep has condemned it: a handle to it that is
-//! dereferenced or cloned then (only a destructor of a dying object can hold one) panics
-//! instead of touching freed memory.
+//! Small objects live in chunks, one size class per chunk, and a cycle finds them by
+//! walking the chunks' blocks, as Go's sweeper walks its spans: no list of objects. A
+//! block's `mark` tells what it holds: `FREE`, an object (the epoch of the last cycle that
+//! reached it, or of the phase it was made in: no clearing between cycles), or `DYING` once
+//! a sweep has condemned it: a handle to it that is dereferenced or cloned then (only a
+//! destructor of a dying object can hold one) panics instead of touching freed memory.
+//! An object is made with the epoch of the phase its allocation read, its `mark` stored
+//! last (release), so a walker that reads it sees the whole object, and one that reads
+//! `FREE` skips a block being filled: whatever is made after a cycle took its chunks
+//! counts as reached by it (Go allocates black). Large objects (past the classes) are
+//! listed, and a cycle takes the list.
+//!
+//! Each thread allocates from a shard of its own (Go: the per-P mcache): a thread's barrier
+//! slot names its shard, which only that thread touches while it allocates, with no lock
+//! (threads past the first `OWNED` share one under a lock): its free blocks, and the bytes
+//! it made, counted in two halves by the parity of the epoch the allocating op read, so a
+//! cycle adds the other parity's to the heap's count, which no op can add to any more once
+//! the cycle's handshake is over (`take_objects`). The bytes go to the heap's count in
+//! batches, for pacing; MemStats count from the threads' own counters (`barrier::Slot`)
+//! less what sweeps freed.
 //!
 //! Pacing as Go's GOGC: a cycle starts when the heap has grown to `live × (1 + GOGC/100)`
 //! bytes (at least `MIN_HEAP`), `live` being what the last marking left (Go's heapMarked:
@@ -39,6 +48,8 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
 /// `Header::mark` of an object a sweep has condemned.
 pub(crate) const DYING: u32 = u32::MAX;
+/// The `mark` of a free block (`Block`).
+pub(crate) const FREE: u32 = u32::MAX - 1;
 
 /// Every object starts with this: 16 bytes. Its heap is found from its address, not
 /// stored in it (Go finds an object's span the same way): a small object's chunk begins
@@ -48,7 +59,8 @@ pub(crate) struct Header {
     /// Handles to this object outside GC memory (32 bits, beside `mark`: a count past
     /// `MAX_ROOTS` is fatal, as `Arc`'s overflow aborts).
     pub(crate) roots: AtomicU32,
-    /// The epoch of the last cycle that reached it (0: none yet), or `DYING`.
+    /// The epoch of the last cycle that reached it or of the phase it was made in, or
+    /// `DYING` (see the header). Stored last when the object is made.
     pub(crate) mark: AtomicU32,
     pub(crate) vt: &'static VTable,
 }
@@ -57,6 +69,133 @@ pub(crate) struct Header {
 #[repr(C)]
 struct ChunkHeader {
     heap: *const Heap,
+    /// The size class of its blocks.
+    class: usize,
+}
+
+/// The blocks of a `class` chunk.
+const fn blocks_per_chunk(class: usize) -> usize {
+    (CHUNK - CHUNK_DATA) / (class * CLASS_BYTES)
+}
+
+/// Where block `i` of chunk `chunk` of `class` lies.
+fn block_at(chunk: *mut u8, class: usize, i: usize) -> *mut Block {
+    chunk
+        .wrapping_add(CHUNK_DATA + i * class * CLASS_BYTES)
+        .cast()
+}
+
+/// What a cycle walks: the blocks of the chunks that existed when it took its work, in
+/// runs of at most `RUN` (a unit of root scanning each), and the large objects then listed.
+/// Whatever was made later is marked with the cycle's epoch (see the header).
+pub(crate) struct Objects {
+    runs: Vec<Run>,
+    pub(crate) large: Vec<*mut Header>,
+    /// Blocks and large objects in all.
+    pub(crate) count: usize,
+}
+
+/// Blocks `from..to` of a chunk whose blocks are of `class`.
+#[derive(Clone, Copy)]
+struct Run {
+    chunk: *mut u8,
+    class: usize,
+    from: usize,
+    to: usize,
+}
+
+/// What a sweep found (`Objects::sweep`).
+pub(crate) struct Swept {
+    /// Condemned (`DYING`), for `Heap::free_all`.
+    pub(crate) dead: Vec<*mut Header>,
+    pub(crate) dead_bytes: u64,
+    /// The large objects that live on, to list again.
+    pub(crate) large: Vec<*mut Header>,
+}
+
+impl Objects {
+    /// Blocks (or large objects) in a unit of root scanning.
+    pub(crate) const RUN: usize = if cfg!(goro_loom) { 1 } else { 1024 };
+
+    /// The blocks of `chunks`, and `large`.
+    fn new(chunks: Vec<*mut u8>, large: Vec<*mut Header>) -> Objects {
+        let mut runs = Vec::new();
+        let mut count = large.len();
+        for chunk in chunks {
+            // SAFETY: a chunk of a heap that is alive (the caller's), whose header `carve`
+            // wrote before listing it.
+            let class = unsafe { (*chunk.cast::<ChunkHeader>()).class };
+            let n = blocks_per_chunk(class);
+            count += n;
+            for from in (0..n).step_by(Self::RUN) {
+                let to = (from + Self::RUN).min(n);
+                runs.push(Run {
+                    chunk,
+                    class,
+                    from,
+                    to,
+                });
+            }
+        }
+        Objects { runs, large, count }
+    }
+
+    /// Units of root scanning: each run, then the large objects by `RUN`.
+    pub(crate) fn units(&self) -> usize {
+        self.runs.len() + self.large.len().div_ceil(Self::RUN)
+    }
+
+    /// The blocks (some free) or large objects of unit `i < units()`.
+    pub(crate) fn unit(&self, i: usize) -> impl Iterator<Item = *mut Header> + '_ {
+        let (run, large) = match self.runs.get(i) {
+            Some(&r) => (Some(r), &[][..]),
+            None => {
+                let j = (i - self.runs.len()) * Self::RUN;
+                (None, &self.large[j..(j + Self::RUN).min(self.large.len())])
+            }
+        };
+        run.into_iter()
+            .flat_map(|r| (r.from..r.to).map(move |k| block_at(r.chunk, r.class, k).cast()))
+            .chain(large.iter().copied())
+    }
+
+    /// The sweep of the cycle of `epoch`, or with `None` the heap's end: condemns every
+    /// object not marked with it (its `mark` becomes `DYING`), all before any destructor
+    /// runs. Free blocks, and those an allocation fills meanwhile (`FREE`, or marked with
+    /// this epoch), are passed over. The caller is the cycle's sweep (no marking runs), or
+    /// the heap's end.
+    pub(crate) fn sweep(&self, epoch: Option<u32>) -> Swept {
+        let mut s = Swept {
+            dead: Vec::new(),
+            dead_bytes: 0,
+            large: Vec::new(),
+        };
+        for i in 0..self.units() {
+            for h in self.unit(i) {
+                // SAFETY: a block of a chunk of the heap, or a large object taken and not
+                // freed: its `mark` is readable. Read with acquire, it says whether the
+                // rest is an object, whole (`Heap::place` stores it last, with release).
+                // Nobody but this sweep touches a condemned object before `free_all`.
+                unsafe {
+                    let m = (*h).mark.load(Ordering::Acquire);
+                    if m == FREE || m == DYING {
+                        continue;
+                    }
+                    let large = (*h).vt.class == 0;
+                    if Some(m) == epoch {
+                        if large {
+                            s.large.push(h);
+                        }
+                        continue;
+                    }
+                    (*h).mark.store(DYING, Ordering::Relaxed);
+                    s.dead_bytes += (*h).vt.size as u64;
+                    s.dead.push(h);
+                }
+            }
+        }
+        s
+    }
 }
 
 /// Where a chunk's first block lies: past its header, and 16-aligned as the chunk.
@@ -142,7 +281,8 @@ const CLASSES: usize = 32;
 /// lies at `CHUNK_DATA` of a chunk.
 const CHUNK_ALIGN: usize = 16;
 /// A chunk's size, and its alignment (an object's chunk is its address rounded down).
-const CHUNK: usize = 64 << 10;
+/// Models use small ones (every block of a chunk is a loom atomic to create and walk).
+const CHUNK: usize = if cfg!(goro_loom) { 128 } else { 64 << 10 };
 
 /// The size class of an object of `size` bytes aligned to `align`, or 0.
 const fn class_of(size: usize, align: usize) -> usize {
@@ -290,11 +430,10 @@ pub(crate) static PAUSES: Mutex<[u64; 256]> = Mutex::new([0; 256]);
 /// The heaps of the scopes now open, for the collector (addresses of `Heap`s).
 pub(crate) static HEAPS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
 
-/// The objects one thread made under one epoch parity (see the header), and their bytes
-/// not yet added to `Heap::bytes`.
+/// The bytes of the objects one thread made under one epoch parity (see the header), not
+/// yet added to `Heap::bytes`.
 #[derive(Default)]
 struct Listed {
-    objects: Vec<*mut Header>,
     bytes: u64,
 }
 
@@ -308,7 +447,7 @@ impl Default for Free {
 }
 
 /// A thread's own shard (see the header): each part in a cell of its own, as a cycle takes
-/// one list while the thread appends to the other.
+/// one parity's bytes while the thread adds to the other.
 #[repr(align(64))]
 #[derive(Default)]
 struct Owned {
@@ -383,8 +522,12 @@ fn parity(p: u64) -> usize {
     ((p >> 1) & 1) as usize
 }
 
-/// A free small-object block.
-struct Block {
+/// A free small-object block: an object's header words, `mark` saying `FREE`, then the
+/// link to the next free one where the object's table would be.
+#[repr(C)]
+pub(crate) struct Block {
+    roots: AtomicU32,
+    mark: AtomicU32,
     next: *mut Block,
 }
 
@@ -398,8 +541,8 @@ pub(crate) struct Heap {
     owned: [Owned; OWNED],
     /// The shard of every other thread.
     shared: Mutex<Shared>,
-    /// The objects the last sweep kept, for the next cycle.
-    kept: Mutex<Vec<*mut Header>>,
+    /// The large objects not taken by a cycle.
+    large: crate::loom::Mutex<Vec<*mut Header>>,
     /// Bytes of objects now (flushed allocations, less sweeps).
     pub(crate) bytes: AtomicU64,
     /// A cycle starts when `bytes` reaches this.
@@ -435,7 +578,7 @@ pub(crate) struct Heap {
     /// Blocks freed by sweeps, for shards whose lists ran dry. Go: mcentral.
     central: Mutex<Chains>,
     /// Chunks carved into blocks, freed with the heap.
-    chunks: Mutex<Vec<*mut u8>>,
+    chunks: crate::loom::Mutex<Vec<*mut u8>>,
 }
 
 // SAFETY: the raw pointers name objects this heap owns, every one `Send` (`Scope::alloc`);
@@ -450,7 +593,7 @@ impl Heap {
         Heap {
             owned: Default::default(),
             shared: Mutex::new(Shared::default()),
-            kept: Mutex::new(Vec::new()),
+            large: crate::loom::Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
             next: AtomicU64::new(MIN_HEAP),
             marked: AtomicU64::new(0),
@@ -467,7 +610,7 @@ impl Heap {
             mark_expect: AtomicU64::new(0),
             mark_start: AtomicU64::new(0),
             central: Mutex::new([(core::ptr::null_mut(), core::ptr::null_mut()); CLASSES]),
-            chunks: Mutex::new(Vec::new()),
+            chunks: crate::loom::Mutex::new(Vec::new()),
         }
     }
 
@@ -501,23 +644,19 @@ impl Heap {
         // Acquire: a cycle took this parity's list of our shard before the phase moved
         // on to it (`take_objects`); appending to it comes after.
         let p = self.phase.load(Ordering::Acquire);
-        let header = Header {
-            roots: AtomicU32::new(1),
-            mark: AtomicU32::new(if p & 1 != 0 { (p >> 1) as u32 } else { 0 }),
-            vt,
-        };
+        let mark = (p >> 1) as u32;
         let slot = op.slot();
         let (b, flushed) = if slot.index < OWNED {
             let o = &self.owned[slot.index];
             // SAFETY: the shard of this thread's slot, which no other thread holds; no
             // other reference to it is alive on this thread (`place` calls no user code),
-            // and a cycle takes only the list of the parity no op can read any more
+            // and a cycle takes only the bytes of the parity no op can read any more
             // (`take_objects`).
             let (mut l, mut f) = unsafe { (o.lists[parity(p)].get(), o.free.get()) };
-            self.place(&mut l, &mut f, header, value)
+            self.place(&mut l, &mut f, mark, value)
         } else {
             let s = &mut *lock(&self.shared);
-            self.place(&mut s.lists[parity(p)], &mut s.free, header, value)
+            self.place(&mut s.lists[parity(p)], &mut s.free, mark, value)
         };
         // Only this thread writes its slot's counters.
         slot.mallocs
@@ -526,7 +665,7 @@ impl Heap {
             slot.alloc_bytes.load(Ordering::Relaxed) + size,
             Ordering::Relaxed,
         );
-        // The handles in the value now live in GC memory: no longer roots. Listed already,
+        // The handles in the value now live in GC memory: no longer roots. Made already,
         // the object is a root itself (the caller's handle) to a cycle that takes it first.
         // SAFETY: just made; the caller's handle does not exist yet, so nothing else
         // touches the value but the collector's shared reads.
@@ -538,18 +677,24 @@ impl Heap {
         b
     }
 
-    /// Moves a new object into a block from `free` and lists it on `l`; returns it, and
-    /// the heap's bytes if the list passed its own on.
+    /// Moves a new object with `mark` into a block from `free` (a large one into its own
+    /// allocation, listed) and counts it in `l`; returns it, and the heap's bytes if `l`
+    /// passed its own on.
     #[inline(always)]
     fn place<T: Trace>(
         &self,
         l: &mut Listed,
         free: &mut Free,
-        header: Header,
+        mark: u32,
         value: T,
     ) -> (*mut GcBox<T>, Option<u64>) {
-        let vt = header.vt;
+        let vt = GcBox::<T>::VT;
         let b: *mut GcBox<T> = if vt.class == 0 {
+            let header = Header {
+                roots: AtomicU32::new(1),
+                mark: AtomicU32::new(mark),
+                vt,
+            };
             let layout = GcBox::<T>::LARGE;
             // SAFETY: a non-zero size (the header's at least).
             let base = unsafe { std::alloc::alloc(layout) };
@@ -559,21 +704,30 @@ impl Heap {
             // SAFETY: `LARGE` holds the heap's address right before an object `LARGE_AT`
             // bytes in, aligned for both (`LARGE_AT` is a multiple of 8 and of the
             // object's alignment); the memory is ours alone.
-            unsafe {
+            let b = unsafe {
                 let b = base.add(GcBox::<T>::LARGE_AT).cast::<GcBox<T>>();
                 b.cast::<*const Heap>().sub(1).write(self);
                 b.write(GcBox { header, value });
                 b
-            }
+            };
+            llock(&self.large).push(b.cast());
+            b
         } else {
             let b = self.block(free, vt.class).cast::<GcBox<T>>();
-            // SAFETY: a free block of this class: at least `size_of::<GcBox<T>>()` bytes,
-            // aligned for it (`class_of` admits alignments up to 16, and a 16-aligned
-            // type's class steps by multiples of 16 from a 16-aligned chunk), ours alone.
-            unsafe { b.write(GcBox { header, value }) };
+            // SAFETY: a free block of this class, ours alone: at least
+            // `size_of::<GcBox<T>>()` bytes, aligned for it (`class_of` admits alignments
+            // up to 16, and a 16-aligned type's class steps by multiples of 16 from a
+            // 16-aligned `CHUNK_DATA`). A cycle's walk may read its `mark` meanwhile
+            // (`FREE`: skipped), never the rest, until it reads the `mark` stored last here,
+            // with release: the object is whole then.
+            unsafe {
+                (&raw mut (*b).header.vt).write(vt);
+                (&raw mut (*b).value).write(value);
+                (*b).header.roots.store(1, Ordering::Relaxed);
+                (*b).header.mark.store(mark, Ordering::Release);
+            }
             b
         };
-        l.objects.push(b.cast());
         l.bytes += vt.size as u64;
         let flushed = (l.bytes >= FLUSH_BYTES).then(|| self.flush(l));
         (b, flushed)
@@ -588,8 +742,8 @@ impl Heap {
             free.0[c] = self.refill(class);
         }
         let b = free.0[c];
-        // SAFETY: a free block on the shard's list (the shard is ours: `Heap::alloc`); its
-        // first word links to the next one.
+        // SAFETY: a free block on the shard's list (the shard is ours: `Heap::alloc`),
+        // linked to the next one.
         free.0[c] = unsafe { (*b).next };
         b
     }
@@ -610,7 +764,7 @@ impl Heap {
         }
     }
 
-    /// A new chunk cut into blocks of `class`, linked; returns the first.
+    /// A new chunk cut into free blocks of `class`, linked; returns the first.
     #[cold]
     fn carve(&self, class: usize) -> *mut Block {
         let chunk = map_chunk();
@@ -618,26 +772,28 @@ impl Heap {
         unsafe {
             chunk
                 .cast::<ChunkHeader>()
-                .write(ChunkHeader { heap: self })
+                .write(ChunkHeader { heap: self, class })
         };
-        lock(&self.chunks).push(chunk);
-        let step = class * CLASS_BYTES;
-        let n = (CHUNK - CHUNK_DATA) / step;
-        let block = |i: usize| {
-            // SAFETY: block `i < n` lies inside the chunk, past its header.
-            unsafe { chunk.add(CHUNK_DATA + i * step).cast::<Block>() }
-        };
+        let n = blocks_per_chunk(class);
+        assert!(n > 0, "gc: a model's object outgrew its chunk");
         for i in 0..n {
             let next = if i + 1 < n {
-                block(i + 1)
+                block_at(chunk, class, i + 1)
             } else {
                 core::ptr::null_mut()
             };
-            // SAFETY: an unused block of the chunk, 8-aligned (the step and `CHUNK_DATA`
-            // are).
-            unsafe { block(i).write(Block { next }) };
+            let free = Block {
+                roots: AtomicU32::new(0),
+                mark: AtomicU32::new(FREE),
+                next,
+            };
+            // SAFETY: block `i < n` lies inside the chunk past its header, 8-aligned (the
+            // step and `CHUNK_DATA` are), unused.
+            unsafe { block_at(chunk, class, i).write(free) };
         }
-        block(0)
+        // Listed once its blocks are written: a cycle walks the chunks it finds here.
+        llock(&self.chunks).push(chunk);
+        block_at(chunk, class, 0)
     }
 
     /// After an allocation grew the heap to `bytes`: at the goal, asks for a cycle and helps
@@ -659,54 +815,30 @@ impl Heap {
         self.bytes.fetch_add(b, Ordering::Relaxed) + b
     }
 
-    /// Takes the objects of the cycle marking with phase `p`: those the last sweep kept
-    /// and those listed under the other parity. Called once per cycle, after the handshake
-    /// that follows the phase change (`mark::take`): every op that read the previous epoch
-    /// has ended, every later one reads this epoch or a later one (not before this cycle
-    /// is swept), so no thread appends to those lists meanwhile.
-    pub(crate) fn take_objects(&self, p: u64) -> Vec<*mut Header> {
+    /// Takes what the cycle marking with phase `p` walks (`mark::Objects`): the chunks made
+    /// so far and the large objects listed, and adds the bytes counted under the other
+    /// parity to the heap's. Called once per cycle, after the handshake that follows the
+    /// phase change (`mark::take`): every op that read the previous epoch has ended, every
+    /// later one reads this epoch or a later one (not before this cycle is swept), so no
+    /// thread counts under that parity meanwhile, and whatever is made from now on is
+    /// marked with this epoch.
+    pub(crate) fn take_objects(&self, p: u64) -> Objects {
         let old = 1 - parity(p);
-        let mut all = core::mem::take(&mut *lock(&self.kept));
-        let mut take = |l: &mut Listed| {
-            self.flush(l);
-            if all.is_empty() {
-                all = core::mem::take(&mut l.objects);
-            } else {
-                all.append(&mut l.objects);
-            }
-        };
         for o in &self.owned {
-            // SAFETY: its owner appends only to the other list now (see above); the
+            // SAFETY: its owner counts only under the other parity now (see above); the
             // owner's ops that used this one happen before (the handshake's acquire of
             // their end), and its next use of it after (its acquire of a later phase).
-            take(&mut *unsafe { o.lists[old].get() });
+            self.flush(&mut *unsafe { o.lists[old].get() });
         }
-        take(&mut lock(&self.shared).lists[old]);
-        all
+        self.flush(&mut lock(&self.shared).lists[old]);
+        let chunks = llock(&self.chunks).clone();
+        let large = core::mem::take(&mut *llock(&self.large));
+        Objects::new(chunks, large)
     }
 
-    /// Every listed object, at the heap's end (no thread allocates any more).
-    fn take_all(&self) -> Vec<*mut Header> {
-        let mut all = core::mem::take(&mut *lock(&self.kept));
-        let mut take = |l: &mut Listed| {
-            self.flush(l);
-            all.append(&mut l.objects);
-        };
-        for o in &self.owned {
-            for l in &o.lists {
-                // SAFETY: the scope's threads are done (`destroy`).
-                take(&mut *unsafe { l.get() });
-            }
-        }
-        for l in &mut lock(&self.shared).lists {
-            take(l);
-        }
-        all
-    }
-
-    /// Lists again the objects a sweep kept.
+    /// Lists again the large objects a sweep kept.
     pub(crate) fn put_back(&self, live: Vec<*mut Header>) {
-        let mut k = lock(&self.kept);
+        let mut k = llock(&self.large);
         if k.is_empty() {
             *k = live;
         } else {
@@ -736,18 +868,24 @@ impl Heap {
         lock(&HEAPS).retain(|&h| h != me);
         // Waits for a cycle the collector is running on this heap.
         let _c = lock(&self.cycle);
-        let mut all = self.take_all();
+        let mut large = core::mem::take(&mut *llock(&self.large));
         // A cycle an allocation started may hold some, unswept.
         if let Some(w) = self.work.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            all.extend_from_slice(&w.objects);
+            large.extend_from_slice(&w.objects.large);
         }
-        for &h in &all {
-            // SAFETY: listed objects are alive.
-            unsafe { (*h).mark.store(DYING, Ordering::Relaxed) };
+        for l in self.owned.iter().flat_map(|o| &o.lists) {
+            // SAFETY: the scope's threads are done: no thread allocates any more.
+            self.flush(&mut *unsafe { l.get() });
         }
+        for l in &mut lock(&self.shared).lists {
+            self.flush(l);
+        }
+        // Every block is free or an object now; all go.
+        let chunks = llock(&self.chunks).clone();
+        let all = Objects::new(chunks, large).sweep(None).dead;
         let (freed, panicked) = self.free_all(&all);
         self.bytes.fetch_sub(freed, Ordering::Relaxed);
-        for c in core::mem::take(&mut *lock(&self.chunks)) {
+        for c in core::mem::take(&mut *llock(&self.chunks)) {
             // SAFETY: mapped by `carve`; every block in it is free now (every object was
             // freed above), and nothing links to them any more.
             unsafe { unmap_chunk(c) };
@@ -792,6 +930,7 @@ impl Heap {
         for &h in objects {
             // SAFETY: each value was dropped above; each object is freed once, here: a
             // small one's block goes on a chain, a large one to the global allocator.
+            // Nothing else touches a dying block (no cycle walks while this one sweeps).
             unsafe {
                 let vt = (*h).vt;
                 bytes += vt.size as u64;
@@ -800,7 +939,9 @@ impl Heap {
                 } else {
                     let b = h.cast::<Block>();
                     let (head, tail) = &mut chains[vt.class - 1];
-                    b.write(Block { next: *head });
+                    (&raw mut (*b).next).write(*head);
+                    (*b).roots.store(0, Ordering::Relaxed);
+                    (*b).mark.store(FREE, Ordering::Relaxed);
                     if head.is_null() {
                         *tail = b;
                     }
@@ -837,6 +978,16 @@ impl Heap {
 /// leaves allocator metadata in pages beside the chunk, and memory freed by `destroy` goes
 /// back to the system.
 fn map_chunk() -> *mut u8 {
+    if cfg!(goro_loom) {
+        // Models' chunks are smaller than a page.
+        let layout = std::alloc::Layout::from_size_align(CHUNK, CHUNK).expect("a chunk");
+        // SAFETY: a non-zero size.
+        let c = unsafe { std::alloc::alloc(layout) };
+        if c.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        return c;
+    }
     let len = 2 * CHUNK;
     // SAFETY: a new private anonymous mapping chosen by the kernel.
     let p = unsafe {
@@ -875,6 +1026,12 @@ fn map_chunk() -> *mut u8 {
 /// # Safety
 /// `c` was returned by `map_chunk`, and nothing uses its memory any more.
 unsafe fn unmap_chunk(c: *mut u8) {
+    if cfg!(goro_loom) {
+        let layout = std::alloc::Layout::from_size_align(CHUNK, CHUNK).expect("a chunk");
+        // SAFETY: per the contract, allocated by `map_chunk` with this layout.
+        unsafe { std::alloc::dealloc(c, layout) };
+        return;
+    }
     // SAFETY: per the contract, a mapping of ours of exactly this length.
     unsafe { libc::munmap(c.cast(), CHUNK) };
 }
@@ -888,6 +1045,11 @@ pub(crate) fn mallocs() -> (u64, u64) {
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `lock`, for a lock models see (what publishes chunks and large objects to a cycle).
+fn llock<T>(m: &crate::loom::Mutex<T>) -> crate::loom::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 

@@ -2,9 +2,10 @@
 //! marking. Go: mgcmark.go (gcDrain, gcAssistAlloc), mgc.go (gcMarkDone).
 //!
 //! # Units
-//! While a heap marks, its mark work lies where any worker can take it: the objects the
-//! cycle took (`MarkWork`, published on the heap by whoever takes them first after the
-//! start handshake, `take`), scanned for roots in chunks claimed by a cursor, and the
+//! While a heap marks, its mark work lies where any worker can take it: the blocks and
+//! large objects the cycle took (`MarkWork`, published on the heap by whoever takes them
+//! first after the start handshake, `take`), scanned for roots in runs claimed by a
+//! cursor, and the
 //! heap's grey queue, which the barrier fills and from which workers take batches. A
 //! worker (the collector, or an allocation that outran it) counts itself in
 //! `Heap::holders` *before* it claims a unit and leaves *after* it has traced the unit
@@ -42,17 +43,15 @@
 
 use super::barrier;
 use super::collect;
-use super::heap::{Header, Heap};
+use super::heap::{DYING, FREE, Header, Heap, Objects};
 use super::trace::{TraceOp, Tracer};
 use crate::loom::Arc;
 use crate::loom::atomic::{AtomicUsize, Ordering};
 use core::ptr::NonNull;
 
-/// Objects whose roots one unit scans.
-const ROOT_CHUNK: usize = if cfg!(goro_loom) { 1 } else { 1024 };
 /// Grey queue entries one unit takes.
 const GREY_BATCH: usize = if cfg!(goro_loom) { 1 } else { 256 };
-/// Mark work a root scan counts per object (one header word read), in bytes.
+/// Mark work a root scan counts per block (one header word read), in bytes.
 pub(crate) const ROOT_SCAN_BYTES: usize = 8;
 /// Bytes a worker traces per unit before handing what is left back to the queue: a worker
 /// holding a unit keeps marking from ending (and its stack from the others), so units
@@ -62,8 +61,8 @@ pub(crate) const UNIT_BUDGET: usize = 256 << 10;
 /// A cycle's objects, for the root scan (and then the sweep).
 pub(crate) struct MarkWork {
     pub(crate) epoch: u32,
-    pub(crate) objects: Vec<*mut Header>,
-    /// The next object whose roots nobody has claimed to scan.
+    pub(crate) objects: Objects,
+    /// The next unit of `objects` whose roots nobody has claimed to scan.
     cursor: AtomicUsize,
 }
 
@@ -74,7 +73,7 @@ unsafe impl Send for MarkWork {}
 unsafe impl Sync for MarkWork {}
 
 impl MarkWork {
-    pub(crate) fn new(epoch: u32, objects: Vec<*mut Header>) -> MarkWork {
+    pub(crate) fn new(epoch: u32, objects: Objects) -> MarkWork {
         MarkWork {
             epoch,
             objects,
@@ -83,7 +82,7 @@ impl MarkWork {
     }
 
     fn scanned(&self) -> bool {
-        self.cursor.load(Ordering::SeqCst) >= self.objects.len()
+        self.cursor.load(Ordering::SeqCst) >= self.objects.units()
     }
 }
 
@@ -114,7 +113,7 @@ pub(crate) fn take(heap: &Heap, p: u64) -> Option<Arc<MarkWork>> {
     let work = Arc::new(MarkWork::new(epoch, heap.take_objects(p)));
     // Assists pace themselves by the work of the last cycle (at least this root scan).
     let last = heap.mark_done.swap(0, Ordering::Relaxed);
-    let scan = (work.objects.len() * ROOT_SCAN_BYTES) as u64;
+    let scan = (work.objects.count * ROOT_SCAN_BYTES) as u64;
     heap.mark_expect.store(last.max(scan), Ordering::Relaxed);
     heap.mark_start
         .store(heap.bytes.load(Ordering::Relaxed), Ordering::Relaxed);
@@ -184,19 +183,25 @@ pub(crate) fn unit(heap: &Heap, budget: usize, assist: bool) -> Unit {
     if let Some(w) = work.filter(|w| w.epoch == epoch) {
         // The cursor only grows and a finisher saw it past the end: a chunk claimed here
         // belongs to a cycle still marking (and an old cycle's work has no chunk left).
-        let i = w.cursor.fetch_add(ROOT_CHUNK, Ordering::SeqCst);
-        if i < w.objects.len() {
-            let chunk = &w.objects[i..(i + ROOT_CHUNK).min(w.objects.len())];
-            for &h in chunk {
-                // SAFETY: a taken object of a cycle still marking: alive (header).
-                let hd = unsafe { &*h };
-                if hd.roots.load(Ordering::Acquire) != 0
-                    && hd.mark.swap(epoch, Ordering::AcqRel) != epoch
+        let i = w.cursor.fetch_add(1, Ordering::SeqCst);
+        if i < w.objects.units() {
+            for h in w.objects.unit(i) {
+                // SAFETY: a block of a chunk the cycle took, or a large object it took:
+                // alive while it marks (header). Read with acquire, the `mark` says whether
+                // the block holds an object, whole, and one made after the take is marked
+                // with this epoch already (black), or still `FREE` (see `heap.rs`).
+                let (m, roots) = unsafe { (&(*h).mark, &(*h).roots) };
+                let old = m.load(Ordering::Acquire);
+                if old != FREE
+                    && old != DYING
+                    && old != epoch
+                    && roots.load(Ordering::Acquire) != 0
+                    && m.swap(epoch, Ordering::AcqRel) != epoch
                 {
-                    t.grey.push(NonNull::from(hd));
+                    t.grey.push(NonNull::new(h).expect("a block"));
                 }
+                done += ROOT_SCAN_BYTES;
             }
-            done += chunk.len() * ROOT_SCAN_BYTES;
         }
     }
     if done == 0 {

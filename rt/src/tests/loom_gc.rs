@@ -319,3 +319,29 @@ fn loom_a_late_shade_of_an_ended_marking_does_not_unmark_an_object_of_the_next()
         heap.destroy();
     });
 }
+
+#[test]
+fn loom_an_object_made_while_a_cycle_sweeps_survives_the_sweep() {
+    // A cycle walks the blocks of the chunks it took, and one filled after its take is
+    // reached by it: the allocation marks it with the epoch of the phase it read, even once
+    // marking is over. Made with an older mark while the sweep walked that chunk, it was
+    // condemned under its new handle (checked: fails so). Both objects come from one
+    // thread's blocks, so the second lies in the chunk the first made. Two preemptions:
+    // the mutator's after its first object, the collector's after its marking.
+    let mut model = loom::model::Builder::new();
+    model.preemption_bound = Some(2);
+    model.check(|| {
+        let heap = Arc::new(Heap::new());
+        let heap1 = heap.clone();
+        let a = thread::spawn(move || (alloc(&heap1, Item(1)), alloc(&heap1, Item(9))));
+        let heap2 = heap.clone();
+        let c = thread::spawn(move || cycle(&heap2, false));
+        let (first, x) = a.join().unwrap();
+        c.join().unwrap();
+        assert_eq!((first.0, x.0), (1, 9), "both survived");
+        cycle(&heap, false);
+        assert_eq!((first.0, x.0), (1, 9), "both survived a second cycle");
+        drop((first, x));
+        heap.destroy();
+    });
+}
