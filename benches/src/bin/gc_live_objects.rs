@@ -3,9 +3,9 @@
 //! written) before the first reading, after a `runtime::gc()`. `--report heap` (default):
 //! (`heap_alloc` with all N held − before) / N, the size-class bytes of an object with its
 //! header; `--report rss`: (VmRSS with all N held − before) / N, which adds what the
-//! collector keeps per object outside `heap_alloc` (an 8-byte entry in its thread's object
-//! list, in a vector that grows by doubling) and the size-class chunks not filled yet. Bytes
-//! per object. Checks that `heap_objects` grew by N and every object still holds its values.
+//! collector keeps outside `heap_alloc` (chunk headers, the chunk not filled yet, any side
+//! structure per object: none since 2026-12-04, when the objects' lists went). Bytes per
+//! object. Checks that `heap_objects` grew by N and every object still holds its values.
 //! Twin: go/gc_live_objects/main.go (`new(T)` into a `[]*T` made beforehand; MemStats.HeapAlloc
 //! and the same VmRSS).
 

@@ -64,6 +64,9 @@ impl<'s, T: Trace> Gc<'s, T> {
         }
     }
 
+    /// The object is a large one (`heap::Obj`).
+    const LARGE: bool = GcBox::<T>::CLASS == 0;
+
     /// The heap of the object (`heap_of`).
     fn heap(&self) -> *const super::heap::Heap {
         // SAFETY: alive as long as this handle (see `header`), made by `Heap::alloc` as a
@@ -116,7 +119,7 @@ impl<T: Trace> Clone for Gc<'_, T> {
         if h.roots.fetch_add(1, Ordering::AcqRel) >= super::heap::MAX_ROOTS {
             super::heap::too_many_roots();
         }
-        h.root_moved(self.heap());
+        h.root_moved(self.heap(), Self::LARGE);
         Gc {
             ptr: self.ptr,
             rooted: AtomicBool::new(true),
@@ -131,7 +134,7 @@ impl<T: Trace> Drop for Gc<'_, T> {
             let h = self.header();
             let _op = Op::enter();
             h.roots.fetch_sub(1, Ordering::AcqRel);
-            h.root_moved(self.heap());
+            h.root_moved(self.heap(), Self::LARGE);
         }
     }
 }
@@ -160,7 +163,7 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
                 if h.mark.load(Ordering::Relaxed) != t.epoch
                     && h.mark.swap(t.epoch, Ordering::AcqRel) != t.epoch
                 {
-                    t.grey.push(NonNull::from(h));
+                    t.grey.push(super::heap::Obj::new(h, Self::LARGE));
                 }
             }
             // Inside the caller's root operation (`alloc`, a cell's borrow).
@@ -170,14 +173,14 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
                     if h.roots.fetch_add(1, Ordering::AcqRel) >= super::heap::MAX_ROOTS {
                         super::heap::too_many_roots();
                     }
-                    h.root_moved(self.heap());
+                    h.root_moved(self.heap(), Self::LARGE);
                 }
             }
             TraceOp::Unroot => {
                 if self.rooted.load(Ordering::Relaxed) {
                     self.rooted.store(false, Ordering::Relaxed);
                     h.roots.fetch_sub(1, Ordering::AcqRel);
-                    h.root_moved(self.heap());
+                    h.root_moved(self.heap(), Self::LARGE);
                 }
             }
         }

@@ -11,8 +11,9 @@
 //! root operation (`barrier.rs`), which the barrier watches while the heap is marked.
 //!
 //! # Objects
-//! Small objects live in chunks, one size class per chunk, and a cycle finds them by
-//! walking the chunks' blocks, as Go's sweeper walks its spans: no list of objects. A
+//! Small objects live in chunks of one type each (so of one size class), and a cycle finds
+//! them by walking the chunks' blocks, as Go's sweeper walks its spans: no list of objects,
+//! and no type or heap in an object's header, which the chunk's header holds. A
 //! block's `mark` tells what it holds: `FREE`, an object (the epoch of the last cycle that
 //! reached it, or of the phase it was made in: no clearing between cycles), or `DYING` once
 //! a sweep has condemned it: a handle to it that is dereferenced or cloned then (only a
@@ -51,9 +52,10 @@ pub(crate) const DYING: u32 = u32::MAX;
 /// The `mark` of a free block (`Block`).
 pub(crate) const FREE: u32 = u32::MAX - 1;
 
-/// Every object starts with this: 16 bytes. Its heap is found from its address, not
-/// stored in it (Go finds an object's span the same way): a small object's chunk begins
-/// with a [`ChunkHeader`], and a large object is preceded by its heap's address.
+/// Every object starts with this: 8 bytes. Its heap and type are found from its address,
+/// not stored in it (Go finds an object's span the same way): a small object's chunk
+/// begins with a [`ChunkHeader`] (a chunk holds one type), and a large object is preceded
+/// by a [`LargePrefix`].
 #[repr(C)]
 pub(crate) struct Header {
     /// Handles to this object outside GC memory (32 bits, beside `mark`: a count past
@@ -62,15 +64,78 @@ pub(crate) struct Header {
     /// The epoch of the last cycle that reached it or of the phase it was made in, or
     /// `DYING` (see the header). Stored last when the object is made.
     pub(crate) mark: AtomicU32,
-    pub(crate) vt: &'static VTable,
 }
 
 /// The start of every chunk of small objects: what its objects share.
 #[repr(C)]
 struct ChunkHeader {
     heap: *const Heap,
+    /// The type of its objects.
+    vt: &'static VTable,
     /// The size class of its blocks.
     class: usize,
+}
+
+/// What precedes a large object's header.
+#[repr(C)]
+struct LargePrefix {
+    heap: *const Heap,
+    vt: &'static VTable,
+}
+
+/// An object as the collector passes it around: its header's address, and whether it is
+/// large (bit 0), which says where its heap and type are (`heap_of`, `Obj::vt`). Whoever
+/// names an object knows which it is: typed code from its type's class, a walk from where
+/// it found it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Obj(usize);
+
+impl Obj {
+    #[inline(always)]
+    pub(crate) fn new(h: *const Header, large: bool) -> Obj {
+        Obj(h as usize | usize::from(large))
+    }
+
+    /// From `Obj::bits`.
+    pub(crate) fn from_bits(bits: usize) -> Obj {
+        Obj(bits)
+    }
+
+    pub(crate) fn bits(self) -> usize {
+        self.0
+    }
+
+    #[inline(always)]
+    pub(crate) fn header(self) -> *mut Header {
+        (self.0 & !1) as *mut Header
+    }
+
+    #[inline(always)]
+    pub(crate) fn is_large(self) -> bool {
+        self.0 & 1 != 0
+    }
+
+    /// The object's type.
+    ///
+    /// # Safety
+    /// The object was made by `Heap::alloc` and its memory is not freed.
+    #[inline(always)]
+    pub(crate) unsafe fn vt(self) -> &'static VTable {
+        let h = self.header();
+        if self.is_large() {
+            // SAFETY: per the contract, a large object preceded by its prefix (`place`).
+            unsafe { (*h.cast::<LargePrefix>().sub(1)).vt }
+        } else {
+            // SAFETY: per the contract, in a chunk of its type (`carve`), alive with it.
+            unsafe { (*chunk_of(h)).vt }
+        }
+    }
+}
+
+/// The header of the chunk `h` lies in.
+#[inline(always)]
+fn chunk_of(h: *const Header) -> *const ChunkHeader {
+    (h as usize & !(CHUNK - 1)) as *const ChunkHeader
 }
 
 /// The blocks of a `class` chunk.
@@ -90,7 +155,7 @@ fn block_at(chunk: *mut u8, class: usize, i: usize) -> *mut Block {
 /// Whatever was made later is marked with the cycle's epoch (see the header).
 pub(crate) struct Objects {
     runs: Vec<Run>,
-    pub(crate) large: Vec<*mut Header>,
+    pub(crate) large: Vec<Obj>,
     /// Blocks and large objects in all.
     pub(crate) count: usize,
 }
@@ -107,10 +172,10 @@ struct Run {
 /// What a sweep found (`Objects::sweep`).
 pub(crate) struct Swept {
     /// Condemned (`DYING`), for `Heap::free_all`.
-    pub(crate) dead: Vec<*mut Header>,
+    pub(crate) dead: Vec<Obj>,
     pub(crate) dead_bytes: u64,
     /// The large objects that live on, to list again.
-    pub(crate) large: Vec<*mut Header>,
+    pub(crate) large: Vec<Obj>,
 }
 
 impl Objects {
@@ -118,7 +183,7 @@ impl Objects {
     pub(crate) const RUN: usize = if cfg!(goro_loom) { 1 } else { 1024 };
 
     /// The blocks of `chunks`, and `large`.
-    fn new(chunks: Vec<*mut u8>, large: Vec<*mut Header>) -> Objects {
+    fn new(chunks: Vec<*mut u8>, large: Vec<Obj>) -> Objects {
         let mut runs = Vec::new();
         let mut count = large.len();
         for chunk in chunks {
@@ -146,7 +211,7 @@ impl Objects {
     }
 
     /// The blocks (some free) or large objects of unit `i < units()`.
-    pub(crate) fn unit(&self, i: usize) -> impl Iterator<Item = *mut Header> + '_ {
+    pub(crate) fn unit(&self, i: usize) -> impl Iterator<Item = Obj> + '_ {
         let (run, large) = match self.runs.get(i) {
             Some(&r) => (Some(r), &[][..]),
             None => {
@@ -155,7 +220,9 @@ impl Objects {
             }
         };
         run.into_iter()
-            .flat_map(|r| (r.from..r.to).map(move |k| block_at(r.chunk, r.class, k).cast()))
+            .flat_map(|r| {
+                (r.from..r.to).map(move |k| Obj::new(block_at(r.chunk, r.class, k).cast(), false))
+            })
             .chain(large.iter().copied())
     }
 
@@ -171,7 +238,8 @@ impl Objects {
             large: Vec::new(),
         };
         for i in 0..self.units() {
-            for h in self.unit(i) {
+            for o in self.unit(i) {
+                let h = o.header();
                 // SAFETY: a block of a chunk of the heap, or a large object taken and not
                 // freed: its `mark` is readable. Read with acquire, it says whether the
                 // rest is an object, whole (`Heap::place` stores it last, with release).
@@ -181,16 +249,15 @@ impl Objects {
                     if m == FREE || m == DYING {
                         continue;
                     }
-                    let large = (*h).vt.class == 0;
                     if Some(m) == epoch {
-                        if large {
-                            s.large.push(h);
+                        if o.is_large() {
+                            s.large.push(o);
                         }
                         continue;
                     }
                     (*h).mark.store(DYING, Ordering::Relaxed);
-                    s.dead_bytes += (*h).vt.size as u64;
-                    s.dead.push(h);
+                    s.dead_bytes += o.vt().size as u64;
+                    s.dead.push(o);
                 }
             }
         }
@@ -209,13 +276,12 @@ const CHUNK_DATA: usize = size_of::<ChunkHeader>().next_multiple_of(CHUNK_ALIGN)
 #[inline(always)]
 pub(crate) unsafe fn heap_of(h: *const Header, class: usize) -> *const Heap {
     if class == 0 {
-        // SAFETY: a large object is preceded by its heap's address (`place`).
-        unsafe { *h.cast::<*const Heap>().sub(1) }
+        // SAFETY: a large object is preceded by its prefix (`place`).
+        unsafe { (*h.cast::<LargePrefix>().sub(1)).heap }
     } else {
-        let chunk = (h as usize & !(CHUNK - 1)) as *const ChunkHeader;
         // SAFETY: a small object lies in a `CHUNK`-aligned chunk that begins with its
         // header (`carve`), alive as long as its heap.
-        unsafe { (*chunk).heap }
+        unsafe { (*chunk_of(h)).heap }
     }
 }
 
@@ -230,14 +296,15 @@ impl Header {
     }
 
     /// A root operation moved this object's count (see `barrier.rs`): shade it if its heap,
-    /// `heap` (`heap_of`), is marking. The caller is inside an [`Op`].
+    /// `heap` (`heap_of`), is marking. `large`: it is a large object. The caller is inside
+    /// an [`Op`].
     #[inline]
-    pub(crate) fn root_moved(&self, heap: *const Heap) {
+    pub(crate) fn root_moved(&self, heap: *const Heap, large: bool) {
         // SAFETY: an object's heap outlives it (`destroy` frees every object first).
         let heap = unsafe { &*heap };
         let p = heap.phase.load(Ordering::Relaxed);
         if p & 1 != 0 {
-            heap.shade(self, (p >> 1) as u32);
+            heap.shade(Obj::new(self, large), (p >> 1) as u32);
         }
     }
 }
@@ -258,7 +325,8 @@ fn dying() -> ! {
     panic!("gc: use of a handle to an object being freed")
 }
 
-/// What the heap needs to know of an object's type.
+/// What the heap needs to know of an object's type (kept by its chunk, or before a large
+/// object).
 pub(crate) struct VTable {
     pub(crate) trace: unsafe fn(*const Header, &mut Tracer),
     drop_value: unsafe fn(*mut Header),
@@ -272,9 +340,10 @@ pub(crate) struct VTable {
 }
 
 /// Small objects come in size classes of `CLASS_BYTES` steps up to `CLASSES` of them; each
-/// heap carves them from `CHUNK`-byte chunks and reuses what sweeps free (Go: size
-/// classes, mspans and mcentral, much simplified). Larger or over-aligned objects use the
-/// global allocator.
+/// heap carves them from `CHUNK`-byte chunks, a chunk per type, and reuses what sweeps free
+/// (Go: size classes, mspans and mcentral, much simplified; Go's spans hold one size class,
+/// and its objects need no type at hand, as its collector reads pointer bitmaps). Larger or
+/// over-aligned objects use the global allocator.
 const CLASS_BYTES: usize = 8;
 const CLASSES: usize = 32;
 /// Blocks of a 16-aligned type (whose size is a multiple of 16) are aligned so: the first
@@ -287,7 +356,12 @@ const CHUNK: usize = if cfg!(goro_loom) { 128 } else { 64 << 10 };
 /// The size class of an object of `size` bytes aligned to `align`, or 0.
 const fn class_of(size: usize, align: usize) -> usize {
     if size <= CLASS_BYTES * CLASSES && align <= CHUNK_ALIGN {
-        size.div_ceil(CLASS_BYTES)
+        // A free block holds a link past the header words (`Block`).
+        if size < size_of::<Block>() {
+            size_of::<Block>() / CLASS_BYTES
+        } else {
+            size.div_ceil(CLASS_BYTES)
+        }
     } else {
         0
     }
@@ -301,7 +375,7 @@ pub(crate) struct GcBox<T> {
 }
 
 impl<T: Trace> GcBox<T> {
-    const CLASS: usize = class_of(size_of::<GcBox<T>>(), align_of::<GcBox<T>>());
+    pub(crate) const CLASS: usize = class_of(size_of::<GcBox<T>>(), align_of::<GcBox<T>>());
     const VT: &'static VTable = &VTable {
         trace: Self::trace_erased,
         drop_value: Self::drop_erased,
@@ -329,13 +403,14 @@ impl<T: Trace> GcBox<T> {
         unsafe { core::ptr::drop_in_place(&raw mut (*h.cast::<GcBox<T>>()).value) }
     }
 
-    /// A large object's allocation: its heap's address, then the object, which begins
-    /// `LARGE_AT` bytes in (right after the address, as `heap_of` reads it).
+    /// A large object's allocation: its `LargePrefix`, then the object, which begins
+    /// `LARGE_AT` bytes in (right after the prefix, as `heap_of` and `Obj::vt` read it).
     const LARGE: std::alloc::Layout = {
-        let a = if align_of::<GcBox<T>>() > 8 {
+        let p = size_of::<LargePrefix>();
+        let a = if align_of::<GcBox<T>>() > p {
             align_of::<GcBox<T>>()
         } else {
-            8
+            p
         };
         match std::alloc::Layout::from_size_align(a + size_of::<GcBox<T>>(), a) {
             Ok(l) => l,
@@ -437,13 +512,24 @@ struct Listed {
     bytes: u64,
 }
 
-/// Free blocks of each size class (index `class - 1`), linked through their first word.
-struct Free([*mut Block; CLASSES]);
+/// A shard's free blocks: a chain per type (the address of its table), in a small table
+/// indexed by a hash of that address (`free_slot`). A type whose slot another holds sends
+/// that one's chain back to the central lists (`Heap::refill`).
+struct Free([(usize, *mut Block); FREE_SLOTS]);
+
+const FREE_SLOTS: usize = 16;
 
 impl Default for Free {
     fn default() -> Free {
-        Free([core::ptr::null_mut(); CLASSES])
+        Free([(0, core::ptr::null_mut()); FREE_SLOTS])
     }
+}
+
+/// The slot of `vt`'s chain in a shard's `Free` (Fibonacci hashing of its address).
+#[inline(always)]
+fn free_slot(vt: &'static VTable) -> usize {
+    let a = (vt as *const VTable as usize >> 3) as u64;
+    (a.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FREE_SLOTS.trailing_zeros())) as usize
 }
 
 /// A thread's own shard (see the header): each part in a cell of its own, as a cycle takes
@@ -531,8 +617,9 @@ pub(crate) struct Block {
     next: *mut Block,
 }
 
-/// Free blocks a sweep returned, per class: (head, tail) of a chain.
-type Chains = [(*mut Block, *mut Block); CLASSES];
+/// Chains of free blocks per type (the address of its table), as sweeps and shards gave
+/// them back.
+type Chains = std::collections::HashMap<usize, Vec<*mut Block>>;
 
 /// One scope's objects.
 pub(crate) struct Heap {
@@ -542,7 +629,7 @@ pub(crate) struct Heap {
     /// The shard of every other thread.
     shared: Mutex<Shared>,
     /// The large objects not taken by a cycle.
-    large: crate::loom::Mutex<Vec<*mut Header>>,
+    large: crate::loom::Mutex<Vec<Obj>>,
     /// Bytes of objects now (flushed allocations, less sweeps).
     pub(crate) bytes: AtomicU64,
     /// A cycle starts when `bytes` reaches this.
@@ -609,7 +696,7 @@ impl Heap {
             mark_done: AtomicU64::new(0),
             mark_expect: AtomicU64::new(0),
             mark_start: AtomicU64::new(0),
-            central: Mutex::new([(core::ptr::null_mut(), core::ptr::null_mut()); CLASSES]),
+            central: Mutex::new(Chains::new()),
             chunks: crate::loom::Mutex::new(Vec::new()),
         }
     }
@@ -693,7 +780,6 @@ impl Heap {
             let header = Header {
                 roots: AtomicU32::new(1),
                 mark: AtomicU32::new(mark),
-                vt,
             };
             let layout = GcBox::<T>::LARGE;
             // SAFETY: a non-zero size (the header's at least).
@@ -701,19 +787,20 @@ impl Heap {
             if base.is_null() {
                 std::alloc::handle_alloc_error(layout);
             }
-            // SAFETY: `LARGE` holds the heap's address right before an object `LARGE_AT`
-            // bytes in, aligned for both (`LARGE_AT` is a multiple of 8 and of the
-            // object's alignment); the memory is ours alone.
+            // SAFETY: `LARGE` holds the prefix right before an object `LARGE_AT` bytes in,
+            // aligned for both (`LARGE_AT` is a multiple of the prefix's size, 16, and of
+            // the object's alignment); the memory is ours alone.
             let b = unsafe {
                 let b = base.add(GcBox::<T>::LARGE_AT).cast::<GcBox<T>>();
-                b.cast::<*const Heap>().sub(1).write(self);
+                let prefix = LargePrefix { heap: self, vt };
+                b.cast::<LargePrefix>().sub(1).write(prefix);
                 b.write(GcBox { header, value });
                 b
             };
-            llock(&self.large).push(b.cast());
+            llock(&self.large).push(Obj::new(b.cast(), true));
             b
         } else {
-            let b = self.block(free, vt.class).cast::<GcBox<T>>();
+            let b = self.block(free, vt).cast::<GcBox<T>>();
             // SAFETY: a free block of this class, ours alone: at least
             // `size_of::<GcBox<T>>()` bytes, aligned for it (`class_of` admits alignments
             // up to 16, and a 16-aligned type's class steps by multiples of 16 from a
@@ -721,7 +808,6 @@ impl Heap {
             // (`FREE`: skipped), never the rest, until it reads the `mark` stored last here,
             // with release: the object is whole then.
             unsafe {
-                (&raw mut (*b).header.vt).write(vt);
                 (&raw mut (*b).value).write(value);
                 (*b).header.roots.store(1, Ordering::Relaxed);
                 (*b).header.mark.store(mark, Ordering::Release);
@@ -733,46 +819,49 @@ impl Heap {
         (b, flushed)
     }
 
-    /// A free block of `class` from the shard's list, the central one, or a new chunk.
-    /// The first inline (the allocation path), the refill out of line.
+    /// A free block for an object of type `vt` from the shard's chain, a central one, or a
+    /// new chunk. The first inline (the allocation path), the refill out of line.
     #[inline(always)]
-    fn block(&self, free: &mut Free, class: usize) -> *mut Block {
-        let c = class - 1;
-        if free.0[c].is_null() {
-            free.0[c] = self.refill(class);
+    fn block(&self, free: &mut Free, vt: &'static VTable) -> *mut Block {
+        let e = &mut free.0[free_slot(vt)];
+        if e.0 != vt as *const VTable as usize || e.1.is_null() {
+            self.refill(e, vt);
         }
-        let b = free.0[c];
-        // SAFETY: a free block on the shard's list (the shard is ours: `Heap::alloc`),
+        let b = e.1;
+        // SAFETY: a free block on the shard's chain (the shard is ours: `Heap::alloc`),
         // linked to the next one.
-        free.0[c] = unsafe { (*b).next };
+        e.1 = unsafe { (*b).next };
         b
     }
 
-    /// A chain of free blocks of `class` for a shard whose list ran dry: the central one
-    /// (what sweeps freed), or a new chunk.
+    /// Fills the shard's slot `e` with a chain of free blocks of type `vt`: one a sweep
+    /// freed, or a new chunk's; first gives back the chain of another type the slot held.
     #[cold]
     #[inline(never)]
-    fn refill(&self, class: usize) -> *mut Block {
-        let (head, _) = core::mem::replace(
-            &mut lock(&self.central)[class - 1],
-            (core::ptr::null_mut(), core::ptr::null_mut()),
-        );
-        if head.is_null() {
-            self.carve(class)
-        } else {
-            head
+    fn refill(&self, e: &mut (usize, *mut Block), vt: &'static VTable) {
+        let key = vt as *const VTable as usize;
+        let mut central = lock(&self.central);
+        if !e.1.is_null() {
+            central.entry(e.0).or_default().push(e.1);
         }
+        let head = central.get_mut(&key).and_then(Vec::pop);
+        drop(central);
+        *e = (key, head.unwrap_or_else(|| self.carve(vt)));
     }
 
-    /// A new chunk cut into free blocks of `class`, linked; returns the first.
+    /// A new chunk for objects of type `vt`, cut into free blocks, linked; returns the
+    /// first.
     #[cold]
-    fn carve(&self, class: usize) -> *mut Block {
+    fn carve(&self, vt: &'static VTable) -> *mut Block {
+        let class = vt.class;
         let chunk = map_chunk();
         // SAFETY: a fresh chunk, ours alone; its header lies in its first bytes.
         unsafe {
-            chunk
-                .cast::<ChunkHeader>()
-                .write(ChunkHeader { heap: self, class })
+            chunk.cast::<ChunkHeader>().write(ChunkHeader {
+                heap: self,
+                vt,
+                class,
+            })
         };
         let n = blocks_per_chunk(class);
         assert!(n > 0, "gc: a model's object outgrew its chunk");
@@ -837,7 +926,7 @@ impl Heap {
     }
 
     /// Lists again the large objects a sweep kept.
-    pub(crate) fn put_back(&self, live: Vec<*mut Header>) {
+    pub(crate) fn put_back(&self, live: Vec<Obj>) {
         let mut k = llock(&self.large);
         if k.is_empty() {
             *k = live;
@@ -846,13 +935,15 @@ impl Heap {
         }
     }
 
-    /// Marks `h` with `epoch` and queues it for the collector, unless done already. The
+    /// Marks `o` with `epoch` and queues it for the collector, unless done already. The
     /// barrier's half (`Header::root_moved`).
     #[cold]
-    pub(crate) fn shade(&self, h: &Header, epoch: u32) {
+    pub(crate) fn shade(&self, o: Obj, epoch: u32) {
+        // SAFETY: the caller's object, alive (a root operation touches it).
+        let h = unsafe { &*o.header() };
         if h.mark.load(Ordering::Relaxed) != epoch && h.mark.swap(epoch, Ordering::AcqRel) != epoch
         {
-            self.grey().push((h as *const Header as usize, epoch));
+            self.grey().push((o.bits(), epoch));
         }
     }
 
@@ -899,20 +990,18 @@ impl Heap {
     /// Frees dead `objects`, all marked `DYING`, in two passes (values, then memory: a
     /// destructor never meets freed memory); returns their bytes, and the first panic of
     /// a destructor (the others still run, and every object is freed).
-    pub(crate) fn free_all(
-        &self,
-        objects: &[*mut Header],
-    ) -> (u64, Option<Box<dyn std::any::Any + Send>>) {
+    pub(crate) fn free_all(&self, objects: &[Obj]) -> (u64, Option<Box<dyn std::any::Any + Send>>) {
         let mut panicked = None;
-        for &h in objects {
+        for &o in objects {
             // SAFETY: each is a dying object no longer listed anywhere.
-            if !unsafe { (*h).vt.needs_drop } {
+            let vt = unsafe { o.vt() };
+            if !vt.needs_drop {
                 continue;
             }
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 // SAFETY: its value is dropped once, here (a panicking drop counts: the
                 // value is not touched again).
-                unsafe { ((*h).vt.drop_value)(h) }
+                unsafe { (vt.drop_value)(o.header()) }
             }));
             if let Err(p) = r {
                 panicked.get_or_insert(p);
@@ -923,44 +1012,46 @@ impl Heap {
             // Models keep freed objects' headers readable (condemned): a handle still in
             // use then fails its `check_alive` instead of reading reused memory.
             // SAFETY: dying objects stay allocated here (leaked).
-            let bytes = objects.iter().map(|&h| unsafe { (*h).vt.size } as u64);
+            let bytes = objects.iter().map(|&o| unsafe { o.vt() }.size as u64);
             return (bytes.sum(), panicked);
         }
-        let mut chains: Chains = [(core::ptr::null_mut(), core::ptr::null_mut()); CLASSES];
-        for &h in objects {
+        // Chains by type; the one being built aside (a sweep meets a chunk's blocks, all of
+        // one type, in a row).
+        let mut chains = Chains::new();
+        let mut cur: (usize, *mut Block) = (0, core::ptr::null_mut());
+        for &o in objects {
+            let h = o.header();
             // SAFETY: each value was dropped above; each object is freed once, here: a
-            // small one's block goes on a chain, a large one to the global allocator.
-            // Nothing else touches a dying block (no cycle walks while this one sweeps).
+            // small one's block goes on a chain of its type, a large one to the global
+            // allocator. Nothing else touches a dying block (no cycle walks while this one
+            // sweeps).
             unsafe {
-                let vt = (*h).vt;
+                let vt = o.vt();
                 bytes += vt.size as u64;
-                if vt.class == 0 {
+                if o.is_large() {
                     (vt.dealloc)(h);
                 } else {
+                    let key = vt as *const VTable as usize;
+                    if key != cur.0 {
+                        if !cur.1.is_null() {
+                            chains.entry(cur.0).or_default().push(cur.1);
+                        }
+                        cur = (key, core::ptr::null_mut());
+                    }
                     let b = h.cast::<Block>();
-                    let (head, tail) = &mut chains[vt.class - 1];
-                    (&raw mut (*b).next).write(*head);
+                    (&raw mut (*b).next).write(cur.1);
                     (*b).roots.store(0, Ordering::Relaxed);
                     (*b).mark.store(FREE, Ordering::Relaxed);
-                    if head.is_null() {
-                        *tail = b;
-                    }
-                    *head = b;
+                    cur.1 = b;
                 }
             }
         }
+        if !cur.1.is_null() {
+            chains.entry(cur.0).or_default().push(cur.1);
+        }
         let mut central = lock(&self.central);
-        for (c, (head, tail)) in chains.into_iter().enumerate() {
-            if head.is_null() {
-                continue;
-            }
-            let (ch, ct) = &mut central[c];
-            // SAFETY: `tail` ends our chain; the central chains are ours under its lock.
-            unsafe { (*tail).next = *ch };
-            if ct.is_null() {
-                *ct = tail;
-            }
-            *ch = head;
+        for (vt, chain) in chains {
+            central.entry(vt).or_default().extend(chain);
         }
         drop(central);
         // Release: `read_mem_stats` reads these first, then the allocation counters, and
@@ -1066,11 +1157,13 @@ mod tests {
 
     #[test]
     fn objects_take_their_size_class_and_keep_their_alignment() {
-        assert_eq!(size_of::<Header>(), 16);
-        // A 16-byte value: 32 bytes (40 with the heap's address in the header, 48 with
-        // 16-byte classes too).
-        assert_eq!(GcBox::<[u64; 2]>::VT.size, 32);
-        assert_eq!(GcBox::<u8>::VT.size, 24);
+        assert_eq!(size_of::<Header>(), 8);
+        // A 16-byte value: 24 bytes (40 with the heap's address and the type's table in the
+        // header, 48 with 16-byte classes too).
+        assert_eq!(GcBox::<[u64; 2]>::VT.size, 24);
+        // At least a free block's size.
+        assert_eq!(GcBox::<u8>::VT.size, 16);
+        assert_eq!(GcBox::<()>::VT.size, 16);
         // Past the largest class: the global allocator's, at its own size.
         assert_eq!(GcBox::<[u8; 300]>::VT.class, 0);
         assert_eq!(GcBox::<[u8; 300]>::VT.size, size_of::<GcBox<[u8; 300]>>());
@@ -1115,7 +1208,11 @@ mod tests {
                 assert_eq!(line as usize % 64, 0, "large object {round} misaligned");
                 // SAFETY: as above; erased, as the collector sees it.
                 unsafe {
-                    assert_eq!(heap_of(line.cast(), (*line).header.vt.class), me);
+                    assert_eq!(heap_of(line.cast(), GcBox::<Line>::CLASS), me);
+                    let o = Obj::new(line.cast(), true);
+                    assert!(core::ptr::eq(o.vt(), GcBox::<Line>::VT));
+                    let o = Obj::new(small.cast(), false);
+                    assert!(core::ptr::eq(o.vt(), GcBox::<[u64; 2]>::VT));
                     assert_eq!((*line).value.0[7], round + k as u64);
                     assert_eq!((*big).value[299], round as u8);
                 }

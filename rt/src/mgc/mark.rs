@@ -43,11 +43,10 @@
 
 use super::barrier;
 use super::collect;
-use super::heap::{DYING, FREE, Header, Heap, Objects};
+use super::heap::{DYING, FREE, Heap, Obj, Objects};
 use super::trace::{TraceOp, Tracer};
 use crate::loom::Arc;
 use crate::loom::atomic::{AtomicUsize, Ordering};
-use core::ptr::NonNull;
 
 /// Grey queue entries one unit takes.
 const GREY_BATCH: usize = if cfg!(goro_loom) { 1 } else { 256 };
@@ -185,7 +184,8 @@ pub(crate) fn unit(heap: &Heap, budget: usize, assist: bool) -> Unit {
         // belongs to a cycle still marking (and an old cycle's work has no chunk left).
         let i = w.cursor.fetch_add(1, Ordering::SeqCst);
         if i < w.objects.units() {
-            for h in w.objects.unit(i) {
+            for o in w.objects.unit(i) {
+                let h = o.header();
                 // SAFETY: a block of a chunk the cycle took, or a large object it took:
                 // alive while it marks (header). Read with acquire, the `mark` says whether
                 // the block holds an object, whole, and one made after the take is marked
@@ -198,7 +198,7 @@ pub(crate) fn unit(heap: &Heap, budget: usize, assist: bool) -> Unit {
                     && roots.load(Ordering::Acquire) != 0
                     && m.swap(epoch, Ordering::AcqRel) != epoch
                 {
-                    t.grey.push(NonNull::new(h).expect("a block"));
+                    t.grey.push(o);
                 }
                 done += ROOT_SCAN_BYTES;
             }
@@ -216,7 +216,7 @@ pub(crate) fn unit(heap: &Heap, budget: usize, assist: bool) -> Unit {
             t.grey.extend(
                 g.drain(from..)
                     .filter(|&(_, e)| e == epoch)
-                    .filter_map(|(a, _)| NonNull::new(a as *mut Header)),
+                    .map(|(a, _)| Obj::from_bits(a)),
             );
         }
         if t.grey.is_empty() {
@@ -224,18 +224,18 @@ pub(crate) fn unit(heap: &Heap, budget: usize, assist: bool) -> Unit {
         }
     }
     let mut deferred = false;
-    while let Some(h) = t.grey.pop() {
-        let h = h.as_ptr();
+    while let Some(o) = t.grey.pop() {
         // SAFETY: a marked object is alive until a sweep that cannot start while we hold a
         // unit (header).
         let size = unsafe {
-            ((*h).vt.trace)(h, &mut t);
-            (*h).vt.size
+            let vt = o.vt();
+            (vt.trace)(o.header(), &mut t);
+            vt.size
         };
         done += size;
         if t.deferred {
             // Traced again later, whole, by the collector (marking twice is harmless).
-            t.grey.push(NonNull::new(h).expect("an object"));
+            t.grey.push(o);
             deferred = true;
             break;
         }
@@ -245,7 +245,7 @@ pub(crate) fn unit(heap: &Heap, budget: usize, assist: bool) -> Unit {
     }
     if !t.grey.is_empty() {
         heap.grey()
-            .extend(t.grey.drain(..).map(|h| (h.as_ptr() as usize, epoch)));
+            .extend(t.grey.drain(..).map(|o| (o.bits(), epoch)));
     }
     heap.mark_done.fetch_add(done as u64, Ordering::Relaxed);
     if deferred {

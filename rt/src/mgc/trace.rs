@@ -51,7 +51,7 @@ pub struct Tracer {
     op: TraceOp,
     visited: usize,
     /// Objects shaded grey by a `Mark` walk, still to be traced (the collector's queue).
-    pub(crate) grey: Vec<core::ptr::NonNull<super::heap::Header>>,
+    pub(crate) grey: Vec<super::heap::Obj>,
     /// The heap this walk is about: a handle to another heap's object (an inner scope's
     /// object may point into an enclosing scope) is left alone — a root of its own heap.
     pub(crate) heap: *const super::heap::Heap,
