@@ -28,6 +28,7 @@ unsafe extern "C" {
         size_old: *mut usize,
     );
     fn __asan_unpoison_memory_region(addr: *const c_void, size: usize);
+    fn __asan_poison_memory_region(addr: *const c_void, size: usize);
 }
 
 /// Announces a switch to the stack `[bottom, bottom + size)`. `save` receives the current
@@ -49,13 +50,28 @@ pub(crate) fn finish_switch(save: *mut c_void) -> (usize, usize) {
     (bottom as usize, size)
 }
 
-/// Clears stale poison from a recycled goroutine stack.
+/// Clears poison from memory we own: a recycled goroutine stack (its previous goroutine's
+/// dead frames left their redzones behind), a GC block being filled, a chunk unmapped.
 #[inline(always)]
 pub(crate) fn unpoison(lo: usize, size: usize) {
     #[cfg(goro_asan)]
-    // SAFETY: `[lo, lo + size)` is a goroutine stack we own and nothing runs on.
+    // SAFETY: `[lo, lo + size)` is memory we own, which nothing else uses meanwhile.
     unsafe {
         __asan_unpoison_memory_region(lo as *const c_void, size)
+    };
+    #[cfg(not(goro_asan))]
+    let _ = (lo, size);
+}
+
+/// Marks `[lo, lo + size)` as not to be touched: the body of a free GC block, so that a
+/// use of a freed object is reported (the block's header words, which the collector's
+/// walks read, stay readable).
+#[inline(always)]
+pub(crate) fn poison(lo: usize, size: usize) {
+    #[cfg(goro_asan)]
+    // SAFETY: `[lo, lo + size)` is memory we own, which nothing may use until unpoisoned.
+    unsafe {
+        __asan_poison_memory_region(lo as *const c_void, size)
     };
     #[cfg(not(goro_asan))]
     let _ = (lo, size);

@@ -143,6 +143,24 @@ const fn blocks_per_chunk(class: usize) -> usize {
     (CHUNK - CHUNK_DATA) / (class * CLASS_BYTES)
 }
 
+/// A free block's body (past its `Block` words), which nothing reads: poisoned for ASan
+/// while the block is free.
+fn poison_body(b: *mut Block, class: usize) {
+    let body = size_of::<Block>();
+    if class * CLASS_BYTES > body {
+        crate::asan::poison(b as usize + body, class * CLASS_BYTES - body);
+    }
+}
+
+/// A block's body, to be filled.
+#[inline(always)]
+fn unpoison_body(b: *mut Block, class: usize) {
+    let body = size_of::<Block>();
+    if class * CLASS_BYTES > body {
+        crate::asan::unpoison(b as usize + body, class * CLASS_BYTES - body);
+    }
+}
+
 /// Where block `i` of chunk `chunk` of `class` lies.
 fn block_at(chunk: *mut u8, class: usize, i: usize) -> *mut Block {
     chunk
@@ -287,10 +305,12 @@ pub(crate) unsafe fn heap_of(h: *const Header, class: usize) -> *const Heap {
 
 impl Header {
     /// Panics if a sweep has condemned the object (see the header): a destructor of a
-    /// dying object is using a handle to another.
+    /// dying object is using a handle to another. (A block freed already, `FREE`, would be
+    /// the collector's bug; the same comparison catches it while the block is not reused.)
     #[inline]
     pub(crate) fn check_alive(&self) {
-        if self.mark.load(Ordering::Relaxed) == DYING {
+        const { assert!(FREE == DYING - 1 && DYING == u32::MAX) };
+        if self.mark.load(Ordering::Relaxed) >= FREE {
             dying();
         }
     }
@@ -800,7 +820,9 @@ impl Heap {
             llock(&self.large).push(Obj::new(b.cast(), true));
             b
         } else {
-            let b = self.block(free, vt).cast::<GcBox<T>>();
+            let b = self.block(free, vt);
+            unpoison_body(b, vt.class);
+            let b = b.cast::<GcBox<T>>();
             // SAFETY: a free block of this class, ours alone: at least
             // `size_of::<GcBox<T>>()` bytes, aligned for it (`class_of` admits alignments
             // up to 16, and a 16-aligned type's class steps by multiples of 16 from a
@@ -879,6 +901,7 @@ impl Heap {
             // SAFETY: block `i < n` lies inside the chunk past its header, 8-aligned (the
             // step and `CHUNK_DATA` are), unused.
             unsafe { block_at(chunk, class, i).write(free) };
+            poison_body(block_at(chunk, class, i), class);
         }
         // Listed once its blocks are written: a cycle walks the chunks it finds here.
         llock(&self.chunks).push(chunk);
@@ -1042,6 +1065,7 @@ impl Heap {
                     (&raw mut (*b).next).write(cur.1);
                     (*b).roots.store(0, Ordering::Relaxed);
                     (*b).mark.store(FREE, Ordering::Relaxed);
+                    poison_body(b, vt.class);
                     cur.1 = b;
                 }
             }
@@ -1117,6 +1141,8 @@ fn map_chunk() -> *mut u8 {
 /// # Safety
 /// `c` was returned by `map_chunk`, and nothing uses its memory any more.
 unsafe fn unmap_chunk(c: *mut u8) {
+    // Free blocks' bodies are poisoned; whatever is mapped here next is not.
+    crate::asan::unpoison(c as usize, CHUNK);
     if cfg!(goro_loom) {
         let layout = std::alloc::Layout::from_size_align(CHUNK, CHUNK).expect("a chunk");
         // SAFETY: per the contract, allocated by `map_chunk` with this layout.
