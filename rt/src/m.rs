@@ -595,6 +595,53 @@ impl Sched {
         self.startm(None, true);
     }
 
+    /// Starts `gp`, a fresh G, on an M other than `me` with an idle P: an M asleep without
+    /// work, or a new one; the G waits in that M's home queue, which it looks at first.
+    /// Returns that M, or gives `gp` back when no P is idle (or an M on its way to sleep
+    /// is owed it). goro's own (`newproc`'s saturated spawner).
+    pub(crate) fn startm_with(&self, me: &M, gp: GRef) -> Result<Arc<M>, GRef> {
+        let mut l = self.lock();
+        if self.shutdown.load(Ordering::SeqCst) || l.nmidling > l.pending.len() {
+            return Err(gp);
+        }
+        let idle = l
+            .midle
+            .iter()
+            .rposition(|o| !ptr::eq(Arc::as_ptr(o), me) && !o.locked.load(Ordering::Relaxed));
+        let Some(p) = self.pidleget(&mut l) else {
+            return Err(gp);
+        };
+        let pp = (p as *const P).cast_mut();
+        if let Some(i) = idle {
+            let m = l.midle.remove(i);
+            m.spinning.store(false, Ordering::Relaxed);
+            m.homeq.push(gp);
+            m.nextp.store(pp, Ordering::Release);
+            drop(l);
+            m.park.wakeup_shared();
+            return Ok(m);
+        }
+        // SAFETY: `self` lives in an Arc (all Scheds do), so we can take another reference.
+        let sched = unsafe {
+            Arc::increment_strong_count(self);
+            Arc::from_raw(self)
+        };
+        let m = Arc::new(M::new(sched));
+        m.homeq.push(gp);
+        m.nextp.store(pp, Ordering::Relaxed);
+        l.allm.push(m.clone());
+        l.threads.retain(|t| !t.is_finished());
+        let m2 = m.clone();
+        let t = std::thread::Builder::new()
+            .name(format!("goro-m{}", m.id))
+            .spawn(move || M::mstart(m2));
+        match t {
+            Ok(t) => l.threads.push(t),
+            Err(e) => throw(&format!("newm: cannot create an OS thread: {e}")),
+        }
+        Ok(m)
+    }
+
     /// Gives `p` (or an idle P) to an idle (or new) M and wakes it. Go: startm.
     pub(crate) fn startm(&self, p: Option<&P>, spinning: bool) {
         let mut l = self.lock();

@@ -74,6 +74,22 @@ impl Sched {
                     other.inject(gp);
                     self.wakep();
                 }
+                None if self.saturated(p) => {
+                    // SAFETY: a non-null `spawnto` is an M of this runtime, which lives as
+                    // long as the runtime (`Locked::allm`).
+                    let to = unsafe { p.spawnto.load(Ordering::Relaxed).as_ref() };
+                    match to.filter(|t| !t.locked.load(Ordering::Relaxed)) {
+                        Some(t) => t.inject(gp),
+                        None => match self.startm_with(m, gp) {
+                            Ok(t) => p
+                                .spawnto
+                                .store(Arc::as_ptr(&t).cast_mut(), Ordering::Relaxed),
+                            Err(gp) => {
+                                m.runqput(p, gp, true);
+                            }
+                        },
+                    }
+                }
                 None => {
                     // Another M can take only queued fresh work (the fresh `runnext` this
                     // spawn displaces, or older). A lone fresh `runnext` stays ours for
@@ -129,6 +145,23 @@ impl Sched {
             })
             .min_by_key(|o| o.niowait.load(Ordering::Relaxed))
             .cloned()
+    }
+
+    /// Whether a goroutine spawned on `p` should start on another M instead of `p`'s
+    /// `runnext`: `p` has run goroutines without a break for a long while
+    /// (`SATURATED_TICKS` schedules), has no other fresh work, and a P is idle. goro's own:
+    /// a goroutine stays on the thread it first runs on, so a spawner whose thread is
+    /// saturated (a pipeline's driver appending stages: prime_sieve) would otherwise put
+    /// every new stage on its own thread while the other idles; Go moves such goroutines
+    /// later, to whichever P readies them.
+    fn saturated(&self, p: &P) -> bool {
+        const SATURATED_TICKS: u32 = 20_000;
+        if p.runq.has_fresh() {
+            return false;
+        }
+        // SAFETY: `p` is this thread's P; its ticks are ours.
+        let busy = unsafe { (*p.schedtick.get()).wrapping_sub(*p.idletick.get()) };
+        busy >= SATURATED_TICKS
     }
 
     /// The `go` statement is a scheduling point of the spawning goroutine: it yields when

@@ -22,8 +22,10 @@
 //!    `RUNNEXT_STEAL_DELAY_NS`), since where a G first runs is where it stays
 //!    (`steal_work`), and fresh work passed over by a run of `runnext` picks goes first on
 //!    its own M (`runqget`); a spawner whose M has many goroutines in IO wait sends the new
-//!    G to the home queue of an M with fewer (`Sched::spread_target`), since where it first
-//!    runs it stays;
+//!    G to the home queue of an M with fewer (`Sched::spread_target`), and one whose P has
+//!    run goroutines without a break for a long while, with a P idle, sends it to an idle
+//!    M, and its next ones to the same M while it stays that busy (`Sched::saturated`),
+//!    since where a G first runs it stays;
 //! 2. a started G readied by its own M goes to that M's P, in `runnext`, as in Go (a
 //!    ping-pong pair stays on one M); when it waits at a tail, it waits in its M's own
 //!    queue (`M::runq`: the P's queue holds fresh Gs only, so thieves never meet a started
@@ -116,6 +118,12 @@ pub(crate) struct P {
     pub(crate) ngoroutine: AtomicIsize,
     /// Timers (`time/timer.rs`): any thread may add or run them, under their own lock.
     pub(crate) timers: crate::time::Timers,
+    /// `schedtick` when this P last found nothing to run locally (owner only): the P has
+    /// been busy since (`newproc`'s saturated spawner).
+    pub(crate) idletick: UnsafeCell<u32>,
+    /// Where this P's spawns go while it stays saturated (`newproc`), or null; owner
+    /// only. An M lives as long as its runtime (`Locked::allm`).
+    pub(crate) spawnto: AtomicPtr<M>,
 }
 
 // SAFETY: the UnsafeCell fields are touched only by the M holding the P (`held` and the
@@ -250,6 +258,8 @@ impl Sched {
                 runq: LocalQ::new(),
                 held: AtomicBool::new(false),
                 schedtick: UnsafeCell::new(0),
+                idletick: UnsafeCell::new(0),
+                spawnto: AtomicPtr::new(ptr::null_mut()),
                 nextstreak: UnsafeCell::new(0),
                 gfree: UnsafeCell::new(Vec::new()),
                 goidcache: UnsafeCell::new((0, 0)),
@@ -549,6 +559,8 @@ impl M {
                 if let Some(gp) = p.runq.get_global(&s.global, nprocs) {
                     return Some(gp);
                 }
+                *p.idletick.get() = *tick;
+                p.spawnto.store(ptr::null_mut(), Ordering::Relaxed);
             }
             // Goroutines whose I/O is ready, from our own poller (Go: netpoll(0) before
             // stealing). Ours go to our P; other Ms' (sharing a socket) to their homes.

@@ -574,3 +574,55 @@ fn a_thread_left_locked_runs_only_its_own_goroutines_then_ends() {
         goro_rt::runtime::unlock_os_thread();
     });
 }
+
+#[test]
+fn a_saturated_thread_starts_new_goroutines_together_on_another_thread() {
+    // A thread that has run goroutines without a break (two goroutines yielding to each
+    // other 30,000 times: its P never ran out of work) sends what it spawns to another
+    // thread, and keeps sending it there while it stays saturated, so a pipeline's new
+    // stages stay together (prime_sieve: the chain then runs on two threads, split once).
+    // With one P everything starts on the spawner's thread, as before.
+    for procs in [2, 1] {
+        let (me, ids) = run(move || {
+            gomaxprocs(procs);
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let s2 = stop.clone();
+            let partner = spawn(move || {
+                while !s2.load(Ordering::SeqCst) {
+                    gosched();
+                }
+                thread_id()
+            });
+            for _ in 0..30_000 {
+                gosched();
+            }
+            let me = thread_id();
+            let children: Vec<_> = (0..4)
+                .map(|_| {
+                    let h = spawn(thread_id);
+                    gosched();
+                    h
+                })
+                .collect();
+            stop.store(true, Ordering::SeqCst);
+            assert_eq!(partner.join().unwrap(), me, "the partner shares our thread");
+            let ids: Vec<_> = children.into_iter().map(|h| h.join().unwrap()).collect();
+            (me, ids)
+        });
+        if procs == 1 {
+            assert!(
+                ids.iter().all(|&t| t == me),
+                "one P: all on the spawner's thread"
+            );
+        } else {
+            assert!(
+                ids.iter().all(|&t| t != me),
+                "started on the saturated thread: {ids:?}"
+            );
+            assert!(
+                ids.iter().all(|&t| t == ids[0]),
+                "not kept together: {ids:?}"
+            );
+        }
+    }
+}
