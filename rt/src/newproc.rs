@@ -75,10 +75,22 @@ impl Sched {
                     self.wakep();
                 }
                 None if self.saturated(p) => {
-                    // SAFETY: a non-null `spawnto` is an M of this runtime, which lives as
-                    // long as the runtime (`Locked::allm`).
-                    let to = unsafe { p.spawnto.load(Ordering::Relaxed).as_ref() };
-                    match to.filter(|t| !t.locked.load(Ordering::Relaxed)) {
+                    // SAFETY: `p` is this thread's P, its ticks ours; a non-null `spawnto`
+                    // is an M of this runtime, which lives as long as the runtime
+                    // (`Locked::allm`).
+                    let (tick, last, to) = unsafe {
+                        (
+                            *p.schedtick.get(),
+                            &mut *p.spawntick.get(),
+                            p.spawnto.load(Ordering::Relaxed).as_ref(),
+                        )
+                    };
+                    // A spawn right after the last one (no schedule between: a burst) does
+                    // not pile onto that M, whose home queue no other M can take from: it
+                    // goes to another idle M, or here, where idle Ms may steal it.
+                    let burst = *last == tick;
+                    *last = tick;
+                    match to.filter(|t| !burst && !t.locked.load(Ordering::Relaxed)) {
                         Some(t) => t.inject(gp),
                         None => match self.startm_with(m, gp) {
                             Ok(t) => p

@@ -124,6 +124,8 @@ pub(crate) struct P {
     /// Where this P's spawns go while it stays saturated (`newproc`), or null; owner
     /// only. An M lives as long as its runtime (`Locked::allm`).
     pub(crate) spawnto: AtomicPtr<M>,
+    /// `schedtick` at the last spawn sent to `spawnto` (owner only).
+    pub(crate) spawntick: UnsafeCell<u32>,
 }
 
 // SAFETY: the UnsafeCell fields are touched only by the M holding the P (`held` and the
@@ -260,6 +262,7 @@ impl Sched {
                 schedtick: UnsafeCell::new(0),
                 idletick: UnsafeCell::new(0),
                 spawnto: AtomicPtr::new(ptr::null_mut()),
+                spawntick: UnsafeCell::new(0),
                 nextstreak: UnsafeCell::new(0),
                 gfree: UnsafeCell::new(Vec::new()),
                 goidcache: UnsafeCell::new((0, 0)),
