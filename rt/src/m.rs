@@ -621,15 +621,25 @@ impl Sched {
             m.park.wakeup_shared();
             return Ok(m);
         }
+        Ok(self.newm(&mut l, pp, false, Some(gp)))
+    }
+
+    /// A new M holding P `pp` (and `spinning`, or with `first` in its home queue), on a
+    /// thread of its own. Go: newm.
+    fn newm(&self, l: &mut Locked, pp: *mut P, spinning: bool, first: Option<GRef>) -> Arc<M> {
         // SAFETY: `self` lives in an Arc (all Scheds do), so we can take another reference.
         let sched = unsafe {
             Arc::increment_strong_count(self);
             Arc::from_raw(self)
         };
         let m = Arc::new(M::new(sched));
-        m.homeq.push(gp);
+        m.spinning.store(spinning, Ordering::Relaxed);
+        if let Some(gp) = first {
+            m.homeq.push(gp);
+        }
         m.nextp.store(pp, Ordering::Relaxed);
         l.allm.push(m.clone());
+        // Threads that ended early (`M::mexit`) need no join.
         l.threads.retain(|t| !t.is_finished());
         let m2 = m.clone();
         let t = std::thread::Builder::new()
@@ -639,7 +649,7 @@ impl Sched {
             Ok(t) => l.threads.push(t),
             Err(e) => throw(&format!("newm: cannot create an OS thread: {e}")),
         }
-        Ok(m)
+        m
     }
 
     /// Gives `p` (or an idle P) to an idle (or new) M and wakes it. Go: startm.
@@ -674,24 +684,7 @@ impl Sched {
             m.park.wakeup_shared();
             return;
         }
-        // SAFETY: `self` lives in an Arc (all Scheds do), so we can take another reference.
-        let sched = unsafe {
-            Arc::increment_strong_count(self);
-            Arc::from_raw(self)
-        };
-        let m = Arc::new(M::new(sched));
-        m.spinning.store(spinning, Ordering::Relaxed);
-        m.nextp.store(pp, Ordering::Relaxed);
-        l.allm.push(m.clone());
-        // Threads that ended early (`M::mexit`) need no join.
-        l.threads.retain(|t| !t.is_finished());
-        let t = std::thread::Builder::new()
-            .name(format!("goro-m{}", m.id))
-            .spawn(move || M::mstart(m));
-        match t {
-            Ok(t) => l.threads.push(t),
-            Err(e) => throw(&format!("newm: cannot create an OS thread: {e}")),
-        }
+        self.newm(&mut l, pp, spinning, None);
     }
 
     /// Whether nothing of this runtime can run any more: every M asleep without a P, every

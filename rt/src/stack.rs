@@ -359,7 +359,7 @@ fn install_guard(base: usize, mode: GuardMode) {
 
 /// A fresh read-write private anonymous mapping of `len` bytes that commits nothing up
 /// front (pages are committed as they are first touched).
-fn map_noreserve(len: usize) -> std::io::Result<usize> {
+pub(crate) fn map_noreserve(len: usize) -> std::io::Result<usize> {
     // SAFETY: a new mapping chosen by the kernel; it overlaps nothing of ours.
     let p = unsafe {
         libc::mmap(

@@ -1104,31 +1104,18 @@ fn map_chunk() -> *mut u8 {
         return c;
     }
     let len = 2 * CHUNK;
-    // SAFETY: a new private anonymous mapping chosen by the kernel.
-    let p = unsafe {
-        libc::mmap(
-            core::ptr::null_mut(),
-            len,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-            -1,
-            0,
-        )
-    };
-    if p == libc::MAP_FAILED {
+    let start = crate::stack::map_noreserve(len).unwrap_or_else(|e| {
         crate::panic::throw(&format!(
-            "gc: cannot map a {} KiB heap chunk: {}",
-            CHUNK >> 10,
-            std::io::Error::last_os_error()
-        ));
-    }
-    let start = p as usize;
+            "gc: cannot map a {} KiB heap chunk: {e}",
+            CHUNK >> 10
+        ))
+    });
     let at = start.next_multiple_of(CHUNK);
     // SAFETY: both ranges lie inside the mapping just made, which nothing uses yet: the
     // part before the aligned chunk and the part after it.
     unsafe {
         if at > start {
-            libc::munmap(p, at - start);
+            libc::munmap(start as *mut libc::c_void, at - start);
         }
         let end = start + len;
         if end > at + CHUNK {
