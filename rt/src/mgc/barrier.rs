@@ -14,7 +14,7 @@
 //! count falls: shade the old value) and a handle made or exposed (the count rises: shade
 //! the new value). So every object reachable when marking began is marked (a path to it is
 //! cut only by a root operation, which shades the cut end), and objects made since are not
-//! swept this cycle (the collector sweeps the list it took at the start).
+//! swept this cycle (each is marked with the cycle's epoch as it is made, `heap.rs`).
 //!
 //! # Handshakes (`grace`)
 //! The collector sets the phase, then waits until no thread is inside an op that began

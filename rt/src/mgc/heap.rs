@@ -623,7 +623,7 @@ impl<T> core::ops::DerefMut for Access<'_, T> {
 /// Threads with a slot index below this have a shard of their own.
 const OWNED: usize = 16;
 
-/// The parity of the epoch in phase `p`: which of a shard's lists an op appends to.
+/// The parity of the epoch in phase `p`: which half of a shard's byte count an op adds to.
 fn parity(p: u64) -> usize {
     ((p >> 1) & 1) as usize
 }
@@ -688,9 +688,9 @@ pub(crate) struct Heap {
     chunks: crate::loom::Mutex<Vec<*mut u8>>,
 }
 
-// SAFETY: the raw pointers name objects this heap owns, every one `Send` (`Scope::alloc`);
-// the lists are touched under their locks, and an object taken off them by a sweep is
-// touched by that sweep alone.
+// SAFETY: the raw pointers name chunks and objects this heap owns, every object `Send`
+// (`Scope::alloc`); the chunk, large-object and central lists are touched under their locks,
+// a shard by its thread (`Excl`), and an object a sweep condemned by that sweep alone.
 unsafe impl Send for Heap {}
 // SAFETY: as above.
 unsafe impl Sync for Heap {}
@@ -748,8 +748,8 @@ impl Heap {
         // if this one did, or marking has ended, and the cycle that ended did not take this
         // object (it took its objects after every op that saw the heap idle had ended,
         // `mark::take`) nor free the children (roots until now).
-        // Acquire: a cycle took this parity's list of our shard before the phase moved
-        // on to it (`take_objects`); appending to it comes after.
+        // Acquire: a cycle took this parity's bytes of our shard before the phase moved
+        // on to it (`take_objects`); adding to them comes after.
         let p = self.phase.load(Ordering::Acquire);
         let mark = (p >> 1) as u32;
         let slot = op.slot();

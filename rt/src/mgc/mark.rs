@@ -98,7 +98,7 @@ pub(crate) fn take(heap: &Heap, p: u64) -> Option<Arc<MarkWork>> {
         return Some(w);
     }
     // Every root operation begun before the phase changed has ended (none still believes
-    // the heap idle): objects listed from now on are made during marking (not swept).
+    // the heap idle): objects made from now on are marked with this epoch (not swept).
     barrier::grace();
     let mut slot = lock();
     if let Some(w) = published(&slot) {
