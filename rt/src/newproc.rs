@@ -90,7 +90,10 @@ impl Sched {
                     // goes to another idle M, or here, where idle Ms may steal it.
                     let burst = *last == tick;
                     *last = tick;
-                    match to.filter(|t| !burst && !t.locked.load(Ordering::Relaxed)) {
+                    // (`p` may have passed to the M it sent spawns to.)
+                    let usable =
+                        |t: &&M| !burst && !ptr::eq(*t, m) && !t.locked.load(Ordering::Relaxed);
+                    match to.filter(usable) {
                         Some(t) => t.inject(gp),
                         None => match self.startm_with(m, gp) {
                             Ok(t) => p
@@ -161,7 +164,9 @@ impl Sched {
 
     /// Whether a goroutine spawned on `p` should start on another M instead of `p`'s
     /// `runnext`: `p` has run goroutines without a break for a long while
-    /// (`SATURATED_TICKS` schedules), has no other fresh work, and a P is idle. goro's own:
+    /// (`SATURATED_TICKS` schedules) and has no other fresh work. (The spawn then goes to
+    /// the M the last one went to, or an idle M with an idle P, else to `runnext` after
+    /// all: `newproc`.) goro's own:
     /// a goroutine stays on the thread it first runs on, so a spawner whose thread is
     /// saturated (a pipeline's driver appending stages: prime_sieve) would otherwise put
     /// every new stage on its own thread while the other idles; Go moves such goroutines

@@ -143,22 +143,16 @@ const fn blocks_per_chunk(class: usize) -> usize {
     (CHUNK - CHUNK_DATA) / (class * CLASS_BYTES)
 }
 
-/// A free block's body (past its `Block` words), which nothing reads: poisoned for ASan
-/// while the block is free.
-fn poison_body(b: *mut Block, class: usize) {
-    let body = size_of::<Block>();
-    if class * CLASS_BYTES > body {
-        crate::asan::poison(b as usize + body, class * CLASS_BYTES - body);
-    }
-}
-
-/// A block's body, to be filled.
+/// A block's body past its `Block` words, as (start, length): what nothing reads while the
+/// block is free, poisoned for ASan meanwhile (`asan::poison`, `asan::unpoison` when it is
+/// filled).
 #[inline(always)]
-fn unpoison_body(b: *mut Block, class: usize) {
-    let body = size_of::<Block>();
-    if class * CLASS_BYTES > body {
-        crate::asan::unpoison(b as usize + body, class * CLASS_BYTES - body);
-    }
+fn body(b: *mut Block, class: usize) -> (usize, usize) {
+    let words = size_of::<Block>();
+    (
+        b as usize + words,
+        (class * CLASS_BYTES).saturating_sub(words),
+    )
 }
 
 /// Where block `i` of chunk `chunk` of `class` lies.
@@ -821,7 +815,8 @@ impl Heap {
             b
         } else {
             let b = self.block(free, vt);
-            unpoison_body(b, vt.class);
+            let (at, len) = body(b, vt.class);
+            crate::asan::unpoison(at, len);
             let b = b.cast::<GcBox<T>>();
             // SAFETY: a free block of this class, ours alone: at least
             // `size_of::<GcBox<T>>()` bytes, aligned for it (`class_of` admits alignments
@@ -901,7 +896,8 @@ impl Heap {
             // SAFETY: block `i < n` lies inside the chunk past its header, 8-aligned (the
             // step and `CHUNK_DATA` are), unused.
             unsafe { block_at(chunk, class, i).write(free) };
-            poison_body(block_at(chunk, class, i), class);
+            let (at, len) = body(block_at(chunk, class, i), class);
+            crate::asan::poison(at, len);
         }
         // Listed once its blocks are written: a cycle walks the chunks it finds here.
         llock(&self.chunks).push(chunk);
@@ -1065,7 +1061,8 @@ impl Heap {
                     (&raw mut (*b).next).write(cur.1);
                     (*b).roots.store(0, Ordering::Relaxed);
                     (*b).mark.store(FREE, Ordering::Relaxed);
-                    poison_body(b, vt.class);
+                    let (at, len) = body(b, vt.class);
+                    crate::asan::poison(at, len);
                     cur.1 = b;
                 }
             }
