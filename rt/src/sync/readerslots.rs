@@ -162,15 +162,23 @@ impl Slots {
     /// a writer. `Err` if the runtime ended meanwhile (`wait` and `sem` are clean all the
     /// same: the unit taken was a reader's release).
     pub(super) fn drain(&self) -> Result<(), Killed> {
+        if self.sum() == 0 {
+            return Ok(());
+        }
+        // A reader inside leaves within nanoseconds: look after every pause, not after a
+        // `Mutex` waiter's 30 (`proc::do_spin`), which made each such write wait most of a
+        // microsecond (rwmutex_read99: 6.2 → 4.8 ns/op, spread 5.5-11 → 4.7-4.9).
         let mut i = 0;
-        while self.sum() != 0 {
-            if !crate::proc::can_spin(i) {
-                return self.drain_slow();
+        while crate::proc::can_spin(i) {
+            for _ in 0..crate::proc::SYNC_ACTIVE_SPIN_CNT {
+                crate::loom::hint::spin_loop();
+                if self.sum() == 0 {
+                    return Ok(());
+                }
             }
-            crate::proc::do_spin();
             i += 1;
         }
-        Ok(())
+        self.drain_slow()
     }
 
     #[cold]
