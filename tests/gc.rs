@@ -356,3 +356,59 @@ fn objects_of_many_types_of_one_size_keep_their_values_across_cycles() {
     });
     assert_eq!(dropped(), vec![ROUNDS as usize; 20], "each object once");
 }
+
+#[test]
+fn an_object_with_thousands_of_handles_lives_until_the_last_is_dropped() {
+    // An object counts its handles outside GC memory in a byte; past 254 the count moves
+    // to its heap and back. Four goroutines clone and drop handles around that boundary
+    // at once, cycles run meanwhile, and the object lives exactly as long as a handle does.
+    let drops = Arc::new(AtomicUsize::new(0));
+    goro::run(|| {
+        gc::scope(|s| {
+            let shared = node(s, 7, &drops);
+            let mut many: Vec<_> = (0..1000).map(|_| shared.clone()).collect();
+            goro::runtime::gc();
+            assert_eq!(drops.load(Ordering::SeqCst), 0, "1001 handles, alive");
+            // Down to 200 handles (below 254: back in the byte), then up across it again
+            // and down, from four goroutines, while a fifth forces cycles.
+            many.truncate(199);
+            let ch = chan![Vec<Gc<'_, Node<'_>>>; 4];
+            for g in 0..4 {
+                let (h, ch) = (shared.clone(), ch.clone());
+                s.go(move || {
+                    let mut mine = Vec::new();
+                    for round in 0..200 {
+                        for _ in 0..(round % 7) * 20 {
+                            mine.push(h.clone());
+                        }
+                        assert_eq!(h.id, 7, "goroutine {g}, round {round}");
+                        mine.truncate(mine.len() / 2);
+                    }
+                    mine.push(h);
+                    ch.send(mine);
+                });
+            }
+            s.go(|| {
+                for _ in 0..20 {
+                    goro::runtime::gc();
+                }
+            });
+            for _ in 0..4 {
+                many.extend(ch.recv().expect("a goroutine's handles"));
+            }
+            drop(shared);
+            goro::runtime::gc();
+            assert_eq!(
+                drops.load(Ordering::SeqCst),
+                0,
+                "{} handles left",
+                many.len()
+            );
+            assert!(many.iter().all(|n| n.id == 7));
+            many.clear();
+            goro::runtime::gc();
+            assert_eq!(drops.load(Ordering::SeqCst), 1, "the last handle went");
+        });
+    });
+    assert_eq!(drops.load(Ordering::SeqCst), 1, "freed once");
+}

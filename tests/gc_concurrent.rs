@@ -326,8 +326,8 @@ fn an_allocation_outrunning_the_collector_waits_and_the_wait_is_the_pause() {
             wait_until("a cycle running", || parked("wait for GC cycle") == 1);
             s.go(move || {
                 // 16 MiB of garbage: past twice the 4 MiB goal while the cycle runs.
-                for i in 0..(16 << 20) / 40 {
-                    // 40 bytes each
+                for i in 0..(16 << 20) / 16 {
+                    // 16 bytes each
                     let _ = s.alloc([i as u64; 2]);
                 }
             });

@@ -47,7 +47,7 @@
 //! cycle"), and a heap goes no longer than two minutes without one (Go's forcegcperiod).
 
 use super::barrier;
-use super::heap::{DYING, FREE, HEAPS, Heap, MIN_HEAP, PAUSES, STATS, gc_percent, lock};
+use super::heap::{EPOCHS, Epoch, HEAPS, Heap, MIN_HEAP, PAUSES, STATS, gc_percent, lock};
 use super::mark::{self, UNIT_BUDGET, Unit};
 use crate::g::WaitReason;
 use crate::notify::NotifyList;
@@ -297,7 +297,7 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
     } else {
         (start_marking(heap), false)
     };
-    let epoch = (p >> 1) as u32;
+    let epoch = (p >> 1) as Epoch;
     // It takes the objects (unless an allocation did first), after the start handshake.
     // (The barrier's queue may hold shades for the last cycle, queued by ops that were
     // ending as it ended: workers skip them, since the start handshake waited for those
@@ -415,14 +415,11 @@ pub(crate) fn start_by_assist(heap: &Heap) -> Option<u64> {
     Some(p)
 }
 
-/// The next epoch of `heap`: never 0 (objects made before its first cycle), `FREE` nor
-/// `DYING`.
-fn next_epoch(heap: &Heap) -> u32 {
-    let e = (heap.phase.load(Ordering::Relaxed) >> 1) as u32;
-    match e.wrapping_add(1) {
-        0 | FREE | DYING => 1,
-        n => n,
-    }
+/// The next epoch of `heap`, round `0..EPOCHS`: its first cycle's is 1, as objects made
+/// before it are marked 0.
+fn next_epoch(heap: &Heap) -> Epoch {
+    let e = (heap.phase.load(Ordering::Relaxed) >> 1) as Epoch;
+    (e + 1) % EPOCHS
 }
 
 /// Records a finished cycle in MemStats.

@@ -1,7 +1,7 @@
 //! `Gc<'s, T>`: a handle to an object of a scope's heap (`heap.rs` has the rooting rules).
 
 use super::barrier::Op;
-use super::heap::{GcBox, Header};
+use super::heap::{GcBox, Meta};
 use super::trace::{Trace, TraceOp, Tracer};
 use core::marker::PhantomData;
 use core::ptr::NonNull;
@@ -35,7 +35,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// }); // both freed here, exactly once
 /// ```
 pub struct Gc<'s, T: Trace> {
-    ptr: NonNull<GcBox<T>>,
+    ptr: NonNull<T>,
     /// This handle counts in its object's roots (it lives outside GC memory). Atomic only
     /// to change behind `&self` (`Trace`): it is read and written only by whoever has the
     /// handle to itself (its owner, the cell borrow or allocation that roots or unroots
@@ -55,7 +55,7 @@ unsafe impl<T: Trace + Send + Sync> Sync for Gc<'_, T> {}
 impl<'s, T: Trace> Gc<'s, T> {
     /// # Safety
     /// `ptr` is a live object of a heap of scope `'s`, with one root counted for this handle.
-    pub(crate) unsafe fn from_new(ptr: *mut GcBox<T>) -> Gc<'s, T> {
+    pub(crate) unsafe fn from_new(ptr: *mut T) -> Gc<'s, T> {
         Gc {
             // SAFETY: `Heap::alloc` never returns null.
             ptr: unsafe { NonNull::new_unchecked(ptr) },
@@ -64,22 +64,25 @@ impl<'s, T: Trace> Gc<'s, T> {
         }
     }
 
-    /// The object is a large one (`heap::Obj`).
-    const LARGE: bool = GcBox::<T>::CLASS == 0;
+    /// The object as the collector names it (`heap::Obj`).
+    fn obj(&self) -> super::heap::Obj {
+        GcBox::<T>::obj(self.ptr.as_ptr())
+    }
 
     /// The heap of the object (`heap_of`).
     fn heap(&self) -> *const super::heap::Heap {
-        // SAFETY: alive as long as this handle (see `header`), made by `Heap::alloc` as a
-        // `GcBox<T>`.
+        // SAFETY: alive as long as this handle (see `meta`), made by `Heap::alloc` as a
+        // `T`.
         unsafe { GcBox::<T>::heap(self.ptr.as_ptr()) }
     }
 
-    fn header(&self) -> &Header {
+    fn meta(&self) -> &Meta {
         // SAFETY: the object outlives every handle to it: a rooted handle keeps it from
         // being collected, and an unrooted one lives inside an object that is reachable
         // whenever code can reach the handle (`heap.rs`), or inside a dying object whose
-        // sweep frees memory only after every dying value is dropped.
-        unsafe { &(*self.ptr.as_ptr()).header }
+        // sweep frees memory only after every dying value is dropped. Its `Meta` lives in
+        // its chunk (or before it), as long.
+        unsafe { &*GcBox::<T>::meta(self.ptr.as_ptr()) }
     }
 
     /// Whether two handles name the same object (Go's `p == q` on pointers).
@@ -102,24 +105,22 @@ impl<'s, T: Trace> Gc<'s, T> {
 impl<T: Trace> core::ops::Deref for Gc<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        self.header().check_alive();
-        // SAFETY: alive as long as this handle (see `header`) and not dying (checked: a
+        self.meta().check_alive();
+        // SAFETY: alive as long as this handle (see `meta`) and not dying (checked: a
         // dying value may be dropped already); values are only mutated through cells,
         // which hand out `&mut` under their own borrow rules.
-        unsafe { &(*self.ptr.as_ptr()).value }
+        unsafe { self.ptr.as_ref() }
     }
 }
 
 impl<T: Trace> Clone for Gc<'_, T> {
     fn clone(&self) -> Self {
         // A new handle outside GC memory: one more root, a root operation (`barrier.rs`).
-        let h = self.header();
+        let h = self.meta();
         h.check_alive();
         let _op = Op::enter();
-        if h.roots.fetch_add(1, Ordering::AcqRel) >= super::heap::MAX_ROOTS {
-            super::heap::too_many_roots();
-        }
-        h.root_moved(self.heap(), Self::LARGE);
+        h.root_add(self.heap());
+        h.root_moved(self.heap(), self.obj());
         Gc {
             ptr: self.ptr,
             rooted: AtomicBool::new(true),
@@ -131,10 +132,10 @@ impl<T: Trace> Clone for Gc<'_, T> {
 impl<T: Trace> Drop for Gc<'_, T> {
     fn drop(&mut self) {
         if self.rooted.load(Ordering::Relaxed) {
-            let h = self.header();
+            let h = self.meta();
             let _op = Op::enter();
-            h.roots.fetch_sub(1, Ordering::AcqRel);
-            h.root_moved(self.heap(), Self::LARGE);
+            h.root_sub(self.heap());
+            h.root_moved(self.heap(), self.obj());
         }
     }
 }
@@ -144,7 +145,7 @@ impl<T: Trace> Drop for Gc<'_, T> {
 unsafe impl<T: Trace> Trace for Gc<'_, T> {
     fn trace(&self, t: &mut Tracer) {
         t.edge();
-        let h = self.header();
+        let h = self.meta();
         if !core::ptr::eq(self.heap(), t.heap) {
             // An enclosing scope's object: this handle stays one of its roots (its own
             // collector never sees this heap), and its marks are that collector's.
@@ -163,24 +164,22 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
                 if h.mark.load(Ordering::Relaxed) != t.epoch
                     && h.mark.swap(t.epoch, Ordering::AcqRel) != t.epoch
                 {
-                    t.grey.push(super::heap::Obj::new(h, Self::LARGE));
+                    t.grey.push(self.obj());
                 }
             }
             // Inside the caller's root operation (`alloc`, a cell's borrow).
             TraceOp::Root => {
                 if !self.rooted.load(Ordering::Relaxed) {
                     self.rooted.store(true, Ordering::Relaxed);
-                    if h.roots.fetch_add(1, Ordering::AcqRel) >= super::heap::MAX_ROOTS {
-                        super::heap::too_many_roots();
-                    }
-                    h.root_moved(self.heap(), Self::LARGE);
+                    h.root_add(self.heap());
+                    h.root_moved(self.heap(), self.obj());
                 }
             }
             TraceOp::Unroot => {
                 if self.rooted.load(Ordering::Relaxed) {
                     self.rooted.store(false, Ordering::Relaxed);
-                    h.roots.fetch_sub(1, Ordering::AcqRel);
-                    h.root_moved(self.heap(), Self::LARGE);
+                    h.root_sub(self.heap());
+                    h.root_moved(self.heap(), self.obj());
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! mheap.go, mgcpacer.go (the collector itself is `collect.rs`, the barrier `barrier.rs`).
 //!
 //! # Roots without stack scanning
-//! Every object counts the handles to it that live *outside* GC memory (`Header::roots`):
+//! Every object counts the handles to it that live *outside* GC memory (`Meta::roots`):
 //! on goroutine stacks, in channel buffers, in `Vec`s. A handle stored inside a GC object
 //! is *unrooted* (its count moved off the pointee) when the object is made (`alloc`) or when
 //! a cell's mutable borrow ends, and *rooted* again while a cell exposes it mutably (it
@@ -12,9 +12,10 @@
 //!
 //! # Objects
 //! Small objects live in chunks of one type each (so of one size class), and a cycle finds
-//! them by walking the chunks' blocks, as Go's sweeper walks its spans: no list of objects,
-//! and no type or heap in an object's header, which the chunk's header holds. A
-//! block's `mark` tells what it holds: `FREE`, an object (the epoch of the last cycle that
+//! them by walking the chunks' blocks, as Go's sweeper walks its spans: no list of objects.
+//! A small object is its value alone: its heap and type are in its chunk's header, and its
+//! root count and mark in the chunk's table of `Meta`s, two bytes per block (Go keeps its
+//! mark bits beside its spans too). A block's `mark` tells what it holds: `FREE`, an object (the epoch of the last cycle that
 //! reached it, or of the phase it was made in: no clearing between cycles), or `DYING` once
 //! a sweep has condemned it: a handle to it that is dereferenced or cloned then (only a
 //! destructor of a dying object can hold one) panics instead of touching freed memory.
@@ -43,30 +44,40 @@
 
 use super::barrier::{self, Op};
 use super::trace::{Trace, TraceOp, Tracer};
-use crate::loom::atomic::AtomicU32;
+use crate::loom::atomic::AtomicU8;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
-/// `Header::mark` of an object a sweep has condemned.
-pub(crate) const DYING: u32 = u32::MAX;
-/// The `mark` of a free block (`Block`).
-pub(crate) const FREE: u32 = u32::MAX - 1;
+/// A cycle's number, as objects' marks hold it: `0..EPOCHS`, then round again (a sweep
+/// leaves every object marked with its cycle's epoch or a later one, so an epoch comes back
+/// long after no mark holds it).
+pub(crate) type Epoch = u8;
+/// Epochs in the round: the other two values of a mark say `FREE` and `DYING`.
+pub(crate) const EPOCHS: Epoch = 254;
+/// The `mark` of a free block.
+pub(crate) const FREE: Epoch = 254;
+/// The `mark` of an object a sweep has condemned.
+pub(crate) const DYING: Epoch = 255;
+/// `Meta::roots` of an object whose count has spilled into its heap's `spilled` map.
+const SPILLED: u8 = u8::MAX;
 
-/// Every object starts with this: 8 bytes. Its heap and type are found from its address,
-/// not stored in it (Go finds an object's span the same way): a small object's chunk
-/// begins with a [`ChunkHeader`] (a chunk holds one type), and a large object is preceded
-/// by a [`LargePrefix`].
+/// What the collector keeps of an object, 2 bytes, outside it: a small object's in a table
+/// at the start of its chunk (the object itself is only its value, as in Go, whose mark
+/// bits are a side bitmap per span), a large one's just before it (`LargeHeader`). An
+/// object's heap and type are found from its address too: a chunk holds one type.
 #[repr(C)]
-pub(crate) struct Header {
-    /// Handles to this object outside GC memory (32 bits, beside `mark`: a count past
-    /// `MAX_ROOTS` is fatal, as `Arc`'s overflow aborts).
-    pub(crate) roots: AtomicU32,
+pub(crate) struct Meta {
+    /// Handles to this object outside GC memory; past 254, `SPILLED` and the count is in
+    /// the heap's `spilled` map (an object with that many handles is rare, and its count
+    /// still moves without a lock below 254).
+    pub(crate) roots: AtomicU8,
     /// The epoch of the last cycle that reached it or of the phase it was made in, or
-    /// `DYING` (see the header). Stored last when the object is made.
-    pub(crate) mark: AtomicU32,
+    /// `FREE`, or `DYING` (see the header). Stored last when the object is made.
+    pub(crate) mark: AtomicU8,
 }
 
-/// The start of every chunk of small objects: what its objects share.
+/// The start of every chunk of small objects: what its objects share. The blocks' `Meta`s
+/// follow it, then the blocks (`chunk_layout`).
 #[repr(C)]
 struct ChunkHeader {
     heap: *const Heap,
@@ -74,28 +85,29 @@ struct ChunkHeader {
     vt: &'static VTable,
     /// The size class of its blocks.
     class: usize,
+    /// `ceil(2^32 / block size)`: a block's index is its offset times this, over 2^32
+    /// (Go's divMagic), for code that does not know the class.
+    magic: u64,
 }
 
-/// What precedes a large object's header.
+/// What precedes a large object.
 #[repr(C)]
-struct LargePrefix {
+struct LargeHeader {
     heap: *const Heap,
     vt: &'static VTable,
+    meta: Meta,
 }
 
-/// An object as the collector passes it around: its header's address, and whether it is
-/// large (bit 0), which says where its heap and type are (`heap_of`, `Obj::vt`). Whoever
-/// names an object knows which it is: typed code from its type's class, a walk from where
-/// it found it.
+/// How far before a large object its `LargeHeader` starts.
+const LARGE_HEADER: usize = size_of::<LargeHeader>().next_multiple_of(8);
+
+/// An object as the collector passes it around: a small object's address, or a large
+/// one's `LargeHeader` with bit 0 set. Whoever names an object knows which it is: typed
+/// code from its type's class, a walk from where it found it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct Obj(usize);
 
 impl Obj {
-    #[inline(always)]
-    pub(crate) fn new(h: *const Header, large: bool) -> Obj {
-        Obj(h as usize | usize::from(large))
-    }
-
     /// From `Obj::bits`.
     pub(crate) fn from_bits(bits: usize) -> Obj {
         Obj(bits)
@@ -106,13 +118,23 @@ impl Obj {
     }
 
     #[inline(always)]
-    pub(crate) fn header(self) -> *mut Header {
-        (self.0 & !1) as *mut Header
+    pub(crate) fn is_large(self) -> bool {
+        self.0 & 1 != 0
     }
 
     #[inline(always)]
-    pub(crate) fn is_large(self) -> bool {
-        self.0 & 1 != 0
+    fn large_header(self) -> *mut LargeHeader {
+        (self.0 & !1) as *mut LargeHeader
+    }
+
+    /// Where the object's value lies.
+    #[inline(always)]
+    pub(crate) fn value(self) -> *mut u8 {
+        if self.is_large() {
+            (self.0 & !1).wrapping_add(LARGE_HEADER) as *mut u8
+        } else {
+            self.0 as *mut u8
+        }
     }
 
     /// The object's type.
@@ -121,29 +143,78 @@ impl Obj {
     /// The object was made by `Heap::alloc` and its memory is not freed.
     #[inline(always)]
     pub(crate) unsafe fn vt(self) -> &'static VTable {
-        let h = self.header();
         if self.is_large() {
-            // SAFETY: per the contract, a large object preceded by its prefix (`place`).
-            unsafe { (*h.cast::<LargePrefix>().sub(1)).vt }
+            // SAFETY: per the contract, a large object after its header (`place`).
+            unsafe { (*self.large_header()).vt }
         } else {
             // SAFETY: per the contract, in a chunk of its type (`carve`), alive with it.
-            unsafe { (*chunk_of(h)).vt }
+            unsafe { (*chunk_of(self.0)).vt }
+        }
+    }
+
+    /// The object's `Meta`, for code that does not know its type.
+    ///
+    /// # Safety
+    /// As `vt`'s.
+    #[inline]
+    pub(crate) unsafe fn meta(self) -> *const Meta {
+        if self.is_large() {
+            // SAFETY: per the contract.
+            unsafe { &raw const (*self.large_header()).meta }
+        } else {
+            let c = chunk_of(self.0);
+            // SAFETY: per the contract; the chunk's header was written by `carve`.
+            let (class, magic) = unsafe { ((*c).class, (*c).magic) };
+            let off = (self.0 - c as usize - LAYOUTS[class].1) as u64;
+            metas(c.cast_mut().cast()).wrapping_add(((off * magic) >> 32) as usize)
         }
     }
 }
 
-/// The header of the chunk `h` lies in.
+/// The header of the chunk that holds address `a`.
 #[inline(always)]
-fn chunk_of(h: *const Header) -> *const ChunkHeader {
-    (h as usize & !(CHUNK - 1)) as *const ChunkHeader
+fn chunk_of(a: usize) -> *const ChunkHeader {
+    (a & !(CHUNK - 1)) as *const ChunkHeader
 }
 
-/// The blocks of a `class` chunk.
-const fn blocks_per_chunk(class: usize) -> usize {
-    (CHUNK - CHUNK_DATA) / (class * CLASS_BYTES)
+/// A chunk's `Meta`s, one per block, right after its header.
+#[inline(always)]
+fn metas(chunk: *mut u8) -> *mut Meta {
+    chunk.wrapping_add(size_of::<ChunkHeader>()).cast()
 }
 
-/// A block's body past its `Block` words, as (start, length): what nothing reads while the
+/// The layout of a chunk of `class` blocks: how many, and where the first lies (past the
+/// header and the blocks' `Meta`s, 16-aligned as the chunk).
+const fn chunk_layout(class: usize) -> (usize, usize) {
+    let size = class * CLASS_BYTES;
+    let head = size_of::<ChunkHeader>();
+    let mut n = (CHUNK - head) / (size + size_of::<Meta>());
+    if cfg!(goro_loom) && n > 4 {
+        // Models: few blocks (each is atomics to create and walk).
+        n = 4;
+    }
+    while n > 0 && (head + n * size_of::<Meta>()).next_multiple_of(CHUNK_ALIGN) + n * size > CHUNK {
+        n -= 1;
+    }
+    (
+        n,
+        (head + n * size_of::<Meta>()).next_multiple_of(CHUNK_ALIGN),
+    )
+}
+
+/// `chunk_layout` of every class, for code that does not know the class at compile time (a
+/// division otherwise).
+const LAYOUTS: [(usize, usize); CLASSES + 1] = {
+    let mut t = [(0, 0); CLASSES + 1];
+    let mut c = 1;
+    while c <= CLASSES {
+        t[c] = chunk_layout(c);
+        c += 1;
+    }
+    t
+};
+
+/// A block's body past its `Block` link, as (start, length): what nothing reads while the
 /// block is free, poisoned for ASan meanwhile (`asan::poison`, `asan::unpoison` when it is
 /// filled).
 #[inline(always)]
@@ -158,7 +229,7 @@ fn body(b: *mut Block, class: usize) -> (usize, usize) {
 /// Where block `i` of chunk `chunk` of `class` lies.
 fn block_at(chunk: *mut u8, class: usize, i: usize) -> *mut Block {
     chunk
-        .wrapping_add(CHUNK_DATA + i * class * CLASS_BYTES)
+        .wrapping_add(LAYOUTS[class].1 + i * class * CLASS_BYTES)
         .cast()
 }
 
@@ -202,7 +273,7 @@ impl Objects {
             // SAFETY: a chunk of a heap that is alive (the caller's), whose header `carve`
             // wrote before listing it.
             let class = unsafe { (*chunk.cast::<ChunkHeader>()).class };
-            let n = blocks_per_chunk(class);
+            let n = LAYOUTS[class].0;
             count += n;
             for from in (0..n).step_by(Self::RUN) {
                 let to = (from + Self::RUN).min(n);
@@ -222,8 +293,8 @@ impl Objects {
         self.runs.len() + self.large.len().div_ceil(Self::RUN)
     }
 
-    /// The blocks (some free) or large objects of unit `i < units()`.
-    pub(crate) fn unit(&self, i: usize) -> impl Iterator<Item = Obj> + '_ {
+    /// The blocks (some free) or large objects of unit `i < units()`, each with its `Meta`.
+    pub(crate) fn unit(&self, i: usize) -> impl Iterator<Item = (Obj, *const Meta)> + '_ {
         let (run, large) = match self.runs.get(i) {
             Some(&r) => (Some(r), &[][..]),
             None => {
@@ -233,9 +304,15 @@ impl Objects {
         };
         run.into_iter()
             .flat_map(|r| {
-                (r.from..r.to).map(move |k| Obj::new(block_at(r.chunk, r.class, k).cast(), false))
+                let m = metas(r.chunk);
+                let (first, size) = (LAYOUTS[r.class].1, r.class * CLASS_BYTES);
+                (r.from..r.to).map(move |k| {
+                    let b = r.chunk.wrapping_add(first + k * size);
+                    (Obj(b as usize), m.wrapping_add(k).cast_const())
+                })
             })
-            .chain(large.iter().copied())
+            // SAFETY: listed large objects are alive until a sweep frees them.
+            .chain(large.iter().map(|&o| (o, unsafe { o.meta() })))
     }
 
     /// The sweep of the cycle of `epoch`, or with `None` the heap's end: condemns every
@@ -243,19 +320,19 @@ impl Objects {
     /// runs. Free blocks, and those an allocation fills meanwhile (`FREE`, or marked with
     /// this epoch), are passed over. The caller is the cycle's sweep (no marking runs), or
     /// the heap's end.
-    pub(crate) fn sweep(&self, epoch: Option<u32>) -> Swept {
+    pub(crate) fn sweep(&self, epoch: Option<Epoch>) -> Swept {
         let mut s = Swept {
             dead: Vec::new(),
             dead_bytes: 0,
             large: Vec::new(),
         };
         for i in 0..self.units() {
-            for o in self.unit(i) {
-                let h = o.header();
+            for (o, h) in self.unit(i) {
                 // SAFETY: a block of a chunk of the heap, or a large object taken and not
                 // freed: its `mark` is readable. Read with acquire, it says whether the
-                // rest is an object, whole (`Heap::place` stores it last, with release).
-                // Nobody but this sweep touches a condemned object before `free_all`.
+                // block holds an object, whole (`Heap::place` stores it last, with
+                // release). Nobody but this sweep touches a condemned object before
+                // `free_all`.
                 unsafe {
                     let m = (*h).mark.load(Ordering::Acquire);
                     if m == FREE || m == DYING {
@@ -277,60 +354,80 @@ impl Objects {
     }
 }
 
-/// Where a chunk's first block lies: past its header, and 16-aligned as the chunk.
-const CHUNK_DATA: usize = size_of::<ChunkHeader>().next_multiple_of(CHUNK_ALIGN);
-
-/// The heap of the object `h` heads, whose size class is `class` (0: a large object).
+/// The heap of the object at `v`, whose size class is `class` (0: a large object).
 /// Typed callers pass their type's constant class, so the branch folds away.
 ///
 /// # Safety
-/// `h` heads a live object made by `Heap::alloc`, of that class.
+/// `v` is a live object made by `Heap::alloc`, of that class.
 #[inline(always)]
-pub(crate) unsafe fn heap_of(h: *const Header, class: usize) -> *const Heap {
+pub(crate) unsafe fn heap_of(v: *const u8, class: usize) -> *const Heap {
     if class == 0 {
-        // SAFETY: a large object is preceded by its prefix (`place`).
-        unsafe { (*h.cast::<LargePrefix>().sub(1)).heap }
+        // SAFETY: a large object follows its header (`place`).
+        unsafe { (*v.sub(LARGE_HEADER).cast::<LargeHeader>()).heap }
     } else {
         // SAFETY: a small object lies in a `CHUNK`-aligned chunk that begins with its
         // header (`carve`), alive as long as its heap.
-        unsafe { (*chunk_of(h)).heap }
+        unsafe { (*chunk_of(v as usize)).heap }
     }
 }
 
-impl Header {
+impl Meta {
     /// Panics if a sweep has condemned the object (see the header): a destructor of a
     /// dying object is using a handle to another. (A block freed already, `FREE`, would be
     /// the collector's bug; the same comparison catches it while the block is not reused.)
     #[inline]
     pub(crate) fn check_alive(&self) {
-        const { assert!(FREE == DYING - 1 && DYING == u32::MAX) };
+        const { assert!(FREE == DYING - 1 && DYING == u8::MAX) };
         if self.mark.load(Ordering::Relaxed) >= FREE {
             dying();
         }
     }
 
-    /// A root operation moved this object's count (see `barrier.rs`): shade it if its heap,
-    /// `heap` (`heap_of`), is marking. `large`: it is a large object. The caller is inside
-    /// an [`Op`].
+    /// One more handle outside GC memory. Inside a root operation.
     #[inline]
-    pub(crate) fn root_moved(&self, heap: *const Heap, large: bool) {
+    pub(crate) fn root_add(&self, heap: *const Heap) {
+        let mut v = self.roots.load(Ordering::Relaxed);
+        while v < SPILLED - 1 {
+            match self
+                .roots
+                .compare_exchange_weak(v, v + 1, Ordering::AcqRel, Ordering::Relaxed)
+            {
+                Ok(_) => return,
+                Err(now) => v = now,
+            }
+        }
+        // SAFETY: an object's heap outlives it.
+        unsafe { &*heap }.root_add_slow(self);
+    }
+
+    /// One handle outside GC memory fewer. Inside a root operation.
+    #[inline]
+    pub(crate) fn root_sub(&self, heap: *const Heap) {
+        let mut v = self.roots.load(Ordering::Relaxed);
+        while v != SPILLED {
+            match self
+                .roots
+                .compare_exchange_weak(v, v - 1, Ordering::AcqRel, Ordering::Relaxed)
+            {
+                Ok(_) => return,
+                Err(now) => v = now,
+            }
+        }
+        // SAFETY: an object's heap outlives it.
+        unsafe { &*heap }.root_sub_slow(self);
+    }
+
+    /// A root operation moved the count of object `o` (this is its `Meta`): shade it if
+    /// its heap, `heap` (`heap_of`), is marking. The caller is inside an [`Op`].
+    #[inline]
+    pub(crate) fn root_moved(&self, heap: *const Heap, o: Obj) {
         // SAFETY: an object's heap outlives it (`destroy` frees every object first).
         let heap = unsafe { &*heap };
         let p = heap.phase.load(Ordering::Relaxed);
         if p & 1 != 0 {
-            heap.shade(Obj::new(self, large), (p >> 1) as u32);
+            heap.shade(o, self, (p >> 1) as Epoch);
         }
     }
-}
-
-/// The most handles outside GC memory one object may have.
-pub(crate) const MAX_ROOTS: u32 = u32::MAX / 2;
-
-/// A root count passed `MAX_ROOTS` (billions of clones of one handle, leaked).
-#[cold]
-#[inline(never)]
-pub(crate) fn too_many_roots() -> ! {
-    crate::panic::throw("gc: too many handles to one object")
 }
 
 #[cold]
@@ -340,12 +437,13 @@ fn dying() -> ! {
 }
 
 /// What the heap needs to know of an object's type (kept by its chunk, or before a large
-/// object).
+/// object). Each function takes the object's value's address.
 pub(crate) struct VTable {
-    pub(crate) trace: unsafe fn(*const Header, &mut Tracer),
-    drop_value: unsafe fn(*mut Header),
-    dealloc: unsafe fn(*mut Header),
-    /// Bytes the object takes (its size class's, for a small one).
+    pub(crate) trace: unsafe fn(*const u8, &mut Tracer),
+    drop_value: unsafe fn(*mut u8),
+    dealloc: unsafe fn(*mut u8),
+    /// Bytes the object takes (its size class's, for a small one; its value and header,
+    /// for a large one).
     pub(crate) size: usize,
     /// Its size class (`1..=CLASSES`), or 0: a large object from the global allocator.
     class: usize,
@@ -360,17 +458,18 @@ pub(crate) struct VTable {
 /// over-aligned objects use the global allocator.
 const CLASS_BYTES: usize = 8;
 const CLASSES: usize = 32;
-/// Blocks of a 16-aligned type (whose size is a multiple of 16) are aligned so: the first
-/// lies at `CHUNK_DATA` of a chunk.
+/// Blocks of a 16-aligned type (whose size is a multiple of 16) are aligned so: a chunk's
+/// first lies at a multiple of 16 (`chunk_layout`).
 const CHUNK_ALIGN: usize = 16;
 /// A chunk's size, and its alignment (an object's chunk is its address rounded down).
-/// Models use small ones (every block of a chunk is a loom atomic to create and walk).
-const CHUNK: usize = if cfg!(goro_loom) { 128 } else { 64 << 10 };
+/// Models use small ones (every block's `Meta` is a pair of loom atomics to create and
+/// walk).
+const CHUNK: usize = if cfg!(goro_loom) { 256 } else { 64 << 10 };
 
 /// The size class of an object of `size` bytes aligned to `align`, or 0.
 const fn class_of(size: usize, align: usize) -> usize {
     if size <= CLASS_BYTES * CLASSES && align <= CHUNK_ALIGN {
-        // A free block holds a link past the header words (`Block`).
+        // A free block holds a link (`Block`).
         if size < size_of::<Block>() {
             size_of::<Block>() / CLASS_BYTES
         } else {
@@ -381,21 +480,21 @@ const fn class_of(size: usize, align: usize) -> usize {
     }
 }
 
-/// An object: its header, then its value.
-#[repr(C)]
-pub(crate) struct GcBox<T> {
-    pub(crate) header: Header,
-    pub(crate) value: T,
-}
+/// The layout of objects of type `T`: their class, type table, and where their `Meta`
+/// and heap are. A small object is its value alone, in a block; a large one is its value
+/// after a `LargeHeader`.
+pub(crate) struct GcBox<T>(core::marker::PhantomData<T>);
 
 impl<T: Trace> GcBox<T> {
-    pub(crate) const CLASS: usize = class_of(size_of::<GcBox<T>>(), align_of::<GcBox<T>>());
+    pub(crate) const CLASS: usize = class_of(size_of::<T>(), align_of::<T>());
+    /// Blocks per chunk of this class, and the first one's offset.
+    const LAYOUT: (usize, usize) = chunk_layout(if Self::CLASS == 0 { 1 } else { Self::CLASS });
     const VT: &'static VTable = &VTable {
         trace: Self::trace_erased,
         drop_value: Self::drop_erased,
         dealloc: Self::dealloc_erased,
         size: if Self::CLASS == 0 {
-            size_of::<GcBox<T>>()
+            Self::LARGE.size()
         } else {
             Self::CLASS * CLASS_BYTES
         },
@@ -404,53 +503,82 @@ impl<T: Trace> GcBox<T> {
     };
 
     /// # Safety
-    /// `h` heads a live `GcBox<T>` whose value has not been dropped.
-    unsafe fn trace_erased(h: *const Header, t: &mut Tracer) {
-        // SAFETY: per the contract, `h` is the first field of a live `GcBox<T>` (repr C).
-        unsafe { (*h.cast::<GcBox<T>>()).value.trace(t) }
+    /// `v` is a live object of type `T` whose value has not been dropped.
+    unsafe fn trace_erased(v: *const u8, t: &mut Tracer) {
+        // SAFETY: per the contract.
+        unsafe { (*v.cast::<T>()).trace(t) }
     }
 
     /// # Safety
-    /// `h` heads a `GcBox<T>` whose value is dropped exactly once, here.
-    unsafe fn drop_erased(h: *mut Header) {
+    /// `v` is an object of type `T` whose value is dropped exactly once, here.
+    unsafe fn drop_erased(v: *mut u8) {
         // SAFETY: per the contract.
-        unsafe { core::ptr::drop_in_place(&raw mut (*h.cast::<GcBox<T>>()).value) }
+        unsafe { core::ptr::drop_in_place(v.cast::<T>()) }
     }
 
-    /// A large object's allocation: its `LargePrefix`, then the object, which begins
-    /// `LARGE_AT` bytes in (right after the prefix, as `heap_of` and `Obj::vt` read it).
+    /// A large object's allocation: its `LargeHeader`, then its value, `LARGE_AT` bytes in
+    /// (right after the header, as `heap_of` and `Obj` read it).
     const LARGE: std::alloc::Layout = {
-        let p = size_of::<LargePrefix>();
-        let a = if align_of::<GcBox<T>>() > p {
-            align_of::<GcBox<T>>()
+        let a = if align_of::<T>() > align_of::<LargeHeader>() {
+            align_of::<T>()
         } else {
-            p
+            align_of::<LargeHeader>()
         };
-        match std::alloc::Layout::from_size_align(a + size_of::<GcBox<T>>(), a) {
+        match std::alloc::Layout::from_size_align(
+            LARGE_HEADER.next_multiple_of(a) + size_of::<T>(),
+            a,
+        ) {
             Ok(l) => l,
             Err(_) => panic!("gc: object too large"),
         }
     };
-    const LARGE_AT: usize = Self::LARGE.align();
+    const LARGE_AT: usize = LARGE_HEADER.next_multiple_of(Self::LARGE.align());
 
     /// # Safety
-    /// `h` heads a large `GcBox<T>` made by `Heap::alloc` whose value was dropped; freed
-    /// once.
-    unsafe fn dealloc_erased(h: *mut Header) {
+    /// `v` is a large object of type `T` made by `Heap::alloc` whose value was dropped;
+    /// freed once.
+    unsafe fn dealloc_erased(v: *mut u8) {
         // SAFETY: `place` made a large object `LARGE_AT` bytes into an allocation of the
         // global allocator with layout `LARGE`; the value was dropped already, so only the
         // memory goes.
-        unsafe { std::alloc::dealloc(h.cast::<u8>().sub(Self::LARGE_AT), Self::LARGE) }
+        unsafe { std::alloc::dealloc(v.sub(Self::LARGE_AT), Self::LARGE) }
     }
 
-    /// The heap of the object at `b` (`heap_of`, with the branch decided by `T`).
+    /// The object at `v`, as the collector names it.
+    #[inline(always)]
+    pub(crate) fn obj(v: *const T) -> Obj {
+        if Self::CLASS == 0 {
+            Obj((v as usize - LARGE_HEADER) | 1)
+        } else {
+            Obj(v as usize)
+        }
+    }
+
+    /// The `Meta` of the object at `v` (with the type's class known, the index is a
+    /// multiplication).
+    ///
+    /// # Safety
+    /// `v` is an object of type `T` made by `Heap::alloc`, its memory not freed.
+    #[inline(always)]
+    pub(crate) unsafe fn meta(v: *const T) -> *const Meta {
+        if Self::CLASS == 0 {
+            // SAFETY: per the contract, a large object after its header.
+            unsafe { &raw const (*v.cast::<u8>().sub(LARGE_HEADER).cast::<LargeHeader>()).meta }
+        } else {
+            let c = v as usize & !(CHUNK - 1);
+            let i = (v as usize - c - Self::LAYOUT.1) / (Self::CLASS * CLASS_BYTES);
+            metas(c as *mut u8).wrapping_add(i)
+        }
+    }
+
+    /// The heap of the object at `v` (`heap_of`, with the branch decided by `T`).
     ///
     /// # Safety
     /// As `heap_of`'s.
     #[inline(always)]
-    pub(crate) unsafe fn heap(b: *const GcBox<T>) -> *const Heap {
+    pub(crate) unsafe fn heap(v: *const T) -> *const Heap {
         // SAFETY: per the contract.
-        unsafe { heap_of(b.cast(), Self::CLASS) }
+        unsafe { heap_of(v.cast(), Self::CLASS) }
     }
 }
 
@@ -622,12 +750,10 @@ fn parity(p: u64) -> usize {
     ((p >> 1) & 1) as usize
 }
 
-/// A free small-object block: an object's header words, `mark` saying `FREE`, then the
-/// link to the next free one where the object's table would be.
+/// A free small-object block (its `Meta`'s `mark` says `FREE`): the link to the next free
+/// one, where the object's value would be.
 #[repr(C)]
 pub(crate) struct Block {
-    roots: AtomicU32,
-    mark: AtomicU32,
     next: *mut Block,
 }
 
@@ -651,12 +777,12 @@ pub(crate) struct Heap {
     /// `bytes` when the last marking ended (`mark::try_finish`): with the dead taken off,
     /// the base of the next goal.
     pub(crate) marked: AtomicU64,
-    /// `epoch << 1 | marking`: read by every root operation (`Header::root_moved`).
+    /// `epoch << 1 | marking`: read by every root operation (`Meta::root_moved`).
     pub(crate) phase: crate::loom::atomic::AtomicU64,
     /// Objects the barrier shaded, and mark work a worker left over, for any worker to trace
     /// (`mark.rs`), with the epoch they were shaded for (an op still running when its cycle
     /// ended may queue one late).
-    grey: crate::loom::Mutex<Vec<(usize, u32)>>,
+    grey: crate::loom::Mutex<Vec<(usize, Epoch)>>,
     /// The running cycle's objects and root-scan cursor, once taken (`mark.rs`).
     pub(crate) work: crate::loom::Mutex<Option<crate::loom::Arc<super::mark::MarkWork>>>,
     /// Workers holding a unit of mark work (`mark.rs`): marking cannot end meanwhile.
@@ -680,6 +806,8 @@ pub(crate) struct Heap {
     central: Mutex<Chains>,
     /// Chunks carved into blocks, freed with the heap.
     chunks: crate::loom::Mutex<Vec<*mut u8>>,
+    /// The root counts past 254 (`Meta::roots` says `SPILLED`), by `Meta` address.
+    spilled: Mutex<std::collections::HashMap<usize, u64>>,
 }
 
 // SAFETY: the raw pointers name chunks and objects this heap owns, every object `Send`
@@ -712,6 +840,61 @@ impl Heap {
             mark_start: AtomicU64::new(0),
             central: Mutex::new(Chains::new()),
             chunks: crate::loom::Mutex::new(Vec::new()),
+            spilled: Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    /// `Meta::root_add` for a count at 254 or past it: the count moves to (or in) the
+    /// `spilled` map, under its lock, which every change of a spilled count holds.
+    #[cold]
+    #[inline(never)]
+    fn root_add_slow(&self, m: &Meta) {
+        loop {
+            let mut spilled = lock(&self.spilled);
+            let v = m.roots.load(Ordering::Relaxed);
+            if v == SPILLED {
+                *spilled
+                    .get_mut(&(m as *const Meta as usize))
+                    .expect("a spilled count") += 1;
+                return;
+            }
+            if v == SPILLED - 1
+                && m.roots
+                    .compare_exchange(v, SPILLED, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok()
+            {
+                spilled.insert(m as *const Meta as usize, u64::from(SPILLED));
+                return;
+            }
+            drop(spilled);
+            // Below 254 again: the lock-free way.
+            let v = m.roots.load(Ordering::Relaxed);
+            if v < SPILLED - 1
+                && m.roots
+                    .compare_exchange(v, v + 1, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok()
+            {
+                return;
+            }
+        }
+    }
+
+    /// `Meta::root_sub` for a spilled count: back inline at 254.
+    #[cold]
+    #[inline(never)]
+    fn root_sub_slow(&self, m: &Meta) {
+        let mut spilled = lock(&self.spilled);
+        if m.roots.load(Ordering::Relaxed) != SPILLED {
+            // It went back inline meanwhile (under the lock, which we now hold).
+            drop(spilled);
+            return m.root_sub(self);
+        }
+        let key = m as *const Meta as usize;
+        let n = spilled.get_mut(&key).expect("a spilled count");
+        *n -= 1;
+        if *n == u64::from(SPILLED - 1) {
+            spilled.remove(&key);
+            m.roots.store(SPILLED - 1, Ordering::Release);
         }
     }
 
@@ -726,7 +909,7 @@ impl Heap {
     /// Inlined, so the value is written straight into its block (built on the stack and
     /// copied, it cost a store-forwarding stall per allocation).
     #[inline(always)]
-    pub(crate) fn alloc<T: Trace>(&self, value: T) -> *mut GcBox<T> {
+    pub(crate) fn alloc<T: Trace>(&self, value: T) -> *mut T {
         let vt = GcBox::<T>::VT;
         let size = vt.size as u64;
         let op = Op::enter();
@@ -745,7 +928,7 @@ impl Heap {
         // Acquire: a cycle took this parity's bytes of our shard before the phase moved
         // on to it (`take_objects`); adding to them comes after.
         let p = self.phase.load(Ordering::Acquire);
-        let mark = (p >> 1) as u32;
+        let mark = (p >> 1) as Epoch;
         let slot = op.slot();
         let (b, flushed) = if slot.index < OWNED {
             let o = &self.owned[slot.index];
@@ -770,7 +953,7 @@ impl Heap {
         // the object is a root itself (the caller's handle) to a cycle that takes it first.
         // SAFETY: just made; the caller's handle does not exist yet, so nothing else
         // touches the value but the collector's shared reads.
-        unsafe { &(*b).value }.trace(&mut Tracer::for_heap(TraceOp::Unroot, self));
+        unsafe { &*b }.trace(&mut Tracer::for_heap(TraceOp::Unroot, self));
         drop(op);
         if let Some(bytes) = flushed {
             self.pace(bytes);
@@ -786,48 +969,54 @@ impl Heap {
         &self,
         l: &mut Listed,
         free: &mut Free,
-        mark: u32,
+        mark: Epoch,
         value: T,
-    ) -> (*mut GcBox<T>, Option<u64>) {
+    ) -> (*mut T, Option<u64>) {
         let vt = GcBox::<T>::VT;
-        let b: *mut GcBox<T> = if vt.class == 0 {
-            let header = Header {
-                roots: AtomicU32::new(1),
-                mark: AtomicU32::new(mark),
-            };
+        let b: *mut T = if vt.class == 0 {
             let layout = GcBox::<T>::LARGE;
             // SAFETY: a non-zero size (the header's at least).
             let base = unsafe { std::alloc::alloc(layout) };
             if base.is_null() {
                 std::alloc::handle_alloc_error(layout);
             }
-            // SAFETY: `LARGE` holds the prefix right before an object `LARGE_AT` bytes in,
-            // aligned for both (`LARGE_AT` is a multiple of the prefix's size, 16, and of
-            // the object's alignment); the memory is ours alone.
+            // SAFETY: `LARGE` holds the header right before a value `LARGE_AT` bytes in,
+            // aligned for both (`LARGE_AT` is a multiple of 8 and of the value's
+            // alignment); the memory is ours alone.
             let b = unsafe {
-                let b = base.add(GcBox::<T>::LARGE_AT).cast::<GcBox<T>>();
-                let prefix = LargePrefix { heap: self, vt };
-                b.cast::<LargePrefix>().sub(1).write(prefix);
-                b.write(GcBox { header, value });
+                let b = base.add(GcBox::<T>::LARGE_AT).cast::<T>();
+                b.cast::<u8>()
+                    .sub(LARGE_HEADER)
+                    .cast::<LargeHeader>()
+                    .write(LargeHeader {
+                        heap: self,
+                        vt,
+                        meta: Meta {
+                            roots: AtomicU8::new(1),
+                            mark: AtomicU8::new(mark),
+                        },
+                    });
+                b.write(value);
                 b
             };
-            llock(&self.large).push(Obj::new(b.cast(), true));
+            llock(&self.large).push(GcBox::<T>::obj(b));
             b
         } else {
             let b = self.block(free, vt);
             let (at, len) = body(b, vt.class);
             crate::asan::unpoison(at, len);
-            let b = b.cast::<GcBox<T>>();
-            // SAFETY: a free block of this class, ours alone: at least
-            // `size_of::<GcBox<T>>()` bytes, aligned for it (`class_of` admits alignments
-            // up to 16, and a 16-aligned type's class steps by multiples of 16 from a
-            // 16-aligned `CHUNK_DATA`). A cycle's walk may read its `mark` meanwhile
-            // (`FREE`: skipped), never the rest, until it reads the `mark` stored last here,
-            // with release: the object is whole then.
+            let b = b.cast::<T>();
+            // SAFETY: a free block of this class, ours alone: at least `size_of::<T>()`
+            // bytes, aligned for it (`class_of` admits alignments up to 16, and a
+            // 16-aligned type's class steps by multiples of 16 from a 16-aligned first
+            // block). A cycle's walk may read its `mark` meanwhile (`FREE`: skipped), never
+            // the rest, until it reads the `mark` stored last here, with release: the
+            // object is whole then.
             unsafe {
-                (&raw mut (*b).value).write(value);
-                (*b).header.roots.store(1, Ordering::Relaxed);
-                (*b).header.mark.store(mark, Ordering::Release);
+                b.write(value);
+                let m = &*GcBox::<T>::meta(b);
+                m.roots.store(1, Ordering::Relaxed);
+                m.mark.store(mark, Ordering::Release);
             }
             b
         };
@@ -872,15 +1061,17 @@ impl Heap {
     fn carve(&self, vt: &'static VTable) -> *mut Block {
         let class = vt.class;
         let chunk = map_chunk();
+        let size = (class * CLASS_BYTES) as u64;
         // SAFETY: a fresh chunk, ours alone; its header lies in its first bytes.
         unsafe {
             chunk.cast::<ChunkHeader>().write(ChunkHeader {
                 heap: self,
                 vt,
                 class,
+                magic: (1u64 << 32).div_ceil(size),
             })
         };
-        let n = blocks_per_chunk(class);
+        let n = LAYOUTS[class].0;
         assert!(n > 0, "gc: a model's object outgrew its chunk");
         for i in 0..n {
             let next = if i + 1 < n {
@@ -888,14 +1079,16 @@ impl Heap {
             } else {
                 core::ptr::null_mut()
             };
-            let free = Block {
-                roots: AtomicU32::new(0),
-                mark: AtomicU32::new(FREE),
-                next,
-            };
-            // SAFETY: block `i < n` lies inside the chunk past its header, 8-aligned (the
-            // step and `CHUNK_DATA` are), unused.
-            unsafe { block_at(chunk, class, i).write(free) };
+            // SAFETY: `Meta` `i < n` lies between the header and the first block, and
+            // block `i` inside the chunk past them, 8-aligned (the step and the first
+            // block's offset are); all unused.
+            unsafe {
+                metas(chunk).add(i).write(Meta {
+                    roots: AtomicU8::new(0),
+                    mark: AtomicU8::new(FREE),
+                });
+                block_at(chunk, class, i).write(Block { next });
+            }
             let (at, len) = body(block_at(chunk, class, i), class);
             crate::asan::poison(at, len);
         }
@@ -954,12 +1147,10 @@ impl Heap {
         }
     }
 
-    /// Marks `o` with `epoch` and queues it for the collector, unless done already. The
-    /// barrier's half (`Header::root_moved`).
+    /// Marks `o` (whose `Meta` is `h`) with `epoch` and queues it for the collector,
+    /// unless done already. The barrier's half (`Meta::root_moved`).
     #[cold]
-    pub(crate) fn shade(&self, o: Obj, epoch: u32) {
-        // SAFETY: the caller's object, alive (a root operation touches it).
-        let h = unsafe { &*o.header() };
+    pub(crate) fn shade(&self, o: Obj, h: &Meta, epoch: Epoch) {
         if h.mark.load(Ordering::Relaxed) != epoch && h.mark.swap(epoch, Ordering::AcqRel) != epoch
         {
             self.grey().push((o.bits(), epoch));
@@ -967,7 +1158,7 @@ impl Heap {
     }
 
     /// The barrier's queue.
-    pub(crate) fn grey(&self) -> crate::loom::MutexGuard<'_, Vec<(usize, u32)>> {
+    pub(crate) fn grey(&self) -> crate::loom::MutexGuard<'_, Vec<(usize, Epoch)>> {
         self.grey.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -1020,7 +1211,7 @@ impl Heap {
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 // SAFETY: its value is dropped once, here (a panicking drop counts: the
                 // value is not touched again).
-                unsafe { (vt.drop_value)(o.header()) }
+                unsafe { (vt.drop_value)(o.value()) }
             }));
             if let Err(p) = r {
                 panicked.get_or_insert(p);
@@ -1039,7 +1230,6 @@ impl Heap {
         let mut chains = Chains::new();
         let mut cur: (usize, *mut Block) = (0, core::ptr::null_mut());
         for &o in objects {
-            let h = o.header();
             // SAFETY: each value was dropped above; each object is freed once, here: a
             // small one's block goes on a chain of its type, a large one to the global
             // allocator. Nothing else touches a dying block (no cycle walks while this one
@@ -1048,7 +1238,7 @@ impl Heap {
                 let vt = o.vt();
                 bytes += vt.size as u64;
                 if o.is_large() {
-                    (vt.dealloc)(h);
+                    (vt.dealloc)(o.value());
                 } else {
                     let key = vt as *const VTable as usize;
                     if key != cur.0 {
@@ -1057,10 +1247,11 @@ impl Heap {
                         }
                         cur = (key, core::ptr::null_mut());
                     }
-                    let b = h.cast::<Block>();
+                    let b = o.value().cast::<Block>();
                     (&raw mut (*b).next).write(cur.1);
-                    (*b).roots.store(0, Ordering::Relaxed);
-                    (*b).mark.store(FREE, Ordering::Relaxed);
+                    let m = &*o.meta();
+                    m.roots.store(0, Ordering::Relaxed);
+                    m.mark.store(FREE, Ordering::Relaxed);
                     let (at, len) = body(b, vt.class);
                     crate::asan::poison(at, len);
                     cur.1 = b;
@@ -1167,16 +1358,19 @@ mod tests {
 
     #[test]
     fn objects_take_their_size_class_and_keep_their_alignment() {
-        assert_eq!(size_of::<Header>(), 8);
-        // A 16-byte value: 24 bytes (40 with the heap's address and the type's table in the
-        // header, 48 with 16-byte classes too).
-        assert_eq!(GcBox::<[u64; 2]>::VT.size, 24);
-        // At least a free block's size.
-        assert_eq!(GcBox::<u8>::VT.size, 16);
-        assert_eq!(GcBox::<()>::VT.size, 16);
-        // Past the largest class: the global allocator's, at its own size.
+        assert_eq!(size_of::<Meta>(), 2);
+        // A 16-byte value: 16 bytes in its block (24 with an 8-byte header in it, 40 with
+        // the heap's address and the type's table there too), and 2 in its chunk's table.
+        assert_eq!(GcBox::<[u64; 2]>::VT.size, 16);
+        let (n, first) = chunk_layout(GcBox::<[u64; 2]>::CLASS);
+        assert_eq!(n, 3639, "a 64 KiB chunk holds 3639 such objects");
+        assert!(first + n * 16 <= CHUNK && first >= size_of::<ChunkHeader>() + 2 * n);
+        // At least a free block's size (its link).
+        assert_eq!(GcBox::<u8>::VT.size, 8);
+        assert_eq!(GcBox::<()>::VT.size, 8);
+        // Past the largest class: the global allocator's, at its own size and its header.
         assert_eq!(GcBox::<[u8; 300]>::VT.class, 0);
-        assert_eq!(GcBox::<[u8; 300]>::VT.size, size_of::<GcBox<[u8; 300]>>());
+        assert_eq!(GcBox::<[u8; 300]>::VT.size, 300 + LARGE_HEADER);
         let heap = Heap::new();
         // Blocks of a 16-aligned type's class are 16-aligned, the first and every later
         // one (the class steps by a multiple of 16); 8-byte classes interleave meanwhile.
@@ -1216,15 +1410,30 @@ mod tests {
                 // A large, over-aligned one keeps its alignment behind the heap's address.
                 let line = heap.alloc(Line([round + k as u64; 8]));
                 assert_eq!(line as usize % 64, 0, "large object {round} misaligned");
+                // Classes whose block size does not divide a power of two: the erased
+                // `Meta` lookup (a multiplication by the chunk's `magic`) finds the same.
+                let odd = heap.alloc([round as u8; 24]);
+                let odder = heap.alloc([round; 29]);
                 // SAFETY: as above; erased, as the collector sees it.
                 unsafe {
                     assert_eq!(heap_of(line.cast(), GcBox::<Line>::CLASS), me);
-                    let o = Obj::new(line.cast(), true);
+                    let o = GcBox::obj(line);
+                    assert!(o.is_large());
                     assert!(core::ptr::eq(o.vt(), GcBox::<Line>::VT));
-                    let o = Obj::new(small.cast(), false);
+                    assert_eq!(o.value(), line.cast());
+                    assert_eq!(o.meta(), GcBox::meta(line));
+                    let o = GcBox::obj(small);
                     assert!(core::ptr::eq(o.vt(), GcBox::<[u64; 2]>::VT));
-                    assert_eq!((*line).value.0[7], round + k as u64);
-                    assert_eq!((*big).value[299], round as u8);
+                    assert_eq!(o.value(), small.cast());
+                    assert_eq!(o.meta(), GcBox::meta(small));
+                    assert_eq!(GcBox::obj(odd).meta(), GcBox::meta(odd));
+                    assert_eq!(GcBox::obj(odder).meta(), GcBox::meta(odder));
+                    assert_eq!((*line).0[7], round + k as u64);
+                    assert_eq!((*big)[299], round as u8);
+                    assert_eq!((*odder)[28], round);
+                    // Each object's `Meta` is its own: made with one root, marked.
+                    assert_eq!((*GcBox::meta(odder)).roots.load(Ordering::Relaxed), 1);
+                    assert_ne!((*GcBox::meta(odd)).mark.load(Ordering::Relaxed), FREE);
                 }
             }
         }

@@ -43,7 +43,7 @@
 
 use super::barrier;
 use super::collect;
-use super::heap::{DYING, FREE, Heap, Obj, Objects};
+use super::heap::{DYING, Epoch, FREE, Heap, Obj, Objects};
 use super::trace::{TraceOp, Tracer};
 use crate::loom::Arc;
 use crate::loom::atomic::{AtomicUsize, Ordering};
@@ -59,7 +59,7 @@ pub(crate) const UNIT_BUDGET: usize = 256 << 10;
 
 /// A cycle's objects, for the root scan (and then the sweep).
 pub(crate) struct MarkWork {
-    pub(crate) epoch: u32,
+    pub(crate) epoch: Epoch,
     pub(crate) objects: Objects,
     /// The next unit of `objects` whose roots nobody has claimed to scan.
     cursor: AtomicUsize,
@@ -72,7 +72,7 @@ unsafe impl Send for MarkWork {}
 unsafe impl Sync for MarkWork {}
 
 impl MarkWork {
-    pub(crate) fn new(epoch: u32, objects: Objects) -> MarkWork {
+    pub(crate) fn new(epoch: Epoch, objects: Objects) -> MarkWork {
         MarkWork {
             epoch,
             objects,
@@ -91,7 +91,7 @@ impl MarkWork {
 /// far (it may be descheduled). Returns the cycle's work, or `None` once its marking is
 /// over. The caller is not inside a root operation.
 pub(crate) fn take(heap: &Heap, p: u64) -> Option<Arc<MarkWork>> {
-    let epoch = (p >> 1) as u32;
+    let epoch = (p >> 1) as Epoch;
     let published = |w: &Option<Arc<MarkWork>>| w.as_ref().filter(|w| w.epoch == epoch).cloned();
     let lock = || heap.work.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(w) = published(&lock()) {
@@ -173,7 +173,7 @@ pub(crate) fn unit(heap: &Heap, budget: usize, assist: bool) -> Unit {
     if p & 1 == 0 {
         return Unit::Empty;
     }
-    let epoch = (p >> 1) as u32;
+    let epoch = (p >> 1) as Epoch;
     let mut t = Tracer::for_heap(TraceOp::Mark, heap);
     t.epoch = epoch;
     t.assist = assist;
@@ -184,8 +184,7 @@ pub(crate) fn unit(heap: &Heap, budget: usize, assist: bool) -> Unit {
         // belongs to a cycle still marking (and an old cycle's work has no chunk left).
         let i = w.cursor.fetch_add(1, Ordering::SeqCst);
         if i < w.objects.units() {
-            for o in w.objects.unit(i) {
-                let h = o.header();
+            for (o, h) in w.objects.unit(i) {
                 // SAFETY: a block of a chunk the cycle took, or a large object it took:
                 // alive while it marks (header). Read with acquire, the `mark` says whether
                 // the block holds an object, whole, and one made after the take is marked
@@ -229,7 +228,7 @@ pub(crate) fn unit(heap: &Heap, budget: usize, assist: bool) -> Unit {
         // unit (header).
         let size = unsafe {
             let vt = o.vt();
-            (vt.trace)(o.header(), &mut t);
+            (vt.trace)(o.value(), &mut t);
             vt.size
         };
         done += size;
@@ -273,12 +272,12 @@ pub(crate) fn try_finish(heap: &Heap, p: u64) -> bool {
         return true;
     }
     debug_assert!(!barrier::in_op(), "a handshake inside a root operation");
-    let epoch = (p >> 1) as u32;
+    let epoch = (p >> 1) as Epoch;
     let work = heap.work.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let Some(w) = work.filter(|w| w.epoch == epoch) else {
         return false; // the collector has not taken the objects yet
     };
-    let idle = |g: &mut Vec<(usize, u32)>| {
+    let idle = |g: &mut Vec<(usize, Epoch)>| {
         // Entries of past cycles are stale (queued by ops that were ending as they ended,
         // before their cycle's sweep: `collect::cycle` waits for those).
         g.retain(|&(_, e)| e == epoch);

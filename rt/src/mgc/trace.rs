@@ -56,7 +56,7 @@ pub struct Tracer {
     /// object may point into an enclosing scope) is left alone — a root of its own heap.
     pub(crate) heap: *const super::heap::Heap,
     /// The cycle a `Mark` walk marks for.
-    pub(crate) epoch: u32,
+    pub(crate) epoch: super::heap::Epoch,
     /// A `Mark` walk by an allocating goroutine (`mark.rs`): it must not wait for a
     /// `GcMutex` holder, which may be a goroutine waiting for this thread.
     pub(crate) assist: bool,
