@@ -78,3 +78,35 @@ fn a_goroutine_spawning_in_a_loop_is_preempted_behind_what_it_spawned() {
     assert_eq!(sum, n * (n - 1) / 2);
     assert!(preemptions >= 1, "{n} spawns and no goroutine ran");
 }
+
+#[test]
+fn a_goroutine_looping_on_locks_is_preempted_as_in_go() {
+    // Go 1.19 preempts a goroutine that only takes and releases locks after 10 ms; here a
+    // lock is a scheduling point as a channel operation is. On one P, goroutine 1 loops on
+    // a `Mutex` and an `RWMutex` until the started goroutine queued behind it has run:
+    // without the preemption the loop never ends.
+    let (rounds, seen) = goro::run(|| {
+        goro::runtime::gomaxprocs(1);
+        let flag = Arc::new(AtomicBool::new(false));
+        let m = Arc::new(goro::sync::Mutex::new(0u64));
+        let rw = Arc::new(goro::sync::RWMutex::new(0u64));
+        let (f, m2) = (flag.clone(), m.clone());
+        go!(move || {
+            goro::runtime::gosched(); // now a started goroutine, queued behind goroutine 1
+            *m2.lock() += 1_000_000;
+            f.store(true, Ordering::SeqCst);
+        });
+        goro::runtime::gosched(); // let it start
+        let mut rounds = 0u64;
+        while !flag.load(Ordering::SeqCst) {
+            *m.lock() += 1;
+            *rw.write() += 1;
+            let _ = *rw.read();
+            rounds += 1;
+        }
+        let seen = *m.lock();
+        (rounds, seen)
+    });
+    assert_eq!(seen, rounds + 1_000_000, "both goroutines' increments");
+    assert!(rounds > 0, "goroutine 1 looped before it was preempted");
+}

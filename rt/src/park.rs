@@ -291,8 +291,8 @@ pub fn gosched() {
 
 /// A scheduling point: yields (to the tail of the queue, as `gosched`) if sysmon asked the
 /// running goroutine to, because its time slice passed 10 ms (`sysmon.rs`). Called at every
-/// channel operation and `select!`; a no-op on plain threads. Go: the preemption check in
-/// function prologues.
+/// channel operation, `select!` and lock (`sync::Mutex`, `RWMutex`); a no-op on plain
+/// threads. Go: the preemption check in function prologues.
 #[doc(hidden)]
 #[inline]
 pub fn preempt_point() {

@@ -7,7 +7,7 @@
 //! goroutine is taken from `runnext`: Go's inheritTime) has lasted more than 10 ms gets its
 //! running goroutine marked (`G::preempt`). That goroutine yields (as `gosched`: behind its
 //! queue and the global queue's work) at its next scheduling point (`park::preempt_point`:
-//! every channel operation and `select!`; `go!`/`spawn`, `newproc.rs`), so a
+//! every channel operation, `select!` and lock; `go!`/`spawn`, `newproc.rs`), so a
 //! pair handing work back and forth through `runnext` cannot starve the rest of its P.
 //! goro cannot interrupt a goroutine between those points (Go ≥ 1.14 sends a signal): a
 //! loop that never touches a channel runs on, as in Go ≤ 1.13.

@@ -71,9 +71,11 @@ impl RawMutex {
         }
     }
 
-    /// Go: Mutex.Lock.
+    /// Go: Mutex.Lock. A scheduling point (`park::preempt_point`), as every call is in Go.
     #[inline]
     pub(crate) fn lock(&self) {
+        #[cfg(not(goro_loom))]
+        crate::park::preempt_point();
         if self
             .state
             .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)

@@ -84,6 +84,8 @@ impl RawRWMutex {
     /// pending, else Go's. Returns the slot, or `INLINE`.
     #[inline]
     fn read_lock(&self) -> usize {
+        #[cfg(not(goro_loom))]
+        crate::park::preempt_point();
         if let Some(i) = self.slots().and_then(Slots::enter) {
             return i;
         }
@@ -105,6 +107,8 @@ impl RawRWMutex {
     /// Go: RWMutex.RLock.
     #[inline]
     fn rlock(&self) {
+        #[cfg(not(goro_loom))]
+        crate::park::preempt_point();
         let c = self.reader_count.fetch_add(1, Ordering::Acquire) + 1;
         if c < 0 {
             // A writer is pending: wait for its unlock, which releases us.
