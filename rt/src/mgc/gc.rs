@@ -153,7 +153,7 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
         }
         match t.op() {
             TraceOp::Mark => {
-                // Models keep freed objects' headers (`free_all`): a marker that reaches
+                // Models keep freed objects' `Meta`s (`free_all`): a marker that reaches
                 // one has found a reachable object freed.
                 #[cfg(goro_loom)]
                 assert_ne!(

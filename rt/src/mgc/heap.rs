@@ -1,4 +1,4 @@
-//! A scope's heap: its objects, their headers, allocation and pacing. Go: malloc.go,
+//! A scope's heap: its objects, their counts and marks, allocation, pacing. Go: malloc.go,
 //! mheap.go, mgcpacer.go (the collector itself is `collect.rs`, the barrier `barrier.rs`).
 //!
 //! # Roots without stack scanning
@@ -1219,7 +1219,7 @@ impl Heap {
         }
         let mut bytes = 0u64;
         if cfg!(goro_loom) {
-            // Models keep freed objects' headers readable (condemned): a handle still in
+            // Models keep freed objects' `Meta`s readable (condemned): a handle still in
             // use then fails its `check_alive` instead of reading reused memory.
             // SAFETY: dying objects stay allocated here (leaked).
             let bytes = objects.iter().map(|&o| unsafe { o.vt() }.size as u64);

@@ -50,7 +50,7 @@ use crate::loom::atomic::{AtomicUsize, Ordering};
 
 /// Grey queue entries one unit takes.
 const GREY_BATCH: usize = if cfg!(goro_loom) { 1 } else { 256 };
-/// Mark work a root scan counts per block (one header word read), in bytes.
+/// Mark work a root scan counts per block (its two `Meta` bytes read), in bytes.
 pub(crate) const ROOT_SCAN_BYTES: usize = 8;
 /// Bytes a worker traces per unit before handing what is left back to the queue: a worker
 /// holding a unit keeps marking from ending (and its stack from the others), so units
