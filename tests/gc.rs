@@ -359,7 +359,7 @@ fn objects_of_many_types_of_one_size_keep_their_values_across_cycles() {
 
 #[test]
 fn an_object_with_thousands_of_handles_lives_until_the_last_is_dropped() {
-    // An object counts its handles outside GC memory in a byte; past 254 the count moves
+    // An object counts its handles outside GC memory in six bits; past 62 the count moves
     // to its heap and back. Four goroutines clone and drop handles around that boundary
     // at once, cycles run meanwhile, and the object lives exactly as long as a handle does.
     let drops = Arc::new(AtomicUsize::new(0));
@@ -369,9 +369,9 @@ fn an_object_with_thousands_of_handles_lives_until_the_last_is_dropped() {
             let mut many: Vec<_> = (0..1000).map(|_| shared.clone()).collect();
             goro::runtime::gc();
             assert_eq!(drops.load(Ordering::SeqCst), 0, "1001 handles, alive");
-            // Down to 200 handles (below 254: back in the byte), then up across it again
+            // Down to 40 handles (below 62: back in the byte), then up across it again
             // and down, from four goroutines, while a fifth forces cycles.
-            many.truncate(199);
+            many.truncate(39);
             let ch = chan![Vec<Gc<'_, Node<'_>>>; 4];
             for g in 0..4 {
                 let (h, ch) = (shared.clone(), ch.clone());

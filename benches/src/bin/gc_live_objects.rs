@@ -4,7 +4,7 @@
 //! (`heap_alloc` with all N held − before) / N, the size-class bytes of an object with its
 //! header; `--report rss`: (VmRSS with all N held − before) / N, which adds what the
 //! collector keeps outside `heap_alloc` (chunk headers, the chunk not filled yet, and each
-//! object's 2-byte root count and mark in its chunk's table, since 2026-12-05). Bytes per
+//! object's root count and mark, one byte in its chunk's table, since 2026-12-05). Bytes per
 //! object. Checks that `heap_objects` grew by N and every object still holds its values.
 //! Twin: go/gc_live_objects/main.go (`new(T)` into a `[]*T` made beforehand; MemStats.HeapAlloc
 //! and the same VmRSS).

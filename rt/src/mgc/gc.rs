@@ -157,13 +157,11 @@ unsafe impl<T: Trace> Trace for Gc<'_, T> {
                 // one has found a reachable object freed.
                 #[cfg(goro_loom)]
                 assert_ne!(
-                    h.mark.load(Ordering::Relaxed),
+                    h.load(Ordering::Relaxed) & super::heap::STATE,
                     super::heap::DYING,
                     "gc: a reachable object was freed"
                 );
-                if h.mark.load(Ordering::Relaxed) != t.epoch
-                    && h.mark.swap(t.epoch, Ordering::AcqRel) != t.epoch
-                {
+                if h.mark(t.epoch) {
                     t.grey.push(self.obj());
                 }
             }

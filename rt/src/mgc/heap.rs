@@ -14,9 +14,10 @@
 //! Small objects live in chunks of one type each (so of one size class), and a cycle finds
 //! them by walking the chunks' blocks, as Go's sweeper walks its spans: no list of objects.
 //! A small object is its value alone: its heap and type are in its chunk's header, and its
-//! root count and mark in the chunk's table of `Meta`s, two bytes per block (Go keeps its
-//! mark bits beside its spans too). A block's `mark` tells what it holds: `FREE`, an object (the epoch of the last cycle that
-//! reached it, or of the phase it was made in: no clearing between cycles), or `DYING` once
+//! root count and mark in the chunk's table of `Meta`s, a byte per block (Go keeps its mark
+//! bits beside its spans too). A block's state tells what it holds: `FREE`, an object (the
+//! parity of the epoch of the last cycle that reached it, or of the phase it was made in:
+//! no clearing between cycles), or `DYING` once
 //! a sweep has condemned it: a handle to it that is dereferenced or cloned then (only a
 //! destructor of a dying object can hold one) panics instead of touching freed memory.
 //! An object is made with the epoch of the phase its allocation read, its `mark` stored
@@ -48,33 +49,44 @@ use crate::loom::atomic::AtomicU8;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
-/// A cycle's number, as objects' marks hold it: `0..EPOCHS`, then round again (a sweep
-/// leaves every object marked with its cycle's epoch or a later one, so an epoch comes back
-/// long after no mark holds it).
+/// A cycle's number: `0..EPOCHS`, then round again. A mark holds only its parity (a sweep
+/// leaves every object marked with its cycle's epoch, and whatever is made until the next
+/// cycle starts is marked with it too, so a mark is never older than the previous cycle).
 pub(crate) type Epoch = u8;
-/// Epochs in the round: the other two values of a mark say `FREE` and `DYING`.
+/// Epochs in the round (even, so that the parity alternates across the wrap).
 pub(crate) const EPOCHS: Epoch = 254;
-/// The `mark` of a free block.
-pub(crate) const FREE: Epoch = 254;
-/// The `mark` of an object a sweep has condemned.
-pub(crate) const DYING: Epoch = 255;
-/// `Meta::roots` of an object whose count has spilled into its heap's `spilled` map.
-const SPILLED: u8 = u8::MAX;
+/// `Meta`'s low two bits, its state: free, condemned, or an object marked with an even or
+/// an odd epoch (`mark_of`).
+pub(crate) const STATE: u8 = 0b11;
+/// The state of a free block (the whole byte: no handle either).
+pub(crate) const FREE: u8 = 0;
+/// The state of an object a sweep has condemned (the whole byte: no handle either).
+pub(crate) const DYING: u8 = 1;
+/// `Meta`'s high six bits count handles; one handle is this much.
+const ONE_ROOT: u8 = 1 << 2;
+/// The count of an object whose count has spilled into its heap's `spilled` map.
+const SPILLED: u8 = u8::MAX >> 2;
 
-/// What the collector keeps of an object, 2 bytes, outside it: a small object's in a table
-/// at the start of its chunk (the object itself is only its value, as in Go, whose mark
-/// bits are a side bitmap per span), a large one's just before it (`LargeHeader`). An
-/// object's heap and type are found from its address too: a chunk holds one type.
-#[repr(C)]
-pub(crate) struct Meta {
-    /// Handles to this object outside GC memory; past 254, `SPILLED` and the count is in
-    /// the heap's `spilled` map (an object with that many handles is rare, and its count
-    /// still moves without a lock below 254).
-    pub(crate) roots: AtomicU8,
-    /// The epoch of the last cycle that reached it or of the phase it was made in, or
-    /// `FREE`, or `DYING` (see the header). Stored last when the object is made.
-    pub(crate) mark: AtomicU8,
+/// The state of an object marked with `epoch`.
+#[inline(always)]
+pub(crate) fn mark_of(epoch: Epoch) -> u8 {
+    2 | (epoch & 1)
 }
+
+/// What the collector keeps of an object, one byte, outside it: a small object's in a
+/// table at the start of its chunk (the object itself is only its value, as in Go, whose
+/// mark bits are a side bitmap per span), a large one's just before it (`LargeHeader`).
+/// An object's heap and type are found from its address too: a chunk holds one type.
+///
+/// The byte: the handles to the object outside GC memory (six bits; past 62, `SPILLED`,
+/// and the count is in the heap's `spilled` map: an object with that many handles is
+/// rare, and its count still moves without a lock below that), and its state (two bits:
+/// `FREE`, `DYING`, or `mark_of` the epoch of the last cycle that reached it or of the
+/// phase it was made in; see the header). Stored whole, with release, when the object is
+/// made; after that the mutators change the count and the collector the state, each with
+/// a compare-exchange that keeps the other's bits.
+#[repr(C)]
+pub(crate) struct Meta(AtomicU8);
 
 /// The start of every chunk of small objects: what its objects share. The blocks' `Meta`s
 /// follow it, then the blocks (`chunk_layout`).
@@ -334,17 +346,18 @@ impl Objects {
                 // release). Nobody but this sweep touches a condemned object before
                 // `free_all`.
                 unsafe {
-                    let m = (*h).mark.load(Ordering::Acquire);
+                    let m = (*h).load(Ordering::Acquire) & STATE;
                     if m == FREE || m == DYING {
                         continue;
                     }
-                    if Some(m) == epoch {
+                    if Some(m) == epoch.map(mark_of) {
                         if o.is_large() {
                             s.large.push(o);
                         }
                         continue;
                     }
-                    (*h).mark.store(DYING, Ordering::Relaxed);
+                    // No handle counts it (it would have been marked): the whole byte.
+                    (*h).0.store(DYING, Ordering::Relaxed);
                     s.dead_bytes += o.vt().size as u64;
                     s.dead.push(o);
                 }
@@ -377,20 +390,53 @@ impl Meta {
     /// the collector's bug; the same comparison catches it while the block is not reused.)
     #[inline]
     pub(crate) fn check_alive(&self) {
-        const { assert!(FREE == DYING - 1 && DYING == u8::MAX) };
-        if self.mark.load(Ordering::Relaxed) >= FREE {
+        const { assert!(FREE < 2 && DYING < 2) };
+        if self.0.load(Ordering::Relaxed) & STATE < 2 {
             dying();
+        }
+    }
+
+    /// The whole byte.
+    #[inline(always)]
+    pub(crate) fn load(&self, o: Ordering) -> u8 {
+        self.0.load(o)
+    }
+
+    /// A new object's byte: one handle, marked with `epoch`.
+    fn made(epoch: Epoch) -> u8 {
+        ONE_ROOT | mark_of(epoch)
+    }
+
+    /// Marks the object with `epoch`; true if this call did (it was not marked so). The
+    /// caller knows it is an object (not free nor condemned).
+    #[inline]
+    pub(crate) fn mark(&self, epoch: Epoch) -> bool {
+        let m = mark_of(epoch);
+        let mut v = self.0.load(Ordering::Relaxed);
+        loop {
+            if v & STATE == m {
+                return false;
+            }
+            match self.0.compare_exchange_weak(
+                v,
+                (v & !STATE) | m,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => v = now,
+            }
         }
     }
 
     /// One more handle outside GC memory. Inside a root operation.
     #[inline]
     pub(crate) fn root_add(&self, heap: *const Heap) {
-        let mut v = self.roots.load(Ordering::Relaxed);
-        while v < SPILLED - 1 {
+        let mut v = self.0.load(Ordering::Relaxed);
+        while v >> 2 < SPILLED - 1 {
             match self
-                .roots
-                .compare_exchange_weak(v, v + 1, Ordering::AcqRel, Ordering::Relaxed)
+                .0
+                .compare_exchange_weak(v, v + ONE_ROOT, Ordering::AcqRel, Ordering::Relaxed)
             {
                 Ok(_) => return,
                 Err(now) => v = now,
@@ -403,11 +449,11 @@ impl Meta {
     /// One handle outside GC memory fewer. Inside a root operation.
     #[inline]
     pub(crate) fn root_sub(&self, heap: *const Heap) {
-        let mut v = self.roots.load(Ordering::Relaxed);
-        while v != SPILLED {
+        let mut v = self.0.load(Ordering::Relaxed);
+        while v >> 2 != SPILLED {
             match self
-                .roots
-                .compare_exchange_weak(v, v - 1, Ordering::AcqRel, Ordering::Relaxed)
+                .0
+                .compare_exchange_weak(v, v - ONE_ROOT, Ordering::AcqRel, Ordering::Relaxed)
             {
                 Ok(_) => return,
                 Err(now) => v = now,
@@ -806,7 +852,7 @@ pub(crate) struct Heap {
     central: Mutex<Chains>,
     /// Chunks carved into blocks, freed with the heap.
     chunks: crate::loom::Mutex<Vec<*mut u8>>,
-    /// The root counts past 254 (`Meta::roots` says `SPILLED`), by `Meta` address.
+    /// The root counts past 62 (`Meta`'s count says `SPILLED`), by `Meta` address.
     spilled: Mutex<std::collections::HashMap<usize, u64>>,
 }
 
@@ -844,57 +890,66 @@ impl Heap {
         }
     }
 
-    /// `Meta::root_add` for a count at 254 or past it: the count moves to (or in) the
-    /// `spilled` map, under its lock, which every change of a spilled count holds.
+    /// `Meta::root_add` for a count at 62 or past it: the count moves to (or in) the
+    /// `spilled` map, under its lock, which every change to or from a spilled count holds
+    /// (the collector may change the state bits meanwhile: compare-exchanges throughout).
     #[cold]
     #[inline(never)]
     fn root_add_slow(&self, m: &Meta) {
+        let key = m as *const Meta as usize;
+        let mut spilled = lock(&self.spilled);
+        let mut v = m.0.load(Ordering::Relaxed);
         loop {
-            let mut spilled = lock(&self.spilled);
-            let v = m.roots.load(Ordering::Relaxed);
-            if v == SPILLED {
-                *spilled
-                    .get_mut(&(m as *const Meta as usize))
-                    .expect("a spilled count") += 1;
+            let count = v >> 2;
+            if count == SPILLED {
+                *spilled.get_mut(&key).expect("a spilled count") += 1;
                 return;
             }
-            if v == SPILLED - 1
-                && m.roots
-                    .compare_exchange(v, SPILLED, Ordering::AcqRel, Ordering::Relaxed)
-                    .is_ok()
+            let next = if count == SPILLED - 1 {
+                (v & STATE) | (SPILLED << 2)
+            } else {
+                v + ONE_ROOT
+            };
+            match m
+                .0
+                .compare_exchange_weak(v, next, Ordering::AcqRel, Ordering::Relaxed)
             {
-                spilled.insert(m as *const Meta as usize, u64::from(SPILLED));
-                return;
-            }
-            drop(spilled);
-            // Below 254 again: the lock-free way.
-            let v = m.roots.load(Ordering::Relaxed);
-            if v < SPILLED - 1
-                && m.roots
-                    .compare_exchange(v, v + 1, Ordering::AcqRel, Ordering::Relaxed)
-                    .is_ok()
-            {
-                return;
+                Ok(_) => {
+                    if count == SPILLED - 1 {
+                        spilled.insert(key, u64::from(SPILLED));
+                    }
+                    return;
+                }
+                Err(now) => v = now,
             }
         }
     }
 
-    /// `Meta::root_sub` for a spilled count: back inline at 254.
+    /// `Meta::root_sub` for a spilled count: back inline at 62.
     #[cold]
     #[inline(never)]
     fn root_sub_slow(&self, m: &Meta) {
+        let key = m as *const Meta as usize;
         let mut spilled = lock(&self.spilled);
-        if m.roots.load(Ordering::Relaxed) != SPILLED {
+        let mut v = m.0.load(Ordering::Relaxed);
+        if v >> 2 != SPILLED {
             // It went back inline meanwhile (under the lock, which we now hold).
             drop(spilled);
             return m.root_sub(self);
         }
-        let key = m as *const Meta as usize;
         let n = spilled.get_mut(&key).expect("a spilled count");
         *n -= 1;
         if *n == u64::from(SPILLED - 1) {
             spilled.remove(&key);
-            m.roots.store(SPILLED - 1, Ordering::Release);
+            let back = (SPILLED - 1) << 2;
+            while let Err(now) = m.0.compare_exchange_weak(
+                v,
+                (v & STATE) | back,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                v = now;
+            }
         }
     }
 
@@ -991,10 +1046,7 @@ impl Heap {
                     .write(LargeHeader {
                         heap: self,
                         vt,
-                        meta: Meta {
-                            roots: AtomicU8::new(1),
-                            mark: AtomicU8::new(mark),
-                        },
+                        meta: Meta(AtomicU8::new(Meta::made(mark))),
                     });
                 b.write(value);
                 b
@@ -1014,9 +1066,9 @@ impl Heap {
             // object is whole then.
             unsafe {
                 b.write(value);
-                let m = &*GcBox::<T>::meta(b);
-                m.roots.store(1, Ordering::Relaxed);
-                m.mark.store(mark, Ordering::Release);
+                (*GcBox::<T>::meta(b))
+                    .0
+                    .store(Meta::made(mark), Ordering::Release);
             }
             b
         };
@@ -1083,10 +1135,7 @@ impl Heap {
             // block `i` inside the chunk past them, 8-aligned (the step and the first
             // block's offset are); all unused.
             unsafe {
-                metas(chunk).add(i).write(Meta {
-                    roots: AtomicU8::new(0),
-                    mark: AtomicU8::new(FREE),
-                });
+                metas(chunk).add(i).write(Meta(AtomicU8::new(FREE)));
                 block_at(chunk, class, i).write(Block { next });
             }
             let (at, len) = body(block_at(chunk, class, i), class);
@@ -1151,8 +1200,7 @@ impl Heap {
     /// unless done already. The barrier's half (`Meta::root_moved`).
     #[cold]
     pub(crate) fn shade(&self, o: Obj, h: &Meta, epoch: Epoch) {
-        if h.mark.load(Ordering::Relaxed) != epoch && h.mark.swap(epoch, Ordering::AcqRel) != epoch
-        {
+        if h.mark(epoch) {
             self.grey().push((o.bits(), epoch));
         }
     }
@@ -1249,9 +1297,7 @@ impl Heap {
                     }
                     let b = o.value().cast::<Block>();
                     (&raw mut (*b).next).write(cur.1);
-                    let m = &*o.meta();
-                    m.roots.store(0, Ordering::Relaxed);
-                    m.mark.store(FREE, Ordering::Relaxed);
+                    (*o.meta()).0.store(FREE, Ordering::Relaxed);
                     let (at, len) = body(b, vt.class);
                     crate::asan::poison(at, len);
                     cur.1 = b;
@@ -1358,13 +1404,13 @@ mod tests {
 
     #[test]
     fn objects_take_their_size_class_and_keep_their_alignment() {
-        assert_eq!(size_of::<Meta>(), 2);
+        assert_eq!(size_of::<Meta>(), 1);
         // A 16-byte value: 16 bytes in its block (24 with an 8-byte header in it, 40 with
         // the heap's address and the type's table there too), and 2 in its chunk's table.
         assert_eq!(GcBox::<[u64; 2]>::VT.size, 16);
         let (n, first) = chunk_layout(GcBox::<[u64; 2]>::CLASS);
-        assert_eq!(n, 3639, "a 64 KiB chunk holds 3639 such objects");
-        assert!(first + n * 16 <= CHUNK && first >= size_of::<ChunkHeader>() + 2 * n);
+        assert_eq!(n, 3853, "a 64 KiB chunk holds 3853 such objects");
+        assert!(first + n * 16 <= CHUNK && first >= size_of::<ChunkHeader>() + n);
         // At least a free block's size (its link).
         assert_eq!(GcBox::<u8>::VT.size, 8);
         assert_eq!(GcBox::<()>::VT.size, 8);
@@ -1432,8 +1478,8 @@ mod tests {
                     assert_eq!((*big)[299], round as u8);
                     assert_eq!((*odder)[28], round);
                     // Each object's `Meta` is its own: made with one root, marked.
-                    assert_eq!((*GcBox::meta(odder)).roots.load(Ordering::Relaxed), 1);
-                    assert_ne!((*GcBox::meta(odd)).mark.load(Ordering::Relaxed), FREE);
+                    assert_eq!((*GcBox::meta(odder)).load(Ordering::Relaxed) >> 2, 1);
+                    assert!((*GcBox::meta(odd)).load(Ordering::Relaxed) & STATE >= 2);
                 }
             }
         }

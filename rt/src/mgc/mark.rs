@@ -43,14 +43,14 @@
 
 use super::barrier;
 use super::collect;
-use super::heap::{DYING, Epoch, FREE, Heap, Obj, Objects};
+use super::heap::{DYING, Epoch, FREE, Heap, Obj, Objects, STATE, mark_of};
 use super::trace::{TraceOp, Tracer};
 use crate::loom::Arc;
 use crate::loom::atomic::{AtomicUsize, Ordering};
 
 /// Grey queue entries one unit takes.
 const GREY_BATCH: usize = if cfg!(goro_loom) { 1 } else { 256 };
-/// Mark work a root scan counts per block (its two `Meta` bytes read), in bytes.
+/// Mark work a root scan counts per block (its `Meta` byte read), in bytes.
 pub(crate) const ROOT_SCAN_BYTES: usize = 8;
 /// Bytes a worker traces per unit before handing what is left back to the queue: a worker
 /// holding a unit keeps marking from ending (and its stack from the others), so units
@@ -186,16 +186,17 @@ pub(crate) fn unit(heap: &Heap, budget: usize, assist: bool) -> Unit {
         if i < w.objects.units() {
             for (o, h) in w.objects.unit(i) {
                 // SAFETY: a block of a chunk the cycle took, or a large object it took:
-                // alive while it marks (header). Read with acquire, the `mark` says whether
+                // alive while it marks (header). Read with acquire, its state says whether
                 // the block holds an object, whole, and one made after the take is marked
                 // with this epoch already (black), or still `FREE` (see `heap.rs`).
-                let (m, roots) = unsafe { (&(*h).mark, &(*h).roots) };
+                let m = unsafe { &*h };
                 let old = m.load(Ordering::Acquire);
-                if old != FREE
-                    && old != DYING
-                    && old != epoch
-                    && roots.load(Ordering::Acquire) != 0
-                    && m.swap(epoch, Ordering::AcqRel) != epoch
+                let state = old & STATE;
+                if state != FREE
+                    && state != DYING
+                    && state != mark_of(epoch)
+                    && old >> 2 != 0
+                    && m.mark(epoch)
                 {
                     t.grey.push(o);
                 }
