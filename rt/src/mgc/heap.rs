@@ -2,7 +2,7 @@
 //! mheap.go, mgcpacer.go (the collector itself is `collect.rs`, the barrier `barrier.rs`).
 //!
 //! # Roots without stack scanning
-//! Every object counts the handles to it that live *outside* GC memory (`Meta::roots`):
+//! Every object counts the handles to it that live *outside* GC memory (its `Meta`):
 //! on goroutine stacks, in channel buffers, in `Vec`s. A handle stored inside a GC object
 //! is *unrooted* (its count moved off the pointee) when the object is made (`alloc`) or when
 //! a cell's mutable borrow ends, and *rooted* again while a cell exposes it mutably (it
@@ -20,7 +20,7 @@
 //! no clearing between cycles), or `DYING` once
 //! a sweep has condemned it: a handle to it that is dereferenced or cloned then (only a
 //! destructor of a dying object can hold one) panics instead of touching freed memory.
-//! An object is made with the epoch of the phase its allocation read, its `mark` stored
+//! An object is made with the epoch of the phase its allocation read, its `Meta` stored
 //! last (release), so a walker that reads it sees the whole object, and one that reads
 //! `FREE` skips a block being filled: whatever is made after a cycle took its chunks
 //! counts as reached by it (Go allocates black). Large objects (past the classes) are
@@ -328,7 +328,7 @@ impl Objects {
     }
 
     /// The sweep of the cycle of `epoch`, or with `None` the heap's end: condemns every
-    /// object not marked with it (its `mark` becomes `DYING`), all before any destructor
+    /// object not marked with it (its state becomes `DYING`), all before any destructor
     /// runs. Free blocks, and those an allocation fills meanwhile (`FREE`, or marked with
     /// this epoch), are passed over. The caller is the cycle's sweep (no marking runs), or
     /// the heap's end.
@@ -341,7 +341,7 @@ impl Objects {
         for i in 0..self.units() {
             for (o, h) in self.unit(i) {
                 // SAFETY: a block of a chunk of the heap, or a large object taken and not
-                // freed: its `mark` is readable. Read with acquire, it says whether the
+                // freed: its `Meta` is readable. Read with acquire, it says whether the
                 // block holds an object, whole (`Heap::place` stores it last, with
                 // release). Nobody but this sweep touches a condemned object before
                 // `free_all`.
@@ -796,7 +796,7 @@ fn parity(p: u64) -> usize {
     ((p >> 1) & 1) as usize
 }
 
-/// A free small-object block (its `Meta`'s `mark` says `FREE`): the link to the next free
+/// A free small-object block (its `Meta` says `FREE`): the link to the next free
 /// one, where the object's value would be.
 #[repr(C)]
 pub(crate) struct Block {
@@ -1016,7 +1016,7 @@ impl Heap {
         b
     }
 
-    /// Moves a new object with `mark` into a block from `free` (a large one into its own
+    /// Moves a new object marked with epoch `mark` into a block from `free` (a large one into its own
     /// allocation, listed) and counts it in `l`; returns it, and the heap's bytes if `l`
     /// passed its own on.
     #[inline(always)]
@@ -1061,8 +1061,8 @@ impl Heap {
             // SAFETY: a free block of this class, ours alone: at least `size_of::<T>()`
             // bytes, aligned for it (`class_of` admits alignments up to 16, and a
             // 16-aligned type's class steps by multiples of 16 from a 16-aligned first
-            // block). A cycle's walk may read its `mark` meanwhile (`FREE`: skipped), never
-            // the rest, until it reads the `mark` stored last here, with release: the
+            // block). A cycle's walk may read its `Meta` meanwhile (`FREE`: skipped), never
+            // the rest, until it reads the `Meta` stored last here, with release: the
             // object is whole then.
             unsafe {
                 b.write(value);

@@ -89,7 +89,7 @@ impl RawRWMutex {
         if let Some(i) = self.slots().and_then(Slots::enter) {
             return i;
         }
-        self.rlock();
+        self.rlock_counted();
         INLINE
     }
 
@@ -104,11 +104,17 @@ impl RawRWMutex {
         }
     }
 
-    /// Go: RWMutex.RLock.
+    /// Go: RWMutex.RLock. A scheduling point, as `Mutex::lock` is.
     #[inline]
     fn rlock(&self) {
         #[cfg(not(goro_loom))]
         crate::park::preempt_point();
+        self.rlock_counted();
+    }
+
+    /// `rlock` past its scheduling point: Go's read lock on `reader_count`.
+    #[inline]
+    fn rlock_counted(&self) {
         let c = self.reader_count.fetch_add(1, Ordering::Acquire) + 1;
         if c < 0 {
             // A writer is pending: wait for its unlock, which releases us.
