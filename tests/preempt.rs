@@ -110,3 +110,72 @@ fn a_goroutine_looping_on_locks_is_preempted_as_in_go() {
     assert_eq!(seen, rounds + 1_000_000, "both goroutines' increments");
     assert!(rounds > 0, "goroutine 1 looped before it was preempted");
 }
+
+/// Runs `setup` (which starts a goroutine that parks, then is woken from elsewhere and
+/// returns how late it ran) while goroutine 1, on the only P, loops on a lock without ever
+/// giving up its slice. Five rounds; returns the waits.
+fn waits_behind_a_busy_slice<F>(setup: F) -> Vec<std::time::Duration>
+where
+    F: Fn(Arc<AtomicBool>) -> goro::JoinHandle<std::time::Duration> + Send + 'static,
+{
+    goro::run(move || {
+        goro::runtime::gomaxprocs(1);
+        let m = goro::sync::Mutex::new(0u64);
+        (0..5)
+            .map(|_| {
+                let done = Arc::new(AtomicBool::new(false));
+                let h = setup(done.clone());
+                while !done.load(Ordering::SeqCst) {
+                    *m.lock() += 1; // a scheduling point that keeps the slice
+                }
+                h.join().unwrap()
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn a_goroutine_readied_by_another_thread_runs_within_about_a_millisecond() {
+    // goro's own bound. In Go the goroutine would run on the readier's P; here only its
+    // own thread may run it, so sysmon cuts the running slice once the woken goroutine has
+    // waited 1 ms, not after Go's 10 ms slice. The best of five rounds must be well under
+    // that slice (a busy machine may delay any one round).
+    let waits = waits_behind_a_busy_slice(|done| {
+        let ch = chan![std::time::Instant];
+        let (rx, tx) = (ch.clone(), ch);
+        let h = goro::spawn(move || {
+            let sent = rx.recv().unwrap();
+            done.store(true, Ordering::SeqCst);
+            sent.elapsed()
+        });
+        goro::runtime::gosched(); // it starts here (its home) and parks in `recv`
+        std::thread::spawn(move || tx.send(std::time::Instant::now()));
+        h
+    });
+    let best = waits.iter().min().unwrap();
+    assert!(
+        *best < std::time::Duration::from_millis(5),
+        "a goroutine readied from a plain thread waited {best:?} behind a busy slice ({waits:?})"
+    );
+}
+
+#[test]
+fn a_timer_due_on_a_busy_thread_fires_within_about_a_millisecond() {
+    // The same bound for a sleeper whose thread runs a goroutine that keeps its slice: its
+    // timer is due, and sysmon cuts the slice once it is 1 ms late.
+    let waits = waits_behind_a_busy_slice(|done| {
+        let h = goro::spawn(move || {
+            let start = std::time::Instant::now();
+            goro::time::sleep(std::time::Duration::from_millis(1));
+            done.store(true, Ordering::SeqCst);
+            start.elapsed() - std::time::Duration::from_millis(1)
+        });
+        goro::runtime::gosched(); // it starts here (its home) and sleeps
+        h
+    });
+    let best = waits.iter().min().unwrap();
+    assert!(
+        *best < std::time::Duration::from_millis(5),
+        "a 1 ms sleep was {best:?} late behind a busy slice ({waits:?})"
+    );
+}

@@ -69,9 +69,14 @@ impl HomeQ {
     /// gap.) Only the release itself touches the M after the G is takeable, and a futex
     /// wake-up on the lock word after its release is fine even if the word is gone, as
     /// with std's mutex.
-    pub(crate) fn push_and_wake(&self, gp: GRef, park: &Note) {
+    ///
+    /// `busy` runs instead of the wake-up when the owner is not asleep idle, still under
+    /// the lock (so the M it names cannot be gone yet).
+    pub(crate) fn push_and_wake(&self, gp: GRef, park: &Note, busy: impl FnOnce()) {
         if self.push_locked(gp) {
             park.wakeup_shared();
+        } else {
+            busy();
         }
         // SAFETY: `push_locked` returned holding the lock.
         unsafe { self.lock.unlock() };

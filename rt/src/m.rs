@@ -51,8 +51,9 @@ pub(crate) struct M {
     pub(crate) id: u64,
     /// The M's own context (its native stack) while a G runs.
     pub(crate) g0: UnsafeCell<Context>,
-    /// The P this M holds (owner thread only).
-    pub(crate) p: Cell<*const P>,
+    /// The P this M holds: set by the owner thread only; read by it, and by a thread
+    /// readying one of its goroutines (`M::inject`, to flag `P::homework`).
+    pub(crate) p: HeldP,
     /// A P handed to this M while it slept.
     pub(crate) nextp: AtomicPtr<P>,
     pub(crate) spinning: AtomicBool,
@@ -106,6 +107,34 @@ unsafe impl Sync for M {}
 // SAFETY: as above; an M moves to its thread once, at creation.
 unsafe impl Send for M {}
 
+/// `M::p`: a `Cell`'s interface over an atomic, so that another thread may read it.
+/// Relaxed: only the owner writes it; a reader gets a P of the M's runtime or null
+/// (Ps live as long as their runtime). A std atomic even under loom: a hint, not part of
+/// any modelled protocol.
+pub(crate) struct HeldP(core::sync::atomic::AtomicPtr<P>);
+
+impl HeldP {
+    #[inline]
+    pub(crate) fn get(&self) -> *const P {
+        self.0.load(core::sync::atomic::Ordering::Relaxed)
+    }
+    #[inline]
+    pub(crate) fn set(&self, p: *const P) {
+        self.0
+            .store(p.cast_mut(), core::sync::atomic::Ordering::Relaxed);
+    }
+    /// The P, if any (owner thread).
+    pub(crate) fn get_ref(&self) -> Option<&P> {
+        // SAFETY: a non-null P pointer in an M is a P of its runtime, which outlives the M.
+        unsafe { self.get().as_ref() }
+    }
+    pub(crate) fn replace(&self, p: *const P) -> *const P {
+        let old = self.get();
+        self.set(p);
+        old
+    }
+}
+
 impl M {
     pub(crate) fn new(sched: Arc<Sched>) -> M {
         let id = sched.mnext.fetch_add(1, Ordering::Relaxed);
@@ -113,7 +142,7 @@ impl M {
             sched,
             id,
             g0: UnsafeCell::new(Context::default()),
-            p: Cell::new(ptr::null()),
+            p: HeldP(core::sync::atomic::AtomicPtr::new(ptr::null_mut())),
             nextp: AtomicPtr::new(ptr::null_mut()),
             spinning: AtomicBool::new(false),
             park: Note::new(),

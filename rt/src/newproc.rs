@@ -194,7 +194,7 @@ impl Sched {
             && ptr::eq(gp.sched.load(Ordering::Relaxed), Arc::as_ptr(self))
         {
             gp.preempt.store(false, Ordering::Relaxed);
-            crate::park::gosched();
+            crate::park::preempted(gp);
         }
     }
 

@@ -280,13 +280,22 @@ impl Drop for Claim {
 /// ```
 pub fn gosched() {
     match curg() {
-        Some(gp) => {
-            crate::lockosthread::before_switch(gp);
-            mcall(gp, After::Gosched);
-            check_killed(gp);
-        }
+        Some(gp) => yield_as(gp, After::Gosched),
         None => crate::loom::thread::yield_now(),
     }
+}
+
+/// Yields the running goroutine `gp` back to a run queue (`After::Gosched` or `Preempt`).
+fn yield_as(gp: GRef, after: After) {
+    crate::lockosthread::before_switch(gp);
+    mcall(gp, after);
+    check_killed(gp);
+}
+
+/// `gp`, the running goroutine, yields because sysmon marked it (`G::preempt`, which the
+/// caller has cleared). Go: gopreempt_m.
+pub(crate) fn preempted(gp: GRef) {
+    yield_as(gp, After::Preempt);
 }
 
 /// A scheduling point: yields (to the tail of the queue, as `gosched`) if sysmon asked the
@@ -300,7 +309,7 @@ pub fn preempt_point() {
         && gp.preempt.load(Ordering::Relaxed)
     {
         gp.preempt.store(false, Ordering::Relaxed);
-        gosched();
+        preempted(gp);
     }
 }
 

@@ -111,6 +111,14 @@ pub(crate) struct P {
     /// Go's inheritTime) and the G running now; owner writes, sysmon reads (`sysmon.rs`).
     pub(crate) slicetick: AtomicU32,
     pub(crate) curg: AtomicPtr<G>,
+    /// Goroutines readied by other threads wait in the home queue of the M holding this P
+    /// while that M runs something else: 0 if none, else sysmon's look count
+    /// (`Sched::sysmon_looks`) when the oldest of them was pushed. Set by the readier
+    /// (`M::inject`), cleared by the M when it takes its home queue, read by sysmon, which
+    /// cuts the running goroutine's slice short once they have waited `sysmon::HOME_WAIT`.
+    /// A hint: a stale value only costs a yield. On a line of its own: other threads write
+    /// it, and the owner writes the fields around it at every schedule.
+    pub(crate) homework: Padded<AtomicU64>,
     /// Goroutines started on this P less those that ended on it (either may go negative:
     /// `Sched::num_goroutines` sums them). Per P, so that a spawn here and an exit on
     /// another thread do not pass one counter's cache line back and forth (Go counts from
@@ -138,6 +146,10 @@ pub(crate) enum After {
     None,
     /// Go: gosched_m — back to a run queue.
     Gosched,
+    /// The same, for a goroutine that sysmon asked to yield (Go: gopreempt_m): it goes
+    /// behind the goroutines its slice kept waiting, including those other threads
+    /// readied meanwhile and those its P's due timers ready.
+    Preempt,
     /// Go: park_m — call `unlock(data, gp)`; if it says false, resume the G at once.
     Park {
         data: *mut (),
@@ -220,6 +232,11 @@ pub(crate) struct Sched {
     /// sysmon (`sysmon.rs`): started at the first `go`, and its thread.
     pub(crate) sysmon_started: AtomicBool,
     pub(crate) sysmon: std::sync::OnceLock<std::thread::Thread>,
+    /// sysmon sleeps longer than `sysmon::HOME_WAIT`: the first readier to flag
+    /// `P::homework` wakes it (`sysmon::home_work`).
+    pub(crate) sysmon_dozing: AtomicBool,
+    /// sysmon's looks so far, plus one: the clock of `P::homework`.
+    pub(crate) sysmon_looks: AtomicU64,
     /// `tsleeper`'s deadline (nanotime; `u64::MAX`: none yet), 0 if there is no tsleeper.
     /// Go: sched.pollUntil.
     pub(crate) poll_until: AtomicU64,
@@ -268,6 +285,7 @@ impl Sched {
                 goidcache: UnsafeCell::new((0, 0)),
                 slicetick: AtomicU32::new(0),
                 curg: AtomicPtr::new(ptr::null_mut()),
+                homework: Padded(AtomicU64::new(0)),
                 ngoroutine: AtomicIsize::new(0),
                 timers: crate::time::Timers::new(),
             })
@@ -308,6 +326,8 @@ impl Sched {
             procs_hi: AtomicUsize::new(nprocs),
             deadlocked: AtomicBool::new(false),
             sysmon_started: AtomicBool::new(false),
+            sysmon_dozing: AtomicBool::new(false),
+            sysmon_looks: AtomicU64::new(1),
             sysmon: std::sync::OnceLock::new(),
         });
         crate::checkdead::register(&sched);
@@ -381,7 +401,32 @@ impl M {
     /// Pushes `gp` (runnable, owned by the caller) to this M's home queue, waking the M if
     /// it sleeps.
     pub(crate) fn inject(&self, gp: GRef) {
-        self.homeq.push_and_wake(gp, &self.park);
+        self.homeq.push_and_wake(gp, &self.park, || {
+            // The M is awake: if it holds a P, it may be running a goroutine that keeps it
+            // for a whole slice. Tell sysmon (`P::homework`).
+            if let Some(p) = self.p.get_ref()
+                && p.homework.0.load(Ordering::Relaxed) == 0
+            {
+                let look = self.sched.sysmon_looks.load(Ordering::Relaxed);
+                p.homework.0.store(look, Ordering::Relaxed);
+                crate::sysmon::home_work(&self.sched);
+            }
+        });
+    }
+
+    /// Moves the Gs other threads readied for us to our queue's tail, and clears the
+    /// P's flag that said they wait (`P::homework`).
+    fn take_homeq(&self, p: &P) {
+        if p.homework.0.load(Ordering::Relaxed) != 0 {
+            // Before the take: a G pushed after it flags the P again.
+            p.homework.0.store(0, Ordering::Relaxed);
+        }
+        if self.homeq.is_empty() {
+            return;
+        }
+        for gp in self.homeq.take_all() {
+            self.runq_push(p, gp);
+        }
     }
 
     /// Queues `gp` (runnable, owned by the caller) on this M's P: in `runnext` if `next`
@@ -523,10 +568,7 @@ impl M {
             }
             // goro time: our P's due timers first (Go: checkTimers in schedule).
             s.run_timers(p);
-            for gp in self.homeq.take_all() {
-                // Gs readied for us by other threads join our queue's tail.
-                self.runq_push(p, gp);
-            }
+            self.take_homeq(p);
             self.release_behind_global(p);
             if self.nlocked.get() != 0 {
                 // A locked M runs only its own Gs; fresh Gs on its P (spawned here) need
@@ -780,8 +822,12 @@ impl M {
             p.curg.store(ptr::null_mut(), Ordering::Relaxed);
             match self.after.replace(After::None) {
                 After::None => throw("execute: G switched to g0 without a reason"),
-                After::Gosched => {
+                after @ (After::Gosched | After::Preempt) => {
                     gp.set_status(G_RUNNABLE, Ordering::Release);
+                    if let After::Preempt = after {
+                        self.sched.run_timers(p);
+                        self.take_homeq(p);
+                    }
                     if self.defer_behind_global(gp) {
                         return;
                     }
@@ -840,16 +886,6 @@ impl M {
         {
             s.begin_killing();
         }
-    }
-}
-
-trait CellPtrExt {
-    fn get_ref(&self) -> Option<&P>;
-}
-impl CellPtrExt for Cell<*const P> {
-    fn get_ref(&self) -> Option<&P> {
-        // SAFETY: a non-null P pointer in an M is a P of its runtime that it holds.
-        unsafe { self.get().as_ref() }
     }
 }
 

@@ -9,6 +9,8 @@
 //! queue and the global queue's work) at its next scheduling point (`park::preempt_point`:
 //! every channel operation, `select!` and lock; `go!`/`spawn`, `newproc.rs`), so a
 //! pair handing work back and forth through `runnext` cannot starve the rest of its P.
+//! A slice is also cut once goroutines that other threads readied for its thread, or a
+//! timer of its P, have waited `HOME_WAIT` (1 ms): only that thread may run them.
 //! goro cannot interrupt a goroutine between those points (Go ≥ 1.14 sends a signal): a
 //! loop that never touches a channel runs on, as in Go ≤ 1.13.
 //!
@@ -31,6 +33,13 @@ const MAX_DELAY: Duration = Duration::from_millis(10);
 const IDLE_BEFORE_BACKOFF: u32 = 50;
 /// A time slice longer than this is preempted (Go: forcePreemptNS).
 const FORCE_PREEMPT: Duration = Duration::from_millis(10);
+/// A slice this long is cut short if, meanwhile, another goroutine of its thread was readied
+/// by another thread (`P::homework`) or a timer of its P is this late. goro's own: in Go that
+/// goroutine would run on the readier's P, or be stolen by an idle one; here only its own
+/// thread may run it (thread affinity), so its wait is bounded by this instead of by
+/// `FORCE_PREEMPT`. (`rwmutex_read99`: a waiter handed the writers' mutex waited 10–45 ms
+/// behind a reader looping on its thread, doubling the run.)
+const HOME_WAIT: Duration = Duration::from_millis(1);
 /// A slice this long may be a goroutine blocked in a call goro cannot see (`std::thread::sleep`,
 /// blocking I/O not in `runtime::syscall`): its P's fresh work should run elsewhere (Go: a
 /// P in a syscall for one sysmon tick is handed off).
@@ -85,6 +94,16 @@ pub(crate) fn wake(sched: &Sched) {
     }
 }
 
+/// A P was flagged with work waiting for its thread (`P::homework`): if sysmon is in a
+/// long sleep, wake it, so that its looks bound the wait by `HOME_WAIT` from now on.
+pub(crate) fn home_work(sched: &Sched) {
+    if sched.sysmon_dozing.load(Ordering::Relaxed)
+        && sched.sysmon_dozing.swap(false, Ordering::Relaxed)
+    {
+        wake(sched);
+    }
+}
+
 /// `GODEBUG=schedtrace=MS` (0: off).
 pub(crate) fn schedtrace_ms() -> u64 {
     static MS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
@@ -124,6 +143,13 @@ fn schedtrace(sched: &Sched, start: Instant) {
     );
 }
 
+/// Publishes whether sysmon is about to sleep longer than `HOME_WAIT` (`home_work`).
+fn sched_dozing(weak: &Weak<Sched>, dozing: bool) {
+    if let Some(sched) = weak.upgrade() {
+        sched.sysmon_dozing.store(dozing, Ordering::Relaxed);
+    }
+}
+
 fn run(weak: Weak<Sched>) {
     let mut delay = MIN_DELAY;
     let mut idle = 0u32;
@@ -132,15 +158,28 @@ fn run(weak: Weak<Sched>) {
     let mut lasttrace: Option<Instant> = None;
     let mut laststamp = start;
     let mut stamp_every = STAMP_EVERY;
-    // Per P: the slice tick last seen and when (Go: p.sysmontick).
-    let mut seen: Vec<(u32, Instant)> = Vec::new();
+    // Per P: its slice and home work as last seen (Go: p.sysmontick).
+    let mut seen: Vec<Seen> = Vec::new();
     loop {
         if idle == 0 {
             delay = MIN_DELAY;
         } else if idle > IDLE_BEFORE_BACKOFF {
             delay = (delay * 2).min(MAX_DELAY);
         }
-        std::thread::park_timeout(delay);
+        if delay <= HOME_WAIT {
+            std::thread::park_timeout(delay);
+        } else {
+            // The first `HOME_WAIT` undisturbed; then a readier flagging home work may cut
+            // the sleep short (`home_work`): at most one such wake-up per `HOME_WAIT`.
+            let t = Instant::now();
+            std::thread::park_timeout(HOME_WAIT);
+            let slept = t.elapsed();
+            if slept >= HOME_WAIT {
+                sched_dozing(&weak, true);
+                std::thread::park_timeout(delay - slept.min(delay));
+                sched_dozing(&weak, false);
+            }
+        }
         let Some(sched) = weak.upgrade() else {
             return;
         };
@@ -164,38 +203,82 @@ fn run(weak: Weak<Sched>) {
         // Go counts only the Ps it took back from system calls as work (a preemption
         // mark is not: a goroutine that never reaches a preemption point stays marked,
         // and sysmon waking every 20 µs for it would take a CPU share from busy threads).
-        retake(&sched, &mut seen);
+        let watching = retake(&sched, &mut seen);
         idle += 1;
+        if watching {
+            // A slice that may outlast `HOME_WAIT`: look again in time to cut it.
+            delay = delay.min(HOME_WAIT);
+        }
     }
 }
 
-/// Marks the running goroutine of every P whose slice has lasted `FORCE_PREEMPT`, and gets
-/// the fresh work of a P whose slice has lasted `BLOCKED` taken by another M. Go: retake.
+/// What sysmon saw of a P at its last looks.
+#[derive(Clone, Copy)]
+struct Seen {
+    /// The slice tick, and when it was first seen.
+    tick: u32,
+    since: Instant,
+    /// `P::homework` (0: none), and when that value was first seen.
+    home: u64,
+    home_since: Instant,
+}
+
+/// Marks the running goroutine of every P whose slice has lasted `FORCE_PREEMPT`, or whose
+/// thread has let goroutines readied by other threads or a due timer wait `HOME_WAIT`; and
+/// gets the fresh work of a P whose slice has lasted `BLOCKED` taken by another M. Go:
+/// retake.
 ///
 /// Go hands such a P itself to another M, since its M is in a system call that gave up the
 /// P's ownership. goro's M may be in a blocking call it cannot see or computing, still owning
 /// the P, so only the P's fresh goroutines move: they are stealable, and `wakep` starts a
 /// spinning M to steal them (it waits out their steal delay, `proc.rs`). Started goroutines
 /// wait for their own thread, as thread affinity requires; `runtime::syscall` frees it.
-fn retake(sched: &Sched, seen: &mut Vec<(u32, Instant)>) {
+///
+/// Home work's wait: a value of `P::homework` seen at an earlier look and still there has
+/// waited since then (the M clears it when it takes the work, and a later push stores a
+/// later look count). A timer `HOME_WAIT` past due has waited that long. Either means the
+/// M has not scheduled meanwhile (it does both at every schedule and yield).
+///
+/// Returns whether a P has such work waiting, not yet for `HOME_WAIT`.
+fn retake(sched: &Sched, seen: &mut Vec<Seen>) -> bool {
     let now = Instant::now();
+    sched.sysmon_looks.fetch_add(1, Ordering::Relaxed);
+    let mut watching = false;
+    let mut late: Option<u64> = None;
     let nprocs = sched.gomaxprocs();
     if seen.len() < nprocs {
-        seen.resize(nprocs, (0, now));
+        let fresh = Seen {
+            tick: 0,
+            since: now,
+            home: 0,
+            home_since: now,
+        };
+        seen.resize(nprocs, fresh);
     }
     for (p, s) in sched.ps[..nprocs].iter().zip(seen.iter_mut()) {
         let tick = p.slicetick.load(Ordering::Relaxed);
-        if tick != s.0 || !p.held.load(Ordering::Relaxed) {
-            *s = (tick, now);
+        let home = p.homework.0.load(Ordering::Relaxed);
+        if home != s.home {
+            (s.home, s.home_since) = (home, now);
+        }
+        if !p.held.load(Ordering::Relaxed) || tick != s.tick {
+            (s.tick, s.since) = (tick, now);
+            watching |= home != 0;
             continue;
         }
-        let held = now.duration_since(s.1);
+        let held = now.duration_since(s.since);
         if held >= BLOCKED && p.runq.has_fresh() {
             // A no-op if an M already spins or no P is idle. Not counted as work done:
             // a runnext pair with queued fresh work would keep sysmon at 20 µs for good.
             sched.wakep();
         }
-        if held < FORCE_PREEMPT {
+        let timer_late = p.timers.when0()
+            < *late.get_or_insert_with(|| {
+                crate::runq::nanotime().saturating_sub(HOME_WAIT.as_nanos() as u64)
+            });
+        let home_late = home != 0 && now.duration_since(s.home_since) >= HOME_WAIT;
+        if held < FORCE_PREEMPT && !timer_late && !home_late {
+            watching |= home != 0;
             continue;
         }
         let gp = p.curg.load(Ordering::Acquire);
@@ -205,4 +288,5 @@ fn retake(sched: &Sched, seen: &mut Vec<(u32, Instant)>) {
             unsafe { (*gp).preempt.store(true, Ordering::Relaxed) };
         }
     }
+    watching
 }

@@ -73,7 +73,7 @@ fn loom_a_g_readied_from_another_thread_reaches_its_sleeping_home_m() {
                 if let Some(gp) = found
                     && ready_cas(gp)
                 {
-                    h.q.push_and_wake(gp, &h.park);
+                    h.q.push_and_wake(gp, &h.park, || {});
                 }
             }
         });
@@ -99,7 +99,7 @@ fn loom_two_wakers_pushing_home_are_both_run_once() {
                 thread::spawn(move || {
                     let gp = slot.lock().unwrap().take().expect("registered");
                     assert!(ready_cas(gp), "the only waker lost its claim");
-                    h.q.push_and_wake(gp, &h.park);
+                    h.q.push_and_wake(gp, &h.park, || {});
                 })
             })
             .collect();
