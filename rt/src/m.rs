@@ -123,7 +123,8 @@ impl HeldP {
         self.0
             .store(p.cast_mut(), core::sync::atomic::Ordering::Relaxed);
     }
-    /// The P, if any (owner thread).
+    /// The P, if any: the one the M holds (owner thread), or one it held a moment ago
+    /// (another thread; only its atomics may be used).
     pub(crate) fn get_ref(&self) -> Option<&P> {
         // SAFETY: a non-null P pointer in an M is a P of its runtime, which outlives the M.
         unsafe { self.get().as_ref() }

@@ -403,7 +403,8 @@ impl M {
     pub(crate) fn inject(&self, gp: GRef) {
         self.homeq.push_and_wake(gp, &self.park, || {
             // The M is awake: if it holds a P, it may be running a goroutine that keeps it
-            // for a whole slice. Tell sysmon (`P::homework`).
+            // for a whole slice. Tell sysmon (`P::homework`); its wake-up, if any (at most
+            // one per `HOME_WAIT`), happens under the queue's lock, which keeps `self` alive.
             if let Some(p) = self.p.get_ref()
                 && p.homework.0.load(Ordering::Relaxed) == 0
             {
