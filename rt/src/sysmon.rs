@@ -261,9 +261,12 @@ fn retake(sched: &Sched, seen: &mut Vec<Seen>) -> bool {
         if home != s.home {
             (s.home, s.home_since) = (home, now);
         }
-        if !p.held.load(Ordering::Relaxed) || tick != s.tick {
+        let holding = p.held.load(Ordering::Relaxed);
+        if !holding || tick != s.tick {
             (s.tick, s.since) = (tick, now);
-            watching |= home != 0;
+            // An idle P's value is stale (its next holder clears it at its first
+            // schedule): nothing to watch, or sysmon would look every 1 ms while idle.
+            watching |= holding && home != 0;
             continue;
         }
         let held = now.duration_since(s.since);
