@@ -131,46 +131,6 @@ fn gomaxprocs_reports_and_changes_the_number_of_ps() {
     });
 }
 
-#[cfg(target_arch = "x86_64")]
-#[test]
-fn floating_point_control_state_is_per_goroutine() {
-    fn mxcsr() -> u32 {
-        let mut v = 0u32;
-        // SAFETY: stmxcsr writes 4 bytes to the given address.
-        unsafe { core::arch::asm!("stmxcsr [{}]", in(reg) &mut v) };
-        v & !0x3F // ignore the sticky exception flags
-    }
-    fn set_mxcsr(v: u32) {
-        // SAFETY: ldmxcsr reads 4 bytes; the value only changes rounding/exception masks.
-        unsafe { core::arch::asm!("ldmxcsr [{}]", in(reg) &v) };
-    }
-    const DEFAULT: u32 = 0x1F80;
-    const ROUND_DOWN: u32 = DEFAULT | (1 << 13);
-    const ROUND_UP: u32 = DEFAULT | (2 << 13);
-    let (a_saw, c_saw) = run(|| {
-        gomaxprocs(1); // every goroutine below shares one thread
-        spawn(|| {
-            set_mxcsr(ROUND_DOWN);
-            let c = spawn(|| {
-                let fresh = mxcsr(); // a new goroutine starts from the ABI default
-                set_mxcsr(ROUND_UP);
-                gosched(); // back to `a`, whose mode must come back
-                let mine = mxcsr();
-                set_mxcsr(DEFAULT);
-                (fresh, mine)
-            });
-            gosched(); // `c` (in runnext) runs on this thread now
-            let mine = mxcsr();
-            set_mxcsr(DEFAULT);
-            (mine, c.join().unwrap())
-        })
-        .join()
-        .unwrap()
-    });
-    assert_eq!(a_saw, ROUND_DOWN);
-    assert_eq!(c_saw, (DEFAULT, ROUND_UP));
-}
-
 #[test]
 fn a_locked_goroutine_keeps_its_thread_and_shares_it_with_no_one() {
     run(|| {

@@ -3,7 +3,7 @@
 //! A suspended context's stack as `switch` leaves it (176 bytes, sp 16-aligned):
 //!
 //! ```text
-//!   [sp + 160]  FPCR             (fresh: 0, the ABI default)
+//!   [sp + 160]  padding          (keeps sp 16-aligned)
 //!   [sp + 144]  d14, d15
 //!   [sp + 128]  d12, d13
 //!   [sp + 112]  d10, d11
@@ -15,6 +15,10 @@
 //!   [sp +  16]  x21, x22
 //!   [sp +   0]  x19, x20         (fresh: x19 = entry function, x20 = its argument)  <- Context.sp
 //! ```
+//!
+//! FPCR (rounding mode, exception traps) is not saved: Rust code only ever runs with the
+//! default floating-point environment, and a switch is entered from Rust code, so both
+//! sides hold the default (see the x86_64 switch).
 
 use super::Entry;
 use core::arch::global_asm;
@@ -68,9 +72,7 @@ global_asm!(
     ".cfi_offset d13, -40",
     ".cfi_offset d14, -32",
     ".cfi_offset d15, -24",
-    "mrs x9, fpcr",
-    "str x9, [sp, #160]",
-    // Publish our sp into *from, adopt the target's (x10: scratch; x9 keeps our FPCR).
+    // Publish our sp into *from, adopt the target's (x10: scratch).
     "mov x10, sp",
     "str x10, [x0]",
     "ldr x10, [x1]",
@@ -78,14 +80,7 @@ global_asm!(
     // Both stacks have the same layout here (CFA = sp + 176), so this address, as a
     // return address, unwinds into the target context's caller (`walk`).
     "goro_switch_walk_ra:",
-    // Now on the target stack: undo its save sequence. Writing FPCR is slow on many
-    // cores and nearly every switch finds the same value, so it is written only if it
-    // differs.
-    "ldr x10, [sp, #160]",
-    "cmp x9, x10",
-    "b.eq 2f",
-    "msr fpcr, x10",
-    "2:",
+    // Now on the target stack: undo its save sequence.
     "ldp x19, x20, [sp, #0]",
     "ldp x21, x22, [sp, #16]",
     "ldp x23, x24, [sp, #32]",
@@ -122,8 +117,6 @@ global_asm!(
     "stp d10, d11, [sp, #112]",
     "stp d12, d13, [sp, #128]",
     "stp d14, d15, [sp, #144]",
-    "mrs x9, fpcr",
-    "str x9, [sp, #160]",
     "mov x10, sp",
     "str x10, [x0]",
     "mov sp, x1",

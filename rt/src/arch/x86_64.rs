@@ -10,12 +10,16 @@
 //!   [sp + 24]  r13
 //!   [sp + 16]  r14
 //!   [sp +  8]  r15
-//!   [sp +  4]  x87 control word (fresh: 0x037F, the ABI default)
-//!   [sp +  0]  MXCSR            (fresh: 0x1F80, the ABI default)   <- Context.sp
+//!   [sp +  0]  padding          (keeps Context.sp 16-aligned)       <- Context.sp
 //! ```
 //!
-//! MXCSR and the x87 control word are callee-saved "control bits" in the ABI: a goroutine
-//! that changes rounding mode must not leak it into the next goroutine on that thread.
+//! MXCSR and the x87 control word (rounding mode, exception masks) are not saved, as Go's
+//! gogo does not save them. The ABI makes their control bits callee-saved, but Rust code
+//! may only ever run with the default floating-point environment (LLVM assumes it; code
+//! that changes it must restore it before any Rust code runs again), and a switch is
+//! always entered from Rust code: both sides hold the default, so a save would restore
+//! what is already there. It was not free: `stmxcsr` and `fnstcw` are microcoded, and took
+//! about a third of gosched_pingpong's time on AMD EPYC.
 
 use super::Entry;
 use core::arch::global_asm;
@@ -56,31 +60,16 @@ global_asm!(
     "push r15",
     ".cfi_adjust_cfa_offset 8",
     ".cfi_offset r15, -56",
-    // 8 bytes for MXCSR (low 4) and the x87 control word (next 2).
+    // 8 bytes of padding: the saved sp stays 16-aligned (`walk` relies on it).
     "sub rsp, 8",
     ".cfi_adjust_cfa_offset 8",
-    "stmxcsr [rsp]",
-    "fnstcw [rsp + 4]",
-    // Keep our control words in caller-saved eax/ecx for the comparison below.
-    "mov eax, [rsp]",
-    "movzx ecx, word ptr [rsp + 4]",
     // Publish our sp into *from, adopt the target's.
     "mov [rdi], rsp",
     "mov rsp, [rsi]",
     // Both stacks have the same layout here (CFA = rsp + 64), so this address, as a return
     // address, unwinds into the target context's caller (`walk`).
     "goro_switch_walk_ra:",
-    // Now on the target stack: undo its save sequence. ldmxcsr and fldcw are slow
-    // (microcoded, partly serialising), and nearly every switch finds the same values, so
-    // each is loaded only when it differs.
-    "cmp eax, [rsp]",
-    "je 2f",
-    "ldmxcsr [rsp]",
-    "2:",
-    "cmp cx, word ptr [rsp + 4]",
-    "je 3f",
-    "fldcw [rsp + 4]",
-    "3:",
+    // Now on the target stack: undo its save sequence.
     "add rsp, 8",
     ".cfi_adjust_cfa_offset -8",
     "pop r15",
@@ -122,8 +111,6 @@ global_asm!(
     "push r14",
     "push r15",
     "sub rsp, 8",
-    "stmxcsr [rsp]",
-    "fnstcw [rsp + 4]",
     "mov [rdi], rsp",
     // The suspended context's sp is 16-aligned; after the push, f sees rsp = 8 mod 16 as
     // after any call.
@@ -197,7 +184,7 @@ pub(crate) unsafe fn init_stack(top: usize, entry: Entry, arg: usize) -> Context
     debug_assert_eq!(top % 16, 0);
     let sp = top - 64;
     let words: [usize; 8] = [
-        0x037F_usize << 32 | 0x1F80,           // x87 CW : MXCSR
+        0,                                     // padding
         0,                                     // r15
         0,                                     // r14
         0,                                     // r13
