@@ -7,8 +7,7 @@
  *
  *   1. ping-pong between main and two coroutines (and coroutine -> coroutine), values intact;
  *   2. x19-x28, x29 and d8-d15 survive a switch while the other context clobbers them all;
- *   3. FPCR is per context: a fresh context sees 0, each resumed context sees its own mode,
- *      and the mode really governs arithmetic;
+ *   3. (FPCR is not switched: Rust code only runs with the default floating-point state.)
  *   4. a fresh context enters its entry function with sp == top (16-aligned), x0 == arg,
  *      x29 == 0 and the link register inside goro_trampoline;
  *   5. an entry function that returns hits the trampoline's `brk` (SIGTRAP), not garbage.
@@ -45,7 +44,7 @@ typedef void (*Entry)(uintptr_t arg); /* must not return (Rust: `-> !`) */
 
 /* Mirror of the Rust `init_stack`: 176-byte frame below a 16-aligned top,
  * words[0] = x19 = entry, words[1] = x20 = arg, words[11] = x30 = goro_trampoline,
- * everything else 0, in particular x29 (words[10]) and FPCR (words[20], at +160). */
+ * everything else 0, in particular x29 (words[10]) and the padding word (words[20], at +160). */
 #define FRAME_BYTES 176
 #define FRAME_WORDS (FRAME_BYTES / 8)
 static Context init_stack(uintptr_t top, Entry entry, uintptr_t arg) {
@@ -94,21 +93,6 @@ static uintptr_t new_stack(void) {
     memset(p, 0xA5, STACK_BYTES); /* garbage, so the test does not depend on zeroed memory */
     return (uintptr_t)p + STACK_BYTES;
 }
-
-static inline uint64_t read_fpcr(void) {
-    uint64_t v;
-    __asm__ volatile("mrs %0, fpcr" : "=r"(v));
-    return v;
-}
-
-static inline void write_fpcr(uint64_t v) { __asm__ volatile("msr fpcr, %0" : : "r"(v) : "memory"); }
-
-#define FPCR_RMODE_SHIFT 22
-#define FPCR_RMODE_MASK (3ull << FPCR_RMODE_SHIFT)
-#define RMODE_RN 0ull /* to nearest (default) */
-#define RMODE_RP 1ull /* toward +infinity */
-#define RMODE_RM 2ull /* toward -infinity */
-#define RMODE_RZ 3ull /* toward zero */
 
 /* ---- assembly helpers ---------------------------------------------------------------------- */
 
@@ -307,58 +291,6 @@ static void test_callee_saved(void) {
     check(cs_co_bad == 0, "callee-saved: x19-x29, d8-d15 of a coroutine survive switches (main clobbers)");
 }
 
-/* ---- 3. FPCR per context ------------------------------------------------------------------ */
-
-static Context fp_main, fp_a, fp_b;
-static volatile uint64_t fp_a_fresh, fp_a_resumed, fp_b_fresh, fp_b_resumed, fp_main_after;
-static volatile double fp_a_quot, fp_b_quot, fp_one = 1.0, fp_three = 3.0;
-
-static void fp_entry_a(uintptr_t arg) {
-    (void)arg;
-    fp_a_fresh = read_fpcr();
-    write_fpcr((read_fpcr() & ~FPCR_RMODE_MASK) | (RMODE_RZ << FPCR_RMODE_SHIFT));
-    goro_switch(&fp_a, &fp_b);
-    fp_a_resumed = read_fpcr();
-    fp_a_quot = fp_one / fp_three; /* rounded toward zero if A's mode is in force */
-    goro_switch(&fp_a, &fp_b);
-    for (;;) goro_switch(&fp_a, &fp_main);
-}
-
-static void fp_entry_b(uintptr_t arg) {
-    (void)arg;
-    fp_b_fresh = read_fpcr();
-    write_fpcr((read_fpcr() & ~FPCR_RMODE_MASK) | (RMODE_RP << FPCR_RMODE_SHIFT));
-    goro_switch(&fp_b, &fp_a);
-    fp_b_resumed = read_fpcr();
-    fp_b_quot = fp_one / fp_three; /* rounded up if B's mode is in force */
-    for (;;) goro_switch(&fp_b, &fp_main);
-}
-
-static void test_fpcr(void) {
-    uint64_t main_before = read_fpcr();
-    check(main_before == 0, "fpcr: main starts with the default FPCR 0");
-    fp_a = init_stack(new_stack(), fp_entry_a, 0);
-    fp_b = init_stack(new_stack(), fp_entry_b, 0);
-    goro_switch(&fp_main, &fp_a); /* A -> B -> A -> B -> main */
-    fp_main_after = read_fpcr();
-    char what[160];
-    snprintf(what, sizeof what, "fpcr: fresh context A sees 0 (got %#llx)", (unsigned long long)fp_a_fresh);
-    check(fp_a_fresh == 0, what);
-    snprintf(what, sizeof what, "fpcr: fresh context B sees 0 after A set RZ (got %#llx)",
-             (unsigned long long)fp_b_fresh);
-    check(fp_b_fresh == 0, what);
-    snprintf(what, sizeof what, "fpcr: A resumed sees its own RZ mode (got %#llx)", (unsigned long long)fp_a_resumed);
-    check(fp_a_resumed == (RMODE_RZ << FPCR_RMODE_SHIFT), what);
-    snprintf(what, sizeof what, "fpcr: B resumed sees its own RP mode (got %#llx)", (unsigned long long)fp_b_resumed);
-    check(fp_b_resumed == (RMODE_RP << FPCR_RMODE_SHIFT), what);
-    snprintf(what, sizeof what, "fpcr: main resumed sees its own FPCR again (got %#llx)",
-             (unsigned long long)fp_main_after);
-    check(fp_main_after == main_before, what);
-    /* The restored mode is the one arithmetic uses: 1/3 rounded toward zero < rounded up. */
-    check(fp_a_quot < fp_b_quot && fp_b_quot - fp_a_quot < 1e-15,
-          "fpcr: restored rounding modes govern arithmetic (A: RZ quotient < B: RP quotient)");
-}
-
 /* ---- 4. fresh-context entry state --------------------------------------------------------- */
 
 #define ENTRY_ARG ((uintptr_t)0xDEADBEEFCAFEF00Dull)
@@ -445,7 +377,6 @@ int main(void) {
     }
     run_isolated("callee-saved", test_callee_saved, 0);
     run_isolated("ping-pong", test_ping_pong, 0);
-    run_isolated("fpcr", test_fpcr, 0);
     run_isolated("entry", test_entry_state, 0);
     /* qemu reports this expected trap on stderr ("uncaught target signal 5"). */
     run_isolated("trampoline: an entry that returns hits brk", test_return_traps, SIGTRAP);
