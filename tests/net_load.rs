@@ -337,3 +337,82 @@ fn an_accept_loops_connection_goroutines_start_on_both_threads() {
         "connection goroutines per thread: {threads:?}"
     );
 }
+
+/// A burst of goroutines spawned at once by a goroutine whose thread has goroutines in IO
+/// wait starts on both threads, about evenly. Spawns from such a thread may start on
+/// another with fewer (as an accept loop's do, above). Counting only the goroutines already
+/// in IO wait, the whole burst went to the other thread, since none of it had started
+/// there yet (tcp_echo: all 64 clients on one thread in some runs, 1.5 times as slow).
+/// Here the other thread is busy with a goroutine that holds it for about a millisecond
+/// at a time, so the burst waits in its home queue while this one spawns.
+#[test]
+fn a_burst_of_spawns_from_a_thread_with_io_waiters_starts_on_both_threads() {
+    const WAITERS: usize = 12; // this thread's, before the burst
+    const BURST: usize = 32;
+    let (mine, per_thread) = goro::run(|| {
+        goro::runtime::gomaxprocs(2);
+        let me = std::thread::current().id();
+        let mut ends = Vec::new();
+        // Goroutines parked in IO wait, started one at a time, most on this thread (from
+        // `runnext`, as this goroutine yields in `wait_until`).
+        for i in 0..WAITERS {
+            let (mut a, b) = goro::net::UnixStream::pair().unwrap();
+            ends.push(b);
+            go!(move || {
+                let mut buf = [0u8; 1];
+                assert_eq!(a.read(&mut buf).unwrap(), 0);
+            });
+            support::wait_until("the waiter parked", || support::parked("IO wait") == i + 1);
+        }
+        // A goroutine that keeps the other thread busy, passing a scheduling point (a
+        // lock) at every turn; it starts there as this thread has the IO waiters.
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let hog_thread = chan![std::thread::ThreadId; 1];
+        let hog = {
+            let (stop, hog_thread) = (stop.clone(), hog_thread.clone());
+            goro::spawn(move || {
+                hog_thread.send(std::thread::current().id());
+                let m = goro::sync::Mutex::new(0u64);
+                while !stop.load(Ordering::Relaxed) {
+                    *m.lock() += 1;
+                }
+            })
+        };
+        let hog_on = hog_thread.recv().unwrap();
+        assert_ne!(hog_on, me, "the busy goroutine started on this thread");
+        let tids = chan![std::thread::ThreadId; BURST];
+        let pairs: Vec<_> = (0..BURST)
+            .map(|_| goro::net::UnixStream::pair().unwrap())
+            .collect();
+        for (mut a, b) in pairs {
+            ends.push(b);
+            let tids = tids.clone();
+            go!(move || {
+                tids.send(std::thread::current().id());
+                let mut buf = [0u8; 1];
+                assert_eq!(a.read(&mut buf).unwrap(), 0);
+            });
+        }
+        let mut per_thread = std::collections::HashMap::new();
+        for _ in 0..BURST {
+            *per_thread.entry(tids.recv().unwrap()).or_insert(0usize) += 1;
+        }
+        stop.store(true, Ordering::Relaxed);
+        hog.join().unwrap();
+        support::wait_until("every goroutine parked in IO wait", || {
+            support::parked("IO wait") == WAITERS + BURST
+        });
+        drop(ends); // end of stream: every goroutine returns
+        (me, per_thread)
+    });
+    assert_eq!(per_thread.values().sum::<usize>(), BURST);
+    assert_eq!(
+        per_thread.len(),
+        2,
+        "burst goroutines per thread (this one: {mine:?}): {per_thread:?}"
+    );
+    assert!(
+        per_thread.values().all(|&n| n >= BURST / 4),
+        "burst goroutines per thread (this one: {mine:?}): {per_thread:?}"
+    );
+}
