@@ -185,6 +185,9 @@ pub struct G {
     pub(crate) preempt: AtomicBool,
     /// The kill unwind has started (so a second resume does not start another).
     pub(crate) unwinding: AtomicBool,
+    /// Its home M was chosen at its spawn (`Sched::spread_target`) and it has not run yet:
+    /// set before `m` is published, cleared by the home M when it first runs the G.
+    pub(crate) prehomed: AtomicBool,
     /// Link in an M's home queue (`homeq.rs`); guarded by that queue's lock.
     pub(crate) schedlink: AtomicPtr<G>,
     /// About when the park of wake generation `waitgen` began (`time::nanotime`), for the
@@ -220,6 +223,7 @@ impl G {
             killed: AtomicBool::new(false),
             preempt: AtomicBool::new(false),
             unwinding: AtomicBool::new(false),
+            prehomed: AtomicBool::new(false),
             waitsince: AtomicU64::new(0),
             waitgen: AtomicU64::new(0),
             created: AtomicPtr::new(core::ptr::null_mut()),

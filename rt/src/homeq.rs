@@ -128,11 +128,6 @@ impl HomeQ {
         self.len.load(Ordering::SeqCst) == 0
     }
 
-    /// How many Gs wait in the queue now (a hint: it may change at once). Any thread.
-    pub(crate) fn len(&self) -> usize {
-        self.len.load(Ordering::Relaxed)
-    }
-
     /// The owner is about to sleep: publishes `M_IDLE`, then looks once more. True if the
     /// queue is still empty (sleeping is safe: a later push will wake us); false if a G
     /// arrived (the state is left `M_IDLE`: the caller sets what it does instead).

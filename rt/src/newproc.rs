@@ -70,9 +70,19 @@ impl Sched {
         gp.parent.store(parent, Ordering::Relaxed);
         match mine {
             Some((m, p)) => match self.spread_target(m, p) {
-                Some(other) => {
-                    other.inject(gp);
-                    self.wakep();
+                Some(home) => {
+                    // Its home is chosen now: no thief may take it elsewhere before it
+                    // runs (one did, after a burst: an idle thread took half of what the
+                    // spawner kept, tcp_echo's clients ending 15 to 49).
+                    gp.prehomed.store(true, Ordering::Relaxed);
+                    gp.m.store(Arc::as_ptr(&home).cast_mut(), Ordering::Release);
+                    home.nhomed.fetch_add(1, Ordering::Relaxed);
+                    if ptr::eq(Arc::as_ptr(&home), m) {
+                        m.runqput(p, gp, true);
+                    } else {
+                        home.inject(gp);
+                        self.wakep();
+                    }
                 }
                 None if self.saturated(p) => {
                     // SAFETY: `p` is this thread's P, its ticks ours; a non-null `spawnto`
@@ -132,43 +142,52 @@ impl Sched {
         goid
     }
 
-    /// Where a goroutine spawned on `m` should start instead of `m`'s `runnext`, if
-    /// anywhere: when `m` has many goroutines parked in IO wait, another M with clearly
-    /// fewer goroutines of its own (started there, or waiting in its home queue to start
-    /// there) than `m` (its own, and the fresh ones queued on its P). goro's own, and only for spawners whose goroutines wait on the network (an
-    /// accept loop): a goroutine stays on the thread it first runs on, and a handler
-    /// spawned into `runnext` runs at once on the acceptor's thread (which parks in the
-    /// next `accept`), so every connection's goroutine ended up there — in `tcp_echo` all 64
-    /// server goroutines on one thread, which then did three quarters of the work. Go
-    /// balances them later, moving runnable goroutines between Ps; here the choice is made
-    /// once, at the start. Channel pipelines (no IO wait) keep Go's placement.
+    /// Where a goroutine spawned on `m` (holding `p`) is to live, decided now, if `m` has
+    /// many goroutines parked in IO wait: another M with clearly fewer goroutines of its own
+    /// than `m` has (with the fresh ones queued on `p`), else `m` itself. goro's own, and
+    /// only for spawners whose goroutines wait on the network (an accept loop): a
+    /// goroutine stays on the thread it first runs on, and a handler spawned into
+    /// `runnext` runs at once on the acceptor's thread (which parks in the next `accept`),
+    /// so every connection's goroutine ended up there — in `tcp_echo` all 64 server
+    /// goroutines on one thread, which then did three quarters of the work. Go balances
+    /// them later, moving runnable goroutines between Ps; here the choice is made once,
+    /// at the start. Channel pipelines (no IO wait) keep Go's placement.
+    ///
+    /// The goroutine is homed at once (`newproc`), so each M's count of its own includes
+    /// the goroutines of a burst of spawns that have not run yet, and a burst alternates
+    /// between the Ms until their counts even out. Comparing IO waiters only sent a whole
+    /// burst to one M, as none of it waits for IO before it has run (tcp_echo: all 64
+    /// clients in 2 of 10 runs, 1.5 times as slow); leaving the spawner's share to its
+    /// queue let an idle M steal half of it (15 clients to 49 in half the runs).
     fn spread_target(&self, m: &M, p: &P) -> Option<Arc<M>> {
-        /// IO waiters an M must have before its spawns may go elsewhere.
+        /// IO waiters an M must have before its spawns are placed.
         const SPREAD_MIN: usize = 8;
-        /// How many fewer goroutines the other M must have.
+        /// How many fewer goroutines another M must have to get the spawn.
         const SPREAD_GAP: usize = 4;
-        let waiting = m.niowait.load(Ordering::Relaxed);
-        if waiting < SPREAD_MIN || self.gomaxprocs() < 2 {
+        if m.niowait.load(Ordering::Relaxed) < SPREAD_MIN || self.gomaxprocs() < 2 {
             return None;
         }
-        // Each M's load counts the goroutines that will soon be its own too: for this one,
-        // the fresh ones queued on its P (they start here unless stolen); for another, those
-        // waiting in its home queue. Comparing IO waiters only sent a whole burst of spawns
-        // to one M, as none of it waits for IO before it has run (tcp_echo: all 64 clients
-        // in 2 of 10 runs, 1.5 times as slow); now a burst alternates between the two until
-        // their loads even out.
         let mine = m.nhomed.load(Ordering::Relaxed) + p.runq.len();
-        let load = |o: &M| o.nhomed.load(Ordering::Relaxed) + o.homeq.len();
         let l = self.lock();
-        l.allm
-            .iter()
-            .filter(|o| {
-                !ptr::eq(Arc::as_ptr(o), m)
-                    && !o.locked.load(Ordering::Relaxed)
-                    && load(o) + SPREAD_GAP <= mine
-            })
-            .min_by_key(|o| load(o))
-            .cloned()
+        let mut me = None;
+        let mut best: Option<&Arc<M>> = None;
+        for o in &l.allm {
+            if ptr::eq(Arc::as_ptr(o), m) {
+                me = Some(o);
+            } else if !o.locked.load(Ordering::Relaxed)
+                && best.is_none_or(|b| {
+                    o.nhomed.load(Ordering::Relaxed) < b.nhomed.load(Ordering::Relaxed)
+                })
+            {
+                best = Some(o);
+            }
+        }
+        match best {
+            Some(o) if o.nhomed.load(Ordering::Relaxed) + SPREAD_GAP <= mine => Some(o.clone()),
+            // A locked M runs no new goroutines (`schedule`): leave it to the queues.
+            _ if m.locked.load(Ordering::Relaxed) || m.nlocked.get() != 0 => None,
+            _ => me.cloned(),
+        }
     }
 
     /// Whether a goroutine spawned on `p` should start on another M instead of `p`'s
@@ -223,6 +242,7 @@ impl Sched {
         gp.goid.store(goid, Ordering::Relaxed);
         gp.killed.store(false, Ordering::Relaxed);
         gp.unwinding.store(false, Ordering::Relaxed);
+        gp.prehomed.store(false, Ordering::Relaxed);
         gp.m.store(ptr::null_mut(), Ordering::Relaxed);
         gp.lockedext.store(0, Ordering::Relaxed);
         gp.lockedint.store(0, Ordering::Relaxed);

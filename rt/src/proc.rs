@@ -21,8 +21,9 @@
 //!    victim's queue — but only work that has waited `STEAL_DELAY_NS` (a lone `runnext`,
 //!    `RUNNEXT_STEAL_DELAY_NS`), since where a G first runs is where it stays
 //!    (`steal_work`), and fresh work passed over by a run of `runnext` picks goes first on
-//!    its own M (`runqget`); a spawner whose M has many goroutines in IO wait sends the new
-//!    G to the home queue of an M with fewer (`Sched::spread_target`), and one whose P has
+//!    its own M (`runqget`); a spawner whose M has many goroutines in IO wait homes the new
+//!    G at once, on whichever M has clearly fewer goroutines, else its own
+//!    (`Sched::spread_target`: such a G is never stolen), and one whose P has
 //!    run goroutines without a break for a long while, with a P idle, sends it to an idle
 //!    M, and its next ones to the same M while it stays that busy (`Sched::saturated`),
 //!    since where a G first runs it stays;
@@ -527,6 +528,11 @@ impl M {
                 unsafe { (*home).inject(gp) };
                 continue;
             } else if s.killing.load(Ordering::SeqCst) {
+                if gp.prehomed.load(Ordering::Relaxed) {
+                    // Homed at its spawn (`Sched::spread_target`), never run.
+                    crate::shutdown::drop_unrun(self, gp);
+                    continue;
+                }
                 gp.killed.store(true, Ordering::Release);
             }
             if !inherit {
@@ -799,6 +805,8 @@ impl M {
             self.nhomed.fetch_add(1, Ordering::Relaxed);
         } else if !ptr::eq(home, self) {
             throw("execute: a started goroutine on another thread");
+        } else if gp.prehomed.load(Ordering::Relaxed) {
+            gp.prehomed.store(false, Ordering::Relaxed); // its first run
         }
         let p = self.p();
         p.curg.store(gp.as_ptr(), Ordering::Release);

@@ -345,8 +345,11 @@ fn walk_homed(m: &M, req: &WalkReq) {
     for gp in crate::gfree::all_gs() {
         // Only this thread stores or clears *our* M as a G's home (`execute` at its first
         // run here, `retire_dead` at its exit here), so a G reads as homed here exactly
-        // when it is: another M may set a fresh G's home, but never to us.
+        // when it is; except that a spawner may home a fresh G here before it runs
+        // (`Sched::spread_target`), which marks it `prehomed` first: such a G has no frames
+        // to walk yet, and only this thread clears the mark.
         if gp.m.load(Ordering::Acquire) != mp
+            || gp.prehomed.load(Ordering::Relaxed)
             || gp.sched.load(Ordering::Acquire) as usize != req.sched
             || Some(gp) == me
             || !matches!(gp.status(), G_WAITING | G_RUNNABLE)
@@ -435,7 +438,8 @@ fn snap(gs: Vec<GRef>, mut walked: HashMap<usize, Pcs>) -> Vec<Snap> {
             Some(Snap {
                 header: header(gp)?,
                 pcs: walked.remove(&(gp.as_ptr() as usize)),
-                started: !gp.m.load(Ordering::Acquire).is_null(),
+                started: !gp.m.load(Ordering::Acquire).is_null()
+                    && !gp.prehomed.load(Ordering::Relaxed),
                 running: gp.status() == G_RUNNING,
                 gp,
             })
