@@ -360,8 +360,9 @@ fn objects_of_many_types_of_one_size_keep_their_values_across_cycles() {
 #[test]
 fn an_object_with_thousands_of_handles_lives_until_the_last_is_dropped() {
     // An object counts its handles outside GC memory in six bits; past 62 the count moves
-    // to its heap and back. Four goroutines clone and drop handles around that boundary
-    // at once, cycles run meanwhile, and the object lives exactly as long as a handle does.
+    // to its heap, and back below. Four goroutines clone and drop handles across that
+    // boundary at once, cycles run meanwhile, and the object lives exactly as long as a
+    // handle does.
     let drops = Arc::new(AtomicUsize::new(0));
     goro::run(|| {
         gc::scope(|s| {
@@ -369,9 +370,10 @@ fn an_object_with_thousands_of_handles_lives_until_the_last_is_dropped() {
             let mut many: Vec<_> = (0..1000).map(|_| shared.clone()).collect();
             goro::runtime::gc();
             assert_eq!(drops.load(Ordering::SeqCst), 0, "1001 handles, alive");
-            // Down to 40 handles (below 62: back in the byte), then up across it again
-            // and down, from four goroutines, while a fifth forces cycles.
-            many.truncate(39);
+            // Down to one handle (back in the byte); then, from four goroutines holding
+            // one each (5 in all), up across the boundary and down to 5 again, many times,
+            // while a fifth goroutine forces cycles.
+            many.clear();
             let ch = chan![Vec<Gc<'_, Node<'_>>>; 4];
             for g in 0..4 {
                 let (h, ch) = (shared.clone(), ch.clone());
@@ -382,7 +384,7 @@ fn an_object_with_thousands_of_handles_lives_until_the_last_is_dropped() {
                             mine.push(h.clone());
                         }
                         assert_eq!(h.id, 7, "goroutine {g}, round {round}");
-                        mine.truncate(mine.len() / 2);
+                        mine.truncate(if round % 3 == 0 { 0 } else { mine.len() / 2 });
                     }
                     mine.push(h);
                     ch.send(mine);
