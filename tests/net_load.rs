@@ -5,11 +5,13 @@ mod support;
 
 use goro::net::{TcpListener, TcpStream};
 use goro::prelude::*;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::Shutdown;
 use std::process::{Child, ChildStderr, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 /// Message `m` of connection `c`: 64 bytes no other message of the run shares, so a byte
@@ -282,7 +284,7 @@ fn an_accept_loops_connection_goroutines_start_on_both_threads() {
         goro::runtime::gomaxprocs(2);
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = l.local_addr().unwrap();
-        let (tids, handlers) = (chan![std::thread::ThreadId; CONNS], chan![(); CONNS]);
+        let (tids, handlers) = (chan![ThreadId; CONNS], chan![(); CONNS]);
         let accepted = handlers.clone();
         let acceptor = goro::spawn(move || {
             for i in 0..CONNS {
@@ -316,7 +318,7 @@ fn an_accept_loops_connection_goroutines_start_on_both_threads() {
             conns
         });
         let tids = acceptor.join().unwrap();
-        let mut per_thread = std::collections::HashMap::new();
+        let mut per_thread = HashMap::new();
         for _ in 0..CONNS {
             *per_thread.entry(tids.recv().unwrap()).or_insert(0usize) += 1;
         }
@@ -326,30 +328,33 @@ fn an_accept_loops_connection_goroutines_start_on_both_threads() {
         drop(clients.join().unwrap()); // end of stream: every goroutine returns
         per_thread
     });
-    assert_eq!(threads.values().sum::<usize>(), CONNS);
-    assert_eq!(
-        threads.len(),
-        2,
-        "connection goroutines per thread: {threads:?}"
-    );
+    assert_on_both_threads(&threads, CONNS, CONNS / 8, "connection goroutines");
+}
+
+/// `per_thread` counts `total` goroutines, on two threads, at least `at_least` on each.
+fn assert_on_both_threads(
+    per_thread: &HashMap<ThreadId, usize>,
+    total: usize,
+    at_least: usize,
+    what: &str,
+) {
+    assert_eq!(per_thread.values().sum::<usize>(), total);
+    assert_eq!(per_thread.len(), 2, "{what} per thread: {per_thread:?}");
     assert!(
-        threads.values().all(|&n| n >= CONNS / 8),
-        "connection goroutines per thread: {threads:?}"
+        per_thread.values().all(|&n| n >= at_least),
+        "{what} per thread: {per_thread:?}"
     );
 }
 
-/// A burst of goroutines spawned at once by a goroutine whose thread has goroutines in IO
-/// wait starts on both threads, about evenly. Spawns from such a thread may start on
-/// another with fewer (as an accept loop's do, above). Counting only the goroutines already
-/// in IO wait, the whole burst went to the other thread, since none of it had started
-/// there yet (tcp_echo: all 64 clients on one thread in some runs, 1.5 times as slow).
-/// Here the other thread is busy with a goroutine that holds it for about a millisecond
-/// at a time, so the burst waits in its home queue while this one spawns.
-#[test]
-fn a_burst_of_spawns_from_a_thread_with_io_waiters_starts_on_both_threads() {
-    const WAITERS: usize = 12; // this thread's, before the burst
-    const BURST: usize = 32;
-    let (mine, per_thread) = goro::run(|| {
+/// Where a burst of `BURST` goroutines spawned at once starts, per thread (and which thread
+/// is the spawner's, which the busy goroutine's). The spawner's thread has `WAITERS`
+/// goroutines in IO wait; the other thread is busy with a goroutine that holds it for about
+/// a millisecond at a time (a lock at every turn is its scheduling point), so the burst
+/// waits in its home queue while the spawner spawns. With `lock`, the busy goroutine locks
+/// its thread (`lock_os_thread`) right after the burst, before it lets any of it run.
+fn burst_placement(lock: bool) -> (ThreadId, ThreadId, HashMap<ThreadId, usize>) {
+    const WAITERS: usize = 12;
+    goro::run(move || {
         goro::runtime::gomaxprocs(2);
         let me = std::thread::current().id();
         let mut ends = Vec::new();
@@ -364,23 +369,35 @@ fn a_burst_of_spawns_from_a_thread_with_io_waiters_starts_on_both_threads() {
             });
             support::wait_until("the waiter parked", || support::parked("IO wait") == i + 1);
         }
-        // A goroutine that keeps the other thread busy, passing a scheduling point (a
-        // lock) at every turn; it starts there as this thread has the IO waiters.
-        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let hog_thread = chan![std::thread::ThreadId; 1];
+        // It starts on the other thread, as this one has the IO waiters.
+        let (burst_done, stop) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let hog_thread = chan![ThreadId; 1];
         let hog = {
-            let (stop, hog_thread) = (stop.clone(), hog_thread.clone());
+            let (burst_done, stop, hog_thread) =
+                (burst_done.clone(), stop.clone(), hog_thread.clone());
             goro::spawn(move || {
                 hog_thread.send(std::thread::current().id());
                 let m = goro::sync::Mutex::new(0u64);
+                while !burst_done.load(Ordering::Relaxed) {
+                    *m.lock() += 1;
+                }
+                if lock {
+                    goro::runtime::lock_os_thread();
+                }
                 while !stop.load(Ordering::Relaxed) {
                     *m.lock() += 1;
+                }
+                if lock {
+                    goro::runtime::unlock_os_thread();
                 }
             })
         };
         let hog_on = hog_thread.recv().unwrap();
         assert_ne!(hog_on, me, "the busy goroutine started on this thread");
-        let tids = chan![std::thread::ThreadId; BURST];
+        let tids = chan![ThreadId; BURST];
         let pairs: Vec<_> = (0..BURST)
             .map(|_| goro::net::UnixStream::pair().unwrap())
             .collect();
@@ -393,7 +410,8 @@ fn a_burst_of_spawns_from_a_thread_with_io_waiters_starts_on_both_threads() {
                 assert_eq!(a.read(&mut buf).unwrap(), 0);
             });
         }
-        let mut per_thread = std::collections::HashMap::new();
+        burst_done.store(true, Ordering::Relaxed);
+        let mut per_thread = HashMap::new();
         for _ in 0..BURST {
             *per_thread.entry(tids.recv().unwrap()).or_insert(0usize) += 1;
         }
@@ -403,16 +421,34 @@ fn a_burst_of_spawns_from_a_thread_with_io_waiters_starts_on_both_threads() {
             support::parked("IO wait") == WAITERS + BURST
         });
         drop(ends); // end of stream: every goroutine returns
-        (me, per_thread)
-    });
+        (me, hog_on, per_thread)
+    })
+}
+
+const BURST: usize = 32;
+
+/// A burst of goroutines spawned at once by a goroutine whose thread has goroutines in IO
+/// wait starts on both threads, about evenly. Spawns from such a thread may start on
+/// another with fewer (as an accept loop's do, above). Counting only the goroutines already
+/// in IO wait, the whole burst went to the other thread, since none of it had started
+/// there yet (tcp_echo: all 64 clients on one thread in some runs, 1.5 times as slow).
+#[test]
+fn a_burst_of_spawns_from_a_thread_with_io_waiters_starts_on_both_threads() {
+    let (mine, _, per_thread) = burst_placement(false);
+    let what = format!("burst goroutines (the spawner's thread: {mine:?})");
+    assert_on_both_threads(&per_thread, BURST, BURST / 4, &what);
+}
+
+/// A goroutine placed on a thread at its spawn does not start there if that thread is
+/// locked (`lock_os_thread`) before it runs: a locked thread starts nothing new, so the
+/// burst's share of the busy, then locked, thread starts on the spawner's thread instead.
+#[test]
+fn a_spawn_placed_on_a_thread_locked_before_it_runs_starts_elsewhere() {
+    let (mine, locked, per_thread) = burst_placement(true);
     assert_eq!(per_thread.values().sum::<usize>(), BURST);
     assert_eq!(
-        per_thread.len(),
-        2,
-        "burst goroutines per thread (this one: {mine:?}): {per_thread:?}"
-    );
-    assert!(
-        per_thread.values().all(|&n| n >= BURST / 4),
-        "burst goroutines per thread (this one: {mine:?}): {per_thread:?}"
+        per_thread.get(&locked),
+        None,
+        "burst goroutines per thread (this one: {mine:?}, locked: {locked:?}): {per_thread:?}"
     );
 }

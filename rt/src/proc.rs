@@ -510,15 +510,24 @@ impl M {
             if self.spinning.load(Ordering::Relaxed) {
                 self.resetspinning();
             }
-            let home = gp.m.load(Ordering::Acquire);
+            let mut home = gp.m.load(Ordering::Acquire);
+            if ptr::eq(home, self) && gp.prehomed.load(Ordering::Relaxed) && self.nlocked.get() != 0
+            {
+                // Homed here at its spawn (`Sched::spread_target`), and this M got locked
+                // before it ran: a locked thread starts nothing new, so it is fresh again.
+                gp.prehomed.store(false, Ordering::Relaxed);
+                gp.m.store(ptr::null_mut(), Ordering::Relaxed);
+                self.nhomed.fetch_sub(1, Ordering::Relaxed);
+                home = ptr::null_mut();
+            }
             if home.is_null() {
                 if s.killing.load(Ordering::SeqCst) {
                     crate::shutdown::drop_unrun(self, gp);
                     continue;
                 }
                 if self.nlocked.get() != 0 {
-                    // A fresh G sent here (`Sched::spread_target`) as this M got locked:
-                    // a locked thread runs its own goroutines only.
+                    // A fresh G left on this M's P as the M got locked: a locked thread
+                    // runs its own goroutines only.
                     s.global.put(gp);
                     s.wakep();
                     continue;
@@ -529,7 +538,7 @@ impl M {
                 continue;
             } else if s.killing.load(Ordering::SeqCst) {
                 if gp.prehomed.load(Ordering::Relaxed) {
-                    // Homed at its spawn (`Sched::spread_target`), never run.
+                    // Homed here at its spawn (`Sched::spread_target`), never run.
                     crate::shutdown::drop_unrun(self, gp);
                     continue;
                 }
