@@ -452,3 +452,74 @@ fn a_spawn_placed_on_a_thread_locked_before_it_runs_starts_elsewhere() {
         "burst goroutines per thread (this one: {mine:?}, locked: {locked:?}): {per_thread:?}"
     );
 }
+
+/// A spawner whose thread has goroutines in IO wait, with another thread locked by a
+/// goroutine, gets its burst of work run on two threads, neither of them the locked one:
+/// spawns are homed only where the spawner's thread was weighed against an unlocked one,
+/// else they go to the run queues, which start a thread that steals from them. (The
+/// decision alone, with no other thread at all: `newproc.rs`'s
+/// `spread_homes_a_spawn_only_where_it_weighed_another_thread`.)
+#[test]
+fn a_burst_from_a_thread_with_io_waiters_runs_on_two_threads_when_no_other_is_free() {
+    const WAITERS: usize = 12;
+    let (locked, spawner, per_thread) = goro::run(|| {
+        goro::runtime::gomaxprocs(2);
+        // A goroutine that locks this thread and waits: from now on no fresh goroutine
+        // starts here.
+        let (locked_on, unlock) = (chan![ThreadId; 1], chan![(); 1]);
+        let locker = {
+            let (locked_on, unlock) = (locked_on.clone(), unlock.clone());
+            goro::spawn(move || {
+                goro::runtime::lock_os_thread();
+                locked_on.send(std::thread::current().id());
+                unlock.recv();
+                goro::runtime::unlock_os_thread();
+            })
+        };
+        let locked = locked_on.recv().unwrap();
+        // The spawner starts on another thread, as this one is locked.
+        let spawner = goro::spawn(|| {
+            let mut ends = Vec::new();
+            // Started one at a time, each run at once by this thread (from `runnext`, as
+            // this goroutine yields in `wait_until`).
+            for i in 0..WAITERS {
+                let (mut a, b) = goro::net::UnixStream::pair().unwrap();
+                ends.push(b);
+                go!(move || {
+                    let mut buf = [0u8; 1];
+                    assert_eq!(a.read(&mut buf).unwrap(), 0);
+                });
+                support::wait_until("the waiter parked", || support::parked("IO wait") == i + 1);
+            }
+            let tids = chan![ThreadId; BURST];
+            for _ in 0..BURST {
+                let tids = tids.clone();
+                go!(move || {
+                    // About 200 µs of work each: more than a thread may leave fresh work
+                    // waiting before another steals it.
+                    let until = Instant::now() + Duration::from_micros(200);
+                    while Instant::now() < until {
+                        std::hint::spin_loop();
+                    }
+                    tids.send(std::thread::current().id());
+                });
+            }
+            let mut per_thread = HashMap::new();
+            for _ in 0..BURST {
+                *per_thread.entry(tids.recv().unwrap()).or_insert(0usize) += 1;
+            }
+            drop(ends); // end of stream: every waiter returns
+            (std::thread::current().id(), per_thread)
+        });
+        let (spawner, per_thread) = spawner.join().unwrap();
+        unlock.send(());
+        locker.join().unwrap();
+        (locked, spawner, per_thread)
+    });
+    assert_ne!(spawner, locked, "the spawner started on the locked thread");
+    assert!(
+        !per_thread.contains_key(&locked),
+        "a burst goroutine started on the locked thread: {per_thread:?}"
+    );
+    assert_on_both_threads(&per_thread, BURST, 1, "burst goroutines");
+}

@@ -162,8 +162,6 @@ impl Sched {
     fn spread_target(&self, m: &M, p: &P) -> Option<Arc<M>> {
         /// IO waiters an M must have before its spawns are placed.
         const SPREAD_MIN: usize = 8;
-        /// How many fewer goroutines another M must have to get the spawn.
-        const SPREAD_GAP: usize = 4;
         if m.niowait.load(Ordering::Relaxed) < SPREAD_MIN || self.gomaxprocs() < 2 {
             return None;
         }
@@ -182,11 +180,11 @@ impl Sched {
                 best = Some(o);
             }
         }
-        match best {
-            Some(o) if o.nhomed.load(Ordering::Relaxed) + SPREAD_GAP <= mine => Some(o.clone()),
-            // A locked M runs no new goroutines (`schedule`): leave it to the queues.
-            _ if m.locked.load(Ordering::Relaxed) || m.nlocked.get() != 0 => None,
-            _ => me.cloned(),
+        let locked = m.locked.load(Ordering::Relaxed) || m.nlocked.get() != 0;
+        match spread_choice(mine, best.map(|o| o.nhomed.load(Ordering::Relaxed)), locked) {
+            Spread::There => best.cloned(),
+            Spread::Here => me.cloned(),
+            Spread::Queue => None,
         }
     }
 
@@ -259,6 +257,37 @@ impl Sched {
     }
 }
 
+/// How many fewer goroutines another M must have to get a spawn (`spread_target`).
+const SPREAD_GAP: usize = 4;
+
+/// Where `spread_target` homes a spawn.
+#[derive(Debug, PartialEq, Eq)]
+enum Spread {
+    /// On the other M with the fewest goroutines.
+    There,
+    /// On the spawner's M.
+    Here,
+    /// Nowhere yet: to the run queues, as any spawn.
+    Queue,
+}
+
+/// `spread_target`'s choice, for a spawner's M with `mine` goroutines (and fresh ones
+/// queued), the fewest any other unlocked M has (`None`: there is no other), and whether
+/// the spawner's M is locked.
+fn spread_choice(mine: usize, fewest_elsewhere: Option<usize>, locked: bool) -> Spread {
+    match fewest_elsewhere {
+        Some(n) if n + SPREAD_GAP <= mine => Spread::There,
+        // No other M to balance against (none started yet, or all locked): the queues,
+        // where the spawn makes `wakep` start one, which may steal it. Homing it here kept
+        // a whole run on one thread (tcp_echo: 1 run in 30 at 12 µs per round trip, with
+        // one M for the whole run).
+        None => Spread::Queue,
+        // A locked M starts no new goroutines (`schedule`).
+        Some(_) if locked => Spread::Queue,
+        Some(_) => Spread::Here,
+    }
+}
+
 #[cfg(all(test, not(goro_loom)))]
 mod tests {
     use core::cell::Cell;
@@ -272,6 +301,20 @@ mod tests {
 
     fn spawn_wakes() -> usize {
         SPAWN_WAKES.with(Cell::get)
+    }
+
+    /// A spawn from a thread with many IO waiters is homed on another M with clearly fewer
+    /// goroutines, else on its own, unless there is no other M to weigh (or its own is
+    /// locked): then it goes to the run queues, so that a second thread is started.
+    #[test]
+    fn spread_homes_a_spawn_only_where_it_weighed_another_thread() {
+        use super::{Spread, spread_choice};
+        assert_eq!(spread_choice(20, Some(16), false), Spread::There);
+        assert_eq!(spread_choice(20, Some(17), false), Spread::Here);
+        assert_eq!(spread_choice(20, Some(17), true), Spread::Queue);
+        assert_eq!(spread_choice(20, Some(0), true), Spread::There);
+        assert_eq!(spread_choice(20, None, false), Spread::Queue);
+        assert_eq!(spread_choice(20, None, true), Spread::Queue);
     }
 
     /// A spawn whose goroutine is the only fresh work on its P leaves it to its own thread
