@@ -143,8 +143,10 @@ impl Sched {
     }
 
     /// Where a goroutine spawned on `m` (holding `p`) is to live, decided now, if `m` has
-    /// many goroutines parked in IO wait: another M with clearly fewer goroutines of its own
-    /// than `m` has (with the fresh ones queued on `p`), else `m` itself. goro's own, and
+    /// many goroutines parked in IO wait: another unlocked M with clearly fewer goroutines
+    /// of its own than `m` has (with the fresh ones queued on `p`), else `m` itself; `None`
+    /// (queued as any spawn) when there is no other unlocked M or `m` is locked
+    /// (`spread_choice`). goro's own, and
     /// only for spawners whose goroutines wait on the network (an accept loop): a
     /// goroutine stays on the thread it first runs on, and a handler spawned into
     /// `runnext` runs at once on the acceptor's thread (which parks in the next `accept`),

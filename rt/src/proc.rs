@@ -22,8 +22,9 @@
 //!    `RUNNEXT_STEAL_DELAY_NS`), since where a G first runs is where it stays
 //!    (`steal_work`), and fresh work passed over by a run of `runnext` picks goes first on
 //!    its own M (`runqget`); a spawner whose M has many goroutines in IO wait homes the new
-//!    G at once, on whichever M has clearly fewer goroutines, else its own
-//!    (`Sched::spread_target`: such a G is never stolen), and one whose P has
+//!    G at once, on another M with clearly fewer goroutines, else its own, if it had
+//!    another unlocked M to weigh (`Sched::spread_target`: such a G is never stolen;
+//!    else it is queued as any spawn), and one whose P has
 //!    run goroutines without a break for a long while, with a P idle, sends it to an idle
 //!    M, and its next ones to the same M while it stays that busy (`Sched::saturated`),
 //!    since where a G first runs it stays;
@@ -511,7 +512,8 @@ impl M {
                 self.resetspinning();
             }
             let mut home = gp.m.load(Ordering::Acquire);
-            if ptr::eq(home, self) && gp.prehomed.load(Ordering::Relaxed) && self.nlocked.get() != 0
+            // (The M's own lock count first: it is rarely set, and `prehomed` is on the G.)
+            if self.nlocked.get() != 0 && ptr::eq(home, self) && gp.prehomed.load(Ordering::Relaxed)
             {
                 // Homed here at its spawn (`Sched::spread_target`), and this M got locked
                 // before it ran: a locked thread starts nothing new, so it is fresh again.
