@@ -74,13 +74,17 @@ impl FuncVal {
 
     /// The type name of the closure last stored ("" if none was).
     pub(crate) fn type_name(&self) -> &'static str {
+        self.name_fn()()
+    }
+
+    /// What gives `type_name`: the stored closure's `core::any::type_name`.
+    pub(crate) fn name_fn(&self) -> NameFn {
         let name = self.name.load(Ordering::Relaxed);
         if name.is_null() {
-            return "";
+            return || "";
         }
         // SAFETY: a non-null `name` was stored from a `NameFn` by `set`.
-        let name = unsafe { core::mem::transmute::<*mut (), NameFn>(name) };
-        name()
+        unsafe { core::mem::transmute::<*mut (), NameFn>(name) }
     }
 
     /// Runs the stored closure (emptying the slot); false if there was none.

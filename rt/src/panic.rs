@@ -149,7 +149,7 @@ pub(crate) fn install_hook() {
                     backtrace: Backtrace::force_capture(),
                 };
                 // SAFETY: the running G owns its panic record.
-                unsafe { *gp.panic.get() = Some(rec) };
+                unsafe { *gp.panic.get() = Some(Box::new(rec)) };
                 return;
             }
         }
@@ -174,7 +174,7 @@ pub(crate) fn unrecovered(gp: GRef, payload: Box<dyn Any + Send>) {
     match s.mode {
         PanicMode::Exit => {
             // SAFETY: the running G owns its panic record.
-            let rec = unsafe { (*gp.panic.get()).take() };
+            let rec = unsafe { (*gp.panic.get()).take() }.map(|r| *r);
             let others = (traceback_level() == Traceback::All)
                 .then(|| crate::traceback::dump_sched_except(s, gp));
             report(

@@ -976,7 +976,7 @@ pub(crate) unsafe extern "C" fn gentry(arg: usize) -> ! {
     #[cfg(goro_asan)]
     asan_arrived(ptr::null_mut());
     // SAFETY: the running G owns its entry.
-    let (owner, body) = (gp.entry.type_name(), || unsafe { gp.entry.call() });
+    let (owner, body) = (gp.entry.name_fn(), || unsafe { gp.entry.call() });
     // The body is a frame: its deferred calls may recover (`defer.rs`).
     if let crate::defer::Outcome::Panicking(payload) = crate::defer::frame_owned(owner, body) {
         crate::panic::unrecovered(gp, payload);

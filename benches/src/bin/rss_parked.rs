@@ -62,13 +62,14 @@ fn goro_run(n: u64) -> Outcome {
         let rss_before = report::vm_rss_kib();
         for _ in 0..n {
             let (gate, done, released) = (gate.clone(), done.clone(), released.clone());
-            // Detached, as Go's `go`: the count and the `done` gate stand for a WaitGroup.
-            drop(goro::spawn(move || {
+            // `go!`, Go's `go` (no join handle): the count and the `done` gate stand for a
+            // WaitGroup.
+            goro::go!(move || {
                 gate.wait();
                 if released.fetch_add(1, Ordering::Relaxed) + 1 == n {
                     done.open();
                 }
-            }));
+            });
         }
         while gate.waiting() < n as usize {
             goro::runtime::gosched();

@@ -67,7 +67,7 @@ fn call_form(call: &ExprCall) -> TokenStream {
     let alias = match &*call.func {
         Expr::Path(p) => {
             let name = p.path.to_token_stream().to_string();
-            quote!(::goro::__private::frame_alias(#name);)
+            quote!(::goro::__private::frame_alias(&#name);)
         }
         _ => {
             lets.push(hoist(&mut call.func, "__goro_func"));
@@ -101,7 +101,7 @@ fn method_form(call: &ExprMethodCall) -> TokenStream {
     quote! {
         {
             #(#lets)*
-            ::goro::__private::go(move || { ::goro::__private::frame_alias(#name); #call; });
+            ::goro::__private::go(move || { ::goro::__private::frame_alias(&#name); #call; });
         }
     }
 }
