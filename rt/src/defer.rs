@@ -386,7 +386,8 @@ pub(crate) fn frame_owned<R>(owner: NameFn, body: impl FnOnce() -> R) -> Outcome
     let base = with_state(|st| {
         let base = st.panics.len();
         st.frames.push(Frame {
-            // A panic in flight per frame of the stack, at most: far below 2^32.
+            // One record per panic in flight, each held up by a guard or frame live on
+            // the goroutine's stack: far below 2^32.
             base: base as u32,
             owner,
             alias: None,
