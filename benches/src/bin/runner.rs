@@ -1,5 +1,6 @@
 //! runner: runs every workload for goro, its Go twin and the peers, several times each, and
-//! prints the medians side by side with the goro/Go ratio.
+//! prints the medians side by side with the goro/Go ratio, and the median of the runs' own
+//! ratios (`paired`).
 //!
 //! `cargo run --release -p goro-benches --bin runner [-- [--runs N] [--timeout S]
 //! [--impls goro,go,may,tokio,crossbeam,std,parking_lot] [--wrk-secs S] [workload...]]`
@@ -12,6 +13,10 @@
 //!    would count its compile in every run). Without `go`, it tries `apt-get install golang-go`;
 //!    failing that the Go column reads `go: unavailable`.
 //! 3. Runs are interleaved (run 1 of every impl, then run 2, …) so drift hits all columns alike.
+//!    `goro/go` divides the two columns' medians; `paired` is the median of goro's run *i*
+//!    divided by Go's run *i*, which ran right after it. A VM phase (a stretch of seconds in
+//!    which every cross-CPU transfer is slower) that catches more of one column's runs than
+//!    the other's moves `goro/go`; `paired` compares runs made under the same conditions.
 //!    A run that exits non-zero, prints no `name value unit` line for its case, or outlives
 //!    `--timeout` makes its cell FAIL (or TIMEOUT); the reason is listed under the table. A peer
 //!    with no version of a workload reads `n/a` and is not run.
@@ -199,8 +204,8 @@ const IMPLS: &[&str] = &[
 
 /// What one cell of the table shows.
 enum Cell {
-    /// Median of the runs and the unit the workload printed.
-    Value(f64, String),
+    /// Median of the runs, the unit the workload printed, and the runs in order.
+    Value(f64, String, Vec<f64>),
     /// A run failed; the note says why.
     Fail(&'static str),
     /// Go could not be installed.
@@ -336,7 +341,10 @@ fn main() {
                 Some("unavailable") => Cell::Unavailable,
                 Some("n/a") => Cell::NotApplicable,
                 Some(label) => Cell::Fail(label),
-                None => Cell::Value(median(&mut samples[k]), std::mem::take(&mut units[k])),
+                None => {
+                    let runs = samples[k].clone();
+                    Cell::Value(median(&mut samples[k]), std::mem::take(&mut units[k]), runs)
+                }
             })
             .collect();
         rows.push((case, cells));
@@ -632,6 +640,16 @@ fn print_header(opts: &Options, go_version: Option<&str>) {
     println!();
 }
 
+/// The median of `goro[i] / go[i]` over the runs (run *i* of Go ran right after goro's),
+/// or `-` if a run is missing or zero.
+fn paired_ratio(goro: &[f64], go: &[f64]) -> String {
+    if goro.len() != go.len() || goro.is_empty() || go.iter().any(|&b| b <= 0.0) {
+        return "-".into();
+    }
+    let mut r: Vec<f64> = goro.iter().zip(go).map(|(a, b)| a / b).collect();
+    format!("{:.2}", median(&mut r))
+}
+
 fn fmt_value(v: f64) -> String {
     if v >= 1000.0 {
         format!("{v:.0}")
@@ -651,11 +669,12 @@ fn print_table(impls: &[String], rows: &[(&Case, Vec<Cell>)]) {
         header.push(imp.clone());
         if imp == "go" && goro.is_some() {
             header.push("goro/go".into());
+            header.push("paired".into());
         }
     }
     for (case, cells) in rows {
         let unit = cells.iter().find_map(|c| match c {
-            Cell::Value(_, u) => Some(u.as_str()),
+            Cell::Value(_, u, _) => Some(u.as_str()),
             _ => None,
         });
         let mut row = vec![match unit {
@@ -664,20 +683,21 @@ fn print_table(impls: &[String], rows: &[(&Case, Vec<Cell>)]) {
         }];
         for (k, cell) in cells.iter().enumerate() {
             row.push(match cell {
-                Cell::Value(v, _) => fmt_value(*v),
+                Cell::Value(v, _, _) => fmt_value(*v),
                 Cell::Fail(label) => label.to_string(),
                 Cell::Unavailable => "go: unavailable".into(),
                 Cell::NotApplicable => "n/a".into(),
                 Cell::Skipped => "skipped".into(),
             });
             if Some(k) == go && goro.is_some() {
-                let ratio = match (goro.map(|g| &cells[g]), cell) {
-                    (Some(Cell::Value(a, _)), Cell::Value(b, _)) if *b > 0.0 => {
-                        format!("{:.2}", a / b)
+                let (ratio, paired) = match (goro.map(|g| &cells[g]), cell) {
+                    (Some(Cell::Value(a, _, ra)), Cell::Value(b, _, rb)) if *b > 0.0 => {
+                        (format!("{:.2}", a / b), paired_ratio(ra, rb))
                     }
-                    _ => "-".into(),
+                    _ => ("-".into(), "-".into()),
                 };
                 row.push(ratio);
+                row.push(paired);
             }
         }
         table.push(row);
