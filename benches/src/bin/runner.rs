@@ -14,7 +14,8 @@
 //!    failing that the Go column reads `go: unavailable`.
 //! 3. Runs are interleaved (run 1 of every impl, then run 2, …) so drift hits all columns alike.
 //!    `goro/go` divides the two columns' medians; `paired` is the median of goro's run *i*
-//!    divided by Go's run *i*, which ran right after it. A VM phase (a stretch of seconds in
+//!    divided by Go's run *i*, made in the same round (right after it with the default
+//!    `--impls` order). A VM phase (a stretch of seconds in
 //!    which every cross-CPU transfer is slower) that catches more of one column's runs than
 //!    the other's moves `goro/go`; `paired` compares runs made under the same conditions.
 //!    A run that exits non-zero, prints no `name value unit` line for its case, or outlives
@@ -640,8 +641,8 @@ fn print_header(opts: &Options, go_version: Option<&str>) {
     println!();
 }
 
-/// The median of `goro[i] / go[i]` over the runs (run *i* of Go ran right after goro's),
-/// or `-` if a run is missing or zero.
+/// The median of `goro[i] / go[i]` over the runs (run *i* of each was made in the same
+/// round), or `-` if a run is missing or Go's is zero.
 fn paired_ratio(goro: &[f64], go: &[f64]) -> String {
     if goro.len() != go.len() || goro.is_empty() || go.iter().any(|&b| b <= 0.0) {
         return "-".into();
@@ -731,5 +732,24 @@ fn print_table(impls: &[String], rows: &[(&Case, Vec<Cell>)]) {
     println!("|-{}-|", rule.join("-|-"));
     for r in &table {
         print_row(r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paired_ratio;
+
+    /// The pairs' ratios, not the medians': a slow stretch that caught goro's first two
+    /// runs and Go's first one moves the medians' ratio (300/200 = 1.50), not the pairs'.
+    #[test]
+    fn paired_is_the_median_of_each_runs_ratio() {
+        let goro = [300.0, 310.0, 120.0, 125.0, 130.0];
+        let go = [500.0, 200.0, 190.0, 200.0, 210.0];
+        // Ratios 0.60, 1.55, 0.63, 0.625, 0.62: median 0.625.
+        assert_eq!(paired_ratio(&goro, &go), "0.62");
+        assert_eq!(paired_ratio(&[1.0, 3.0], &[2.0, 2.0]), "1.00");
+        assert_eq!(paired_ratio(&[1.0], &[1.0, 2.0]), "-", "a run missing");
+        assert_eq!(paired_ratio(&[], &[]), "-");
+        assert_eq!(paired_ratio(&[1.0], &[0.0]), "-", "Go's run is zero");
     }
 }
