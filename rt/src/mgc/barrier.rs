@@ -20,7 +20,11 @@
 //! The collector sets the phase, then waits until no thread is inside an op that began
 //! before (each slot even, or changed). Dekker's pattern: the collector stores the phase
 //! and fences, a mutator marks its slot and fences, so either the mutator reads the new
-//! phase or the collector sees its op and waits for it to end. Used after marking starts
+//! phase or the collector sees its op and waits for it to end. The fences are asymmetric
+//! where Linux allows (`membarrier`, as RCU and folly's hazard pointers do): an op is
+//! frequent and a handshake rare, so the mutator's is only a compiler fence and the
+//! handshake makes every running thread of the process execute a full barrier
+//! (`heavy_fence`), which is what the mutator's fence was for. Used after marking starts
 //! (no op still believes the heap idle) and before it ends (no op is halfway through
 //! shading). Nothing is stopped: a thread waits only for ops already running, which never
 //! block (`Trace` may not).
@@ -30,6 +34,7 @@
 
 use crate::loom::atomic::{AtomicU64, Ordering, fence};
 use std::cell::Cell;
+use std::sync::atomic::AtomicU8;
 
 /// One thread's state as the collector sees it. Never freed: a thread that ends returns
 /// its slot for the next thread to reuse.
@@ -180,7 +185,7 @@ impl Op {
                 Op { slot, orphan: true }
             }
         };
-        fence(Ordering::SeqCst);
+        light_fence();
         op
     }
 
@@ -221,7 +226,7 @@ impl Drop for Op {
 /// Waits until every root operation that began before this call has ended (see the
 /// header). The caller has just changed a heap's phase.
 pub(crate) fn grace() {
-    fence(Ordering::SeqCst);
+    heavy_fence();
     let all: Vec<&'static Slot> = SLOTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
     for s in all {
         let v = s.active.load(Ordering::Acquire);
@@ -235,6 +240,78 @@ pub(crate) fn grace() {
     }
 }
 
+/// `ASYMMETRIC`: not known yet (ops fence), `heavy_fence` uses `membarrier` (ops need only
+/// a compiler fence), or it cannot (ops fence).
+const UNKNOWN: u8 = 0;
+const MEMBARRIER: u8 = 1;
+const FENCES: u8 = 2;
+/// Whether handshakes use `membarrier`; set once, by the first `heavy_fence`.
+static ASYMMETRIC: AtomicU8 = AtomicU8::new(UNKNOWN);
+
+/// The mutator's half of the handshake's Dekker pattern, after its slot turned odd and
+/// before it reads the phase: a full fence, or a compiler fence once `heavy_fence` stands
+/// for it. An op that read `MEMBARRIER` runs on a thread of this process, which every
+/// later `heavy_fence` interrupts with a full barrier: either that barrier comes after the
+/// slot's store, which the handshake then sees, or before the phase's load, which then
+/// sees the new phase (the collector stored it before its `membarrier`). Models fence:
+/// loom has no `membarrier`, and its fence is what `membarrier` puts on each thread.
+#[inline(always)]
+fn light_fence() {
+    if cfg!(goro_loom) || ASYMMETRIC.load(Ordering::Relaxed) != MEMBARRIER {
+        fence(Ordering::SeqCst);
+    } else {
+        std::sync::atomic::compiler_fence(Ordering::SeqCst);
+    }
+}
+
+/// The handshake's half: a full fence, then (where registered) `membarrier`, a full barrier
+/// on every running thread of the process (a thread not running passed one when it was
+/// switched out). The first call registers: `ASYMMETRIC` turns `MEMBARRIER` only once that
+/// succeeded, and every later call, including this one, then uses it (the registration is
+/// in a `OnceLock`, which orders a later reader after it).
+fn heavy_fence() {
+    fence(Ordering::SeqCst);
+    if cfg!(goro_loom) {
+        return;
+    }
+    static REGISTERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *REGISTERED.get_or_init(register_membarrier) {
+        // SAFETY: a system call with integer arguments only.
+        let r =
+            unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) };
+        if r != 0 {
+            // Ops skip their fences from now on: a handshake without this barrier could
+            // let the collector free what a mutator still uses.
+            let e = std::io::Error::last_os_error();
+            crate::panic::throw(&format!("gc: membarrier failed after registering: {e}"));
+        }
+    }
+}
+
+/// Linux's `membarrier` commands (linux/membarrier.h).
+const MEMBARRIER_CMD_QUERY: libc::c_int = 0;
+const MEMBARRIER_CMD_PRIVATE_EXPEDITED: libc::c_int = 1 << 3;
+const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: libc::c_int = 1 << 4;
+
+/// Registers the process for private expedited `membarrier` (Linux 4.14) and says whether
+/// handshakes use it; sets `ASYMMETRIC` so.
+fn register_membarrier() -> bool {
+    // SAFETY: system calls with integer arguments only.
+    let ok = unsafe {
+        let cmds = libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+        cmds >= 0
+            && cmds & libc::c_long::from(MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0
+            && libc::syscall(
+                libc::SYS_membarrier,
+                MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+                0,
+                0,
+            ) == 0
+    };
+    ASYMMETRIC.store(if ok { MEMBARRIER } else { FENCES }, Ordering::Relaxed);
+    ok
+}
+
 /// Waits a little in a spin loop: spins first, then lets other threads run (a thread
 /// preempted inside an op, or reading a cell, needs its CPU).
 pub(crate) fn backoff(spins: u32) {
@@ -242,5 +319,23 @@ pub(crate) fn backoff(spins: u32) {
         crate::loom::thread::yield_now();
     } else {
         crate::loom::hint::spin_loop();
+    }
+}
+
+#[cfg(all(test, not(goro_loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_handshake_registers_membarrier_and_ops_stop_fencing() {
+        grace();
+        // Private expedited `membarrier` exists since Linux 4.14: without it every op
+        // would still fence, correct but slower, so a machine where this fails should be
+        // looked at.
+        assert_eq!(
+            ASYMMETRIC.load(Ordering::Relaxed),
+            MEMBARRIER,
+            "private expedited membarrier did not register"
+        );
     }
 }
