@@ -50,7 +50,9 @@ impl Gate {
         if state.open {
             return;
         }
-        state.waiters.push(getg());
+        // SAFETY: the token is for the park below, published under the lock its callback
+        // releases; `open` takes each waiter's token once.
+        state.waiters.push(unsafe { getg() });
         // SAFETY: the callback always parks; the token is published under the lock it
         // releases.
         unsafe {

@@ -269,7 +269,8 @@ impl<T> Chan<T> {
             }
             Step::Block => {}
         }
-        let mut sg = Sudog::new(getg(), (&raw mut slot).cast());
+        // SAFETY: the sudog is queued under the channel's lock, for the park below.
+        let mut sg = Sudog::new(unsafe { getg() }, (&raw mut slot).cast());
         let sgp: *mut Sudog = &raw mut sg;
         // SAFETY: we hold the lock; `sg` lives in this frame until it is dequeued (by a
         // receiver or close) or removed by `cancel` if this goroutine unwinds while parked.
@@ -331,7 +332,8 @@ impl<T> Chan<T> {
             }
             Step::Block => {}
         }
-        let mut sg = Sudog::new(getg(), (&raw mut slot).cast());
+        // SAFETY: the sudog is queued under the channel's lock, for the park below.
+        let mut sg = Sudog::new(unsafe { getg() }, (&raw mut slot).cast());
         let sgp: *mut Sudog = &raw mut sg;
         // SAFETY: as in `send`.
         unsafe { c.st().recvq.enqueue(sgp) };

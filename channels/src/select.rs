@@ -641,7 +641,9 @@ fn selectgo<const N: usize>(mut cases: [&mut dyn Case; N], block: bool) -> Optio
 
     // 3. Wait on every case at once.
     let done = SelectDone::new(false);
-    let g = getg();
+    // SAFETY: the token goes into this select's sudogs, for the park below; the first
+    // case to win claims it (`SelectDone`), so one waker at most readies it.
+    let g = unsafe { getg() };
     let mut sgs: [MaybeUninit<Sudog>; N] = [const { MaybeUninit::uninit() }; N];
     for &i in lockorder {
         let elem = cases[i].elem();

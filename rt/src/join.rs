@@ -265,7 +265,8 @@ impl<T> JoinHandle<T> {
         let packet = self.packet();
         if packet.state.load(Ordering::Acquire) & DONE == 0 {
             // SAFETY: neither `WAITING` nor `DONE` is set: the cell is ours until we set
-            // `WAITING`, and the goroutine reads it only after seeing that.
+            // `WAITING`, and the goroutine reads it only after seeing that; the token is
+            // for the park below, which publishes it.
             unsafe { *packet.waiter.get() = Some(getg()) };
             // SAFETY: the callback publishes the token (sets `WAITING`) and parks, or, if the
             // goroutine finished meanwhile, resumes having published nothing (the stale

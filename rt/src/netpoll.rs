@@ -152,7 +152,9 @@ impl PollDesc {
     /// passes (`TimedOut`), or the descriptor is closed (Go's "use of closed network
     /// connection"). Go: netpollblock (via poll_runtime_pollWait).
     pub fn wait(&self, d: Dir) -> io::Result<()> {
-        let gp = getg();
+        // SAFETY: the token is published for this wait's park only, in the descriptor's
+        // slot for `d`, under the lock the park's callback releases.
+        let gp = unsafe { getg() };
         if gp.is_thread() {
             return self.wait_thread(d);
         }

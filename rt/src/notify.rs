@@ -136,7 +136,9 @@ impl NotifyList {
             return Ok(());
         }
         let mut w = Waiter {
-            g: getg(),
+            // SAFETY: the token is for this waiter's park below, queued under the lock
+            // that park's callback releases.
+            g: unsafe { getg() },
             ticket: t,
             next: ptr::null_mut(),
             queued: true,

@@ -41,12 +41,18 @@ use crate::tls::{curg, getm};
 /// The calling goroutine's G, or this plain thread's G, as a wake token for its next park.
 /// Go: getg.
 ///
+/// # Safety
+/// The token is part of the protocol of the caller's next park ([`gopark`]): publish it
+/// only for that park, in the place its `unlock` guards, for at most one [`goready`]. Kept
+/// or used past that park, it would wake whatever the G waits for later.
+///
 /// # Examples
 /// ```
-/// let a = goro_rt::park::getg();
-/// assert_eq!(a, goro_rt::park::getg()); // the same thread has the same G
+/// // SAFETY: compared only, never published.
+/// let (a, b) = unsafe { (goro_rt::park::getg(), goro_rt::park::getg()) };
+/// assert_eq!(a, b); // the same thread has the same G
 /// ```
-pub fn getg() -> GRef {
+pub unsafe fn getg() -> GRef {
     curg().unwrap_or_else(thread_g).token()
 }
 
@@ -76,7 +82,8 @@ pub fn getg() -> GRef {
 ///     std::thread::yield_now();
 /// });
 /// let mut slot = waiter.lock().unwrap();
-/// *slot = Some(getg());
+/// // SAFETY: published for the park below, under the lock its callback releases.
+/// *slot = Some(unsafe { getg() });
 /// // SAFETY: the unlock callback always parks (returns true).
 /// unsafe { gopark(move |_| { drop(slot); true }, WaitReason::Preempted) };
 /// t.join().unwrap();

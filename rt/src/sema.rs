@@ -338,7 +338,9 @@ fn semacquire_slow(
 ) -> Result<(), Killed> {
     let root = root_for(addr);
     let mut w = Waiter {
-        g: getg(),
+        // SAFETY: the token is for this waiter's parks below, each queued under the
+        // root's lock, which `gopark`'s callback releases.
+        g: unsafe { getg() },
         addr: (addr as *const AtomicU32).addr(),
         ticket: 0,
         next: ptr::null_mut(),
@@ -360,7 +362,8 @@ fn semacquire_slow(
             break;
         }
         // SAFETY: we hold the lock; `w` lives in this frame, is not queued, and is dequeued
-        // or removed before the frame ends (`park` returns only then).
+        // or removed before the frame ends (`park` returns only then); its token is for
+        // the park that follows.
         unsafe {
             (*wp).ticket = 0;
             (*wp).g = getg();
@@ -426,7 +429,8 @@ unsafe fn park(
             *killed = Some(payload);
         }
         root.lock.lock();
-        // SAFETY: we hold the lock; `w` is in our frame.
+        // SAFETY: we hold the lock; `w` is in our frame; its new token is for the park
+        // that follows.
         unsafe {
             if !(*w).queued {
                 // A releaser chose us just before (its wake-up found the park over).

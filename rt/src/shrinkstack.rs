@@ -527,7 +527,8 @@ mod tests {
                         *b = (i * 7 + j) as u8;
                     }
                     core::hint::black_box(&mut local);
-                    parked.lock().unwrap().push((i, crate::park::getg()));
+                    // SAFETY: only inspected (its swap state), never readied.
+                    parked.lock().unwrap().push((i, unsafe { crate::park::getg() }));
                     let mut byte = [0u8; 1];
                     conn.read_exact(&mut byte).unwrap();
                     core::hint::black_box(&mut local);
@@ -597,7 +598,8 @@ mod tests {
             let reader = crate::spawn(move || {
                 let mut local = [7u8; 256];
                 core::hint::black_box(&mut local);
-                let gp = crate::park::getg();
+                // SAFETY: only inspected (its swap state), never readied.
+                let gp = unsafe { crate::park::getg() };
                 let seen = std::thread::scope(|s| {
                     let local = &mut local;
                     let t = s.spawn(move || {

@@ -69,7 +69,9 @@ where
     let mut call = Call::<F, R> {
         f: Some(f),
         out: None,
-        g: getg(),
+        // SAFETY: the token is for the park below; the pool thread readies it once, after
+        // the call.
+        g: unsafe { getg() },
     };
     let job = Job {
         run: run_call::<F, R>,

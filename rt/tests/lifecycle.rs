@@ -243,7 +243,9 @@ fn a_late_wake_up_from_before_a_runtime_ended_wakes_nothing() {
     let t2 = token.clone();
     run(move || {
         spawn(move || {
-            *t2.lock().unwrap() = Some(getg());
+            // SAFETY: kept past its park on purpose: this test checks that a late wake-up
+            // with it cannot disturb the G's next life (its generation).
+            *t2.lock().unwrap() = Some(unsafe { getg() });
             park_forever();
         });
         wait_until("the goroutine parked", || {
@@ -254,7 +256,8 @@ fn a_late_wake_up_from_before_a_runtime_ended_wakes_nothing() {
     run(move || {
         // The dead goroutine's G is the last one freed: the free list hands it to the new
         // runtime's goroutine 1 (this one).
-        assert!(getg() == stale, "the dead goroutine's G was not reused");
+        // SAFETY: compared only.
+        assert!(unsafe { getg() } == stale, "the dead goroutine's G was not reused");
         let waker = spawn(move || {
             // The late wake-up, from a plain thread as a closer would, while goroutine 1
             // is parked in `join` below.

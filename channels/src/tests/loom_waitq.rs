@@ -85,7 +85,9 @@ struct Addr(usize);
 
 impl Sudogs {
     fn new() -> Sudogs {
-        let g = getg();
+        // SAFETY: the token goes into these sudogs, for one park of this thread, claimed
+        // once through `done`.
+        let g = unsafe { getg() };
         let done = Box::new(SelectDone::new(false));
         let d: *const SelectDone = &*done;
         // SAFETY: the box is dropped with `Sudogs`, after the sudogs (see `drop`), and the

@@ -227,7 +227,8 @@ impl ThreadProbe {
     /// its G now, so its first park allocates nothing.
     pub fn of_this_thread() -> ThreadProbe {
         assert_eq!(goro::runtime::goid(), 0, "ThreadProbe is for plain threads");
-        let gp = goro_rt::park::getg();
+        // SAFETY: inspected only (the G's address and state), never readied.
+        let gp = unsafe { goro_rt::park::getg() };
         let g = &*gp;
         let lo = std::ptr::from_ref(g).addr();
         // "<pid>/task/<tid>"

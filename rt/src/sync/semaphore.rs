@@ -174,7 +174,9 @@ impl Semaphore {
         }
         let mut w = Waiter {
             n,
-            g: getg(),
+            // SAFETY: the token is for this waiter's park below, queued under the lock
+            // that park's callback releases.
+            g: unsafe { getg() },
             next: ptr::null_mut(),
             prev: st.tail,
             queued: true,

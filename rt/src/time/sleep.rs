@@ -39,7 +39,8 @@ pub fn sleep(d: Duration) {
 /// off on a timer shows as that wait in a dump, not as `sleep`). Goroutines only.
 pub(crate) fn park_for(d: Duration, reason: WaitReason) {
     let when = super::when(d);
-    let t = Arc::new(TimerInner::new(TimerFn::Ready(getg())));
+    // SAFETY: the token is for the park below; the timer readies it once.
+    let t = Arc::new(TimerInner::new(TimerFn::Ready(unsafe { getg() })));
     // While any goroutine sleeps, an ending runtime is not quiescent (`Sched::quiescent`):
     // its timer will ready it.
     let s = current_sched().expect("a goroutine runs on an M of its runtime");
