@@ -356,6 +356,116 @@ fn the_global_queue_is_checked_every_61st_schedule_even_with_local_work() {
 }
 
 #[test]
+fn a_global_goroutine_runs_within_61_ticks_beside_an_endless_runnext_ping_pong() {
+    // One P, no preemption (sysmon's 10 ms preemption of the pair would also let the global
+    // goroutine in, behind `defer_behind_global`). Two goroutines hand a token back and
+    // forth over unbuffered channels: each readies the other from its own M, so at every
+    // schedule the other one waits in `runnext` and the P never reaches the global queue by
+    // running out of local work; neither yields (`gosched` would queue it behind the global
+    // queue's work, as the test above now does). A goroutine spawned from a plain thread
+    // goes to the global queue (`newproc` with no P). Only the every-61st-tick check (Go's
+    // `schedtick%61 == 0` in schedule) runs it while the pair keeps going: a round is two
+    // schedules, so it runs within 31 rounds of being queued. Without the check it would
+    // wait until the pair stops, which they do after `LIMIT` rounds, so this fails instead
+    // of hanging. `set_preemption` and `gomaxprocs(1)` are for the whole process's runtime:
+    // a child process.
+    const NAME: &str =
+        "a_global_goroutine_runs_within_61_ticks_beside_an_endless_runnext_ping_pong";
+    if !support::is_child() {
+        let (code, err) = support::run_child(NAME);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("global goroutine ran after"), "{err}");
+        return;
+    }
+    const LIMIT: usize = 61 * 50;
+    const UNSEEN: usize = usize::MAX;
+    goro_rt::sysmon::set_preemption(false);
+    // Outside any runtime: the process-wide one, where this thread's spawns go to the
+    // global queue.
+    gomaxprocs(1);
+    assert_eq!(gomaxprocs(0), 1);
+    let rounds = Arc::new(AtomicUsize::new(0));
+    // The round at which the pair first saw the global goroutine queued, and the round at
+    // which it ran.
+    let queued = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let queued_at = Arc::new(AtomicUsize::new(UNSEEN));
+    let ran_at = Arc::new(AtomicUsize::new(UNSEEN));
+    let pair = {
+        let (rounds, queued, queued_at, ran_at) = (
+            rounds.clone(),
+            queued.clone(),
+            queued_at.clone(),
+            ran_at.clone(),
+        );
+        spawn(move || {
+            let (ping, pong) = (goro::Chan::<u64>::new(0), goro::Chan::<u64>::new(0));
+            let (rx, tx) = (ping.clone(), pong.clone());
+            let ponger = spawn(move || {
+                let mut n = 0u64;
+                while let Some(v) = rx.recv() {
+                    tx.send(v + 1);
+                    n += 1;
+                }
+                n
+            });
+            let home = thread_id();
+            let mut token = 0u64;
+            loop {
+                ping.send(token);
+                token = pong.recv().expect("the ponger answers while ping is open");
+                let r = rounds.fetch_add(1, Ordering::SeqCst) + 1;
+                if ran_at.load(Ordering::SeqCst) != UNSEEN {
+                    break;
+                }
+                if queued.load(Ordering::SeqCst) {
+                    let _ =
+                        queued_at.compare_exchange(UNSEEN, r, Ordering::SeqCst, Ordering::SeqCst);
+                    if r - queued_at.load(Ordering::SeqCst) >= LIMIT {
+                        break; // the global goroutine is starved: let it run, and fail
+                    }
+                }
+            }
+            ping.close();
+            let answered = ponger.join().unwrap();
+            assert_eq!(token, answered, "the token went round once per answer");
+            assert_eq!(thread_id(), home);
+            answered
+        })
+    };
+    support::wait_until("the pair exchanged 100 times", || {
+        rounds.load(Ordering::SeqCst) >= 100
+    });
+    let global = {
+        let (rounds, ran_at) = (rounds.clone(), ran_at.clone());
+        spawn(move || ran_at.store(rounds.load(Ordering::SeqCst), Ordering::SeqCst))
+    };
+    // Only now, after `spawn` put it on the global queue: the pair's round at which it
+    // first sees this is no earlier than the goroutine's wait began.
+    queued.store(true, Ordering::SeqCst);
+    global.join().unwrap();
+    let answered = pair.join().unwrap();
+    let (q, ran) = (
+        queued_at.load(Ordering::SeqCst),
+        ran_at.load(Ordering::SeqCst),
+    );
+    assert_ne!(ran, UNSEEN);
+    // `q` is unseen if the goroutine ran before the pair's next look at `queued`.
+    let waited = if q == UNSEEN {
+        0
+    } else {
+        ran.saturating_sub(q)
+    };
+    assert!(
+        waited <= 61,
+        "the global goroutine waited {waited} rounds of the ping-pong ({} schedules); \
+         the every-61st-tick check would have run it within 31 rounds",
+        2 * waited
+    );
+    assert!(answered as usize >= 100);
+    eprintln!("global goroutine ran after {waited} rounds");
+}
+
+#[test]
 fn an_idle_thread_takes_a_fresh_goroutine_from_a_busy_ps_runnext() {
     // Two Ps. Goroutine 1 spawns a goroutine (into its P's runnext, the local queue stays
     // empty) and then spins without ever yielding until that goroutine has run: only the
