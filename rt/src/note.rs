@@ -80,8 +80,8 @@ impl Note {
         crate::futex::wake(&self.key);
         // The SeqCst swap and load already order this against `sleep_in` (one total order
         // of SeqCst operations); loom models SeqCst accesses as acquire/release only, so
-        // its models need the fence spelled out.
-        #[cfg(goro_loom)]
+        // the fence is spelled out, in the shipped code too: the models then check what
+        // ships, and a fence costs nothing beside the futex wake before it.
         crate::loom::atomic::fence(Ordering::SeqCst);
         let polling = self.polling.load(Ordering::SeqCst);
         if polling != 0 {
@@ -91,7 +91,6 @@ impl Note {
 
     fn wake_sleeper(&self) {
         crate::futex::wake(&self.key);
-        #[cfg(goro_loom)]
         crate::loom::atomic::fence(Ordering::SeqCst); // as in `wakeup_shared_then`
         let polling = self.polling.load(Ordering::SeqCst);
         if polling != 0 {
