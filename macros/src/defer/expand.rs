@@ -3,15 +3,16 @@
 //! ```text
 //! defer!(f(a, b))     let __f = f;  (only when `f` is not a path)
 //!                     let __a0 = a; let __a1 = b;
-//!                     let __guard = Deferred::call(|_| { let _ = f(__a0, __a1); });
+//!                     let deferred = held(Deferred::call(|_| { let _ = f(__a0, __a1); }));
 //!                     (the result is dropped, as Go drops a deferred call's results)
 //! defer!(obj.m(a))    let __a0 = a;  (`obj` a place: used, and borrowed, at the call;
 //!                                     any other receiver is evaluated now, as `let __r`)
-//!                     let __guard = Deferred::call(|_| { let _ = obj.m(__a0); });
-//! defer!({ body })    let __guard = Deferred::block(|__call| {
+//!                     let deferred = held(Deferred::call(|_| { let _ = obj.m(__a0); }));
+//! defer!({ body })    let deferred = held(Deferred::block(|__call| {
 //!                         let recover = || recover_in(__call);  // `recover()` in the body
 //!                         body
-//!                     });
+//!                     }));
+//! held(g)             { let __g = g; move || { let _ = &__g; } }  (see `guard`)
 //! ```
 //! The `let`s land in the scope the `defer!` statement is in (their names are hygienic), so
 //! the guard is dropped at that scope's end, after everything declared later: Go's LIFO
@@ -27,7 +28,6 @@ use super::ast::DeferInput;
 
 /// The expansion of a checked `defer!` input.
 pub(crate) fn expand(input: &DeferInput) -> TokenStream {
-    let guard = format_ident!("__goro_defer", span = Span::mixed_site());
     let call = format_ident!("__goro_defer_call", span = Span::mixed_site());
     match input {
         DeferInput::Call(c) => {
@@ -39,12 +39,12 @@ pub(crate) fn expand(input: &DeferInput) -> TokenStream {
                 evaluate_now("__goro_defer_f", &c.func, &mut lets)
             };
             let args = arguments(c.args.iter(), &mut lets);
-            quote! {
-                #lets
-                let #guard = ::goro::__private::Deferred::call(
+            let guard = guard(quote! {
+                ::goro::__private::Deferred::call(
                     |_: &::goro::__private::DeferCall| { let _ = #func(#(#args),*); }
-                );
-            }
+                )
+            });
+            quote!(#lets #guard)
         }
         DeferInput::Method(m) => {
             let mut lets = TokenStream::new();
@@ -56,30 +56,50 @@ pub(crate) fn expand(input: &DeferInput) -> TokenStream {
             };
             let args = arguments(m.args.iter(), &mut lets);
             let (method, turbofish) = (&m.method, &m.turbofish);
-            quote! {
-                #lets
-                let #guard = ::goro::__private::Deferred::call(
+            let guard = guard(quote! {
+                ::goro::__private::Deferred::call(
                     |_: &::goro::__private::DeferCall| {
                         let _ = #receiver.#method #turbofish(#(#args),*);
                     }
-                );
-            }
+                )
+            });
+            quote!(#lets #guard)
         }
         DeferInput::Block(stmts) => {
             let body = direct_recover(quote!(#(#stmts)*));
             let recover = format_ident!("recover");
-            quote! {
-                let #guard = ::goro::__private::Deferred::block(
+            guard(quote! {
+                ::goro::__private::Deferred::block(
                     |#call: &::goro::__private::DeferCall| {
                         #[allow(unused_variables)]
                         let #recover = || ::goro::__private::recover_in(#call);
                         #body
                     }
-                );
-            }
+                )
+            })
         }
         // Rejected by `valid.rs`.
         DeferInput::Empty(_) | DeferInput::Closure(_) | DeferInput::Value(_) => quote!(),
+    }
+}
+
+/// `let deferred = { let d = <guard>; move || { let _ = &d; } };`: the guard, held in a
+/// closure that owns it. A borrow the deferred code holds past a later use of the variable
+/// (`defer!({ use(n) }); n += 1;`) is then reported "when `deferred` is dropped and runs the
+/// destructor for closure", not "the `Drop` code for type `goro::__private::Deferred`". The
+/// closure is never called: dropping it drops the guard, at the same point, and the deferred
+/// closure's type name (which `recover` reads) is unchanged, written where it was.
+fn guard(guard: TokenStream) -> TokenStream {
+    let deferred = format_ident!("deferred", span = Span::mixed_site());
+    let inner = format_ident!("__goro_guard", span = Span::mixed_site());
+    quote! {
+        #[allow(unused_variables)]
+        let #deferred = {
+            let #inner = #guard;
+            move || {
+                let _ = &#inner;
+            }
+        };
     }
 }
 

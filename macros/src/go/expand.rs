@@ -6,16 +6,22 @@
 //! go!(o.m(a))        { let mut __goro_recv = o; let __goro_arg0 = a;
 //!                      ::goro::__private::go(move || { __goro_recv.m(__goro_arg0); }); }
 //! go!(closure)       ::goro::__private::go(closure)
-//! go!({ uses x })    { use ::goro::__private::{Capture* as _};
-//!                      let mut x = <_ as ::goro::__private::ShareOrCopy<_>>::__goro_capture(
-//!                          (&&&&::goro::__private::Capture(&x)).__goro_pick());
+//! go!({ uses x })    { use ::goro::__private::{Capture* as _, SendProbe* as _};
+//!                      let mut x = {
+//!                          let __goro_pick = (&&&&::goro::__private::Capture(&x))
+//!                              .__goro_pick();
+//!                          <_ as ::goro::__private::SendToGoroutine<_>>::__goro_check(
+//!                              (&&::goro::__private::SendProbe(&__goro_pick)).__goro_probe());
+//!                          <_ as ::goro::__private::ShareOrCopy<_>>::__goro_capture(
+//!                              __goro_pick)
+//!                      };
 //!                      ::goro::__private::go(move || -> () { uses x }); }
 //! ```
 //! Call form: the callee (unless a path, which names a function or a local the `move`
 //! closure takes as it is) and every argument (unless a closure, whose parameter types come
 //! from the callee, or a literal) are evaluated now, in source order, into hidden
 //! `mixed_site` locals the user can't name. Block form: see `free.rs` for which identifiers
-//! are rebound and goro_rt's `share.rs` for how.
+//! are rebound, goro_rt's `share.rs` for how, and its `entry.rs` for the `Send` check.
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
@@ -107,15 +113,21 @@ fn method_form(call: &ExprMethodCall) -> TokenStream {
 }
 
 fn block_form(stmts: &[Stmt]) -> TokenStream {
+    let pick = Ident::new("__goro_pick", Span::mixed_site());
     let rebinds = free_variables(stmts).into_iter().map(|var| {
-        // The `_` that stands for the variable's type carries its span: a capture error
-        // (`ShareOrCopy` not implemented for it) points at the use.
+        // The `_`s that stand for the variable's type carry its span: a capture error
+        // (`ShareOrCopy`, or `SendToGoroutine` for a value that is not `Send`) points at the
+        // use, and the closure's own `Send` bound on `go` is not reported again.
         let ty = Token![_](var.span());
         quote! {
             #[allow(unused_mut)]
-            let mut #var = <#ty as ::goro::__private::ShareOrCopy<_>>::__goro_capture(
-                (&&&&::goro::__private::Capture(&#var)).__goro_pick(),
-            );
+            let mut #var = {
+                let #pick = (&&&&::goro::__private::Capture(&#var)).__goro_pick();
+                <#ty as ::goro::__private::SendToGoroutine<_>>::__goro_check(
+                    (&&::goro::__private::SendProbe(&#pick)).__goro_probe(),
+                );
+                <#ty as ::goro::__private::ShareOrCopy<_>>::__goro_capture(#pick)
+            };
         }
     });
     quote! {
@@ -123,6 +135,7 @@ fn block_form(stmts: &[Stmt]) -> TokenStream {
             #[allow(unused_imports)]
             use ::goro::__private::{
                 CaptureCopy as _, CaptureOther as _, CaptureShare as _, CaptureShareRef as _,
+                SendProbeNotSend as _, SendProbeRefused as _, SendProbeSent as _,
             };
             #(#rebinds)*
             ::goro::__private::go(move || -> () { #(#stmts)* });
