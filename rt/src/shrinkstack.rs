@@ -528,7 +528,10 @@ mod tests {
                     }
                     core::hint::black_box(&mut local);
                     // SAFETY: only inspected (its swap state), never readied.
-                    parked.lock().unwrap().push((i, unsafe { crate::park::getg() }));
+                    parked
+                        .lock()
+                        .unwrap()
+                        .push((i, unsafe { crate::park::getg() }));
                     let mut byte = [0u8; 1];
                     conn.read_exact(&mut byte).unwrap();
                     core::hint::black_box(&mut local);
