@@ -257,10 +257,8 @@ fn a_late_wake_up_from_before_a_runtime_ended_wakes_nothing() {
         // The dead goroutine's G is the last one freed: the free list hands it to the new
         // runtime's goroutine 1 (this one).
         // SAFETY: compared only.
-        assert!(
-            unsafe { getg() } == stale,
-            "the dead goroutine's G was not reused"
-        );
+        let me = unsafe { getg() };
+        assert!(me == stale, "the dead goroutine's G was not reused");
         let waker = spawn(move || {
             // The late wake-up, from a plain thread as a closer would, while goroutine 1
             // is parked in `join` below.
