@@ -652,7 +652,12 @@ fn a_saturated_thread_starts_new_goroutines_together_on_another_thread() {
     // thread, and keeps sending it there while it stays saturated, so a pipeline's new
     // stages stay together (prime_sieve: the chain then runs on two threads, split once).
     // With one P everything starts on the spawner's thread, as before.
-    for procs in [2, 1] {
+    // With one CPU (CI's `taskset -c 0` pass) the second P is not reliably idle when the
+    // spawns come: the M that took it to look for work may not have had the CPU to give it
+    // back. Moving work to another thread gains nothing there, so only one P is checked.
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cases: &[usize] = if cpus >= 2 { &[2, 1] } else { &[1] };
+    for &procs in cases {
         let (me, ids) = run(move || {
             gomaxprocs(procs);
             let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
