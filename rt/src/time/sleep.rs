@@ -1,7 +1,7 @@
 //! `sleep`, `since`, `until`, and the raw timer handle the channel-based timers of
 //! `goro::time` use. Go: time.Sleep (runtime.timeSleep), time.Since, time.Until.
 
-use super::timer::{TimerFn, TimerInner};
+use super::timer::TimerInner;
 use crate::g::WaitReason;
 use crate::loom::StdArc as Arc;
 use crate::loom::atomic::Ordering;
@@ -40,7 +40,7 @@ pub fn sleep(d: Duration) {
 pub(crate) fn park_for(d: Duration, reason: WaitReason) {
     let when = super::when(d);
     // SAFETY: the token is for the park below; the timer readies it once.
-    let t = Arc::new(TimerInner::new(TimerFn::Ready(unsafe { getg() })));
+    let t: Arc<TimerInner> = Arc::new(TimerInner::new(Some(unsafe { getg() }), || {}));
     // While any goroutine sleeps, an ending runtime is not quiescent (`Sched::quiescent`):
     // its timer will ready it.
     let s = current_sched().expect("a goroutine runs on an M of its runtime");
@@ -51,7 +51,7 @@ pub(crate) fn park_for(d: Duration, reason: WaitReason) {
     };
     // SAFETY: the token goes only into `t`, a one-shot timer armed once, here, after the G
     // is parked (Go: resetForSleep as gopark's unlock function); its firing is the park's
-    // only wake-up (`TimerFn::Ready`). The callback always parks.
+    // only wake-up (`TimerInner::ready`). The callback always parks.
     unsafe { gopark(arm, reason) };
 }
 
@@ -124,7 +124,7 @@ pub struct RawTimer(Arc<TimerInner>);
 impl RawTimer {
     /// A stopped timer that runs `f` whenever it fires.
     pub fn new(f: impl Fn() + Send + Sync + 'static) -> RawTimer {
-        RawTimer(Arc::new(TimerInner::new(TimerFn::Call(Box::new(f)))))
+        RawTimer(Arc::new(TimerInner::new(None, f)))
     }
 
     /// Arms the timer to fire `d` from now, then every `period` if given (a zero period

@@ -44,14 +44,6 @@ use crate::m::M;
 use crate::proc::{Locked, P, Sched};
 use crate::tls::getm;
 
-/// What a timer does when it fires; run on g0, never blocking.
-pub(crate) enum TimerFn {
-    /// Ready a goroutine parked in `time::sleep` (Go: goroutineReady).
-    Ready(GRef),
-    /// Anything else that does not block: a non-blocking channel send, a `go` statement.
-    Call(Box<dyn Fn() + Send + Sync>),
-}
-
 struct State {
     active: bool,
     when: u64,
@@ -75,16 +67,23 @@ enum Claim {
     Fire(Option<u64>),
 }
 
-/// A timer. Go: runtime.timer.
-pub(crate) struct TimerInner {
+/// A timer. Go: runtime.timer. What it does when it fires (run on g0, never blocking) is
+/// stored in it, so a timer is one allocation with its `Arc`: `F` is the function's type
+/// while the timer is made, then erased (`Arc<TimerInner>`, `F = dyn Fn`).
+pub(crate) struct TimerInner<F: ?Sized = dyn Fn() + Send + Sync> {
     state: Mutex<State>,
     /// `State::seq`, readable without the lock (written under it).
     seq: AtomicU64,
-    f: TimerFn,
+    /// `time::sleep`'s timers ready a parked goroutine (Go: goroutineReady); `f` is then
+    /// a no-op.
+    ready: Option<GRef>,
+    /// Anything else that does not block: a non-blocking channel send, a `go` statement.
+    f: F,
 }
 
-impl TimerInner {
-    pub(crate) fn new(f: TimerFn) -> TimerInner {
+impl<F: Fn() + Send + Sync> TimerInner<F> {
+    /// A stopped timer that readies `ready` or else calls `f` when it fires.
+    pub(crate) fn new(ready: Option<GRef>, f: F) -> TimerInner<F> {
         TimerInner {
             state: Mutex::new(State {
                 active: false,
@@ -94,10 +93,13 @@ impl TimerInner {
                 queued: None,
             }),
             seq: AtomicU64::new(0),
+            ready,
             f,
         }
     }
+}
 
+impl TimerInner {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -175,20 +177,17 @@ impl TimerInner {
     }
 
     fn fire(&self) {
-        match &self.f {
-            TimerFn::Ready(gp) => {
-                // A `Ready` timer is made by `time::sleep` for one park of `gp`, armed once
-                // (by that park's unlock callback), never periodic; the claim above
-                // succeeds once per activation, so this is the park's only wake-up. (If
-                // shutdown woke the G first, the token is stale and this does nothing.)
-                goready_tail(*gp);
-            }
-            TimerFn::Call(f) => {
-                // We are on g0: a panic must not unwind through the scheduler.
-                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err() {
-                    crate::panic::throw("timer function panicked");
-                }
-            }
+        if let Some(gp) = self.ready {
+            // A `ready` timer is made by `time::sleep` for one park of `gp`, armed once (by
+            // that park's unlock callback), never periodic; the claim above succeeds once
+            // per activation, so this is the park's only wake-up. (If shutdown woke the G
+            // first, the token is stale and this does nothing.)
+            goready_tail(gp);
+            return;
+        }
+        // We are on g0: a panic must not unwind through the scheduler.
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.f)())).is_err() {
+            crate::panic::throw("timer function panicked");
         }
     }
 }
