@@ -288,7 +288,10 @@ impl G {
 
     /// Waiting → runnable for whichever park the G is in (the shutdown's killer).
     pub(crate) fn cas_ready_any(&self) -> bool {
-        let w = self.atomicstatus.load(Ordering::Acquire);
+        // SeqCst: the runtime's end reads a G's status after setting `killing`, a parking G
+        // stores it before reading `killing`, and one of the two must see the other
+        // (`park::park_m`).
+        let w = self.atomicstatus.load(Ordering::SeqCst);
         (w & STATUS_MASK) == G_WAITING as u64 && self.cas_ready(w >> STATUS_BITS)
     }
 

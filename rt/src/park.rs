@@ -150,6 +150,32 @@ pub(crate) fn park_commit<F: FnOnce(GRef) -> bool>(gp: GRef, unlock: F) -> bool 
     !gp.cas_unpark()
 }
 
+/// g0's side of a goroutine's park (`execute`'s `After::Park`): commits it
+/// ([`park_commit`]), then, if the runtime has begun to end, kills the G at once through
+/// `ready`. The end (`shutdown::kill_sweep`) sets `killing`, then kills the Gs it finds
+/// parked; a G that parks meanwhile is seen by one of the two (the status is stored before
+/// `killing` is read here, `killing` set before the status is read there, all SeqCst: one
+/// total order), and claimed for the kill once (`shutdown::claim_for_kill`). Returns
+/// whether the G stays parked. Go: park_m.
+pub(crate) fn park_m<F: FnOnce(GRef) -> bool>(
+    gp: GRef,
+    unlock: F,
+    killing: &crate::loom::atomic::AtomicBool,
+    ready: impl FnOnce(GRef),
+) -> bool {
+    if !park_commit(gp, unlock) {
+        return false;
+    }
+    // Loom models SeqCst loads and stores as acquire/release only; this fence stands for
+    // the total order SeqCst gives the status store above and the load below.
+    #[cfg(goro_loom)]
+    crate::loom::atomic::fence(Ordering::SeqCst);
+    if killing.load(Ordering::SeqCst) && crate::shutdown::claim_for_kill(gp) {
+        ready(gp);
+    }
+    true
+}
+
 /// The claiming half of a wake-up: waiting → runnable for the park `gp`'s token names,
 /// exactly once. Whoever wins owns the G and must queue it; a loser must not touch it.
 /// False for a stale token; a throw for a token of the current park whose G is not

@@ -859,10 +859,13 @@ impl M {
                 After::Park { data, unlock } => {
                     // SAFETY: `data`/`unlock` were built by `gopark` for exactly this call,
                     // and gp's frame holding `data` is frozen until it is resumed.
-                    if crate::park::park_commit(gp, |gp| unsafe { unlock(data, gp) }) {
-                        if self.sched.killing.load(Ordering::SeqCst) {
-                            crate::shutdown::kill_parked(gp);
-                        }
+                    let parked = crate::park::park_m(
+                        gp,
+                        |gp| unsafe { unlock(data, gp) },
+                        &self.sched.killing,
+                        |gp| self.sched.ready(gp),
+                    );
+                    if parked {
                         return;
                     }
                     // Go: park_m's "unlockf returned false": resume at once.

@@ -7,7 +7,7 @@
 //! 1. `begin_killing` sets `killing` and readies every parked goroutine of this runtime with
 //!    `killed` set; its home M resumes it inside `gopark`/`gosched`, where it sees `killed`
 //!    and unwinds (`park::check_killed`), running its destructors on its own thread;
-//! 2. a goroutine that parks later is killed the same way as it parks (`kill_parked`, from
+//! 2. a goroutine that parks later is killed the same way as it parks (`park::park_m`, from
 //!    `execute`), and a runnable one when it is next scheduled (`schedule`);
 //! 3. fresh goroutines are dropped unrun wherever they are dequeued (`drop_unrun`);
 //! 4. when no M can run anything any more (`Sched::quiescent`, checked by every M before it
@@ -35,15 +35,14 @@ impl Sched {
         // sees the runtime quiescent while the loop below runs (the first goroutines
         // readied have already unwound, the rest are not readied yet) must not end it.
         self.kill_pending.fetch_add(1, Ordering::SeqCst);
-        if self.killing.swap(true, Ordering::SeqCst) {
+        let me = (self as *const Sched).cast_mut();
+        let mine = || {
+            let all = crate::gfree::all_gs().into_iter();
+            all.filter(move |gp| gp.sched.load(Ordering::Acquire) == me)
+        };
+        if !kill_sweep(&self.killing, mine, |gp| self.ready(gp)) {
             self.kill_pending.fetch_sub(1, Ordering::SeqCst);
             return;
-        }
-        let me = (self as *const Sched).cast_mut();
-        for gp in crate::gfree::all_gs() {
-            if gp.sched.load(Ordering::Acquire) == me {
-                kill_parked(gp);
-            }
         }
         self.kill_pending.fetch_sub(1, Ordering::SeqCst);
         // Someone must notice the end even if nothing was parked: the caller is a running
@@ -79,26 +78,48 @@ impl Sched {
     }
 }
 
-/// Readies `gp`, if it is parked and may be killed, to unwind on its home M.
+/// `begin_killing`'s sweep (step 1 above): sets `killing`, then kills, through `ready`,
+/// every goroutine of `gs()` that is parked and may be killed. False, doing nothing, if
+/// `killing` was set already. `gs` is listed only once `killing` is set: a goroutine made
+/// later sees it when it parks (`park::park_m`), and one that parks around the swap is
+/// claimed here or there, once (`claim_for_kill`; loom: `loom_park`).
+pub(crate) fn kill_sweep<I: IntoIterator<Item = GRef>>(
+    killing: &crate::loom::atomic::AtomicBool,
+    gs: impl FnOnce() -> I,
+    mut ready: impl FnMut(GRef),
+) -> bool {
+    if killing.swap(true, Ordering::SeqCst) {
+        return false;
+    }
+    // As in `park::park_m`: loom's SeqCst accesses are acquire/release only.
+    #[cfg(goro_loom)]
+    crate::loom::atomic::fence(Ordering::SeqCst);
+    for gp in gs() {
+        if claim_for_kill(gp) {
+            ready(gp);
+        }
+    }
+    true
+}
+
+/// Claims `gp` for the runtime's end, if it is parked and may be killed: it is then
+/// runnable and marked `killed`, and the caller must queue it, to unwind on its home M.
+/// False if it is not parked, someone else readied it first, or it may not be killed.
 ///
 /// A G that parked while already unwinding from a kill is left parked: resuming it would
 /// not unwind it again, only wake it with nothing done (a destructor that waits for a
 /// lock to be handed over, `sync`'s waiters, relies on sleeping until it is).
-pub(crate) fn kill_parked(gp: GRef) {
+pub(crate) fn claim_for_kill(gp: GRef) -> bool {
     if gp.is_thread()
         || gp.unwinding.load(Ordering::Acquire)
         || gp.lockedint.load(Ordering::Relaxed) != 0
         || WaitReason::from_u8(gp.waitreason.load(Ordering::Relaxed)) == WaitReason::Syscall
+        || !gp.cas_ready_any()
     {
-        return;
-    }
-    if !gp.cas_ready_any() {
-        return; // not parked, or someone else readied it first
+        return false;
     }
     gp.killed.store(true, Ordering::Release);
-    let s = gp.sched.load(Ordering::Acquire);
-    // SAFETY: a live goroutine's runtime outlives it.
-    unsafe { (*s).ready(gp) };
+    true
 }
 
 /// Drops the body of a goroutine that never ran, as its runtime ends, and retires it.

@@ -9,6 +9,12 @@
 //! (Releasing the lock *before* `park_commit` is the bug this protocol exists to prevent;
 //! the first version of this model did that and loom found the double ready at once.) A model run queue records every
 //! ready; a scheduler thread runs what it finds with Runnable → Running, which must succeed.
+//!
+//! The last model is g0's side of a goroutine's park as `execute` runs it (`park::park_m`)
+//! racing the runtime's end as `begin_killing` runs it (`shutdown::kill_sweep`) and a
+//! waker: real code throughout but the queue; the G is queued exactly once. Both sides'
+//! Dekker pattern rests on SeqCst's total order, which loom models only with fences
+//! (`cfg(goro_loom)` in both functions): without them loom finds the park missed by both.
 
 use crate::g::{G_RUNNABLE, G_RUNNING, G_WAITING, GRef};
 use crate::loom::atomic::Ordering;
@@ -147,5 +153,73 @@ fn loom_thread_park_racing_goready_never_sleeps_forever() {
         assert_eq!(gp.status(), G_RUNNING);
         w.join().unwrap();
         let _ = G_WAITING;
+    });
+}
+
+/// A goroutine's G, as `execute` parks it (its stack is never switched to here).
+fn started_g() -> GRef {
+    let gp = GRef::alloc(Some(crate::stack::Stack { lo: 0, hi: 0 }));
+    gp.set_status(G_RUNNING, Ordering::Relaxed);
+    gp.token()
+}
+
+#[test]
+fn loom_a_goroutine_parking_as_its_runtime_ends_is_killed_once() {
+    // The runtime's end (`shutdown::kill_sweep`, as `begin_killing` runs it) races g0's
+    // side of a park (`park::park_m`, as `execute` runs it), with a waker that readies the
+    // G if it finds it registered. Whoever wins, the G is queued exactly once; if the end
+    // queued it, it is marked killed (it unwinds as it resumes). Before `park_m` read
+    // `killing` after the park's status store, a park that the sweep missed stayed parked
+    // forever: the runtime could not end (or leaked the goroutine's destructors).
+    loom::model(|| {
+        let gp = started_g();
+        let killing = Arc::new(crate::loom::atomic::AtomicBool::new(false));
+        let runq = Arc::new(Mutex::new(Vec::new()));
+        let slot = Arc::new(Mutex::new(None::<GRef>));
+        let end = thread::spawn({
+            let (killing, runq) = (killing.clone(), runq.clone());
+            move || {
+                assert!(crate::shutdown::kill_sweep(
+                    &killing,
+                    || [gp],
+                    |g| runq.lock().unwrap().push((g, "end")),
+                ));
+            }
+        });
+        let waker = thread::spawn({
+            let (slot, runq) = (slot.clone(), runq.clone());
+            move || {
+                let found = slot.lock().unwrap().take();
+                if let Some(g) = found
+                    && ready_cas(g)
+                {
+                    runq.lock().unwrap().push((g, "waker"));
+                }
+            }
+        });
+        // The goroutine registers itself, then g0 commits the park and releases the lock.
+        let guard = {
+            let mut st = slot.lock().unwrap();
+            *st = Some(gp);
+            st
+        };
+        let parked = crate::park::park_m(
+            gp,
+            move |_| {
+                drop(guard);
+                true
+            },
+            &killing,
+            |g| runq.lock().unwrap().push((g, "park")),
+        );
+        assert!(parked);
+        end.join().unwrap();
+        waker.join().unwrap();
+        let q = runq.lock().unwrap().clone();
+        assert_eq!(q.len(), 1, "queued {q:?}: never or twice");
+        assert_eq!(q[0].0, gp);
+        assert_eq!(gp.status(), G_RUNNABLE);
+        let killed = gp.killed.load(Ordering::Acquire);
+        assert_eq!(killed, q[0].1 != "waker", "killed only by the end: {q:?}");
     });
 }
