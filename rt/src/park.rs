@@ -311,6 +311,7 @@ impl Drop for Claim {
 ///     assert_eq!(*log.lock().unwrap(), "bababa");
 /// });
 /// ```
+#[inline]
 pub fn gosched() {
     match curg() {
         Some(gp) => yield_as(gp, After::Gosched),
@@ -319,6 +320,7 @@ pub fn gosched() {
 }
 
 /// Yields the running goroutine `gp` back to a run queue (`After::Gosched` or `Preempt`).
+#[inline]
 fn yield_as(gp: GRef, after: After) {
     crate::lockosthread::before_switch(gp);
     mcall(gp, after);
