@@ -31,8 +31,8 @@ use crate::proc::Sched;
 impl Sched {
     /// Starts ending the runtime (step 1 above). Idempotent.
     pub(crate) fn begin_killing(&self) {
-        // Counted before `killing` is set, uncounted after the last goroutine is readied: an M that
-        // sees the runtime quiescent while the loop below runs (the first goroutines
+        // Counted before `killing` is set, uncounted after the last goroutine is readied: an M
+        // that sees the runtime quiescent while the sweep below runs (the first goroutines
         // readied have already unwound, the rest are not readied yet) must not end it.
         self.kill_pending.fetch_add(1, Ordering::SeqCst);
         let me = (self as *const Sched).cast_mut();
