@@ -213,7 +213,7 @@ pub use goro_rt::share::ShareOrCopy;
 // Not for use: named here, outside `__private`, only so that rustc calls it
 // `goro::SendToGoroutine` in the error for a variable of a `go!` block that is not `Send`.
 #[doc(hidden)]
-pub use goro_rt::entry::SendToGoroutine;
+pub use goro_rt::share::SendToGoroutine;
 
 /// Channel internals a port may need: iterators, panic messages and `select`'s engine.
 ///

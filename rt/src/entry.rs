@@ -14,7 +14,6 @@ use crate::loom::atomic::Ordering;
 use crate::m::M;
 use crate::panic::PanicMode;
 use crate::proc::Sched;
-use crate::share::{Pick, Refused};
 use crate::tls::getm;
 use std::sync::OnceLock;
 
@@ -323,97 +322,6 @@ impl Drop for AbortOnUnwind {
 #[track_caller]
 pub fn go<F: FnOnce() + Send + 'static>(f: F) {
     newproc(f);
-}
-
-// `go!({ ... })`'s `Send` check, one per captured variable, at its use: without it a value
-// that `share.rs` would capture but that is not `Send` (a raw pointer, a `&Cell`) fails only
-// `go`'s bound on the whole closure, an error on the whole `go!(...)` that names the
-// `__private` function and no fix. After the capture rule is picked:
-//
-//     let pick = (&&&&Capture(&x)).__goro_pick();
-//     <_ as SendToGoroutine<_>>::__goro_check((&&SendProbe(&pick)).__goro_probe());
-//
-// the probe (autoref specialisation, as the picks) tells `Sent` from `NotSend`, and only
-// `SendToGoroutine<Sent>` is implemented: a `NotSend` fails the trait's own bound, once, at
-// the variable, in its `on_unimplemented` words (a bound `T: Send` on an impl or a helper
-// would add a note pointing here). A `Refused` pick is not probed: `ShareOrCopy` reports it,
-// alone.
-
-/// A capture picked by `share.rs`, probed for `Send`. Built only by the `go!` expansion.
-#[doc(hidden)]
-pub struct SendProbe<'p, P>(pub &'p P);
-
-/// The probe's outcome for a captured `T`: `How` is [`Sent`] or [`NotSend`].
-#[doc(hidden)]
-pub struct Probed<T, How>(core::marker::PhantomData<fn() -> T>, How);
-
-/// The captured value is `Send`.
-#[doc(hidden)]
-pub struct Sent;
-
-/// The captured value is not `Send`: no [`SendToGoroutine`] impl takes it.
-#[doc(hidden)]
-pub struct NotSend;
-
-/// Probe rule 1: a `Refused` capture passes (its error is `ShareOrCopy`'s).
-#[doc(hidden)]
-pub trait SendProbeRefused<T> {
-    /// Passes the refused capture.
-    fn __goro_probe(&self) -> Probed<T, Sent>;
-}
-
-impl<T> SendProbeRefused<T> for &&SendProbe<'_, Pick<'_, T, Refused>> {
-    fn __goro_probe(&self) -> Probed<T, Sent> {
-        Probed(core::marker::PhantomData, Sent)
-    }
-}
-
-/// Probe rule 2: a `Send` value passes.
-#[doc(hidden)]
-pub trait SendProbeSent<T> {
-    /// Passes the `Send` value.
-    fn __goro_probe(&self) -> Probed<T, Sent>;
-}
-
-impl<T: Send, How> SendProbeSent<T> for &SendProbe<'_, Pick<'_, T, How>> {
-    fn __goro_probe(&self) -> Probed<T, Sent> {
-        Probed(core::marker::PhantomData, Sent)
-    }
-}
-
-/// Probe rule 3, the fallback: any other value, for [`SendToGoroutine`] to refuse.
-#[doc(hidden)]
-pub trait SendProbeNotSend<T> {
-    /// Marks the value `NotSend`.
-    fn __goro_probe(&self) -> Probed<T, NotSend>;
-}
-
-impl<T, How> SendProbeNotSend<T> for SendProbe<'_, Pick<'_, T, How>> {
-    fn __goro_probe(&self) -> Probed<T, NotSend> {
-        Probed(core::marker::PhantomData, NotSend)
-    }
-}
-
-/// What a `go!` block may send to its goroutine: implemented only for a [`Sent`] probe, so
-/// the error for any other captured value is this trait's. The default `How` keeps it out of
-/// that error's text.
-#[doc(hidden)]
-#[diagnostic::on_unimplemented(
-    message = "a `go!` block cannot capture `{Self}`: it is not `Send`, so it cannot move to \
-               the goroutine",
-    label = "this variable is used inside the `go!` block",
-    note = "share what it points to through an `Arc` (a `goro::sync::Mutex` in it to change \
-            it) or a channel; a raw pointer can go as a `usize` address, or in a wrapper \
-            type with `unsafe impl Send`"
-)]
-pub trait SendToGoroutine<How = NotSend>: Sized {
-    /// Nothing: the check is the bound.
-    fn __goro_check(probed: Probed<Self, How>);
-}
-
-impl<T> SendToGoroutine<Sent> for T {
-    #[inline(always)]
-    fn __goro_check(_: Probed<T, Sent>) {}
 }
 
 /// `#[goro::main]`: an unrecovered goroutine panic prints Go's report and exits 2.

@@ -21,7 +21,7 @@
 //! closure takes as it is) and every argument (unless a closure, whose parameter types come
 //! from the callee, or a literal) are evaluated now, in source order, into hidden
 //! `mixed_site` locals the user can't name. Block form: see `free.rs` for which identifiers
-//! are rebound, goro_rt's `share.rs` for how, and its `entry.rs` for the `Send` check.
+//! are rebound, and goro_rt's `share.rs` for how, the `Send` check included.
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
