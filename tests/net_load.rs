@@ -367,10 +367,11 @@ fn io_waiters(n: usize) -> Vec<goro::net::UnixStream> {
 
 /// Where a burst of `BURST` goroutines spawned at once starts, per thread (and which thread
 /// is the spawner's, which the busy goroutine's). The spawner's thread has `WAITERS`
-/// goroutines in IO wait; the other thread is busy with a goroutine that holds it for about
-/// a millisecond at a time (a lock at every turn is its scheduling point), so the burst
-/// waits in its home queue while the spawner spawns. With `lock`, the busy goroutine locks
-/// its thread (`lock_os_thread`) right after the burst, before it lets any of it run.
+/// goroutines in IO wait; the other thread is busy with a goroutine that spins with no
+/// scheduling point while the spawner spawns, so the burst's share homed there waits in its
+/// home queue. Then, with `lock`, the busy goroutine locks its thread (`lock_os_thread`)
+/// before it lets any of it run; it goes on spinning with a lock at every turn, its
+/// scheduling point, where its slice is cut 1 ms after work waits for its thread.
 fn burst_placement(lock: bool) -> (ThreadId, ThreadId, HashMap<ThreadId, usize>) {
     const WAITERS: usize = 12;
     goro::run(move || {
@@ -391,10 +392,14 @@ fn burst_placement(lock: bool) -> (ThreadId, ThreadId, HashMap<ThreadId, usize>)
                 (burst_done.clone(), stop.clone(), hog_thread.clone());
             goro::spawn(move || {
                 hog_thread.send(std::thread::current().id());
-                let m = goro::sync::Mutex::new(0u64);
+                // No scheduling point until the burst is spawned: the burst's goroutines
+                // homed here flag this thread's slice to be cut after 1 ms (`HOME_WAIT`),
+                // and a slow spawner (a debug build on a loaded machine) would let them
+                // start here before the lock below.
                 while !burst_done.load(Ordering::Relaxed) {
-                    *m.lock() += 1;
+                    std::hint::spin_loop();
                 }
+                let m = goro::sync::Mutex::new(0u64);
                 if lock {
                     goro::runtime::lock_os_thread();
                 }
