@@ -4,8 +4,11 @@ use goro::prelude::*;
 use goro::time::{Instant, Ticker, tick};
 
 /// TestTicker: ticks come at the period, then after Reset at the new period (Go: 20 ticks
-/// of 20 ms then of 40 ms, within a factor; here 10 of 5 ms then 10 of 10 ms, at least
-/// the period each on average, within ten times it).
+/// of 20 ms then of 40 ms, within a factor; here 5 of 5 ms then 5 of 10 ms, within ten
+/// times the target). The least it can take is a period under the target: a receiver late
+/// for a tick finds the next already in the channel (buffer 1), and `reset` leaves that tick
+/// there (as Go's does), so the second half starts with a free tick; `t0` is read after the
+/// ticker started, so allow two periods.
 #[goro::test]
 fn test_ticker() {
     const COUNT: u32 = 10;
@@ -23,7 +26,7 @@ fn test_ticker() {
     let dt = t0.elapsed();
     let target = delta * COUNT / 2 + delta * 2 * COUNT / 2;
     assert!(
-        dt >= target - delta,
+        dt >= target - 2 * delta,
         "{COUNT} ticks took {dt:?}, expected {target:?}"
     );
     assert!(
