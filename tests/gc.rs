@@ -414,3 +414,106 @@ fn an_object_with_thousands_of_handles_lives_until_the_last_is_dropped() {
     });
     assert_eq!(drops.load(Ordering::SeqCst), 1, "freed once");
 }
+
+/// The next goal is what the last cycle left live, grown by GOGC percent, and it follows
+/// `set_gc_percent` at once (Go's SetGCPercent recomputes it); the 4 MiB floor scales with
+/// GOGC; with GOGC off `next_gc` reads `i64::MAX`. In a child process: GOGC is the
+/// process's.
+#[test]
+fn set_gc_percent_moves_the_next_goal_at_once() {
+    if support::is_child() {
+        const MIB: u64 = 1 << 20;
+        let next = || goro::runtime::read_mem_stats().next_gc;
+        // No heap yet: the floor alone.
+        goro::runtime::gc();
+        for (gogc, want) in [(50, 2 * MIB), (200, 8 * MIB), (100, 4 * MIB), (0, 0)] {
+            goro::runtime::set_gc_percent(gogc);
+            assert_eq!(next(), want, "GOGC={gogc}, nothing live");
+        }
+        goro::runtime::set_gc_percent(100);
+        gc::scope(|s| {
+            let keep: Vec<_> = (0..300_000u64).map(|i| s.alloc([i; 8])).collect();
+            goro::runtime::gc();
+            let live = goro::runtime::read_mem_stats().heap_alloc;
+            assert!(live >= 300_000 * 64, "live {live}");
+            let near = |got: u64, want: u64| got >= want * 9 / 10 && got <= want * 11 / 10;
+            let at_100 = next();
+            assert!(
+                near(at_100, 2 * live),
+                "GOGC=100: next {at_100}, live {live}"
+            );
+            assert_eq!(goro::runtime::set_gc_percent(10), 100);
+            let at_10 = next();
+            assert!(
+                near(at_10, live * 11 / 10),
+                "GOGC=10: next {at_10}, live {live}"
+            );
+            goro::runtime::set_gc_percent(-1);
+            assert_eq!(next(), i64::MAX as u64, "GOGC off");
+            goro::runtime::set_gc_percent(100);
+            assert_eq!(next(), at_100);
+            drop(keep);
+        });
+        return;
+    }
+    let (code, err) = support::run_child("set_gc_percent_moves_the_next_goal_at_once");
+    assert_eq!(code, 0, "{err}");
+}
+
+/// GOGC=0 collects whenever the heap grows (Go: its heap minimum scales to 0): 12.8 MB of
+/// garbage take many cycles, not the three a fixed 4 MiB floor would allow.
+#[test]
+fn gogc_0_collects_as_the_heap_grows() {
+    if support::is_child() {
+        goro::runtime::set_gc_percent(0);
+        let before = goro::runtime::read_mem_stats().num_gc;
+        gc::scope(|s| {
+            for i in 0..200_000u64 {
+                let _ = s.alloc([i; 8]);
+            }
+        });
+        let cycles = goro::runtime::read_mem_stats().num_gc - before;
+        assert!(
+            cycles >= 8,
+            "{cycles} cycles for 12.8 MB of garbage at GOGC=0"
+        );
+        return;
+    }
+    let (code, err) = support::run_child("gogc_0_collects_as_the_heap_grows");
+    assert_eq!(code, 0, "{err}");
+}
+
+/// `sys` counts the memory the heaps hold from the system, and what a scope held goes back
+/// when it ends (the GC's chunks are unmapped).
+#[test]
+fn mem_stats_sys_counts_heap_chunks_until_their_scope_ends() {
+    if support::is_child() {
+        let before = goro::runtime::read_mem_stats().sys;
+        let during = gc::scope(|s| {
+            let keep: Vec<_> = (0..100_000u64).map(|i| s.alloc([i; 8])).collect();
+            let m = goro::runtime::read_mem_stats();
+            assert!(
+                m.sys >= before + m.heap_alloc,
+                "sys {} before {before}",
+                m.sys
+            );
+            drop(keep);
+            goro::runtime::gc();
+            // Freed objects' chunks stay with the heap, as Go keeps its spans.
+            let after_gc = goro::runtime::read_mem_stats().sys;
+            assert!(
+                after_gc >= before + 100_000 * 64,
+                "sys {after_gc} after a GC"
+            );
+            after_gc
+        });
+        let after = goro::runtime::read_mem_stats().sys;
+        assert!(
+            after + 100_000 * 64 <= during,
+            "sys {after} after the scope, {during} in it"
+        );
+        return;
+    }
+    let (code, err) = support::run_child("mem_stats_sys_counts_heap_chunks_until_their_scope_ends");
+    assert_eq!(code, 0, "{err}");
+}

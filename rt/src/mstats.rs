@@ -24,8 +24,10 @@ pub struct MemStats {
     pub alloc: u64,
     /// Cumulative bytes allocated for heap objects.
     pub total_alloc: u64,
-    /// Bytes of memory the runtime has taken from the OS for goroutines: stack slots
-    /// carved (with their guard pages) and G structs. Go: Sys.
+    /// Bytes of memory the runtime holds from the OS: goroutine stack slots carved (with
+    /// their guard pages), G structs, and the GC heaps' chunks and large objects. Unlike
+    /// Go's Sys, it goes down when a `gc::scope` ends or a sweep frees a large object:
+    /// those bytes go back to the system. Go: Sys.
     pub sys: u64,
     /// Bytes in in-use heap spans.
     pub heap_alloc: u64,
@@ -50,7 +52,10 @@ pub struct MemStats {
     pub pause_ns: [u64; 256],
     /// When the last GC finished, in ns since the Unix epoch.
     pub last_gc: u64,
-    /// Target heap size of the next GC cycle.
+    /// Target heap size of the next GC cycle: what the last cycle left live, grown by
+    /// GOGC percent (at least 4 MiB × GOGC/100); it follows `runtime::set_gc_percent` at
+    /// once. `i64::MAX` while GOGC is off (Go reports about `math.MaxInt64`, its memory
+    /// limit, then). Go: NextGC.
     pub next_gc: u64,
     /// Fraction of CPU time used by the GC since the program started.
     pub gc_cpu_fraction: f64,
@@ -123,8 +128,9 @@ pub fn read_mem_stats() -> MemStats {
         num_forced_gc: h.num_forced_gc.load(Ordering::Relaxed),
         pause_total_ns: h.pause_total_ns.load(Ordering::Relaxed),
         last_gc: h.last_gc.load(Ordering::Relaxed),
-        next_gc: h.next_gc.load(Ordering::Relaxed),
-        sys: (crate::stack::carved_bytes() + crate::stack::gtable_bytes()) as u64 + heap_alloc,
+        next_gc: crate::mgc::heap::goal(h.last_live.load(Ordering::Relaxed)).min(i64::MAX as u64),
+        sys: (crate::stack::carved_bytes() + crate::stack::gtable_bytes()) as u64
+            + crate::mgc::heap::SYS_BYTES.load(Ordering::Relaxed),
         num_goroutine: crate::runtime::num_goroutine() as u64,
         stack_inuse: live * slot,
         pause_ns: *crate::mgc::heap::lock(&crate::mgc::heap::PAUSES),

@@ -47,7 +47,7 @@
 //! cycle"), and a heap goes no longer than two minutes without one (Go's forcegcperiod).
 
 use super::barrier;
-use super::heap::{EPOCHS, Epoch, HEAPS, Heap, MIN_HEAP, PAUSES, STATS, gc_percent, lock};
+use super::heap::{EPOCHS, Epoch, HEAPS, Heap, PAUSES, STATS, lock};
 use super::mark::{self, UNIT_BUDGET, Unit};
 use crate::g::WaitReason;
 use crate::notify::NotifyList;
@@ -240,8 +240,8 @@ fn collector() {
         if forced.is_some() && !collected {
             // `runtime::gc()` with no heap open (no `gc::scope`): an empty cycle, still
             // counted, as Go's `runtime.GC()` always completes one.
-            let next = STATS.next_gc.load(Ordering::Relaxed);
-            account(Instant::now(), Duration::ZERO, next, true);
+            let live = STATS.last_live.load(Ordering::Relaxed);
+            account(Instant::now(), Duration::ZERO, live, true);
         }
         last = Instant::now();
         if let Some(g) = forced {
@@ -353,9 +353,7 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
     let marked = heap.marked.load(Ordering::Relaxed);
     debug_assert!(marked >= dead_bytes, "marked {marked} < dead {dead_bytes}");
     let live_bytes = marked.saturating_sub(dead_bytes);
-    let p = gc_percent().max(0) as u64;
-    let next = (live_bytes + live_bytes * p / 100).max(MIN_HEAP);
-    heap.next.store(next, Ordering::Relaxed);
+    heap.live.store(live_bytes, Ordering::Relaxed);
     let (freed, panicked) = heap.free_all(&dead);
     debug_assert_eq!(freed, dead_bytes);
     if let Some(p) = panicked {
@@ -374,7 +372,7 @@ pub(crate) fn cycle(heap: &Heap, forced: bool) -> bool {
     // No cycle awaits its sweep now: an allocation may start the next.
     *heap.work.lock().unwrap_or_else(|e| e.into_inner()) = None;
     heap.cycles.fetch_add(1, Ordering::Release);
-    account(start, pause, next, forced && !adopted);
+    account(start, pause, live_bytes, forced && !adopted);
     adopted
 }
 
@@ -423,7 +421,7 @@ fn next_epoch(heap: &Heap) -> Epoch {
 }
 
 /// Records a finished cycle in MemStats.
-fn account(start: Instant, pause: Duration, next: u64, forced: bool) {
+fn account(start: Instant, pause: Duration, live: u64, forced: bool) {
     let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
     // The ring and the totals first: a reader that sees `num_gc` move sees this cycle.
     let n = STATS.num_gc.load(Ordering::Relaxed);
@@ -432,7 +430,7 @@ fn account(start: Instant, pause: Duration, next: u64, forced: bool) {
     STATS
         .busy_ns
         .fetch_add(ns(start.elapsed()), Ordering::Relaxed);
-    STATS.next_gc.store(next, Ordering::Relaxed);
+    STATS.last_live.store(live, Ordering::Relaxed);
     if forced {
         STATS.num_forced_gc.fetch_add(1, Ordering::Relaxed);
     }

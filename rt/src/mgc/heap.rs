@@ -36,7 +36,7 @@
 //! less what sweeps freed.
 //!
 //! Pacing as Go's GOGC: a cycle starts when the heap has grown to `live × (1 + GOGC/100)`
-//! bytes (at least `MIN_HEAP`), `live` being what the last marking left (Go's heapMarked:
+//! bytes (at least 4 MiB × GOGC/100: `goal`), `live` being what the last marking left (Go's heapMarked:
 //! the survivors and what was made while it marked); `GOGC=off` or a negative `runtime::set_gc_percent` turns that
 //! off. While a cycle marks, an allocation past the goal helps it if marking lags behind
 //! (an assist, `mark.rs`), and one at twice the goal helps until marking is done, waiting
@@ -588,6 +588,7 @@ impl<T: Trace> GcBox<T> {
         // global allocator with layout `LARGE`; the value was dropped already, so only the
         // memory goes.
         unsafe { std::alloc::dealloc(v.sub(Self::LARGE_AT), Self::LARGE) }
+        SYS_BYTES.fetch_sub(Self::LARGE.size() as u64, Ordering::Relaxed);
     }
 
     /// The object at `v`, as the collector names it.
@@ -630,8 +631,12 @@ impl<T: Trace> GcBox<T> {
 
 /// Go's GOGC: -1 is off. Read from the environment at first use.
 static GC_PERCENT: AtomicI32 = AtomicI32::new(i32::MIN);
-/// A collection starts no earlier than this many bytes of heap (Go: heapMinimum, 4 MiB).
-pub(crate) const MIN_HEAP: u64 = 4 << 20;
+/// At GOGC=100, a collection starts no earlier than this many bytes of heap; the floor
+/// scales with GOGC (`goal`). Go: defaultHeapMinimum, 4 MiB.
+const MIN_HEAP: u64 = 4 << 20;
+/// Bytes the heaps hold from the system: chunks mapped and large objects' blocks. They go
+/// back when sweeps free large objects and when scopes end (`destroy`). For MemStats' `sys`.
+pub(crate) static SYS_BYTES: AtomicU64 = AtomicU64::new(0);
 /// A shard passes its bytes on once it has gathered this many.
 const FLUSH_BYTES: u64 = 64 << 10;
 
@@ -653,10 +658,24 @@ pub(crate) fn gc_percent() -> i32 {
 }
 
 /// Sets GOGC and returns the previous setting (negative: off). Go: debug.SetGCPercent.
+/// Every goal follows at once (each heap's, and MemStats' `next_gc`): goals are computed
+/// from `live` and GOGC when they are read, never stored.
 pub(crate) fn set_gc_percent(p: i32) -> i32 {
     let old = gc_percent();
     GC_PERCENT.store(p.max(-1), Ordering::Relaxed);
     old
+}
+
+/// The heap size at which the next cycle starts, when the last one left `live` bytes:
+/// `live × (1 + GOGC/100)`, at least `MIN_HEAP × GOGC/100` (so GOGC=0 collects whenever
+/// the heap grows); `u64::MAX` with GOGC off. Go: gcControllerState.commit's
+/// gcPercentHeapGoal, with heapMinimum as setGCPercent scales it.
+pub(crate) fn goal(live: u64) -> u64 {
+    let Ok(p) = u64::try_from(gc_percent()) else {
+        return u64::MAX;
+    };
+    let grown = live.saturating_add(live.saturating_mul(p) / 100);
+    grown.max(MIN_HEAP.saturating_mul(p) / 100)
 }
 
 /// Process-wide statistics (Go's MemStats heap fields). Allocations count in the
@@ -670,7 +689,8 @@ pub(crate) struct Stats {
     pub(crate) num_forced_gc: AtomicU64,
     pub(crate) pause_total_ns: AtomicU64,
     pub(crate) last_gc: AtomicU64,
-    pub(crate) next_gc: AtomicU64,
+    /// What the last cycle left live, for `next_gc` (`goal`).
+    pub(crate) last_live: AtomicU64,
     /// Nanoseconds the collector has worked (for GCCPUFraction).
     pub(crate) busy_ns: AtomicU64,
 }
@@ -682,7 +702,7 @@ pub(crate) static STATS: Stats = Stats {
     num_forced_gc: AtomicU64::new(0),
     pause_total_ns: AtomicU64::new(0),
     last_gc: AtomicU64::new(0),
-    next_gc: AtomicU64::new(MIN_HEAP),
+    last_live: AtomicU64::new(0),
     busy_ns: AtomicU64::new(0),
 };
 
@@ -818,8 +838,9 @@ pub(crate) struct Heap {
     large: crate::loom::Mutex<Vec<Obj>>,
     /// Bytes of objects now (flushed allocations, less sweeps).
     pub(crate) bytes: AtomicU64,
-    /// A cycle starts when `bytes` reaches this.
-    pub(crate) next: AtomicU64,
+    /// What the last cycle left live (its marked bytes less the dead): a cycle starts
+    /// when `bytes` reaches `goal(live)`, for GOGC as it is now (Go: heapMarked).
+    pub(crate) live: AtomicU64,
     /// `bytes` when the last marking ended (`mark::try_finish`): with the dead taken off,
     /// the base of the next goal.
     pub(crate) marked: AtomicU64,
@@ -870,7 +891,7 @@ impl Heap {
             shared: Mutex::new(Shared::default()),
             large: crate::loom::Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
-            next: AtomicU64::new(MIN_HEAP),
+            live: AtomicU64::new(0),
             marked: AtomicU64::new(0),
             phase: crate::loom::atomic::AtomicU64::new(0),
             grey: crate::loom::Mutex::new(Vec::new()),
@@ -1035,6 +1056,7 @@ impl Heap {
             if base.is_null() {
                 std::alloc::handle_alloc_error(layout);
             }
+            SYS_BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
             // SAFETY: `LARGE` holds the header right before a value `LARGE_AT` bytes in,
             // aligned for both (`LARGE_AT` is a multiple of 8 and of the value's
             // alignment); the memory is ours alone.
@@ -1152,7 +1174,7 @@ impl Heap {
         if gc_percent() < 0 {
             return;
         }
-        let next = self.next.load(Ordering::Relaxed);
+        let next = goal(self.live.load(Ordering::Relaxed));
         if bytes >= next {
             super::collect::request(self);
             super::mark::assist(self, bytes, next);
@@ -1345,6 +1367,7 @@ fn map_chunk() -> *mut u8 {
         ))
     });
     let at = start.next_multiple_of(CHUNK);
+    SYS_BYTES.fetch_add(CHUNK as u64, Ordering::Relaxed);
     // SAFETY: both ranges lie inside the mapping just made, which nothing uses yet: the
     // part before the aligned chunk and the part after it.
     unsafe {
@@ -1372,6 +1395,7 @@ unsafe fn unmap_chunk(c: *mut u8) {
     }
     // SAFETY: per the contract, a mapping of ours of exactly this length.
     unsafe { libc::munmap(c.cast(), CHUNK) };
+    SYS_BYTES.fetch_sub(CHUNK as u64, Ordering::Relaxed);
 }
 
 /// Total objects and bytes ever allocated (every thread's slot).
