@@ -2,11 +2,10 @@
 //! net.UnixConn (unixsock*.go), for the "unix" network.
 //!
 //! As TCP (`tcp.rs`), except for connecting: a Unix `connect` never runs in the
-//! background (no `EINPROGRESS`); it succeeds or fails at once, or, when the listener's
-//! backlog is full, fails with `EAGAIN` on a non-blocking socket. An unconnected Unix
-//! socket always polls writable, so the poller cannot say when to retry; that rare case
-//! falls back to a blocking connect on a `runtime::syscall` thread, which parks the
-//! goroutine until the listener makes room.
+//! background (no `EINPROGRESS`); it succeeds or fails at once. When the listener's
+//! backlog is full it fails with `EAGAIN` ("resource temporarily unavailable"), as Go's
+//! does: a non-blocking socket cannot wait for room (an unconnected Unix socket always
+//! polls writable, so the poller could not say when to retry).
 
 use super::Conn;
 use crate::netpoll::Dir;
@@ -196,6 +195,9 @@ impl UnixStream {
 
     /// Connects to the socket file at `path`. Go: net.Dial("unix", path).
     ///
+    /// It does not wait: if the listener's backlog is full, it fails with
+    /// `ErrorKind::WouldBlock` (`EAGAIN`, "resource temporarily unavailable"), as Go's.
+    ///
     /// # Examples
     /// See [`UnixListener`].
     pub fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
@@ -215,16 +217,10 @@ impl UnixStream {
         // SAFETY: `fd` is a socket we just opened and own; std closes it on drop.
         let s = unsafe { std::os::unix::net::UnixStream::from_raw_fd(fd) };
         // SAFETY: `addr` holds a valid sockaddr_un of `len` bytes.
-        if unsafe { libc::connect(fd, (&raw const addr).cast(), len) } == 0 {
-            return UnixStream::from_std(s);
+        if unsafe { libc::connect(fd, (&raw const addr).cast(), len) } != 0 {
+            // `EAGAIN` included: the backlog is full (see the header).
+            return Err(io::Error::last_os_error());
         }
-        let e = io::Error::last_os_error();
-        if e.kind() != io::ErrorKind::WouldBlock {
-            return Err(e);
-        }
-        // The backlog is full (see the header): wait for room off this thread.
-        drop(s);
-        let s = crate::syscall::syscall(|| std::os::unix::net::UnixStream::connect(path))?;
         UnixStream::from_std(s)
     }
 
