@@ -49,6 +49,11 @@ pub(crate) fn global() -> &'static Arc<Sched> {
     GLOBAL.get_or_init(|| Sched::new(PanicMode::Exit, default_procs()))
 }
 
+/// The process-wide runtime if something started it: for reads that should not start it.
+pub(crate) fn global_if_started() -> Option<&'static Arc<Sched>> {
+    GLOBAL.get()
+}
+
 /// Starts `body` as a new goroutine of the caller's runtime (or the global one).
 #[track_caller]
 pub(crate) fn newproc<F: FnOnce() + Send + 'static>(body: F) -> u64 {

@@ -17,7 +17,8 @@ fn sched() -> &'static Sched {
 }
 
 /// The number of goroutines that currently exist (including the main one). Go:
-/// runtime.NumGoroutine.
+/// runtime.NumGoroutine. From a plain thread outside any runtime: the process-wide
+/// runtime's, 0 if nothing started it (this does not start it).
 ///
 /// # Examples
 /// ```
@@ -36,7 +37,12 @@ fn sched() -> &'static Sched {
 /// });
 /// ```
 pub fn num_goroutine() -> usize {
-    sched().num_goroutines()
+    // A plain thread outside any runtime counts the process-wide one's goroutines, without
+    // starting it (read_mem_stats calls this too).
+    match current_sched() {
+        Some(s) => s.num_goroutines(),
+        None => crate::entry::global_if_started().map_or(0, |s| s.num_goroutines()),
+    }
 }
 
 /// Sets the number of Ps (threads running goroutines at once) and returns the previous

@@ -324,3 +324,29 @@ fn run_returns_after_a_goroutine_left_in_syscall_comes_back_and_unwinds() {
     );
     assert_eq!(after_call.load(Ordering::SeqCst), 0);
 }
+
+/// Reading statistics from a plain thread does not start the process-wide runtime (no
+/// thread appears): with none started, it has no goroutines. In a child process, where
+/// nothing else started it.
+#[test]
+fn read_mem_stats_from_a_plain_thread_starts_no_runtime() {
+    if is_child() {
+        let threads = || {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap();
+            let line = status.lines().find(|l| l.starts_with("Threads:")).unwrap();
+            line.split_whitespace()
+                .nth(1)
+                .unwrap()
+                .parse::<u32>()
+                .unwrap()
+        };
+        let before = threads();
+        let m = goro_rt::runtime::read_mem_stats();
+        assert_eq!(m.num_goroutine, 0);
+        assert_eq!(goro_rt::runtime::num_goroutine(), 0);
+        assert_eq!(threads(), before, "a thread started");
+        return;
+    }
+    let (code, err) = run_child("read_mem_stats_from_a_plain_thread_starts_no_runtime");
+    assert_eq!(code, 0, "{err}");
+}
