@@ -240,6 +240,42 @@ fn goexit_runs_deferred_calls_and_recover_returns_none() {
     assert_eq!(got.recv(), Some("outer deferred"));
 }
 
+/// A panic in a deferred call run by `goexit`, recovered by a later deferred call, does not
+/// stop the goexit: the function does not return, the goroutine goes on exiting and its
+/// callers' deferred calls run (Go: the recovery returns to the Goexit's loop).
+#[goro::func]
+fn recovered_panic_during_goexit(got: Chan<&'static str>) -> i32 {
+    let g = got.clone();
+    defer!({
+        let p = recover();
+        g.send(if p.is_some() {
+            "recovered"
+        } else {
+            "nothing to recover"
+        });
+    });
+    defer!({ panic!("in a deferred call of goexit") });
+    goro::runtime::goexit();
+}
+
+#[goro::test]
+fn recovering_a_panic_raised_during_goexit_does_not_stop_the_goexit() {
+    let got = chan![&str; 4];
+    let h = goro::spawn({
+        let got = got.clone();
+        move || {
+            defer!(got.send("caller deferred"));
+            recovered_panic_during_goexit(got.clone());
+            got.send("after the call");
+            42
+        }
+    });
+    assert!(h.join().unwrap_err().is::<goro::panic::Goexit>());
+    got.close();
+    let seen: Vec<_> = got.iter().collect();
+    assert_eq!(seen, ["recovered", "caller deferred"]);
+}
+
 #[goro::test]
 fn a_goroutine_body_recovers_and_ends_normally() {
     let done = chan![String];

@@ -43,7 +43,8 @@
 //!   defers run), keeps the new payload in the new record and returns; the old unwind goes
 //!   on, and the frame it reaches re-raises the *newest* record's payload. An unrecovered
 //!   report prints the list oldest first, as Go's `printpanics`:
-//!   `panic: first [recovered]` / `\tpanic: second`.
+//!   `panic: first [recovered]` / `\tpanic: second`. A recovered panic that had aborted a
+//!   goexit this way does not stop it: the frame lets the goexit's unwind go on.
 //!
 //! # State and ownership
 //! `State` lives in the running G (`G::defers`), or in a thread-local on a plain thread;
@@ -404,6 +405,21 @@ pub(crate) fn frame_owned<R>(owner: NameFn, body: impl FnOnce() -> R) -> Outcome
             }
             Err(payload) => match st.panics.len().checked_sub(1).filter(|&i| i >= base) {
                 Some(i) if st.panics[i].recovered => {
+                    // A recovered panic that had aborted a goexit (it escaped a deferred
+                    // call the goexit ran) does not stop the goexit: the goroutine goes on
+                    // exiting, the goexit's unwind (this one) carrying on. Go: gopanic's
+                    // "return to the processing loop of the Goexit".
+                    let below = st.panics[..i].iter().rposition(|p| !p.done);
+                    if let Some(j) = below.filter(|&j| {
+                        let p = &st.panics[j];
+                        p.goexit && p.aborted
+                    }) {
+                        st.panics.truncate(j + 1);
+                        let g = &mut st.panics[j];
+                        g.aborted = false;
+                        g.in_flight = true;
+                        return Outcome::Panicking(payload);
+                    }
                     st.panics.truncate(base);
                     Outcome::Recovered(payload)
                 }
