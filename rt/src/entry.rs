@@ -231,8 +231,9 @@ where
     let gp = crate::gfree::get(None);
     // SAFETY: gp is fresh from the free list. `body` borrows from our caller: `run_with`
     // returns only after goroutine 1 is dead — M0 runs the scheduler until the runtime has
-    // ended (`shutdown.rs`: every goroutine unwound or leaked), and if goroutine 1 still
-    // could not be finished we abort (`throw`) rather than return. A panic on this thread
+    // ended (`shutdown.rs`: every goroutine unwound or leaked; under `#[goro::main]`, M0
+    // may leave earlier, but only once goroutine 1 is done: `Sched::exit_wait`), and if
+    // goroutine 1 still could not be finished we abort (`throw`) rather than return. A panic on this thread
     // between here and there would also break that, so the section runs under an
     // abort-on-unwind guard.
     unsafe { sched.init_g(gp, 1, body, core::any::type_name::<F>) };
@@ -250,7 +251,12 @@ where
         crate::panic::throw("run: no P for M0");
     }
     M::mstart(m0);
-    sched.join_ms();
+    // Not ended: under `#[goro::main]`, M0 left the leftovers to the process's exit
+    // (`shutdown.rs`); Ms may still run them, so none is joined and no P is touched.
+    let abandoned = !sched.shutdown.load(Ordering::SeqCst);
+    if !abandoned {
+        sched.join_ms();
+    }
     crate::tls::restore_tls(saved);
     if !sched.main_done.load(Ordering::SeqCst) && !sched.deadlocked.load(Ordering::SeqCst) {
         crate::panic::throw(
@@ -265,7 +271,7 @@ where
     // goroutine left parked). The report is the panic resumed below.
     // Goroutines left parked still point at this runtime and their Ms: keep them alive, so
     // a late `goready` on one finds valid memory (and a runtime that will never run it).
-    if sched.num_goroutines() > 0 {
+    if abandoned || sched.num_goroutines() > 0 {
         core::mem::forget(sched.clone());
     } else {
         // Ms and the Sched point at each other (`allm`, `M::sched`): break the cycle, or
@@ -282,7 +288,9 @@ where
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .take();
-    sched.release();
+    if !abandoned {
+        sched.release();
+    }
     if let Some(payload) = panicked {
         match payload.downcast::<crate::checkdead::DeadlockReport>() {
             Ok(report) => std::panic::panic_any(report.0),

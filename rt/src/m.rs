@@ -32,6 +32,7 @@ use crate::loom::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering, fence};
 use crate::note::Note;
 use crate::panic::throw;
 use crate::proc::{After, Locked, P, Sched};
+use crate::shutdown::ExitWait;
 use crate::time::TimerPlan;
 use crate::tls::setm;
 use core::cell::{Cell, UnsafeCell};
@@ -391,10 +392,19 @@ impl M {
             if self.take_nextp() {
                 return true;
             }
+            // `#[goro::main]`'s M0 after `main` returned: the leftovers had their time.
+            let mut exit_at = None;
+            if self.id == 0 {
+                match s.exit_wait() {
+                    ExitWait::NotExiting => {}
+                    ExitWait::Until(t) => exit_at = Some(t),
+                    ExitWait::Leave => return false,
+                }
+            }
             // Before publishing ourselves idle: a later wake-up must not be lost.
             self.park.clear();
             let mut deadlock = false; // maybe: all asleep
-            let mut deadline = None;
+            let mut deadline = exit_at;
             if self.runq_is_empty() && self.homeq.set_idle() {
                 if self.should_exit() {
                     self.mexit(me, l);
@@ -414,7 +424,9 @@ impl M {
                 if self.nlocked.get() == 0 {
                     match s.timer_plan(&mut l, me) {
                         TimerPlan::Forever => {}
-                        TimerPlan::Until(when) => deadline = Some(when),
+                        TimerPlan::Until(when) => {
+                            deadline = Some(deadline.map_or(when, |d: u64| d.min(when)));
+                        }
                         TimerPlan::Due => {
                             l.midle.retain(|m| !Arc::ptr_eq(m, me));
                             self.homeq.state.store(M_RUNNING, Ordering::SeqCst);

@@ -220,6 +220,10 @@ pub(crate) struct Sched {
     /// Calls of `begin_killing` still readying parked goroutines: the runtime is not
     /// quiescent yet, even if every goroutine readied so far has already unwound.
     pub(crate) kill_pending: AtomicUsize,
+    /// When `begin_killing` readied the parked goroutines (nanotime; 0 before): under
+    /// `#[goro::main]`, M0 leaves the leftovers to the process's exit a little after
+    /// (`Sched::exit_wait`).
+    pub(crate) killing_at: AtomicU64,
     pub(crate) mode: PanicMode,
     pub(crate) main_g: AtomicPtr<G>,
     /// The main goroutine called `goexit`: the runtime ends when the last G does.
@@ -315,6 +319,7 @@ impl Sched {
             goidgen: AtomicU64::new(0),
             shutdown: AtomicBool::new(false),
             killing: AtomicBool::new(false),
+            killing_at: AtomicU64::new(0),
             kill_pending: AtomicUsize::new(0),
             mode,
             main_g: AtomicPtr::new(ptr::null_mut()),

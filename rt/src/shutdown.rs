@@ -15,6 +15,13 @@
 //!    outside the runtime claimed it just before step 1 and has yet to queue it), the
 //!    runtime ends (`Sched::end`) and every M leaves its loop.
 //!
+//! Under `#[goro::main]` the process exits when `main` returns, as Go's does, after giving
+//! the leftovers `EXIT_GRACE` to unwind (more while one is still running its destructors,
+//! up to `EXIT_GRACE_MAX`): M0 then leaves the runtime without waiting for the other Ms
+//! (`Sched::exit_wait`), so a goroutine looping without a scheduling point, or blocked in
+//! a call goro cannot see (`std::thread::sleep`, a read of stdin), does not keep the
+//! process alive. `run` has no such limit: it returns only once the runtime has ended.
+//!
 //! Never killed: a goroutine parked in `runtime::syscall` (a pool thread is using its stack;
 //! it is readied when the call returns and unwinds then), and one parked *while unwinding*
 //! (a second unwind from inside a destructor would abort the process; it waits to be woken
@@ -23,7 +30,7 @@
 //! is still valid. If goroutine 1 is one of them, `run` cannot return (its body may borrow
 //! from the caller), and the process aborts (`entry.rs`).
 
-use crate::g::{G_RUNNABLE, GRef, WaitReason};
+use crate::g::{G_DEAD, G_RUNNABLE, GRef, WaitReason};
 use crate::loom::atomic::Ordering;
 use crate::m::M;
 use crate::proc::Sched;
@@ -44,6 +51,8 @@ impl Sched {
             self.kill_pending.fetch_sub(1, Ordering::SeqCst);
             return;
         }
+        self.killing_at
+            .store(crate::time::nanotime().max(1), Ordering::SeqCst);
         self.kill_pending.fetch_sub(1, Ordering::SeqCst);
         // Someone must notice the end even if nothing was parked: the caller is a running
         // goroutine (or its M), which looks at every queue again before it sleeps; idle Ms
@@ -55,6 +64,43 @@ impl Sched {
         for m in idle {
             m.park.wakeup_shared();
         }
+    }
+
+    /// Under `#[goro::main]`, once goroutine 1 has returned and the leftovers are being
+    /// unwound: whether M0, idle, should leave the runtime now (see the header), or when to
+    /// look again. Other runtimes, and M0 before then: `NotExiting`.
+    pub(crate) fn exit_wait(&self) -> ExitWait {
+        if !matches!(self.mode, crate::panic::PanicMode::Exit)
+            || !self.main_done.load(Ordering::SeqCst)
+            || !self.killing.load(Ordering::SeqCst)
+        {
+            return ExitWait::NotExiting;
+        }
+        let now = crate::time::nanotime();
+        let began = match self.killing_at.load(Ordering::SeqCst) {
+            0 => now,
+            t => t,
+        };
+        if now < began + EXIT_GRACE {
+            return ExitWait::Until(began + EXIT_GRACE);
+        }
+        if now < began + EXIT_GRACE_MAX && self.unwinding_any() {
+            return ExitWait::Until(now + EXIT_GRACE / 10);
+        }
+        ExitWait::Leave
+    }
+
+    /// Whether a goroutine of this runtime is running its destructors after being killed.
+    fn unwinding_any(&self) -> bool {
+        let me = (self as *const Sched).cast_mut();
+        let mut any = false;
+        crate::gfree::for_each_g(|gp| {
+            any = any
+                || (gp.unwinding.load(Ordering::Relaxed)
+                    && gp.status() != G_DEAD
+                    && gp.sched.load(Ordering::Acquire) == me);
+        });
+        any
     }
 
     /// Whether a goroutine of this runtime is runnable yet in no queue: a waker outside the
@@ -76,6 +122,23 @@ impl Sched {
         });
         claimed
     }
+}
+
+/// How long `#[goro::main]`'s leftover goroutines may take to unwind once `main` has
+/// returned before the process exits anyway (Go exits at once), in ns: enough for
+/// destructors that run in memory, short enough not to be felt.
+const EXIT_GRACE: u64 = 100_000_000;
+/// The most it waits while a goroutine is still running its destructors.
+const EXIT_GRACE_MAX: u64 = 2_000_000_000;
+
+/// What M0 does at the end of `#[goro::main]` (`Sched::exit_wait`).
+pub(crate) enum ExitWait {
+    /// Not there: the runtime ends as any other.
+    NotExiting,
+    /// Sleep no longer than this (nanotime), then ask again.
+    Until(u64),
+    /// Leave the runtime: `main` returns and the process exits.
+    Leave,
 }
 
 /// `begin_killing`'s sweep (step 1 above): sets `killing`, then kills, through `ready`,
