@@ -768,3 +768,98 @@ fn a_closures_deferred_recover_in_main_does_not_end_main_quietly() {
     assert!(err.contains("panic: in closure\n"), "{err}");
     assert!(!err.contains("after closure"), "{err}");
 }
+
+// ---- only the deferred block's own calls are direct, not a closure's in it ----------------
+
+/// Polls `f` once: the async blocks below are ready at once.
+fn ready<F: std::future::Future>(f: F) -> F::Output {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match std::pin::pin!(f).poll(&mut cx) {
+        std::task::Poll::Ready(v) => v,
+        std::task::Poll::Pending => unreachable!("nothing to wait for"),
+    }
+}
+
+/// Go's `defer func() { f := func() bool { return recover() != nil }; f() }()`: the func
+/// literal is a function of its own, not the deferred one, so its `recover()` returns nil.
+/// The same for a closure given to a macro, a nested fn and an async block.
+#[goro::func]
+fn recover_in_functions_of_a_deferred_block(seen: Arc<Mutex<Vec<bool>>>) {
+    defer! {
+        let by_closure = || goro::recover().is_some();
+        let by_plain_closure = || recover().is_some();
+        fn by_nested_fn() -> bool {
+            goro::recover().is_some()
+        }
+        let by_async = ready(async { recover().is_some() });
+        let in_a_macro = format!("{}", [1].iter().any(|_| recover().is_some()));
+        seen.lock().unwrap().extend([
+            by_closure(),
+            by_plain_closure(),
+            by_nested_fn(),
+            by_async,
+            in_a_macro == "true",
+        ]);
+    }
+    panic!("not recovered by a closure");
+}
+
+#[test]
+fn recover_in_a_closure_of_a_deferred_block_returns_none_and_the_panic_goes_on() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let err = std::panic::catch_unwind(move || {
+        goro::run(move || recover_in_functions_of_a_deferred_block(s))
+    })
+    .expect_err("the panic goes on");
+    assert_eq!(text(&*err), "not recovered by a closure");
+    assert_eq!(*seen.lock().unwrap(), [false; 5]);
+}
+
+#[goro::func]
+fn closures_then_a_direct_recover(seen: Arc<Mutex<Vec<String>>>) -> u8 {
+    defer! {
+        let by_closure = || goro::recover().is_some();
+        let mut seen = seen.lock().unwrap();
+        seen.push(format!("closure: {}", by_closure()));
+        assert!([1].iter().all(|_| recover().is_none()));
+        let p = recover().expect("directly in the block: still panicking");
+        seen.push(format!("block: {}", text(&*p)));
+    }
+    panic!("recovered directly");
+}
+
+#[test]
+fn recover_directly_in_a_deferred_block_with_closures_still_stops_the_panic() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    assert_eq!(closures_then_a_direct_recover(seen.clone()), 0);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["closure: false", "block: recovered directly"]
+    );
+}
+
+/// `main` whose deferred block recovers only in a closure: Go's report and exit status 2,
+/// as Go's `recover()` in a func literal inside the deferred function.
+#[test]
+fn a_closures_recover_in_a_deferred_block_of_main_does_not_stop_the_panic() {
+    if is_child() {
+        fn main() {
+            defer! {
+                let f = || goro::recover().is_some();
+                eprintln!("closure recover: {}", f());
+            }
+            panic!("in main");
+        }
+        goro::__private::run_main_or(main, Default::default);
+        return;
+    }
+    let (code, err) =
+        run_child("a_closures_recover_in_a_deferred_block_of_main_does_not_stop_the_panic");
+    assert_eq!(code, 2, "stderr: {err}");
+    assert!(err.contains("closure recover: false\n"), "stderr: {err}");
+    assert!(
+        err.contains("panic: in main\n\ngoroutine 1 [running]:\n"),
+        "stderr: {err}"
+    );
+}

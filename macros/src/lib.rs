@@ -379,10 +379,12 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 /// (block) they are in, not of the function: in a loop body, each iteration's run at the
 /// end of that iteration. They also run while a panic unwinds, and during `goexit`.
 ///
-/// `recover()` in a deferred call stops a panic: see `goro::recover`. A deferred call
-/// that panics while a panic unwinds replaces that panic (never Rust's double-panic abort);
-/// if nothing recovers it, the report shows both as Go does:
-/// `panic: first [recovered]` / `\tpanic: second`.
+/// `recover()` in a deferred call stops a panic: see `goro::recover`. In a block only the
+/// block's own calls do: one in a closure, async block or fn written in the block returns
+/// `None` (as in Go's func literal, a function of its own). A deferred call that panics
+/// while a panic unwinds replaces that panic (never Rust's double-panic abort); if nothing
+/// recovers it, the report shows both as Go does: `panic: first [recovered]` /
+/// `\tpanic: second`.
 ///
 /// # Examples
 /// ```
@@ -416,13 +418,13 @@ pub fn defer(input: TokenStream) -> TokenStream {
 
 /// Marks a function whose deferred calls may recover from a panic, as any Go function's may.
 ///
-/// Inside it, `recover()` called directly in a `defer!` block (or by the function a
-/// `defer!(f())` calls) during a panic stops the panic and returns its payload; the function
-/// then returns `Default::default()` (Go returns the zero values of its results), so its
-/// return type must implement `Default`. Goroutine bodies (`go!`, `spawn`, `#[goro::main]`,
-/// `#[goro::test]`) are such functions already. Go's named results, set by a deferred call
-/// after recovering, have no equivalent: return a `Default` value, or send the result on a
-/// channel from the deferred block.
+/// Inside it, `recover()` called directly in a `defer!` block (not in a closure written in
+/// it), or by the function a `defer!(f())` calls, during a panic stops the panic and returns
+/// its payload; the function then returns `Default::default()` (Go returns the zero values
+/// of its results), so its return type must implement `Default`. Goroutine bodies (`go!`,
+/// `spawn`, `#[goro::main]`, `#[goro::test]`) are such functions already. Go's named
+/// results, set by a deferred call after recovering, have no equivalent: return a `Default`
+/// value, or send the result on a channel from the deferred block.
 ///
 /// A `recover()` written in the body itself, outside any `defer!`, could only ever return
 /// `None` (nothing is panicking while the body runs), so it is a compile error that says to

@@ -28,12 +28,8 @@ pub(crate) enum Form {
 /// Every `recover()` call in `stmts` outside a deferred block: its tokens, for the error's
 /// span, and its form.
 pub(crate) fn outside_defer(stmts: &[Stmt]) -> Vec<(TokenStream, Form)> {
-    let mut names = OwnRecover(false);
-    for s in stmts {
-        names.visit_stmt(s);
-    }
     let mut calls = Calls {
-        plain_is_ours: !names.0,
+        plain_is_ours: !binds_own(stmts, true),
         found: Vec::new(),
     };
     for s in stmts {
@@ -56,8 +52,22 @@ pub(crate) fn error((call, form): (TokenStream, Form)) -> syn::Error {
     syn::Error::new_spanned(call, message)
 }
 
+/// Whether `stmts` bind a `recover` of their own (a `let`, a pattern, a nested `fn`, a
+/// `use`): then a plain `recover()` in them may be that one. With `in_closures` false the
+/// names closures and async blocks bind are left out (they are seen only inside those).
+pub(crate) fn binds_own(stmts: &[Stmt], in_closures: bool) -> bool {
+    let mut names = OwnRecover {
+        found: false,
+        in_closures,
+    };
+    for s in stmts {
+        names.visit_stmt(s);
+    }
+    names.found
+}
+
 /// Which form `path` names goro's `recover` in, if it does.
-fn goro_recover(path: &Path) -> Option<Form> {
+pub(crate) fn goro_recover(path: &Path) -> Option<Form> {
     let names: Vec<String> = path
         .segments
         .iter()
@@ -102,26 +112,39 @@ impl<'ast> Visit<'ast> for Calls {
     fn visit_macro(&mut self, _: &'ast syn::Macro) {}
 }
 
-/// Whether the body binds a `recover` of its own anywhere (a `let`, a pattern, a nested
-/// `fn`, a `use`): then a plain `recover()` may be that one.
-struct OwnRecover(bool);
+/// Finds a `recover` the statements bind ([`binds_own`]).
+struct OwnRecover {
+    found: bool,
+    /// Look into closures and async blocks too.
+    in_closures: bool,
+}
 
 impl<'ast> Visit<'ast> for OwnRecover {
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-        self.0 |= p.ident == "recover";
+        self.found |= p.ident == "recover";
         visit::visit_pat_ident(self, p);
     }
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.0 |= f.sig.ident == "recover";
+        self.found |= f.sig.ident == "recover";
     }
     fn visit_use_name(&mut self, u: &'ast syn::UseName) {
-        self.0 |= u.ident == "recover";
+        self.found |= u.ident == "recover";
     }
     fn visit_use_rename(&mut self, u: &'ast syn::UseRename) {
-        self.0 |= u.rename == "recover";
+        self.found |= u.rename == "recover";
     }
     fn visit_use_glob(&mut self, _: &'ast syn::UseGlob) {
-        self.0 = true; // `use my::*;` may bring a `recover`
+        self.found = true; // `use my::*;` may bring a `recover`
+    }
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        if self.in_closures {
+            visit::visit_expr_closure(self, c);
+        }
+    }
+    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        if self.in_closures {
+            visit::visit_expr_async(self, a);
+        }
     }
     fn visit_macro(&mut self, _: &'ast syn::Macro) {}
 }

@@ -592,10 +592,11 @@ impl<F: FnOnce(&DeferCall)> Drop for Deferred<F> {
 
 /// Go's `recover()`: stops the panicking of the goroutine and returns its payload, if called
 /// in a deferred call that the panic is running (`defer!(f())` with `f` calling
-/// `recover()`, or a `defer!({ ... })` block calling it itself) of a goroutine body or a
-/// `#[goro::func]` function. The function then returns `Default::default()` (a goroutine
-/// body just ends). Anywhere else, after `goexit`, or once the panic was recovered, it
-/// returns `None`. Go: runtime.gorecover.
+/// `recover()`, or a `defer!({ ... })` block calling it itself, not in a closure, async
+/// block or fn written in it) of a goroutine body or a `#[goro::func]` function. The
+/// function then returns `Default::default()` (a goroutine body just ends). Anywhere else,
+/// after `goexit`, or once the panic was recovered, it returns `None`. Go:
+/// runtime.gorecover.
 ///
 /// The payload is `panic!`'s: a `&'static str` or a `String`, so downcast to those (or use
 /// [`payload_str`](crate::panic::payload_str)); a `panic_any` payload of another type comes

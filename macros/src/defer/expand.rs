@@ -9,22 +9,24 @@
 //!                                     any other receiver is evaluated now, as `let __r`)
 //!                     let deferred = held(Deferred::call(|_| { let _ = obj.m(__a0); }));
 //! defer!({ body })    let deferred = held(Deferred::block(|__call| {
-//!                         let recover = || recover_in(__call);  // `recover()` in the body
-//!                         body
+//!                         let recover = || recover_in(__call);  (a hygienic name)
+//!                         body  (its direct `recover()` calls naming that one)
 //!                     }));
 //! held(g)             { let __g = g; move || { let _ = &__g; } }  (see `guard`)
 //! ```
 //! The `let`s land in the scope the `defer!` statement is in (their names are hygienic), so
 //! the guard is dropped at that scope's end, after everything declared later: Go's LIFO
-//! order. In the block form `recover()` and `goro::recover()` written in the body itself
-//! become the local `recover`, which knows its deferred call: that is Go's rule that only a
-//! `recover` called directly by the deferred function stops the panic.
-use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+//! order. In the block form `recover()` and `goro::recover()` written in the body itself,
+//! not in a closure, async block or nested fn in it, become the local `recover`, which
+//! knows its deferred call (`direct.rs`): that is Go's rule that only a `recover` called
+//! directly by the deferred function stops the panic.
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Expr;
 use syn::spanned::Spanned;
 
 use super::ast::DeferInput;
+use super::direct;
 
 /// The expansion of a checked `defer!` input.
 pub(crate) fn expand(input: &DeferInput) -> TokenStream {
@@ -66,8 +68,8 @@ pub(crate) fn expand(input: &DeferInput) -> TokenStream {
             quote!(#lets #guard)
         }
         DeferInput::Block(stmts) => {
-            let body = direct_recover(quote!(#(#stmts)*));
-            let recover = format_ident!("recover");
+            let recover = format_ident!("recover", span = Span::mixed_site());
+            let body = direct::rewrite(stmts, &recover);
             guard(quote! {
                 ::goro::__private::Deferred::block(
                     |#call: &::goro::__private::DeferCall| {
@@ -128,61 +130,4 @@ fn is_place(e: &Expr) -> bool {
         Expr::Paren(p) => is_place(&p.expr),
         _ => false,
     }
-}
-
-/// Rewrites `goro::recover()` and `::goro::recover()` in `tokens` (at any depth) to
-/// `recover()`, the block's own.
-fn direct_recover(tokens: TokenStream) -> TokenStream {
-    let tts: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut out: Vec<TokenTree> = Vec::with_capacity(tts.len());
-    let mut i = 0;
-    while i < tts.len() {
-        if let Some(recover) = goro_recover_at(&tts, i) {
-            // Drop a leading `::` unless it continues a longer path (`a::goro::recover`).
-            let n = out.len();
-            if n >= 2 && is_colon(&out[n - 1]) && is_colon(&out[n - 2]) {
-                let longer = n >= 3 && matches!(out[n - 3], TokenTree::Ident(_));
-                if longer {
-                    out.extend(tts[i..i + 4].iter().cloned());
-                    i += 4;
-                    continue;
-                }
-                out.truncate(n - 2);
-            }
-            out.push(recover);
-            i += 4; // `goro`, `:`, `:`, `recover`; the `()` follows as is
-            continue;
-        }
-        match &tts[i] {
-            TokenTree::Group(g) => {
-                let mut inner = Group::new(g.delimiter(), direct_recover(g.stream()));
-                inner.set_span(g.span());
-                out.push(TokenTree::Group(inner));
-            }
-            tt => out.push(tt.clone()),
-        }
-        i += 1;
-    }
-    out.into_iter().collect()
-}
-
-/// `goro :: recover ()` starting at `i`: the `recover` token.
-fn goro_recover_at(tts: &[TokenTree], i: usize) -> Option<TokenTree> {
-    let [
-        TokenTree::Ident(goro),
-        c1,
-        c2,
-        TokenTree::Ident(recover),
-        TokenTree::Group(args),
-    ] = tts.get(i..i + 5)?
-    else {
-        return None;
-    };
-    let empty_call = args.delimiter() == Delimiter::Parenthesis && args.stream().is_empty();
-    (goro == "goro" && is_colon(c1) && is_colon(c2) && recover == "recover" && empty_call)
-        .then(|| TokenTree::Ident(recover.clone()))
-}
-
-fn is_colon(tt: &TokenTree) -> bool {
-    matches!(tt, TokenTree::Punct(p) if p.as_char() == ':')
 }
