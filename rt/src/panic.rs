@@ -177,13 +177,7 @@ pub(crate) fn unrecovered(gp: GRef, payload: Box<dyn Any + Send>) {
             let rec = unsafe { (*gp.panic.get()).take() }.map(|r| *r);
             let others = (traceback_level() == Traceback::All)
                 .then(|| crate::traceback::dump_sched_except(s, gp));
-            report(
-                gp.goid(),
-                Some(gp.entry.type_name()),
-                &*payload,
-                rec,
-                others,
-            );
+            report(gp, &*payload, rec, others);
             exit(2);
         }
         PanicMode::Propagate => {
@@ -230,24 +224,22 @@ pub(crate) fn traceback_level() -> Traceback {
 }
 
 /// Go's report of an unrecovered panic: `panic: msg`, then (unless `GOTRACEBACK=none`) the
-/// panicking goroutine's trace, then (with `GOTRACEBACK=all`) every other goroutine.
-fn report(
-    goid: u64,
-    body: Option<&str>,
-    payload: &(dyn Any + Send),
-    rec: Option<PanicRecord>,
-    others: Option<String>,
-) {
+/// panicking goroutine's trace and its `created by` lines, then (with `GOTRACEBACK=all`)
+/// every other goroutine.
+fn report(gp: GRef, payload: &(dyn Any + Send), rec: Option<PanicRecord>, others: Option<String>) {
     let msg = rec
         .as_ref()
         .map_or_else(|| payload_text(payload), |r| r.msg.clone());
     let earlier = crate::defer::earlier_panics();
     let mut out = format!("{earlier}panic: {msg}\n");
     if traceback_level() != Traceback::None {
-        out.push_str(&format!("\ngoroutine {goid} [running]:\n"));
+        out.push('\n');
+        out.push_str(&format!("goroutine {} [running]:\n", gp.goid()));
         if let Some(r) = rec {
-            out.push_str(&trim_backtrace(&r.backtrace.to_string(), body));
+            let body = gp.entry.type_name();
+            out.push_str(&trim_backtrace(&r.backtrace.to_string(), Some(body)));
         }
+        out.push_str(&crate::traceback::created_by_lines(gp));
     }
     // The other goroutines' blocks (each already followed by a blank line), after one.
     if let Some(others) = others.filter(|o| !o.trim().is_empty()) {

@@ -474,6 +474,14 @@ fn goroutine(out: &mut String, g: &Snap) {
     created_by(out, g.gp);
 }
 
+/// `created_by`'s lines for the goroutine of a panic or fatal error report (none for
+/// goroutine 1, as Go prints none for main).
+pub(crate) fn created_by_lines(gp: GRef) -> String {
+    let mut out = String::new();
+    created_by(&mut out, gp);
+    out
+}
+
 /// Go's last lines of a goroutine: `created by F in goroutine N` and the `go` statement's
 /// place. F, the function whose `go!`/`spawn` made the goroutine, is known when the body
 /// is a closure (its type is named after the function it is written in, as Go's
