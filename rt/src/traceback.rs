@@ -586,7 +586,7 @@ pub(crate) fn dump_sched(sched: &Sched) -> String {
     dump_filtered(sched, None)
 }
 
-/// As `dump_sched`, without `me`: for `GOTRACEBACK=all` panic reports.
+/// As `dump_sched`, without `me`: for `GOTRACEBACK=all` panic reports and fatal errors.
 pub(crate) fn dump_sched_except(sched: &Sched, me: GRef) -> String {
     dump_filtered(sched, Some(me))
 }
