@@ -234,7 +234,7 @@ fn report(gp: GRef, payload: &(dyn Any + Send), rec: Option<PanicRecord>, others
     let mut out = format!("{earlier}panic: {msg}\n");
     if traceback_level() != Traceback::None {
         out.push('\n');
-        out.push_str(&format!("goroutine {} [running]:\n", gp.goid()));
+        out.push_str(&crate::traceback::running_header(gp));
         if let Some(r) = rec {
             let body = gp.entry.type_name();
             out.push_str(&trim_backtrace(&r.backtrace.to_string(), Some(body)));
@@ -432,7 +432,7 @@ pub fn fatal(msg: &str) -> ! {
     );
     out.push('\n');
     match me {
-        Some(gp) => out.push_str(&format!("goroutine {} [running]:\n", gp.goid())),
+        Some(gp) => out.push_str(&crate::traceback::running_header(gp)),
         None => out.push_str("goroutine 0 [running]:\n"), // a plain thread
     }
     out.push_str(&frames);

@@ -329,3 +329,35 @@ fn an_unrecovered_panic_in_a_goroutine_says_who_created_it() {
     assert_eq!(created.lines().count(), 2, "{stderr}");
     assert_eq!(stderr.matches("created by").count(), 1, "{stderr}");
 }
+
+/// A goroutine that holds its thread locked says so in dumps, after the wait reason, as
+/// Go's `goroutine 5 [chan receive, locked to thread]:`; the running one too.
+#[test]
+fn a_locked_goroutine_is_marked_in_dumps() {
+    run(|| {
+        spawn(|| {
+            goro_rt::runtime::lock_os_thread();
+            goro_rt::park::park_forever(WaitReason::ChanReceive);
+        });
+        spawn(|| goro_rt::park::park_forever(WaitReason::Select));
+        support::wait_until("2 goroutines parked", || {
+            let s = stack(true);
+            s.contains("[chan receive") && s.contains("[select")
+        });
+        let dump = stack(true);
+        assert!(
+            dump.contains("\ngoroutine 2 [chan receive, locked to thread]:\n"),
+            "{dump}"
+        );
+        assert!(dump.contains("\ngoroutine 3 [select]:\n"), "{dump}");
+        assert!(stack(false).starts_with("goroutine 1 [running]:\n"));
+        goro_rt::runtime::lock_os_thread();
+        let me = stack(false);
+        goro_rt::runtime::unlock_os_thread();
+        assert!(
+            me.starts_with("goroutine 1 [running, locked to thread]:\n"),
+            "{me}"
+        );
+        assert!(stack(false).starts_with("goroutine 1 [running]:\n"));
+    });
+}
