@@ -375,7 +375,11 @@ fn a_thread_ended_by_a_goroutine_exiting_locked_still_lets_the_deadlock_be_seen(
         })
     });
     assert!(text.starts_with(REPORT), "{text}");
-    assert!(text.contains("goroutine 1 [chan receive]:\n"), "{text}");
+    // Locked, as Go's `goroutine 1 [chan receive, locked to thread]:`.
+    assert!(
+        text.contains("goroutine 1 [chan receive, locked to thread]:\n"),
+        "{text}"
+    );
 }
 
 #[test]

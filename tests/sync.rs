@@ -303,6 +303,65 @@ fn rwmutex_second_runlock_is_fatal() {
     );
 }
 
+/// A goroutine unlocks an unlocked Mutex while goroutine 1 sleeps (Go: `fatal`).
+#[goro::main]
+fn unlock_while_main_sleeps_program() {
+    static M: Mutex = Mutex::new(());
+    go!(move || {
+        wait_until("goroutine 1 sleeps", || parked("sleep") == 1);
+        M.unlock();
+    });
+    goro::time::sleep(Duration::from_secs(60)); // the fatal error ends the program
+}
+
+/// A fatal error shows the failing goroutine, who created it, then every other goroutine,
+/// as Go's (`fatalthrow`: a throw dumps all goroutines); a plain panic shows only its own.
+/// goro used to stop after the failing goroutine's frames.
+#[test]
+fn a_fatal_error_shows_every_goroutine() {
+    if is_child() {
+        unlock_while_main_sleeps_program();
+        return;
+    }
+    let (code, stderr) = run_child("a_fatal_error_shows_every_goroutine");
+    assert_eq!(code, 2, "{stderr}");
+    let blocks: Vec<&str> = stderr
+        .split_once("fatal error: sync: unlock of unlocked mutex\n\n")
+        .map_or("", |(_, r)| r)
+        .split("\n\n")
+        .collect();
+    assert_eq!(
+        blocks.len(),
+        2,
+        "the failing goroutine, then goroutine 1: {stderr}"
+    );
+    assert!(
+        blocks[0].starts_with("goroutine 2 [running]:\ngoro_rt::sync::mutex::"),
+        "{stderr}"
+    );
+    assert!(
+        blocks[0]
+            .contains("\ncreated by sync::unlock_while_main_sleeps_program in goroutine 1\n\t"),
+        "{stderr}"
+    );
+    assert!(blocks[1].starts_with("goroutine 1 [sleep]:\n"), "{stderr}");
+    if !cfg!(goro_asan) {
+        // Its frames too: the sleep, then the program's line.
+        assert!(blocks[1].contains("tests/sync.rs:"), "{stderr}");
+    }
+    // The same program with GOTRACEBACK=none: the first line alone, as Go's.
+    let (code, none) = support::run_child_with(
+        "a_fatal_error_shows_every_goroutine",
+        &[("GOTRACEBACK", "none")],
+    );
+    assert_eq!(code, 2, "{none}");
+    assert!(
+        none.contains("fatal error: sync: unlock of unlocked mutex\n"),
+        "{none}"
+    );
+    assert!(!none.contains("goroutine "), "{none}");
+}
+
 /// A negative WaitGroup counter in a goroutine of `#[goro::main]`: Go's panic report and
 /// exit status 2.
 #[goro::main]

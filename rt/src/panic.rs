@@ -177,13 +177,7 @@ pub(crate) fn unrecovered(gp: GRef, payload: Box<dyn Any + Send>) {
             let rec = unsafe { (*gp.panic.get()).take() }.map(|r| *r);
             let others = (traceback_level() == Traceback::All)
                 .then(|| crate::traceback::dump_sched_except(s, gp));
-            report(
-                gp.goid(),
-                Some(gp.entry.type_name()),
-                &*payload,
-                rec,
-                others,
-            );
+            report(gp, &*payload, rec, others);
             exit(2);
         }
         PanicMode::Propagate => {
@@ -230,24 +224,22 @@ pub(crate) fn traceback_level() -> Traceback {
 }
 
 /// Go's report of an unrecovered panic: `panic: msg`, then (unless `GOTRACEBACK=none`) the
-/// panicking goroutine's trace, then (with `GOTRACEBACK=all`) every other goroutine.
-fn report(
-    goid: u64,
-    body: Option<&str>,
-    payload: &(dyn Any + Send),
-    rec: Option<PanicRecord>,
-    others: Option<String>,
-) {
+/// panicking goroutine's trace and its `created by` lines, then (with `GOTRACEBACK=all`)
+/// every other goroutine.
+fn report(gp: GRef, payload: &(dyn Any + Send), rec: Option<PanicRecord>, others: Option<String>) {
     let msg = rec
         .as_ref()
         .map_or_else(|| payload_text(payload), |r| r.msg.clone());
     let earlier = crate::defer::earlier_panics();
     let mut out = format!("{earlier}panic: {msg}\n");
     if traceback_level() != Traceback::None {
-        out.push_str(&format!("\ngoroutine {goid} [running]:\n"));
+        out.push('\n');
+        out.push_str(&crate::traceback::running_header(gp));
         if let Some(r) = rec {
-            out.push_str(&trim_backtrace(&r.backtrace.to_string(), body));
+            let body = gp.entry.type_name();
+            out.push_str(&trim_backtrace(&r.backtrace.to_string(), Some(body)));
         }
+        out.push_str(&crate::traceback::created_by_lines(gp));
     }
     // The other goroutines' blocks (each already followed by a blank line), after one.
     if let Some(others) = others.filter(|o| !o.trim().is_empty()) {
@@ -420,20 +412,46 @@ pub fn throw(msg: &str) -> ! {
 /// The program broke a rule it cannot recover from (unlocking an unlocked mutex): print
 /// `fatal error: <msg>` and exit 2, as [`throw`] does; no `recover` or `catch_unwind`
 /// stops it. Go: runtime.fatal (sync's `fatal`).
+///
+/// As Go's (`fatalthrow`, where `gotraceback` sets `all` for any throw), the report shows
+/// the failing goroutine, then every other goroutine of its runtime; `GOTRACEBACK=none`
+/// leaves only the first line.
 #[doc(hidden)]
 pub fn fatal(msg: &str) -> ! {
+    let mut out = format!("fatal error: {msg}\n");
+    if traceback_level() == Traceback::None {
+        let _ = std::io::stderr().lock().write_all(out.as_bytes());
+        exit(2)
+    }
     // Unlike `throw` (a broken runtime, where capturing could fail too), the program's
     // frames are worth showing here, as Go's.
-    let goid = crate::tls::current_goid();
-    let body = crate::tls::curg().map(|gp| gp.entry.type_name());
+    let me = crate::tls::curg();
     let frames = trim_backtrace(
         &std::backtrace::Backtrace::force_capture().to_string(),
-        body,
+        me.map(|gp| gp.entry.type_name()),
     );
-    let _ = write!(
-        std::io::stderr().lock(),
-        "fatal error: {msg}\n\ngoroutine {goid} [running]:\n{frames}"
-    );
+    out.push('\n');
+    match me {
+        Some(gp) => out.push_str(&crate::traceback::running_header(gp)),
+        None => out.push_str("goroutine 0 [running]:\n"), // a plain thread
+    }
+    out.push_str(&frames);
+    if let Some(gp) = me {
+        out.push_str(&crate::traceback::created_by_lines(gp));
+    }
+    // The failing goroutine first, in case the others cannot be had: their threads walk
+    // them (`traceback`), from a goroutine as for a `GOTRACEBACK=all` panic. The runtime
+    // cannot end meanwhile (this goroutine is running), so `run` does not return first.
+    let _ = std::io::stderr().lock().write_all(out.as_bytes());
+    let sched = me.map(|gp| gp.sched.load(std::sync::atomic::Ordering::Acquire));
+    // SAFETY: a running goroutine's runtime is alive.
+    if let (Some(gp), Some(s)) = (me, sched.and_then(|s| unsafe { s.as_ref() })) {
+        let others = crate::traceback::dump_sched_except(s, gp);
+        let others = others.trim_end_matches('\n');
+        if !others.is_empty() {
+            let _ = write!(std::io::stderr().lock(), "\n{others}\n");
+        }
+    }
     exit(2)
 }
 

@@ -2,10 +2,11 @@
 //! Go: runtime.Stack, goroutineheader, traceback and tracebackothers (traceback.go).
 //!
 //! Each goroutine gets Go's header, `goroutine N [status]:` (status `running`, `runnable`
-//! or the wait reason of a parked one, plus `, N minutes` once it has waited a minute),
-//! then its frames, innermost first, as `function(...)` and a tab-indented `file:line`. As
-//! Go hides `runtime.` frames, the runtime's own frames are left out: the park machinery
-//! on top, the goroutine's entry plumbing at the bottom.
+//! or the wait reason of a parked one, plus `, N minutes` once it has waited a minute and
+//! `, locked to thread` while it holds its thread locked), then its frames, innermost
+//! first, as `function(...)` and a tab-indented `file:line`. As Go hides `runtime.`
+//! frames, the runtime's own frames are left out: the park machinery on top, the
+//! goroutine's entry plumbing at the bottom.
 //!
 //! **Frames of a parked goroutine.** A suspended goroutine's registers sit on its stack,
 //! where `switch` pushed them, and `switch`'s unwind info says so (`arch`). To walk them,
@@ -68,7 +69,26 @@ fn header(gp: GRef) -> Option<String> {
         }
         _ => return None,
     };
-    Some(format!("goroutine {} [{status}]:\n", gp.goid()))
+    let locked = locked(gp);
+    Some(format!("goroutine {} [{status}{locked}]:\n", gp.goid()))
+}
+
+/// The header of the goroutine a panic or fatal error report is about, which is running.
+pub(crate) fn running_header(gp: GRef) -> String {
+    format!("goroutine {} [running{}]:\n", gp.goid(), locked(gp))
+}
+
+/// Go's `, locked to thread` after the status (and after `, N minutes`) of a goroutine that
+/// holds its thread locked with `lock_os_thread` (Go: `gp.lockedm != 0`). Not for the
+/// runtime's own lock (`lockedint`), which marks a goroutine parked in the middle of
+/// unwinding: Go has no such lock, and shows such a goroutine (parked in a deferred call
+/// while panicking) as not locked.
+fn locked(gp: GRef) -> &'static str {
+    if gp.lockedext.load(Ordering::Relaxed) != 0 {
+        ", locked to thread"
+    } else {
+        ""
+    }
 }
 
 /// Go's `, N minutes` after a wait reason: only once the goroutine has waited a minute
@@ -474,6 +494,14 @@ fn goroutine(out: &mut String, g: &Snap) {
     created_by(out, g.gp);
 }
 
+/// `created_by`'s lines for the goroutine of a panic or fatal error report (none for
+/// goroutine 1, as Go prints none for main).
+pub(crate) fn created_by_lines(gp: GRef) -> String {
+    let mut out = String::new();
+    created_by(&mut out, gp);
+    out
+}
+
 /// Go's last lines of a goroutine: `created by F in goroutine N` and the `go` statement's
 /// place. F, the function whose `go!`/`spawn` made the goroutine, is known when the body
 /// is a closure (its type is named after the function it is written in, as Go's
@@ -578,7 +606,7 @@ pub(crate) fn dump_sched(sched: &Sched) -> String {
     dump_filtered(sched, None)
 }
 
-/// As `dump_sched`, without `me`: for `GOTRACEBACK=all` panic reports.
+/// As `dump_sched`, without `me`: for `GOTRACEBACK=all` panic reports and fatal errors.
 pub(crate) fn dump_sched_except(sched: &Sched, me: GRef) -> String {
     dump_filtered(sched, Some(me))
 }

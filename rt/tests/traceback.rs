@@ -110,6 +110,8 @@ fn gotraceback_none_single_and_all_as_go() {
         "{single}"
     );
     assert!(single.contains("rt/tests/traceback.rs:84\n"), "{single}");
+    // Goroutine 1 has no creator: Go prints no `created by` for main.
+    assert!(!single.contains("created by"), "{single}");
     let (code, all) = support::run_child_with(test, &[("GOTRACEBACK", "all")]);
     assert_eq!(code, 2, "{all}");
     assert!(
@@ -285,5 +287,77 @@ fn a_goroutine_running_on_another_thread_is_shown_as_go_shows_it() {
             ),
             "{dump}"
         );
+    });
+}
+
+/// An unrecovered panic in a goroutine started by `go!` reports, after its frames, who
+/// created it and where, as Go's `created by main.main` and the `go` statement's line.
+/// (goro used to end the report at the frames; its dumps already had the line.)
+#[test]
+fn an_unrecovered_panic_in_a_goroutine_says_who_created_it() {
+    if support::is_child() {
+        goro_rt::entry::run_main(|| {
+            goro_rt::entry::go(|| panic!("m"));
+            goro_rt::park::park_forever(WaitReason::ChanReceive); // the panic ends the program
+        });
+        return;
+    }
+    let at = line!() - 5; // the `go` above
+    let (code, stderr) =
+        support::run_child("an_unrecovered_panic_in_a_goroutine_says_who_created_it");
+    assert_eq!(code, 2, "{stderr}");
+    let report = stderr
+        .split("panic: m\n\ngoroutine 2 [running]:\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no report of goroutine 2: {stderr}"));
+    // The frames, then the creator's two lines, and nothing after them.
+    assert!(
+        report.starts_with("traceback::an_unrecovered_panic_in_a_goroutine_says_who_created_it::{"),
+        "{stderr}"
+    );
+    let created = report.split_once("\ncreated by ").map_or("", |(_, c)| c);
+    assert!(
+        created.starts_with(
+            "traceback::an_unrecovered_panic_in_a_goroutine_says_who_created_it in goroutine 1\n\t"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        created.ends_with(&format!("traceback.rs:{at}\n")),
+        "{stderr}"
+    );
+    assert_eq!(created.lines().count(), 2, "{stderr}");
+    assert_eq!(stderr.matches("created by").count(), 1, "{stderr}");
+}
+
+/// A goroutine that holds its thread locked says so in dumps, after the wait reason, as
+/// Go's `goroutine 5 [chan receive, locked to thread]:`; the running one too.
+#[test]
+fn a_locked_goroutine_is_marked_in_dumps() {
+    run(|| {
+        spawn(|| {
+            goro_rt::runtime::lock_os_thread();
+            goro_rt::park::park_forever(WaitReason::ChanReceive);
+        });
+        spawn(|| goro_rt::park::park_forever(WaitReason::Select));
+        support::wait_until("2 goroutines parked", || {
+            let s = stack(true);
+            s.contains("[chan receive") && s.contains("[select")
+        });
+        let dump = stack(true);
+        assert!(
+            dump.contains("\ngoroutine 2 [chan receive, locked to thread]:\n"),
+            "{dump}"
+        );
+        assert!(dump.contains("\ngoroutine 3 [select]:\n"), "{dump}");
+        assert!(stack(false).starts_with("goroutine 1 [running]:\n"));
+        goro_rt::runtime::lock_os_thread();
+        let me = stack(false);
+        goro_rt::runtime::unlock_os_thread();
+        assert!(
+            me.starts_with("goroutine 1 [running, locked to thread]:\n"),
+            "{me}"
+        );
+        assert!(stack(false).starts_with("goroutine 1 [running]:\n"));
     });
 }

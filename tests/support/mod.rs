@@ -14,12 +14,12 @@ pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
 }
 
 /// How many goroutines of this runtime are parked with wait reason `reason` (Go's text, as
-/// in `goroutine 7 [sync.Mutex.Lock]:`), from `runtime::stack(true)`.
+/// in `goroutine 7 [sync.Mutex.Lock]:`, also with a suffix such as `, locked to thread`),
+/// from `runtime::stack(true)`.
 #[allow(dead_code, reason = "each test file uses a different subset")]
 pub fn parked(reason: &str) -> usize {
-    goro::runtime::stack(true)
-        .matches(&format!("[{reason}]:"))
-        .count()
+    let dump = goro::runtime::stack(true);
+    dump.matches(&format!("[{reason}]:")).count() + dump.matches(&format!("[{reason}, ")).count()
 }
 
 /// Runs the current test binary again with only `test` selected and `GORO_CHILD=1`, and
