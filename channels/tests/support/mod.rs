@@ -168,11 +168,11 @@ pub fn blocks(f: impl FnOnce() + Send + 'static) -> bool {
 }
 
 /// How many goroutines of this runtime are parked with wait reason `reason` (Go's text, as
-/// in `goroutine 7 [chan receive]:`), from `runtime::stack(true)`.
+/// in `goroutine 7 [chan receive]:`, also with a suffix such as `, locked to thread`), from
+/// `runtime::stack(true)`.
 pub fn parked(reason: &str) -> usize {
-    goro::runtime::stack(true)
-        .matches(&format!("[{reason}]:"))
-        .count()
+    let dump = goro::runtime::stack(true);
+    dump.matches(&format!("[{reason}]:")).count() + dump.matches(&format!("[{reason}, ")).count()
 }
 
 /// The text of a panic payload (`panic!("...")`), for comparing with Go's messages.
