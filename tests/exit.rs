@@ -9,9 +9,11 @@ use goro::prelude::*;
 use std::time::Duration;
 use support::{is_child, run_child};
 
-/// In the child: runs `main` as `#[goro::main]` does, with this thread locked while it
-/// runs (so goroutines it starts run on other threads), says "main returned" and exits 0.
-/// A child still alive 20 s later says so and exits 3.
+/// In the child: runs `main` as `#[goro::main]` does, on two Ps (goro cannot take the only
+/// P from a goroutine that never reaches a scheduling point, so with one `main` would never
+/// run again), with this thread locked while it runs (so goroutines it starts run on other
+/// threads); says "main returned" and exits 0. A child still alive 20 s later says so and
+/// exits 3.
 fn child_main(main: impl FnOnce() + Send) -> ! {
     std::thread::spawn(|| {
         std::thread::sleep(Duration::from_secs(20));
@@ -19,6 +21,7 @@ fn child_main(main: impl FnOnce() + Send) -> ! {
         std::process::exit(3);
     });
     goro::__private::run_main(|| {
+        goro::runtime::gomaxprocs(2);
         goro::runtime::lock_os_thread();
         main();
     });

@@ -292,11 +292,11 @@ pub fn select(input: TokenStream) -> TokenStream {
 /// Runs `fn main` as goroutine 1 of a new goro runtime, as Go runs `main.main`.
 ///
 /// The body runs inside the runtime; when it returns, goroutines still alive are unwound and
-/// the program exits, as Go's does: after 100 ms (2 s while one is still running its
-/// destructors) whatever still runs ends with the process. An unrecovered panic in any goroutine prints Go's report (`panic: …`,
-/// `goroutine N [running]:`, the backtrace) and exits with status 2. `main` may return
-/// anything std's `main` may (`Result<(), E>`, `ExitCode`): the value is reported inside
-/// goroutine 1 (`Error: …` on stderr) and only the exit code crosses back, so `E` need not be
+/// the program exits, as Go's does: after 100 ms (2 s while one is still unwinding)
+/// whatever still runs ends with the process. An unrecovered panic in any goroutine prints
+/// Go's report (`panic: …`, `goroutine N [running]:`, the backtrace) and exits with status
+/// 2. `main` may return anything std's `main` may (`Result<(), E>`, `ExitCode`): the value
+/// is reported inside goroutine 1 (`Error: …` on stderr) and only the exit code crosses back, so `E` need not be
 /// `Send` (the fn is then declared to return `ExitCode`).
 ///
 /// A plain fn without parameters or generics: `async`, parameters and generics are compile

@@ -16,8 +16,8 @@
 //!    runtime ends (`Sched::end`) and every M leaves its loop.
 //!
 //! Under `#[goro::main]` the process exits when `main` returns, as Go's does, after giving
-//! the leftovers `EXIT_GRACE` to unwind (more while one is still running its destructors,
-//! up to `EXIT_GRACE_MAX`): M0 then leaves the runtime without waiting for the other Ms
+//! the leftovers `EXIT_GRACE` to unwind (more while a killed one has yet to finish
+//! unwinding, up to `EXIT_GRACE_MAX`): M0 then leaves the runtime without waiting for the other Ms
 //! (`Sched::exit_wait`), so a goroutine looping without a scheduling point, or blocked in
 //! a call goro cannot see (`std::thread::sleep`, a read of stdin), does not keep the
 //! process alive. `run` has no such limit: it returns only once the runtime has ended.
@@ -84,19 +84,20 @@ impl Sched {
         if now < began + EXIT_GRACE {
             return ExitWait::Until(began + EXIT_GRACE);
         }
-        if now < began + EXIT_GRACE_MAX && self.unwinding_any() {
+        if now < began + EXIT_GRACE_MAX && self.killed_alive() {
             return ExitWait::Until(now + EXIT_GRACE / 10);
         }
         ExitWait::Leave
     }
 
-    /// Whether a goroutine of this runtime is running its destructors after being killed.
-    fn unwinding_any(&self) -> bool {
+    /// Whether a goroutine of this runtime was killed and has not finished unwinding: it is
+    /// running its destructors, or queued to (its thread may be slow to get to it).
+    fn killed_alive(&self) -> bool {
         let me = (self as *const Sched).cast_mut();
         let mut any = false;
         crate::gfree::for_each_g(|gp| {
             any = any
-                || (gp.unwinding.load(Ordering::Relaxed)
+                || (gp.killed.load(Ordering::Relaxed)
                     && gp.status() != G_DEAD
                     && gp.sched.load(Ordering::Acquire) == me);
         });
@@ -128,7 +129,7 @@ impl Sched {
 /// returned before the process exits anyway (Go exits at once), in ns: enough for
 /// destructors that run in memory, short enough not to be felt.
 const EXIT_GRACE: u64 = 100_000_000;
-/// The most it waits while a goroutine is still running its destructors.
+/// The most it waits while a killed goroutine has yet to finish unwinding.
 const EXIT_GRACE_MAX: u64 = 2_000_000_000;
 
 /// What M0 does at the end of `#[goro::main]` (`Sched::exit_wait`).
