@@ -320,3 +320,44 @@ fn a_ticker_reset_to_a_longer_period_ticks_at_the_new_period() {
     assert!(second.duration_since(first) >= Duration::from_millis(30));
     tk.stop();
 }
+
+/// A goroutine whose sleep ends runs next (`runnext`, Go's goroutineReady), even on one P
+/// where a pair hands values back and forth through `runnext`: with sysmon's preemption
+/// off, the sleeper would otherwise wait behind them for good (it used to join the queue's
+/// tail and wake a 10 ms slice late). In a child process: preemption is process-wide.
+#[test]
+fn a_sleep_ends_on_time_while_a_pair_hands_work_back_and_forth_on_one_p() {
+    if support::is_child() {
+        goro::__private::set_preemption(false);
+        goro::run(|| {
+            goro::runtime::gomaxprocs(1);
+            let stop = Arc::new(AtomicUsize::new(0));
+            let (a, b) = (chan![u32], chan![u32]);
+            for ping in [true, false] {
+                let (a, b, stop) = (a.clone(), b.clone(), stop.clone());
+                go!(move || {
+                    let start = std::time::Instant::now();
+                    while stop.load(Ordering::SeqCst) == 0 {
+                        assert!(
+                            start.elapsed() < Duration::from_secs(10),
+                            "the sleeper never ran again"
+                        );
+                        if ping {
+                            a.send(1);
+                            b.recv();
+                        } else {
+                            a.recv();
+                            b.send(1);
+                        }
+                    } // the other is left parked: `run` unwinds it
+                });
+            }
+            goro::time::sleep(Duration::from_millis(2));
+            stop.store(1, Ordering::SeqCst);
+        });
+        return;
+    }
+    let (code, err) =
+        support::run_child("a_sleep_ends_on_time_while_a_pair_hands_work_back_and_forth_on_one_p");
+    assert_eq!(code, 0, "{err}");
+}

@@ -32,6 +32,9 @@ pub fn sleep(d: Duration) {
         std::thread::sleep(d);
         return;
     }
+    // A scheduling point, as every call is in Go: a goroutine sleeping in a loop wakes in
+    // `runnext` (`timer.rs`), so only a preemption makes it give the rest of its queue a turn.
+    crate::park::preempt_point();
     park_for(d, WaitReason::Sleep);
 }
 

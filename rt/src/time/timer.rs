@@ -182,7 +182,7 @@ impl TimerInner {
             // that park's unlock callback), never periodic; the claim above succeeds once
             // per activation, so this is the park's only wake-up. (If shutdown woke the G
             // first, the token is stale and this does nothing.)
-            goready_tail(gp);
+            goready_sleeper(gp);
             return;
         }
         // We are on g0: a panic must not unwind through the scheduler.
@@ -192,27 +192,15 @@ impl TimerInner {
     }
 }
 
-/// Readies a goroutine whose sleep ended: like `goready`, but at the tail of its M's queue,
-/// not in `runnext`. Go uses `runnext` and relies on sysmon's preemption to stop a
-/// goroutine that sleeps for a nanosecond in a loop from taking `runnext` back at every
-/// schedule and starving the queue behind it; goro queues it at the tail instead.
-fn goready_tail(gp: GRef) {
+/// Readies a goroutine whose sleep ended, as `goready` does: into its M's `runnext`, so it
+/// runs next even while a pair handing work back and forth through `runnext` keeps the P
+/// (Go: goroutineReady). A goroutine that sleeps a nanosecond in a loop, taking `runnext`
+/// back at every wake-up, is kept fair by sysmon's preemption, as in Go: `sleep` is a
+/// scheduling point (`park::preempt_point`).
+fn goready_sleeper(gp: GRef) {
     let _claim = crate::park::Claim::begin(gp.sched.load(Ordering::Acquire));
     if !crate::park::ready_cas(gp) {
         return;
-    }
-    let home = gp.m.load(Ordering::Acquire);
-    let m = getm();
-    if !home.is_null() && core::ptr::eq(m, home) {
-        // SAFETY: `m` is this thread's live M (non-null: it is `home`); a non-null P pointer
-        // in it is a P it holds.
-        let (m, p) = unsafe { (&*m, (*m).p.get().as_ref()) };
-        if let Some(p) = p {
-            if m.runqput(p, gp, false) {
-                m.sched.wakep();
-            }
-            return;
-        }
     }
     let s = gp.sched.load(Ordering::Acquire);
     // SAFETY: a waiting goroutine's runtime outlives it (`park::goready`'s argument); we
