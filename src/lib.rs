@@ -50,8 +50,9 @@
 //! ## Porting Go, statement by statement
 //!
 //! Every Go statement and library call a concurrent Go program uses, and what to write
-//! instead. `use goro::prelude::*;` brings the macros, [`Chan`], [`Sender`], [`Receiver`],
-//! [`sync::WaitGroup`], [`sync::Mutex`] and `Duration`; the rest is under [`sync`], [`time`],
+//! instead. `use goro::prelude::*;` brings the macros (`#[derive(Trace)]` with its trait
+//! too), [`Chan`], [`Sender`], [`Receiver`], [`sync::WaitGroup`], [`sync::Mutex`] and
+//! `Duration`; the rest is under [`sync`], [`time`],
 //! [`runtime`] and [`net`].
 //!
 //! ### Goroutines and entry points
@@ -397,6 +398,7 @@ pub mod panic {
 /// });
 /// ```
 pub mod prelude {
+    pub use crate::gc::Trace;
     pub use crate::sync::{Mutex, StaticGo as _, WaitGroup};
     pub use crate::{Chan, Receiver, Sender};
     pub use goro_macros::{chan, defer, go, select};

@@ -520,3 +520,28 @@ fn mem_stats_sys_counts_heap_chunks_until_their_scope_ends() {
     let (code, err) = support::run_child("mem_stats_sys_counts_heap_chunks_until_their_scope_ends");
     assert_eq!(code, 0, "{err}");
 }
+
+/// `use goro::prelude::*` alone is enough for `#[derive(Trace)]`, and a handle is one of
+/// the `goro::Share` values `go!` blocks clone in.
+mod prelude_only {
+    use goro::prelude::*;
+
+    #[derive(Trace)]
+    struct Leaf {
+        v: u32,
+    }
+
+    fn share<T: goro::Share>(t: &T) -> T {
+        t.clone()
+    }
+
+    #[test]
+    fn the_prelude_derives_trace_and_a_handle_is_share() {
+        goro::gc::scope(|s| {
+            let a = s.alloc(Leaf { v: 7 });
+            let b = share(&a);
+            assert!(goro::gc::Gc::ptr_eq(&a, &b));
+            assert_eq!(b.v, 7);
+        });
+    }
+}

@@ -113,6 +113,10 @@ impl<T: Trace> core::ops::Deref for Gc<'_, T> {
     }
 }
 
+/// A handle is one of the values `go!` blocks clone in (a reference to shared state, as
+/// Go's pointers): the caller keeps its own.
+impl<T: Trace> crate::share::Share for Gc<'_, T> {}
+
 impl<T: Trace> Clone for Gc<'_, T> {
     fn clone(&self) -> Self {
         // A new handle outside GC memory: one more root, a root operation (`barrier.rs`).
