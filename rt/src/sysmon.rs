@@ -203,11 +203,17 @@ fn run(weak: Weak<Sched>) {
         // Go counts only the Ps it took back from system calls as work (a preemption
         // mark is not: a goroutine that never reaches a preemption point stays marked,
         // and sysmon waking every 20 µs for it would take a CPU share from busy threads).
-        let watching = retake(&sched, &mut seen);
+        let (watching, timer_late_at) = retake(&sched, &mut seen);
         idle += 1;
         if watching {
             // A slice that may outlast `HOME_WAIT`: look again in time to cut it.
             delay = delay.min(HOME_WAIT);
+        }
+        if let Some(at) = timer_late_at {
+            // A busy P's timer will be `HOME_WAIT` late then: look in time to cut its slice
+            // (backed off, the next look could come 10 ms after).
+            let until = Duration::from_nanos(at.saturating_sub(crate::runq::nanotime()));
+            delay = delay.min(until.max(MIN_DELAY));
         }
     }
 }
@@ -239,12 +245,14 @@ struct Seen {
 /// later look count). A timer `HOME_WAIT` past due has waited that long. Either means the
 /// M has not scheduled meanwhile (it does both at every schedule and yield).
 ///
-/// Returns whether a P has such work waiting, not yet for `HOME_WAIT`.
-fn retake(sched: &Sched, seen: &mut Vec<Seen>) -> bool {
+/// Returns whether a P has such work waiting, not yet for `HOME_WAIT`, and when the
+/// earliest timer of a P that is running a goroutine will be `HOME_WAIT` late (nanotime).
+fn retake(sched: &Sched, seen: &mut Vec<Seen>) -> (bool, Option<u64>) {
     let now = Instant::now();
     sched.sysmon_looks.fetch_add(1, Ordering::Relaxed);
     let mut watching = false;
     let mut late: Option<u64> = None;
+    let mut timer_late_at: Option<u64> = None;
     let nprocs = sched.gomaxprocs();
     if seen.len() < nprocs {
         let fresh = Seen {
@@ -262,6 +270,11 @@ fn retake(sched: &Sched, seen: &mut Vec<Seen>) -> bool {
             (s.home, s.home_since) = (home, now);
         }
         let holding = p.held.load(Ordering::Relaxed);
+        let when0 = p.timers.when0();
+        if holding && when0 != u64::MAX {
+            let at = when0.saturating_add(HOME_WAIT.as_nanos() as u64);
+            timer_late_at = Some(timer_late_at.map_or(at, |t| t.min(at)));
+        }
         if !holding || tick != s.tick {
             (s.tick, s.since) = (tick, now);
             // An idle P's value is stale (its next holder clears it at its first
@@ -275,7 +288,7 @@ fn retake(sched: &Sched, seen: &mut Vec<Seen>) -> bool {
             // a runnext pair with queued fresh work would keep sysmon at 20 µs for good.
             sched.wakep();
         }
-        let timer_late = p.timers.when0()
+        let timer_late = when0
             < *late.get_or_insert_with(|| {
                 crate::runq::nanotime().saturating_sub(HOME_WAIT.as_nanos() as u64)
             });
@@ -291,5 +304,5 @@ fn retake(sched: &Sched, seen: &mut Vec<Seen>) -> bool {
             unsafe { (*gp).preempt.store(true, Ordering::Relaxed) };
         }
     }
-    watching
+    (watching, timer_late_at)
 }
