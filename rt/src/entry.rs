@@ -233,9 +233,9 @@ where
     // returns only after goroutine 1 is dead — M0 runs the scheduler until the runtime has
     // ended (`shutdown.rs`: every goroutine unwound or leaked; under `#[goro::main]`, M0
     // may leave earlier, but only once goroutine 1 is done: `Sched::exit_wait`), and if
-    // goroutine 1 still could not be finished we abort (`throw`) rather than return. A panic on this thread
-    // between here and there would also break that, so the section runs under an
-    // abort-on-unwind guard.
+    // goroutine 1 still could not be finished we abort (`throw`) rather than return. A
+    // panic on this thread between here and there would also break that, so the section
+    // runs under an abort-on-unwind guard.
     unsafe { sched.init_g(gp, 1, body, core::any::type_name::<F>) };
     sched.count_goroutine(None, 1);
     sched.bump_goidgen(1);

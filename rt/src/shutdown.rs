@@ -17,10 +17,10 @@
 //!
 //! Under `#[goro::main]` the process exits when `main` returns, as Go's does, after giving
 //! the leftovers `EXIT_GRACE` to unwind (more while a killed one has yet to finish
-//! unwinding, up to `EXIT_GRACE_MAX`): M0 then leaves the runtime without waiting for the other Ms
-//! (`Sched::exit_wait`), so a goroutine looping without a scheduling point, or blocked in
-//! a call goro cannot see (`std::thread::sleep`, a read of stdin), does not keep the
-//! process alive. `run` has no such limit: it returns only once the runtime has ended.
+//! unwinding, up to `EXIT_GRACE_MAX`): M0 then leaves the runtime without waiting for the
+//! other Ms (`Sched::exit_wait`), so a goroutine looping without a scheduling point, or
+//! blocked in a call goro cannot see (`std::thread::sleep`, a read of stdin), does not keep
+//! the process alive. `run` has no such limit: it returns only once the runtime has ended.
 //!
 //! Never killed: a goroutine parked in `runtime::syscall` (a pool thread is using its stack;
 //! it is readied when the call returns and unwinds then), and one parked *while unwinding*
